@@ -22,6 +22,12 @@ fn main() {
     println!("cargo:rustc-env=SCALEWAY_EXPORTER_REVISION={revision}");
     println!("cargo:rustc-env=SCALEWAY_EXPORTER_RUSTC_VERSION={rustc_version}");
     println!("cargo:rerun-if-env-changed=SCALEWAY_EXPORTER_REVISION");
+    // The revision changes when HEAD moves to another ref or its ref moves.
     println!("cargo:rerun-if-changed=.git/HEAD");
-    println!("cargo:rerun-if-changed=.git/refs");
+    if let Ok(head) = std::fs::read_to_string(".git/HEAD") {
+        if let Some(reference) = head.trim().strip_prefix("ref: ") {
+            println!("cargo:rerun-if-changed=.git/{reference}");
+        }
+    }
+    println!("cargo:rerun-if-changed=.git/packed-refs");
 }

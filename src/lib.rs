@@ -1,1 +1,35 @@
+//! # scaleway_exporter
+//!
+//! A Prometheus exporter and inventory monitor for Scaleway (formerly Online Labs) servers.
+//!
+//! # Layout
+//!
+//! Data flows one way: config -> API client -> poller -> snapshot -> encoded body -> HTTP.
+//!
+//! - [`config`]: the command line and its environment twins, validated into an
+//!   [`config::ExporterConfig`]; the token as a [`config::SecretKey`] that never prints.
+//! - [`api`]: the HTTP client of the Scaleway API (auth, paging, retries, typed errors) and,
+//!   in [`api::model`], the serde model of what the API sends, tolerant of every quirk of
+//!   the real data.
+//! - [`inventory`]: the API model turned into an immutable [`inventory::Snapshot`] (pure).
+//! - [`poller`]: [`poller::Poller::poll_once`] polls every zone once and publishes the next
+//!   snapshot with its encoding; `run` only schedules it.
+//! - [`metrics`]: snapshot -> exposition text and gzip, once per poll (pure); the metric
+//!   descriptors DESIGN.md fixes.
+//! - [`http`]: the router: `/metrics`, `/`, `/healthz`, `/readyz`.
+//! - [`exporter`]: assembly of the above, and serving with a bounded graceful shutdown.
+//! - [`simulator`]: a fake Scaleway API behind `demo`, `simulate` and the tests.
+//! - [`demo`]: the `demo` and `simulate` subcommands.
+//! - [`logging`], [`build_info`]: log setup, and what this binary is.
+
+pub mod api;
+pub mod build_info;
+pub mod config;
+pub mod demo;
+pub mod exporter;
+pub mod http;
+pub mod inventory;
+pub mod logging;
+pub mod metrics;
+pub mod poller;
 pub mod simulator;

@@ -1,1 +1,141 @@
-fn main() {}
+//! Wiring only: parse the command line, set up logs, run until SIGINT or SIGTERM.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::parser::ValueSource;
+use clap::{CommandFactory as _, FromArgMatches as _};
+use scaleway_exporter::config::{Cli, Command};
+use scaleway_exporter::demo::{self, Shutdown};
+use scaleway_exporter::exporter::Exporter;
+use scaleway_exporter::logging;
+
+/// The demo polls more often than the default minute, unless told otherwise.
+const DEMO_POLL_INTERVAL: Duration = Duration::from_secs(15);
+
+fn main() -> ExitCode {
+    let matches = match Cli::command().try_get_matches() {
+        Ok(matches) => matches,
+        Err(error) => return clap_exit(error),
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(error) => return clap_exit(error),
+    };
+    let env_token = std::env::var("SCW_SECRET_KEY").ok();
+    let args = &cli.exporter;
+
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => return fail(&format!("cannot start the async runtime: {error}")),
+    };
+    logging::init(args.log_level, args.log_format);
+    let (stop, shutdown) = Shutdown::new();
+    let result = runtime.block_on(async {
+        tokio::spawn(async move {
+            wait_for_signal().await;
+            tracing::info!("shutting down");
+            let _ = stop.send(true);
+        });
+        match &cli.command {
+            Some(Command::Simulate(sim)) => demo::simulate(sim, env_token, shutdown).await,
+            Some(Command::Demo(demo_args)) => {
+                let interval = match matches.value_source("poll_interval") {
+                    Some(ValueSource::DefaultValue) | None => DEMO_POLL_INTERVAL,
+                    Some(_) => args.poll_interval,
+                };
+                demo::demo(demo_args, args, interval, shutdown).await
+            }
+            None => {
+                let config = match args.resolve(env_token) {
+                    Ok(config) => config,
+                    Err(error) => return Err(ConfigFailure(error.to_string()).into()),
+                };
+                let listener = config.listen_address.bind().await.map_err(|e| {
+                    ConfigFailure(format!("cannot listen on {}: {e}", config.listen_address))
+                })?;
+                tracing::info!(
+                    address = %listener.local_addr()?,
+                    api = %config.api_url,
+                    zones = config.zones.join(","),
+                    poll_interval = %humantime::format_duration(config.poll_interval),
+                    version = scaleway_exporter::build_info::VERSION,
+                    "exporter starting"
+                );
+                Exporter::new(&config)?
+                    .serve(listener, shutdown.wait())
+                    .await?;
+                Ok(())
+            }
+        }
+    });
+    // Do not wait for blocking tasks (an encode in flight) past the shutdown deadline.
+    runtime.shutdown_timeout(Duration::from_millis(300));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => match error.downcast_ref::<ConfigFailure>() {
+            Some(ConfigFailure(line)) => fail(line),
+            None => {
+                tracing::error!("{error:#}");
+                ExitCode::FAILURE
+            }
+        },
+    }
+}
+
+/// A problem with what the user gave: one line on standard error, exit code 2.
+#[derive(Debug)]
+struct ConfigFailure(String);
+
+impl std::fmt::Display for ConfigFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ConfigFailure {}
+
+fn fail(line: &str) -> ExitCode {
+    eprintln!("scaleway_exporter: {line}");
+    ExitCode::from(2)
+}
+
+/// `--help` and `--version` print and succeed; any other clap error is one line, exit 2.
+fn clap_exit(error: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    match error.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = error.print();
+            ExitCode::SUCCESS
+        }
+        _ => {
+            let rendered = error.render().to_string();
+            let line = rendered.lines().next().unwrap_or("invalid command line");
+            fail(line.trim_start_matches("error: "))
+        }
+    }
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

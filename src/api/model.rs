@@ -1,0 +1,154 @@
+//! The serde model of what the API sends: only the fields the exporter reads, each as
+//! tolerant as the real data requires (FACTS.md §5 and §9).
+//!
+//! Rules, all from real responses: unknown fields are ignored (fields come and go over the
+//! years); every field but `id` may be absent or `null` and then takes its default; `volumes`
+//! is a map keyed by stringified indexes that may come in any order; sizes are `u64` and a
+//! size that is not a non-negative integer reads as unknown instead of failing the page;
+//! the 2014 API says `"running": true|false` instead of `state`.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Deserializer};
+
+/// Deserializes `null` as the type's default, for fields the API sends as `null` at times.
+fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
+}
+
+/// A size in bytes, or `None` when the value is not an integer that fits a `u64`.
+fn lenient_size<'de, D>(deserializer: D) -> Result<Option<u64>, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    let value = Option::<serde_json::Number>::deserialize(deserializer)?;
+    Ok(value.and_then(|n| n.as_u64()))
+}
+
+/// One page of `GET /instance/v1/zones/{zone}/servers`, or the legacy `GET /servers`.
+#[derive(Debug, Deserialize)]
+pub struct ServersPage {
+    pub servers: Vec<Server>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Server {
+    pub id: String,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub name: String,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub organization: String,
+    /// Absent before July 2020.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub project: String,
+    /// Absent in the 2014 API.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub commercial_type: String,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub arch: String,
+    /// `null` when the server boots from a volume or its image was deleted.
+    #[serde(default)]
+    pub image: Option<Image>,
+    /// Absent in the 2014 API, which has `running` instead.
+    #[serde(default)]
+    pub state: Option<String>,
+    /// The 2014 Online Labs API: `true` for running, `false` for stopped.
+    #[serde(default)]
+    pub running: Option<bool>,
+    #[serde(default)]
+    pub creation_date: Option<String>,
+    #[serde(default)]
+    pub modification_date: Option<String>,
+    /// A map keyed `"0"`, `"1"`, ... in any order; `{}` happens.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub volumes: BTreeMap<String, Volume>,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub tags: Vec<String>,
+    /// Deprecated: the first public address only, or `null`.
+    #[serde(default)]
+    pub public_ip: Option<PublicIp>,
+    /// Every public address (since 2023); `[]` when none.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub public_ips: Vec<PublicIp>,
+    #[serde(default)]
+    pub private_ip: Option<String>,
+    /// Deprecated IPv6 block, `null` on most servers.
+    #[serde(default)]
+    pub ipv6: Option<Ipv6>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Image {
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Volume {
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub id: String,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub volume_type: String,
+    /// Absent on `sbs_volume` entries.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub name: String,
+    /// Bytes; absent on `sbs_volume` entries (their size comes from the Block Storage API).
+    #[serde(default, deserialize_with = "lenient_size")]
+    pub size: Option<u64>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct PublicIp {
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub address: String,
+    /// `inet` or `inet6`; absent on the deprecated `public_ip` before 2023.
+    #[serde(default)]
+    pub family: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Ipv6 {
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub address: String,
+}
+
+/// One page of `GET /block/v1/zones/{zone}/volumes`.
+#[derive(Debug, Deserialize)]
+pub struct BlockVolumesPage {
+    #[serde(default)]
+    pub total_count: Option<u64>,
+    pub volumes: Vec<BlockVolume>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct BlockVolume {
+    pub id: String,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub name: String,
+    #[serde(default, deserialize_with = "lenient_size")]
+    pub size: Option<u64>,
+    /// `sbs_5k`, `sbs_15k`, ...
+    #[serde(default, rename = "type", deserialize_with = "null_as_default")]
+    pub volume_type: String,
+}
+
+/// The JSON error body of the API: `type` and `message` when present (FACTS.md §4).
+#[derive(Debug, Default, Deserialize)]
+pub struct ErrorBody {
+    #[serde(default, rename = "type")]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub message: Option<String>,
+}
+
+impl ErrorBody {
+    /// Reads an error body, or `None` when it is not a JSON object (the 429 is empty, a 502
+    /// from a proxy is HTML).
+    pub fn parse(body: &[u8]) -> Option<ErrorBody> {
+        serde_json::from_slice::<ErrorBody>(body).ok()
+    }
+}

@@ -1,0 +1,141 @@
+//! `demo` and `simulate`: the simulator alone, or the simulator plus the exporter against it.
+
+use std::future::Future;
+use std::time::Duration;
+
+use rand::Rng as _;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use crate::config::{
+    ApiFlavor, DemoArgs, ExporterArgs, ExporterConfig, ListenAddress, SecretKey, SimulateArgs,
+    TokenSource,
+};
+use crate::exporter::Exporter;
+use crate::simulator::{Simulator, SimulatorConfig};
+
+/// The simulator's key when `SCW_SECRET_KEY` is not set for `simulate`: a fake, printed.
+pub const SIMULATOR_DEFAULT_TOKEN: &str = "00000000-0000-4000-8000-00000000c0de";
+
+/// How long the demo fleet's starting and stopping states last.
+const DEMO_TRANSITION: Duration = Duration::from_secs(5);
+
+/// A shutdown signal that many tasks can wait on.
+#[derive(Clone)]
+pub struct Shutdown(watch::Receiver<bool>);
+
+impl Shutdown {
+    /// A signal and the function that fires it.
+    pub fn new() -> (watch::Sender<bool>, Shutdown) {
+        let (tx, rx) = watch::channel(false);
+        (tx, Shutdown(rx))
+    }
+
+    pub fn wait(&self) -> impl Future<Output = ()> + Send + 'static {
+        let mut rx = self.0.clone();
+        async move {
+            let _ = rx.wait_for(|stopped| *stopped).await;
+        }
+    }
+}
+
+/// `simulate`: the fake API alone on `args.listen_address`.
+pub async fn simulate(
+    args: &SimulateArgs,
+    token: Option<String>,
+    shutdown: Shutdown,
+) -> anyhow::Result<()> {
+    let token = token.filter(|t| !t.trim().is_empty()).unwrap_or_else(|| {
+        tracing::info!(
+            token = SIMULATOR_DEFAULT_TOKEN,
+            "SCW_SECRET_KEY is not set; the simulator accepts this fake key"
+        );
+        SIMULATOR_DEFAULT_TOKEN.to_owned()
+    });
+    let simulator = Simulator::new(SimulatorConfig {
+        zones: args.zones.clone(),
+        servers_per_zone: args.servers_per_zone,
+        seed: args.seed,
+        token: token.trim().to_owned(),
+        transition: args.transition,
+    });
+    let listener = TcpListener::bind(args.listen_address.as_str())
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", args.listen_address))?;
+    tracing::info!(address = %listener.local_addr()?, zones = args.zones.join(","), servers_per_zone = args.servers_per_zone, "simulator listening");
+    if let Some(every) = args.churn_interval {
+        tokio::spawn(churn(simulator.clone(), every, shutdown.clone()));
+    }
+    simulator.serve(listener, shutdown.wait()).await?;
+    Ok(())
+}
+
+/// `demo`: the simulator on an ephemeral loopback port with a generated key, and the
+/// exporter against it on `--web.listen-address`.
+pub async fn demo(
+    args: &DemoArgs,
+    exporter_args: &ExporterArgs,
+    poll_interval: Duration,
+    shutdown: Shutdown,
+) -> anyhow::Result<()> {
+    let token = format!("{:032x}", rand::rng().random::<u128>());
+    let simulator = Simulator::new(SimulatorConfig {
+        zones: args.zones.clone(),
+        servers_per_zone: args.servers_per_zone,
+        seed: 42,
+        token: token.clone(),
+        transition: DEMO_TRANSITION,
+    });
+    let api_listener = TcpListener::bind("127.0.0.1:0").await?;
+    let api_url = format!("http://{}", api_listener.local_addr()?);
+    let listen_address = ListenAddress::parse(&exporter_args.listen_address).ok_or_else(|| {
+        anyhow::anyhow!(
+            "bad --web.listen-address {:?}",
+            exporter_args.listen_address
+        )
+    })?;
+    let config = ExporterConfig {
+        token: TokenSource::fixed(SecretKey::new(&token, "the demo")?),
+        api_url: api_url.clone(),
+        api_flavor: ApiFlavor::Instance,
+        zones: args.zones.clone(),
+        poll_interval,
+        poll_timeout: exporter_args.poll_timeout.min(poll_interval),
+        listen_address: listen_address.clone(),
+        telemetry_path: exporter_args.telemetry_path.clone(),
+    };
+    let listener = listen_address
+        .bind()
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {listen_address}: {e}"))?;
+    tokio::spawn(simulator.clone().serve(api_listener, shutdown.wait()));
+    tokio::spawn(churn(simulator, args.churn_interval, shutdown.clone()));
+    tracing::info!(
+        simulator = %api_url,
+        address = %listener.local_addr()?,
+        metrics = %config.telemetry_path,
+        poll_interval = %humantime::format_duration(poll_interval),
+        "demo running: the exporter polls the built-in simulator"
+    );
+    Exporter::new(&config)?
+        .serve(listener, shutdown.wait())
+        .await?;
+    Ok(())
+}
+
+/// Changes one server's state every `every`, so dashboards and alerts have something to show.
+async fn churn(simulator: Simulator, every: Duration, shutdown: Shutdown) {
+    let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+    let stop = shutdown.wait();
+    tokio::pin!(stop);
+    loop {
+        tokio::select! {
+            _ = &mut stop => return,
+            _ = ticker.tick() => {
+                if let Some(change) = simulator.churn_once() {
+                    tracing::info!(change = %change, "simulator changed a server");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,461 @@
+//! API model -> inventory snapshot: pure functions, no I/O.
+//!
+//! A [`Snapshot`] is immutable: each poll builds a new one from the previous one and the
+//! zones it polled, and publishes it whole. The metrics are a function of it alone, so a
+//! server gone from the API is gone from `/metrics` with no bookkeeping.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use crate::api::model;
+
+/// The states DESIGN.md names; anything else the API says is [`State::Unknown`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum State {
+    Running,
+    Stopped,
+    StoppedInPlace,
+    Starting,
+    Stopping,
+    Locked,
+    Unknown,
+}
+
+impl State {
+    pub const ALL: [State; 7] = [
+        State::Running,
+        State::Stopped,
+        State::StoppedInPlace,
+        State::Starting,
+        State::Stopping,
+        State::Locked,
+        State::Unknown,
+    ];
+
+    /// The API's spelling, which is also the `state` label value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Running => "running",
+            State::Stopped => "stopped",
+            State::StoppedInPlace => "stopped in place",
+            State::Starting => "starting",
+            State::Stopping => "stopping",
+            State::Locked => "locked",
+            State::Unknown => "unknown",
+        }
+    }
+
+    pub fn from_api(state: Option<&str>, running: Option<bool>) -> State {
+        match (state, running) {
+            (Some(state), _) => match state {
+                "running" => State::Running,
+                "stopped" => State::Stopped,
+                "stopped in place" => State::StoppedInPlace,
+                "starting" => State::Starting,
+                "stopping" => State::Stopping,
+                "locked" => State::Locked,
+                _ => State::Unknown,
+            },
+            // The 2014 Online Labs API: a boolean instead of a state.
+            (None, Some(true)) => State::Running,
+            (None, Some(false)) => State::Stopped,
+            (None, None) => State::Unknown,
+        }
+    }
+}
+
+/// One server as the metrics see it: the fields DESIGN.md exports, already normalised.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Server {
+    pub id: String,
+    pub name: String,
+    pub commercial_type: String,
+    pub arch: String,
+    /// Empty when the server has no image (`image: null`).
+    pub image_name: String,
+    pub project_id: String,
+    pub organization_id: String,
+    pub state: State,
+    /// Unix seconds; `None` when the API gave no parseable date.
+    pub created: Option<f64>,
+    pub modified: Option<f64>,
+    /// In index order ("0", "1", ..., "10").
+    pub volumes: Vec<Volume>,
+    pub tags: Vec<String>,
+    pub addresses: Vec<Address>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Volume {
+    pub id: String,
+    /// The key in the API's `volumes` map.
+    pub index: String,
+    pub volume_type: String,
+    pub name: String,
+    /// Bytes; `None` when neither the server object nor the Block Storage API knows it.
+    pub size: Option<u64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    Inet,
+    Inet6,
+}
+
+impl Family {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Family::Inet => "inet",
+            Family::Inet6 => "inet6",
+        }
+    }
+
+    fn of(address: &str) -> Family {
+        if address.contains(':') {
+            Family::Inet6
+        } else {
+            Family::Inet
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Public,
+    Private,
+}
+
+impl Scope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Public => "public",
+            Scope::Private => "private",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Address {
+    pub address: String,
+    pub family: Family,
+    pub scope: Scope,
+}
+
+/// Turns one zone's listing into servers: each id once (the first listing wins; pages shift
+/// while paging), `sbs_volume` sizes filled from the Block Storage list.
+pub fn servers_from_api(
+    listing: Vec<model::Server>,
+    block_volumes: &[model::BlockVolume],
+) -> Vec<Server> {
+    let block: HashMap<&str, &model::BlockVolume> =
+        block_volumes.iter().map(|v| (v.id.as_str(), v)).collect();
+    let mut seen = HashSet::with_capacity(listing.len());
+    listing
+        .into_iter()
+        .filter(|server| seen.insert(server.id.clone()))
+        .map(|server| server_from_api(server, &block))
+        .collect()
+}
+
+fn server_from_api(server: model::Server, block: &HashMap<&str, &model::BlockVolume>) -> Server {
+    let state = State::from_api(server.state.as_deref(), server.running);
+    let addresses = addresses(&server);
+    let mut volumes: Vec<(String, model::Volume)> = server.volumes.into_iter().collect();
+    volumes.sort_by(|(a, _), (b, _)| volume_key_order(a, b));
+    let volumes = volumes
+        .into_iter()
+        .map(|(index, volume)| {
+            let from_block = block.get(volume.id.as_str());
+            let name = match (volume.name.is_empty(), from_block) {
+                (true, Some(block)) => block.name.clone(),
+                _ => volume.name,
+            };
+            Volume {
+                size: volume.size.or_else(|| from_block.and_then(|b| b.size)),
+                id: volume.id,
+                index,
+                volume_type: volume.volume_type,
+                name,
+            }
+        })
+        .collect();
+    Server {
+        id: server.id,
+        name: server.name,
+        commercial_type: server.commercial_type,
+        arch: server.arch,
+        image_name: server.image.map(|image| image.name).unwrap_or_default(),
+        project_id: server.project,
+        organization_id: server.organization,
+        state,
+        created: server.creation_date.as_deref().and_then(unix_seconds),
+        modified: server.modification_date.as_deref().and_then(unix_seconds),
+        volumes,
+        tags: dedup(server.tags),
+        addresses,
+    }
+}
+
+/// Numeric keys in numeric order ("2" before "10"), then any other key in text order.
+fn volume_key_order(a: &str, b: &str) -> std::cmp::Ordering {
+    match (a.parse::<u64>(), b.parse::<u64>()) {
+        (Ok(a), Ok(b)) => a.cmp(&b),
+        (Ok(_), Err(_)) => std::cmp::Ordering::Less,
+        (Err(_), Ok(_)) => std::cmp::Ordering::Greater,
+        (Err(_), Err(_)) => a.cmp(b),
+    }
+}
+
+/// Tags in API order, each once: a repeated tag would be a duplicate series.
+fn dedup(items: Vec<String>) -> Vec<String> {
+    let mut seen = HashSet::with_capacity(items.len());
+    items
+        .into_iter()
+        .filter(|item| seen.insert(item.clone()))
+        .collect()
+}
+
+/// Every address once: `public_ips` (since 2023), else the deprecated `public_ip`, the
+/// deprecated `ipv6` block, and `private_ip`.
+fn addresses(server: &model::Server) -> Vec<Address> {
+    let mut out: Vec<Address> = Vec::new();
+    let mut push = |address: &str, family: Option<&str>, scope: Scope| {
+        if address.is_empty() || out.iter().any(|a| a.address == address) {
+            return;
+        }
+        let family = match family {
+            Some("inet") => Family::Inet,
+            Some("inet6") => Family::Inet6,
+            _ => Family::of(address),
+        };
+        out.push(Address {
+            address: address.to_owned(),
+            family,
+            scope,
+        });
+    };
+    for ip in &server.public_ips {
+        push(&ip.address, ip.family.as_deref(), Scope::Public);
+    }
+    if let Some(ip) = &server.public_ip {
+        push(&ip.address, ip.family.as_deref(), Scope::Public);
+    }
+    if let Some(ipv6) = &server.ipv6 {
+        push(&ipv6.address, Some("inet6"), Scope::Public);
+    }
+    if let Some(private) = &server.private_ip {
+        push(private, None, Scope::Private);
+    }
+    out
+}
+
+/// RFC 3339 (`2026-08-11T09:17:01.059214+00:00`, or with `Z`) to Unix seconds.
+pub fn unix_seconds(text: &str) -> Option<f64> {
+    let date = chrono::DateTime::parse_from_rfc3339(text).ok()?;
+    Some(date.timestamp() as f64 + f64::from(date.timestamp_subsec_micros()) / 1e6)
+}
+
+/// The outcome of a zone's last poll.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PollResult {
+    /// When the poll ended.
+    pub at: SystemTime,
+    pub duration: Duration,
+    /// `None` on success; the error in words otherwise.
+    pub error: Option<String>,
+}
+
+/// A zone as the snapshot knows it.
+#[derive(Debug, Clone, Default)]
+pub struct ZoneState {
+    /// Servers of the last successful poll; shared between snapshots until replaced.
+    pub servers: Arc<Vec<Server>>,
+    /// The last poll, successful or not; `None` before the first one ends.
+    pub last_poll: Option<PollResult>,
+    /// When the last successful poll ended.
+    pub last_success: Option<SystemTime>,
+}
+
+impl ZoneState {
+    pub fn last_poll_succeeded(&self) -> bool {
+        self.last_poll.as_ref().is_some_and(|p| p.error.is_none())
+    }
+}
+
+/// The whole inventory at one moment: every configured zone, polled or not yet.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    pub zones: BTreeMap<String, ZoneState>,
+}
+
+impl Snapshot {
+    /// A snapshot of the configured zones, none polled yet.
+    pub fn new(zones: &[String]) -> Self {
+        Snapshot {
+            zones: zones
+                .iter()
+                .map(|zone| (zone.clone(), ZoneState::default()))
+                .collect(),
+        }
+    }
+
+    /// True once every zone has been polled at least once, successfully or not.
+    pub fn all_polled(&self) -> bool {
+        self.zones.values().all(|zone| zone.last_poll.is_some())
+    }
+
+    pub fn server_count(&self) -> usize {
+        self.zones.values().map(|zone| zone.servers.len()).sum()
+    }
+
+    /// The next snapshot: a successful poll replaces the zone's servers, a failed one keeps
+    /// them and records the failure.
+    pub fn with_poll(
+        &self,
+        zone: &str,
+        outcome: Result<Vec<Server>, String>,
+        at: SystemTime,
+        duration: Duration,
+    ) -> Snapshot {
+        let mut next = self.clone();
+        let state = next.zones.entry(zone.to_owned()).or_default();
+        match outcome {
+            Ok(servers) => {
+                state.servers = Arc::new(servers);
+                state.last_success = Some(at);
+                state.last_poll = Some(PollResult {
+                    at,
+                    duration,
+                    error: None,
+                });
+            }
+            Err(error) => {
+                state.last_poll = Some(PollResult {
+                    at,
+                    duration,
+                    error: Some(error),
+                });
+            }
+        }
+        next
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_page(json: &str) -> Vec<model::Server> {
+        serde_json::from_str::<model::ServersPage>(json)
+            .expect("page parses")
+            .servers
+    }
+
+    #[test]
+    fn every_named_state_maps_to_itself_and_anything_else_is_unknown() {
+        for state in State::ALL {
+            if state != State::Unknown {
+                assert_eq!(State::from_api(Some(state.as_str()), None), state);
+            }
+        }
+        assert_eq!(State::from_api(Some("hibernating"), None), State::Unknown);
+        assert_eq!(State::from_api(Some(""), None), State::Unknown);
+        assert_eq!(State::from_api(None, None), State::Unknown);
+    }
+
+    #[test]
+    fn the_2014_running_boolean_means_running_or_stopped() {
+        assert_eq!(State::from_api(None, Some(true)), State::Running);
+        assert_eq!(State::from_api(None, Some(false)), State::Stopped);
+        assert_eq!(
+            State::from_api(Some("starting"), Some(false)),
+            State::Starting
+        );
+    }
+
+    #[test]
+    fn dates_with_offsets_and_microseconds_become_unix_seconds() {
+        assert_eq!(
+            unix_seconds("2026-08-11T09:17:01.059214+00:00"),
+            Some(1_786_439_821.059214)
+        );
+        assert_eq!(unix_seconds("2026-07-20T14:35:34Z"), Some(1_784_558_134.0));
+        assert_eq!(unix_seconds("yesterday"), None);
+    }
+
+    #[test]
+    fn volumes_come_out_in_numeric_index_order() {
+        let mut keys = vec!["10", "1", "x", "0", "2"];
+        keys.sort_by(|a, b| volume_key_order(a, b));
+        assert_eq!(keys, ["0", "1", "2", "10", "x"]);
+    }
+
+    #[test]
+    fn a_server_listed_twice_is_kept_once() {
+        let page = parse_page(
+            r#"{"servers":[{"id":"a","name":"one"},{"id":"b"},{"id":"a","name":"one again"}]}"#,
+        );
+        let servers = servers_from_api(page, &[]);
+        assert_eq!(servers.len(), 2);
+        assert_eq!(servers[0].name, "one");
+    }
+
+    #[test]
+    fn sbs_volume_sizes_and_names_come_from_the_block_list() {
+        let page = parse_page(
+            r#"{"servers":[{"id":"s","volumes":{"0":{"boot":false,"id":"v1","volume_type":"sbs_volume"}}}]}"#,
+        );
+        let block = vec![model::BlockVolume {
+            id: "v1".into(),
+            name: "data".into(),
+            size: Some(10_000_000_000),
+            volume_type: "sbs_5k".into(),
+        }];
+        let servers = servers_from_api(page.clone(), &block);
+        assert_eq!(servers[0].volumes[0].size, Some(10_000_000_000));
+        assert_eq!(servers[0].volumes[0].name, "data");
+        let without_block = servers_from_api(page, &[]);
+        assert_eq!(without_block[0].volumes[0].size, None);
+    }
+
+    #[test]
+    fn addresses_come_from_public_ips_then_the_deprecated_fields_each_once() {
+        let page = parse_page(
+            r#"{"servers":[{"id":"s",
+                "public_ip":{"address":"51.15.1.2","dynamic":false,"id":"x"},
+                "public_ips":[{"address":"51.15.1.2","family":"inet"},{"address":"2001:bc8::1","family":"inet6"}],
+                "private_ip":"10.1.2.3","ipv6":null}]}"#,
+        );
+        let servers = servers_from_api(page, &[]);
+        let got: Vec<(&str, &str, &str)> = servers[0]
+            .addresses
+            .iter()
+            .map(|a| (a.address.as_str(), a.family.as_str(), a.scope.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("51.15.1.2", "inet", "public"),
+                ("2001:bc8::1", "inet6", "public"),
+                ("10.1.2.3", "inet", "private")
+            ]
+        );
+    }
+
+    #[test]
+    fn a_failed_poll_keeps_the_zones_servers_and_a_good_one_replaces_them() {
+        let zones = vec!["fr-par-1".to_owned()];
+        let first = servers_from_api(parse_page(r#"{"servers":[{"id":"a"}]}"#), &[]);
+        let t = SystemTime::UNIX_EPOCH + Duration::from_secs(100);
+        let snap = Snapshot::new(&zones).with_poll("fr-par-1", Ok(first), t, Duration::ZERO);
+        let failed = snap.with_poll("fr-par-1", Err("boom".into()), t, Duration::ZERO);
+        let zone = &failed.zones["fr-par-1"];
+        assert_eq!(zone.servers.len(), 1);
+        assert!(!zone.last_poll_succeeded());
+        assert_eq!(zone.last_success, Some(t));
+        let emptied = failed.with_poll("fr-par-1", Ok(vec![]), t, Duration::ZERO);
+        assert_eq!(emptied.zones["fr-par-1"].servers.len(), 0);
+        assert!(emptied.zones["fr-par-1"].last_poll_succeeded());
+    }
+}

@@ -1,0 +1,193 @@
+//! The schedule: [`Poller::poll_once`] polls every zone concurrently and publishes the next
+//! snapshot and its encoded exposition; [`Poller::run`] only calls it on an interval.
+//!
+//! Zones are independent: each one runs under its own `--poll.timeout` deadline, and a
+//! failed zone keeps its last good servers while the others are replaced. One iteration
+//! ends when every zone has ended, so a zone is never polled twice at a time.
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+use tokio::time::Instant;
+
+use crate::api::{ApiError, Client};
+use crate::config::ApiFlavor;
+use crate::inventory::{self, Server, Snapshot};
+use crate::metrics::{self, Exposition, OwnMetrics};
+
+/// What `/metrics` and the landing page serve: a snapshot and its encoding, made together.
+#[derive(Debug)]
+pub struct Published {
+    pub snapshot: Arc<Snapshot>,
+    pub exposition: Exposition,
+}
+
+pub struct Poller {
+    client: Client,
+    zones: Vec<String>,
+    timeout: Duration,
+    own_metrics: OwnMetrics,
+    published: watch::Sender<Arc<Published>>,
+}
+
+impl Poller {
+    /// A poller of `zones` whose first publication is the empty snapshot, so `/metrics`
+    /// answers from the first moment.
+    pub fn new(
+        client: Client,
+        zones: Vec<String>,
+        timeout: Duration,
+        own_metrics: OwnMetrics,
+    ) -> Self {
+        let snapshot = Snapshot::new(&zones);
+        let exposition = metrics::exposition(&snapshot, &own_metrics);
+        let (published, _) = watch::channel(Arc::new(Published {
+            snapshot: Arc::new(snapshot),
+            exposition,
+        }));
+        Poller {
+            client,
+            zones,
+            timeout,
+            own_metrics,
+            published,
+        }
+    }
+
+    /// A receiver of every publication, for the HTTP side.
+    pub fn subscribe(&self) -> watch::Receiver<Arc<Published>> {
+        self.published.subscribe()
+    }
+
+    /// The latest publication.
+    pub fn latest(&self) -> Arc<Published> {
+        self.published.borrow().clone()
+    }
+
+    /// Polls every zone once, concurrently, each under the poll timeout; then publishes the
+    /// next snapshot. Returns what it published.
+    pub async fn poll_once(&self) -> Arc<Published> {
+        let mut polls = JoinSet::new();
+        for zone in &self.zones {
+            let client = self.client.clone();
+            let zone = zone.clone();
+            let timeout = self.timeout;
+            polls.spawn(async move {
+                let started = Instant::now();
+                let outcome = poll_zone(&client, &zone, started + timeout).await;
+                (zone, outcome, started.elapsed(), SystemTime::now())
+            });
+        }
+        let previous = self.latest().snapshot.clone();
+        let mut next = (*previous).clone();
+        while let Some(joined) = polls.join_next().await {
+            let Ok((zone, outcome, duration, at)) = joined else {
+                // A poll task only ends abnormally if it panicked: that zone keeps its data.
+                tracing::error!(
+                    "a zone's poll task ended abnormally; its zone keeps its last data"
+                );
+                continue;
+            };
+            log_outcome(&zone, &outcome, duration, &previous);
+            let outcome = outcome.map_err(|e| e.to_string());
+            next = next.with_poll(&zone, outcome, at, duration);
+        }
+        self.publish(next).await
+    }
+
+    /// Encodes off the async worker threads (it is the one CPU-heavy step), then swaps.
+    async fn publish(&self, snapshot: Snapshot) -> Arc<Published> {
+        let own = self.own_metrics.clone();
+        let published = tokio::task::spawn_blocking(move || {
+            let exposition = metrics::exposition(&snapshot, &own);
+            Arc::new(Published {
+                snapshot: Arc::new(snapshot),
+                exposition,
+            })
+        })
+        .await
+        .expect("encoding a snapshot does not panic");
+        self.published.send_replace(published.clone());
+        published
+    }
+
+    /// Polls now, then every `interval`, until `shutdown` resolves.
+    pub async fn run(
+        self: Arc<Self>,
+        interval: Duration,
+        shutdown: impl std::future::Future<Output = ()>,
+    ) {
+        let mut ticker = tokio::time::interval(interval);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        tokio::pin!(shutdown);
+        loop {
+            tokio::select! {
+                _ = &mut shutdown => return,
+                _ = ticker.tick() => {
+                    tokio::select! {
+                        _ = &mut shutdown => return,
+                        _ = self.poll_once() => {}
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One zone: every page of servers, then the Block Storage volumes when an `sbs_volume`
+/// needs its size. Either failing fails the zone's poll.
+pub async fn poll_zone(
+    client: &Client,
+    zone: &str,
+    deadline: Instant,
+) -> Result<Vec<Server>, ApiError> {
+    let listing = client.list_servers(zone, deadline).await?;
+    let needs_block = client.flavor() == ApiFlavor::Instance
+        && listing.iter().any(|server| {
+            server
+                .volumes
+                .values()
+                .any(|v| v.size.is_none() && v.volume_type == "sbs_volume")
+        });
+    let block = if needs_block {
+        client.list_block_volumes(zone, deadline).await?
+    } else {
+        Vec::new()
+    };
+    Ok(inventory::servers_from_api(listing, &block))
+}
+
+fn log_outcome(
+    zone: &str,
+    outcome: &Result<Vec<Server>, ApiError>,
+    duration: Duration,
+    previous: &Snapshot,
+) {
+    let before = previous.zones.get(zone);
+    let duration_ms = duration.as_millis() as u64;
+    match outcome {
+        Ok(servers) => {
+            if before.is_some_and(|z| z.last_poll.is_some() && !z.last_poll_succeeded()) {
+                tracing::info!(
+                    zone,
+                    servers = servers.len(),
+                    duration_ms,
+                    "zone poll succeeded again"
+                );
+            } else {
+                tracing::debug!(zone, servers = servers.len(), duration_ms, "zone polled");
+            }
+        }
+        Err(error) => {
+            let kept = before.map_or(0, |z| z.servers.len());
+            tracing::warn!(
+                zone,
+                duration_ms,
+                kept_servers = kept,
+                "zone poll failed: {error}; keeping its servers from the last successful poll"
+            );
+        }
+    }
+}

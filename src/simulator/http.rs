@@ -1,0 +1,528 @@
+//! The HTTP face of the simulator: routes, the gateway's auth check, paging headers, and error
+//! bodies written the way each real service writes them (spaced Python JSON for Instance,
+//! compact Go JSON for the gateway and Block Storage).
+
+use axum::body::{Body, Bytes};
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use serde::Serialize;
+
+use super::{json, Action, ActionError, Shape, Simulator};
+
+/// Page size when the client sends none (every recorded `Link` says `per_page=50`).
+const DEFAULT_PAGE_SIZE: u64 = 50;
+/// "a positive integer lower or equal to 100".
+const MAX_PAGE_SIZE: u64 = 100;
+const SERVER_HEADER: &str = "Scaleway API Gateway (fr-par-3;edge01)";
+/// The gateway's answer to a missing or wrong key (real-err-401).
+const DENIED: &str = r#"{"message":"authentication is denied","method":"api_key","reason":"not_found","type":"denied_authentication"}"#;
+
+pub(crate) fn router(sim: Simulator) -> Router {
+    Router::new()
+        .route("/instance/v1/zones/{zone}/servers", get(list_servers))
+        .route("/instance/v1/zones/{zone}/servers/{id}", get(get_server))
+        .route(
+            "/instance/v1/zones/{zone}/servers/{id}/action",
+            post(server_action),
+        )
+        .route("/block/v1/zones/{zone}/volumes", get(list_volumes))
+        .route("/block/v1/zones/{zone}/volumes/{id}", get(get_volume))
+        .route("/servers", get(legacy_servers))
+        .fallback(not_found)
+        .method_not_allowed_fallback(not_found)
+        .with_state(sim)
+}
+
+// ------------------------------------------------------------------------------------------
+// Handlers
+// ------------------------------------------------------------------------------------------
+
+async fn list_servers(
+    State(sim): State<Simulator>,
+    headers: HeaderMap,
+    zone: Result<Path<String>, PathRejection>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    if !authorized(&sim, &headers) {
+        return denied(&sim);
+    }
+    let Ok(Path(zone)) = zone else {
+        return bad_zone(&sim, "");
+    };
+    if !is_zone(&zone) {
+        return bad_zone(&sim, &zone);
+    }
+    let (page, per_page) = match paging(query.as_deref(), "per_page") {
+        Ok(p) => p,
+        Err(e) => return reply(&sim, StatusCode::BAD_REQUEST, json::spaced(&e)),
+    };
+    let out = sim.servers_page(&zone, page, per_page, Shape::Current);
+    let mut response = reply(&sim, StatusCode::OK, out.body);
+    paging_headers(
+        &mut response,
+        page,
+        per_page,
+        out.total,
+        "&order=creation_date_desc",
+    );
+    response
+}
+
+async fn get_server(
+    State(sim): State<Simulator>,
+    headers: HeaderMap,
+    path: Result<Path<(String, String)>, PathRejection>,
+) -> Response {
+    if !authorized(&sim, &headers) {
+        return denied(&sim);
+    }
+    let Ok(Path((zone, id))) = path else {
+        return bad_zone(&sim, "");
+    };
+    if !is_zone(&zone) {
+        return bad_zone(&sim, &zone);
+    }
+    match sim.server_bytes(&zone, &id) {
+        Some(server) => {
+            let mut body = Vec::with_capacity(server.len() + 16);
+            body.extend_from_slice(b"{\"server\": ");
+            body.extend_from_slice(&server);
+            body.push(b'}');
+            reply(&sim, StatusCode::OK, body)
+        }
+        None => server_not_found(&sim, &id),
+    }
+}
+
+async fn server_action(
+    State(sim): State<Simulator>,
+    headers: HeaderMap,
+    path: Result<Path<(String, String)>, PathRejection>,
+    body: Bytes,
+) -> Response {
+    if !authorized(&sim, &headers) {
+        return denied(&sim);
+    }
+    let Ok(Path((zone, id))) = path else {
+        return bad_zone(&sim, "");
+    };
+    if !is_zone(&zone) {
+        return bad_zone(&sim, &zone);
+    }
+    let request: serde_json::Value = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        Err(_) => {
+            return invalid_request(&sim, "The request body could not be decoded as JSON", None);
+        }
+    };
+    let action = match request.get("action") {
+        Some(serde_json::Value::String(name)) => match Action::parse(name) {
+            Some(action) => action,
+            None => {
+                let why = format!("'{name}' is not a valid choice.");
+                return invalid_request(&sim, "Validation Error", Some(("action", why)));
+            }
+        },
+        _ => {
+            let why = "This field is required.".to_owned();
+            return invalid_request(&sim, "Validation Error", Some(("action", why)));
+        }
+    };
+    match sim.act(&zone, &id, action) {
+        Ok(task) => {
+            #[derive(Serialize)]
+            struct Envelope<'a> {
+                task: &'a super::Task,
+            }
+            let location = format!("/instance/v1/zones/{zone}/tasks/{}", task.id);
+            let mut response = reply(
+                &sim,
+                StatusCode::ACCEPTED,
+                json::spaced(&Envelope { task: &task }),
+            );
+            if let Ok(v) = HeaderValue::from_str(&location) {
+                response.headers_mut().insert(header::LOCATION, v);
+            }
+            response
+        }
+        Err(ActionError::UnknownZone(_)) | Err(ActionError::UnknownServer { .. }) => {
+            server_not_found(&sim, &id)
+        }
+        Err(e @ ActionError::NotAllowed { .. }) => invalid_request(&sim, &e.to_string(), None),
+    }
+}
+
+async fn list_volumes(
+    State(sim): State<Simulator>,
+    headers: HeaderMap,
+    zone: Result<Path<String>, PathRejection>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    if !authorized(&sim, &headers) {
+        return denied(&sim);
+    }
+    let Ok(Path(zone)) = zone else {
+        return bad_zone_compact(&sim, "");
+    };
+    if !is_zone(&zone) {
+        return bad_zone_compact(&sim, &zone);
+    }
+    match paging(query.as_deref(), "page_size") {
+        Ok((page, page_size)) => reply(
+            &sim,
+            StatusCode::OK,
+            sim.volumes_page(&zone, page, page_size),
+        ),
+        Err(e) => reply(&sim, StatusCode::BAD_REQUEST, json::compact(&e.compact())),
+    }
+}
+
+async fn get_volume(
+    State(sim): State<Simulator>,
+    headers: HeaderMap,
+    path: Result<Path<(String, String)>, PathRejection>,
+) -> Response {
+    if !authorized(&sim, &headers) {
+        return denied(&sim);
+    }
+    let Ok(Path((zone, id))) = path else {
+        return bad_zone_compact(&sim, "");
+    };
+    if !is_zone(&zone) {
+        return bad_zone_compact(&sim, &zone);
+    }
+    match sim.volume_bytes(&zone, &id) {
+        Some(body) => reply(&sim, StatusCode::OK, body),
+        None => {
+            #[derive(Serialize)]
+            struct NotFound<'a> {
+                message: &'static str,
+                resource: &'static str,
+                resource_id: &'a str,
+                #[serde(rename = "type")]
+                kind: &'static str,
+            }
+            let body = NotFound {
+                message: "resource is not found",
+                resource: "volume",
+                resource_id: &id,
+                kind: "not_found",
+            };
+            reply(&sim, StatusCode::NOT_FOUND, json::compact(&body))
+        }
+    }
+}
+
+async fn legacy_servers(
+    State(sim): State<Simulator>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    if !authorized(&sim, &headers) {
+        return denied(&sim);
+    }
+    let (page, per_page) = match paging(query.as_deref(), "per_page") {
+        Ok(p) => p,
+        Err(e) => return reply(&sim, StatusCode::BAD_REQUEST, json::spaced(&e)),
+    };
+    let zone = sim.legacy_zone().unwrap_or_default();
+    let out = sim.servers_page(&zone, page, per_page, sim.shape_for_legacy());
+    let mut response = reply(&sim, StatusCode::OK, out.body);
+    paging_headers(&mut response, page, per_page, out.total, "");
+    response
+}
+
+async fn not_found(State(sim): State<Simulator>) -> Response {
+    reply(
+        &sim,
+        StatusCode::NOT_FOUND,
+        br#"{"message":"Not Found","type":"not_found"}"#.to_vec(),
+    )
+}
+
+// ------------------------------------------------------------------------------------------
+// Helpers
+// ------------------------------------------------------------------------------------------
+
+/// Every response: JSON, a request id, the gateway's `Server` header.
+fn reply(sim: &Simulator, status: StatusCode, body: Vec<u8>) -> Response {
+    let mut response = Response::new(Body::from(body));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    headers.insert(header::SERVER, HeaderValue::from_static(SERVER_HEADER));
+    if let Ok(v) = HeaderValue::from_str(&sim.fresh_uuid()) {
+        headers.insert("x-request-id", v);
+    }
+    response
+}
+
+fn authorized(sim: &Simulator, headers: &HeaderMap) -> bool {
+    headers.get("x-auth-token").map(|v| v.as_bytes()) == Some(sim.token().as_bytes())
+}
+
+fn denied(sim: &Simulator) -> Response {
+    reply(sim, StatusCode::UNAUTHORIZED, DENIED.as_bytes().to_vec())
+}
+
+/// `xx-yyy-N`: two letters, three letters, a number (new zones must work without a release).
+pub(crate) fn is_zone(zone: &str) -> bool {
+    let parts: Vec<&str> = zone.split('-').collect();
+    matches!(parts.as_slice(), [country, city, n]
+        if country.len() == 2 && country.bytes().all(|b| b.is_ascii_lowercase())
+        && city.len() == 3 && city.bytes().all(|b| b.is_ascii_lowercase())
+        && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The Instance API's `invalid_arguments` body.
+#[derive(Serialize)]
+struct InvalidArguments {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    message: &'static str,
+    details: Vec<ArgumentDetail>,
+}
+
+#[derive(Serialize)]
+struct ArgumentDetail {
+    argument_name: String,
+    reason: &'static str,
+    help_message: String,
+}
+
+/// The same error as the Go services write it (keys sorted).
+#[derive(Serialize)]
+struct InvalidArgumentsCompact<'a> {
+    details: &'a [ArgumentDetailCompact<'a>],
+    message: &'static str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct ArgumentDetailCompact<'a> {
+    argument_name: &'a str,
+    help_message: &'a str,
+    reason: &'static str,
+}
+
+impl InvalidArguments {
+    fn one(argument: &str, help: String) -> Self {
+        InvalidArguments {
+            kind: "invalid_arguments",
+            message: "invalid argument(s)",
+            details: vec![ArgumentDetail {
+                argument_name: argument.to_owned(),
+                reason: "constraint",
+                help_message: help,
+            }],
+        }
+    }
+
+    fn compact(&self) -> serde_json::Value {
+        let details: Vec<ArgumentDetailCompact<'_>> = self
+            .details
+            .iter()
+            .map(|d| ArgumentDetailCompact {
+                argument_name: &d.argument_name,
+                help_message: &d.help_message,
+                reason: d.reason,
+            })
+            .collect();
+        serde_json::to_value(InvalidArgumentsCompact {
+            details: &details,
+            message: self.message,
+            kind: self.kind,
+        })
+        .unwrap_or_default()
+    }
+}
+
+fn bad_zone(sim: &Simulator, zone: &str) -> Response {
+    let e = InvalidArguments::one(
+        "zone",
+        format!("'{zone}' is not a valid zone (expected xx-yyy-N)"),
+    );
+    reply(sim, StatusCode::BAD_REQUEST, json::spaced(&e))
+}
+
+fn bad_zone_compact(sim: &Simulator, zone: &str) -> Response {
+    let e = InvalidArguments::one(
+        "zone",
+        format!("'{zone}' is not a valid zone (expected xx-yyy-N)"),
+    );
+    reply(sim, StatusCode::BAD_REQUEST, json::compact(&e.compact()))
+}
+
+fn server_not_found(sim: &Simulator, id: &str) -> Response {
+    #[derive(Serialize)]
+    struct NotFound<'a> {
+        #[serde(rename = "type")]
+        kind: &'static str,
+        message: &'static str,
+        resource: &'static str,
+        resource_id: &'a str,
+    }
+    let body = NotFound {
+        kind: "not_found",
+        message: "resource is not found",
+        resource: "instance_server",
+        resource_id: id,
+    };
+    reply(sim, StatusCode::NOT_FOUND, json::spaced(&body))
+}
+
+/// The Instance API's older `invalid_request_error` body, with `fields` when one is to blame.
+fn invalid_request(sim: &Simulator, message: &str, field: Option<(&str, String)>) -> Response {
+    #[derive(Serialize)]
+    struct InvalidRequest<'a> {
+        #[serde(rename = "type")]
+        kind: &'static str,
+        message: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        fields: Option<std::collections::BTreeMap<&'a str, [String; 1]>>,
+    }
+    let fields = field.map(|(name, why)| std::iter::once((name, [why])).collect());
+    let body = InvalidRequest {
+        kind: "invalid_request_error",
+        message,
+        fields,
+    };
+    reply(sim, StatusCode::BAD_REQUEST, json::spaced(&body))
+}
+
+/// `page` (default 1) and the page size (default 50, at most 100) from a raw query string.
+fn paging(query: Option<&str>, size_name: &str) -> Result<(u64, u64), InvalidArguments> {
+    let mut page = 1;
+    let mut size = DEFAULT_PAGE_SIZE;
+    for pair in query
+        .unwrap_or_default()
+        .split('&')
+        .filter(|p| !p.is_empty())
+    {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        if key == "page" {
+            page = match value.parse::<u64>() {
+                Ok(n) if n >= 1 => n,
+                _ => {
+                    return Err(InvalidArguments::one(
+                        "page",
+                        "must be a positive integer".to_owned(),
+                    ))
+                }
+            };
+        } else if key == size_name {
+            size = match value.parse::<u64>() {
+                Ok(n) if (1..=MAX_PAGE_SIZE).contains(&n) => n,
+                Ok(n) if n > MAX_PAGE_SIZE => {
+                    return Err(InvalidArguments::one(
+                        size_name,
+                        format!("must be lower or equal to {MAX_PAGE_SIZE}"),
+                    ))
+                }
+                _ => {
+                    let help =
+                        format!("must be a positive integer lower or equal to {MAX_PAGE_SIZE}");
+                    return Err(InvalidArguments::one(size_name, help));
+                }
+            };
+        }
+    }
+    Ok((page, size))
+}
+
+/// `X-Total-Count` and the relative `Link` header rooted at `/servers` (FACTS §2):
+/// `first`/`previous` past page 1, `next` before the last, `last` always (page 0 when empty),
+/// comma-separated without spaces.
+fn paging_headers(response: &mut Response, page: u64, per_page: u64, total: u64, extra: &str) {
+    let link = link_header(page, per_page, total, extra);
+    let headers = response.headers_mut();
+    headers.insert("x-total-count", HeaderValue::from(total));
+    if let Ok(v) = HeaderValue::from_str(&link) {
+        headers.insert(header::LINK, v);
+    }
+}
+
+pub(crate) fn link_header(page: u64, per_page: u64, total: u64, extra: &str) -> String {
+    let last = total.div_ceil(per_page);
+    let url = |p: u64, rel: &str| {
+        format!("</servers?page={p}&per_page={per_page}{extra}>; rel=\"{rel}\"")
+    };
+    let mut parts = Vec::with_capacity(4);
+    if page > 1 {
+        parts.push(url(1, "first"));
+        parts.push(url((page - 1).min(last.max(1)), "previous"));
+    }
+    if page < last {
+        parts.push(url(page + 1, "next"));
+    }
+    parts.push(url(last, "last"));
+    parts.join(",")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zones_must_look_like_xx_yyy_n() {
+        assert!(is_zone("fr-par-1"));
+        assert!(is_zone("it-mil-12"));
+        assert!(!is_zone("par1"));
+        assert!(!is_zone("FR-PAR-1"));
+        assert!(!is_zone("fr-par-"));
+        assert!(!is_zone("fr-pa-1"));
+        assert!(!is_zone("fr-par-1-x"));
+    }
+
+    #[test]
+    fn link_header_uses_the_real_relative_form() {
+        assert_eq!(
+            link_header(1, 100, 250, ""),
+            r#"</servers?page=2&per_page=100>; rel="next",</servers?page=3&per_page=100>; rel="last""#
+        );
+        assert_eq!(
+            link_header(2, 100, 250, ""),
+            concat!(
+                r#"</servers?page=1&per_page=100>; rel="first","#,
+                r#"</servers?page=1&per_page=100>; rel="previous","#,
+                r#"</servers?page=3&per_page=100>; rel="next","#,
+                r#"</servers?page=3&per_page=100>; rel="last""#
+            )
+        );
+        assert_eq!(
+            link_header(1, 50, 0, ""),
+            r#"</servers?page=0&per_page=50>; rel="last""#
+        );
+        assert_eq!(
+            link_header(1, 50, 28, "&order=creation_date_desc"),
+            r#"</servers?page=1&per_page=50&order=creation_date_desc>; rel="last""#
+        );
+    }
+
+    #[test]
+    fn paging_accepts_defaults_and_refuses_nonsense() {
+        assert_eq!(paging(None, "per_page").ok(), Some((1, 50)));
+        assert_eq!(
+            paging(Some("page=3&per_page=100&order=x"), "per_page").ok(),
+            Some((3, 100))
+        );
+        assert!(paging(Some("page=0"), "per_page").is_err());
+        assert!(paging(Some("page=abc"), "per_page").is_err());
+        assert!(paging(Some("page=-1"), "per_page").is_err());
+        assert!(paging(Some("per_page=101"), "per_page").is_err());
+        assert!(paging(Some("per_page=0"), "per_page").is_err());
+        assert!(paging(Some("page_size=101"), "page_size").is_err());
+        assert_eq!(
+            paging(Some("page=18446744073709551615"), "per_page").ok(),
+            Some((u64::MAX, 50))
+        );
+    }
+}

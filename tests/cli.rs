@@ -1,0 +1,184 @@
+//! The real binary: start-up errors are one line and exit code 2; a refused key is one
+//! clear log line; SIGTERM ends the process cleanly within five seconds.
+
+use std::io::{BufRead as _, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const BINARY: &str = env!("CARGO_BIN_EXE_scaleway_exporter");
+
+/// Runs the binary with a clean environment plus `env`, and returns (exit code, stderr lines).
+fn run(args: &[&str], env: &[(&str, &str)]) -> (i32, Vec<String>) {
+    let output = Command::new(BINARY)
+        .args(args)
+        .env_clear()
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr)
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    (output.status.code().unwrap_or(-1), stderr)
+}
+
+fn assert_one_line_exit_2(args: &[&str], env: &[(&str, &str)], expected: &str) {
+    let (code, lines) = run(args, env);
+    assert_eq!(code, 2, "{args:?}: {lines:?}");
+    assert_eq!(lines.len(), 1, "{args:?}: {lines:?}");
+    assert!(lines[0].starts_with("scaleway_exporter: "), "{lines:?}");
+    assert!(
+        lines[0].contains(expected),
+        "{args:?}: {lines:?} should say {expected:?}"
+    );
+}
+
+#[test]
+fn a_missing_token_ends_the_start_with_exit_code_2_and_one_line() {
+    assert_one_line_exit_2(
+        &[],
+        &[],
+        "no API secret key: set SCW_SECRET_KEY or --scaleway.secret-key-file",
+    );
+}
+
+#[test]
+fn a_bad_duration_ends_the_start_with_exit_code_2_and_one_line() {
+    assert_one_line_exit_2(
+        &["--poll.interval", "5 parsecs"],
+        &[("SCW_SECRET_KEY", "k")],
+        "--poll.interval",
+    );
+    assert_one_line_exit_2(
+        &[],
+        &[
+            ("SCW_SECRET_KEY", "k"),
+            ("SCW_EXPORTER_POLL_TIMEOUT", "soon"),
+        ],
+        "soon",
+    );
+}
+
+#[test]
+fn a_malformed_zone_ends_the_start_with_exit_code_2_and_one_line() {
+    assert_one_line_exit_2(
+        &[],
+        &[
+            ("SCW_SECRET_KEY", "k"),
+            ("SCW_EXPORTER_ZONES", "fr-par-1,paris"),
+        ],
+        "malformed zone \"paris\": expected the form xx-yyy-N",
+    );
+}
+
+#[test]
+fn an_unreadable_key_file_ends_the_start_with_exit_code_2_and_one_line() {
+    assert_one_line_exit_2(
+        &["--scaleway.secret-key-file", "/nonexistent/scw-key"],
+        &[],
+        "cannot read the secret key file /nonexistent/scw-key",
+    );
+}
+
+#[test]
+fn an_unknown_flag_ends_the_start_with_exit_code_2_and_one_line() {
+    assert_one_line_exit_2(
+        &["--scaleway.secret-key", "abc"],
+        &[("SCW_SECRET_KEY", "k")],
+        "--scaleway.secret-key",
+    );
+}
+
+#[test]
+fn help_names_every_environment_twin_and_exits_0() {
+    let output = Command::new(BINARY).arg("--help").output().unwrap();
+    assert!(output.status.success());
+    let help = String::from_utf8_lossy(&output.stdout);
+    for env in [
+        "SCW_SECRET_KEY",
+        "SCW_SECRET_KEY_FILE",
+        "SCW_API_URL",
+        "SCW_EXPORTER_API_FLAVOR",
+        "SCW_EXPORTER_ZONES",
+        "SCW_EXPORTER_POLL_INTERVAL",
+        "SCW_EXPORTER_POLL_TIMEOUT",
+        "SCW_EXPORTER_LISTEN_ADDRESS",
+        "SCW_EXPORTER_TELEMETRY_PATH",
+        "SCW_EXPORTER_WEB_CONFIG_FILE",
+        "SCW_EXPORTER_LOG_LEVEL",
+        "SCW_EXPORTER_LOG_FORMAT",
+    ] {
+        assert!(help.contains(env), "--help lacks {env}");
+    }
+}
+
+#[tokio::test]
+async fn a_refused_key_is_one_clear_log_line_and_sigterm_exits_0_within_five_seconds() {
+    let api = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(401).set_body_raw(
+            r#"{"message":"authentication is denied","method":"api_key","reason":"not_found","type":"denied_authentication"}"#,
+            "application/json",
+        ))
+        .mount(&api)
+        .await;
+    let secret = "d1571nc7-5ec2-e7k3-y000-000000000000";
+    let mut child = Command::new(BINARY)
+        .env_clear()
+        .env("SCW_SECRET_KEY", secret)
+        .env("SCW_API_URL", api.uri())
+        .env("SCW_EXPORTER_ZONES", "fr-par-1")
+        .env("SCW_EXPORTER_LISTEN_ADDRESS", "127.0.0.1:0")
+        .env("SCW_EXPORTER_LOG_LEVEL", "trace")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut lines = Vec::new();
+        for line in BufReader::new(stderr).lines() {
+            let line = line.unwrap();
+            let done = line.contains("zone poll failed");
+            lines.push(line);
+            if done {
+                break;
+            }
+        }
+        lines
+    });
+    let lines = tokio::task::spawn_blocking(move || reader.join().unwrap())
+        .await
+        .unwrap();
+    let failure = lines.last().unwrap();
+    assert!(failure.contains("level=warn"), "{failure}");
+    assert!(failure.contains("zone=fr-par-1"), "{failure}");
+    assert!(
+        failure.contains("HTTP 401 (denied_authentication: authentication is denied)"),
+        "{failure}"
+    );
+    assert!(failure.contains("check SCW_SECRET_KEY"), "{failure}");
+    assert!(
+        lines.iter().all(|line| !line.contains(secret)),
+        "the key is in the log: {lines:?}"
+    );
+
+    let asked = Instant::now();
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            asked.elapsed() < Duration::from_secs(5),
+            "still running 5s after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(0));
+}

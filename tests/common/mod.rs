@@ -1,0 +1,219 @@
+//! Test helpers: the simulator and the exporter on port-0 listeners, scrapes over real HTTP,
+//! and a small reader of the exposition text for assertions.
+#![allow(dead_code)] // each test binary uses a part of this module
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use scaleway_exporter::config::{ApiFlavor, ExporterConfig, ListenAddress, SecretKey, TokenSource};
+use scaleway_exporter::demo::Shutdown;
+use scaleway_exporter::exporter::{serve_router, Exporter};
+use scaleway_exporter::poller::Poller;
+use scaleway_exporter::simulator::{Simulator, SimulatorConfig};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+/// A fake Scaleway API on a loopback port; it stops when dropped.
+pub struct TestApi {
+    pub simulator: Simulator,
+    pub url: String,
+    _stop: watch::Sender<bool>,
+}
+
+pub async fn start_simulator(config: SimulatorConfig) -> TestApi {
+    let simulator = Simulator::new(config);
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, shutdown) = Shutdown::new();
+    tokio::spawn(simulator.clone().serve(listener, shutdown.wait()));
+    TestApi {
+        simulator,
+        url,
+        _stop: stop,
+    }
+}
+
+pub fn simulator_config(zones: &[&str], servers_per_zone: usize) -> SimulatorConfig {
+    SimulatorConfig {
+        zones: zones.iter().map(|z| (*z).to_owned()).collect(),
+        servers_per_zone,
+        seed: 7,
+        token: "test-secret-key".to_owned(),
+        transition: Duration::from_millis(200),
+    }
+}
+
+pub fn exporter_config(api_url: &str, zones: &[&str], token: &str) -> ExporterConfig {
+    ExporterConfig {
+        token: TokenSource::fixed(SecretKey::new(token, "test").unwrap()),
+        api_url: api_url.to_owned(),
+        api_flavor: ApiFlavor::Instance,
+        zones: zones.iter().map(|z| (*z).to_owned()).collect(),
+        poll_interval: Duration::from_secs(3600),
+        poll_timeout: Duration::from_secs(5),
+        listen_address: ListenAddress::Host("127.0.0.1:0".to_owned()),
+        telemetry_path: "/metrics".to_owned(),
+    }
+}
+
+/// An exporter serving on a loopback port, with no schedule: the test calls
+/// `poller.poll_once()` when it wants a poll. It stops when dropped.
+pub struct TestExporter {
+    pub url: String,
+    pub poller: Arc<Poller>,
+    _stop: watch::Sender<bool>,
+}
+
+pub async fn start_exporter(config: &ExporterConfig) -> TestExporter {
+    let exporter = Exporter::new(config).unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, shutdown) = Shutdown::new();
+    tokio::spawn(serve_router(listener, exporter.router, shutdown.wait()));
+    TestExporter {
+        url,
+        poller: exporter.poller,
+        _stop: stop,
+    }
+}
+
+impl TestExporter {
+    pub async fn scrape(&self) -> Exposition {
+        Exposition::parse(&get_text(&format!("{}/metrics", self.url)).await)
+    }
+}
+
+pub async fn get_text(url: &str) -> String {
+    let response = reqwest::get(url).await.unwrap();
+    assert!(
+        response.status().is_success(),
+        "GET {url}: {}",
+        response.status()
+    );
+    response.text().await.unwrap()
+}
+
+/// One series of an exposition: its name, labels and value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sample {
+    pub name: String,
+    pub labels: BTreeMap<String, String>,
+    pub value: f64,
+}
+
+/// The samples of an exposition, read back from the text format.
+#[derive(Debug, Clone)]
+pub struct Exposition {
+    pub text: String,
+    pub samples: Vec<Sample>,
+}
+
+impl Exposition {
+    pub fn parse(text: &str) -> Exposition {
+        let samples = text
+            .lines()
+            .filter(|line| !line.starts_with('#') && !line.is_empty())
+            .map(|line| parse_sample(line).unwrap_or_else(|| panic!("unreadable line: {line}")))
+            .collect();
+        Exposition {
+            text: text.to_owned(),
+            samples,
+        }
+    }
+
+    /// The samples of `name` whose labels include every pair of `with`.
+    pub fn select(&self, name: &str, with: &[(&str, &str)]) -> Vec<&Sample> {
+        self.samples
+            .iter()
+            .filter(|s| s.name == name)
+            .filter(|s| {
+                with.iter()
+                    .all(|(k, v)| s.labels.get(*k).map(String::as_str) == Some(*v))
+            })
+            .collect()
+    }
+
+    /// The value of the one sample of `name` with `with`; panics when there is not exactly one.
+    pub fn value(&self, name: &str, with: &[(&str, &str)]) -> f64 {
+        let found = self.select(name, with);
+        assert_eq!(found.len(), 1, "{name} {with:?}: {found:?}");
+        found[0].value
+    }
+
+    /// The current `state` label of a server (the state series whose value is 1).
+    pub fn state_of(&self, zone: &str, server_id: &str) -> Option<String> {
+        let states: Vec<&Sample> = self
+            .select(
+                "scaleway_server_state",
+                &[("zone", zone), ("server_id", server_id)],
+            )
+            .into_iter()
+            .filter(|s| s.value == 1.0)
+            .collect();
+        assert!(states.len() <= 1, "more than one current state: {states:?}");
+        states.first().map(|s| s.labels["state"].clone())
+    }
+
+    pub fn server_ids(&self, zone: &str) -> Vec<String> {
+        self.select("scaleway_server_info", &[("zone", zone)])
+            .iter()
+            .map(|s| s.labels["server_id"].clone())
+            .collect()
+    }
+}
+
+fn parse_sample(line: &str) -> Option<Sample> {
+    let (name, rest) = match line.find('{') {
+        Some(i) => (&line[..i], &line[i + 1..]),
+        None => {
+            let (name, value) = line.split_once(' ')?;
+            return Some(Sample {
+                name: name.to_owned(),
+                labels: BTreeMap::new(),
+                value: value.trim().parse().ok()?,
+            });
+        }
+    };
+    let mut labels = BTreeMap::new();
+    let mut chars = rest.char_indices().peekable();
+    let mut end = None;
+    while let Some((i, c)) = chars.next() {
+        if c == '}' {
+            end = Some(i);
+            break;
+        }
+        if c == ',' {
+            continue;
+        }
+        let mut key = String::from(c);
+        for (_, c) in chars.by_ref() {
+            if c == '=' {
+                break;
+            }
+            key.push(c);
+        }
+        if chars.next()?.1 != '"' {
+            return None;
+        }
+        let mut value = String::new();
+        loop {
+            let (_, c) = chars.next()?;
+            match c {
+                '"' => break,
+                '\\' => match chars.next()?.1 {
+                    'n' => value.push('\n'),
+                    other => value.push(other),
+                },
+                c => value.push(c),
+            }
+        }
+        labels.insert(key, value);
+    }
+    let value = rest[end? + 1..].trim().parse().ok()?;
+    Some(Sample {
+        name: name.to_owned(),
+        labels,
+        value,
+    })
+}

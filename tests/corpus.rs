@@ -1,0 +1,203 @@
+//! Every real response of `../shared/scaleway-api-corpus` is read correctly: the bodies
+//! parse into the exporter's model, every server comes out once with its state and sizes,
+//! and every real error becomes a typed error with the API's status, type and message.
+//!
+//! The corpus is not part of the project: these tests read it from the folder named by
+//! `SCALEWAY_API_CORPUS` (`.ci/run` sets it), and are ignored otherwise.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use scaleway_exporter::api::model::{BlockVolumesPage, ServersPage};
+use scaleway_exporter::api::{ApiError, Client};
+use scaleway_exporter::config::{ApiFlavor, SecretKey, TokenSource};
+use scaleway_exporter::inventory::{servers_from_api, Snapshot, State};
+use scaleway_exporter::metrics::{render, OwnMetrics};
+use scaleway_exporter::poller::poll_zone;
+use serde_json::Value;
+
+const IGNORE_REASON: &str = "needs the shared API corpus: set SCALEWAY_API_CORPUS";
+
+fn corpus_files(prefixes: &[&str]) -> Vec<(String, String)> {
+    let dir = PathBuf::from(std::env::var("SCALEWAY_API_CORPUS").expect(IGNORE_REASON));
+    let mut files: Vec<(String, String)> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+        .filter_map(|path| {
+            let name = path.file_name()?.to_str()?.to_owned();
+            prefixes
+                .iter()
+                .any(|p| name.starts_with(p))
+                .then(|| (name, std::fs::read_to_string(&path).unwrap()))
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// The server objects of a body, as raw JSON: a list, or a GET-one `{"server": ...}`.
+fn raw_servers(body: &Value) -> Option<Vec<Value>> {
+    if let Some(list) = body.get("servers") {
+        return Some(list.as_array().unwrap().clone());
+    }
+    body.get("server").map(|one| vec![one.clone()])
+}
+
+#[test]
+#[ignore = "needs the shared API corpus: set SCALEWAY_API_CORPUS"]
+fn every_real_and_legacy_servers_body_is_read_server_by_server() {
+    let files = corpus_files(&["real-", "legacy-"]);
+    let mut bodies = 0;
+    let mut servers_read = 0;
+    for (name, text) in files
+        .iter()
+        .filter(|(name, _)| !name.starts_with("real-err-"))
+    {
+        let raw: Value = serde_json::from_str(text).unwrap();
+        let Some(raw_list) = raw_servers(&raw) else {
+            continue;
+        };
+        bodies += 1;
+        let page: ServersPage = serde_json::from_value(serde_json::json!({ "servers": raw_list }))
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let fleet = servers_from_api(page.servers, &[]);
+        let unique_ids: std::collections::HashSet<&str> =
+            raw_list.iter().map(|s| s["id"].as_str().unwrap()).collect();
+        assert_eq!(fleet.len(), unique_ids.len(), "{name}: every server once");
+        for (server, raw) in fleet.iter().zip(&raw_list) {
+            assert_eq!(
+                server.id,
+                raw["id"].as_str().unwrap(),
+                "{name}: API order kept"
+            );
+            let expected_state = match (
+                raw.get("state").and_then(Value::as_str),
+                raw.get("running").and_then(Value::as_bool),
+            ) {
+                (Some(state), _) => state.to_owned(),
+                (None, Some(true)) => "running".to_owned(),
+                (None, Some(false)) => "stopped".to_owned(),
+                (None, None) => "unknown".to_owned(),
+            };
+            assert_eq!(
+                server.state.as_str(),
+                expected_state,
+                "{name}: {}",
+                server.id
+            );
+            assert_ne!(
+                server.state,
+                State::Unknown,
+                "{name}: every recorded state is a known one"
+            );
+            let raw_volumes = raw["volumes"].as_object().unwrap();
+            assert_eq!(
+                server.volumes.len(),
+                raw_volumes.len(),
+                "{name}: every volume"
+            );
+            for volume in &server.volumes {
+                let raw_size = raw_volumes[&volume.index]
+                    .get("size")
+                    .and_then(Value::as_u64);
+                assert_eq!(volume.size, raw_size, "{name}: size of {}", volume.id);
+            }
+            let raw_tags = raw["tags"].as_array().map_or(0, Vec::len);
+            assert_eq!(server.tags.len(), raw_tags, "{name}: tags");
+            if let Some(ips) = raw.get("public_ips").and_then(Value::as_array) {
+                for ip in ips {
+                    let address = ip["address"].as_str().unwrap();
+                    assert!(
+                        server.addresses.iter().any(|a| a.address == address),
+                        "{name}: {address}"
+                    );
+                }
+            }
+            assert!(
+                server.created.is_some() || raw.get("creation_date").is_none(),
+                "{name}: creation date"
+            );
+        }
+        servers_read += fleet.len();
+        let snapshot = Snapshot::new(&["fr-par-1".to_owned()]).with_poll(
+            "fr-par-1",
+            Ok(fleet),
+            std::time::SystemTime::now(),
+            Duration::ZERO,
+        );
+        let (text, series) = render(&snapshot, &OwnMetrics::new());
+        assert!(series > 0 && text.ends_with('\n'), "{name}: renders");
+    }
+    assert!(
+        bodies >= 14,
+        "read {bodies} bodies: is the corpus complete?"
+    );
+    assert!(servers_read >= 50, "read {servers_read} servers");
+}
+
+#[test]
+#[ignore = "needs the shared API corpus: set SCALEWAY_API_CORPUS"]
+fn the_real_block_storage_list_gives_sizes_to_sbs_volumes() {
+    let files = corpus_files(&["real-13-"]);
+    assert_eq!(files.len(), 1);
+    let page: BlockVolumesPage = serde_json::from_str(&files[0].1).unwrap();
+    assert_eq!(page.total_count, Some(2));
+    assert!(page.volumes.iter().all(|v| v.size == Some(10_000_000_000)));
+    assert!(page.volumes.iter().all(|v| v.volume_type == "sbs_5k"));
+}
+
+#[tokio::test]
+#[ignore = "needs the shared API corpus: set SCALEWAY_API_CORPUS"]
+async fn every_real_error_response_becomes_a_typed_error_with_its_status_type_and_message() {
+    let files = corpus_files(&["real-err-"]);
+    assert!(files.len() >= 10, "found {} error files", files.len());
+    for (name, text) in files {
+        let recorded: Value = serde_json::from_str(&text).unwrap();
+        let status = recorded["status_code"].as_u64().unwrap() as u16;
+        let body = recorded["body_raw"].as_str().unwrap().to_owned();
+        let mut response =
+            wiremock::ResponseTemplate::new(status).set_body_raw(body.clone(), "application/json");
+        if body.is_empty() {
+            response = wiremock::ResponseTemplate::new(status);
+        }
+        let server = wiremock::MockServer::start().await;
+        wiremock::Mock::given(wiremock::matchers::any())
+            .respond_with(response)
+            .mount(&server)
+            .await;
+        let client = Client::new(
+            &server.uri(),
+            ApiFlavor::Instance,
+            TokenSource::fixed(SecretKey::new("corpus-test-key", "test").unwrap()),
+            OwnMetrics::new().api_requests,
+        )
+        .unwrap();
+        let deadline = tokio::time::Instant::now() + Duration::from_millis(300);
+        let error = poll_zone(&client, "fr-par-1", deadline)
+            .await
+            .expect_err(&name);
+        let expected: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
+        match error {
+            ApiError::Status {
+                status: got,
+                kind,
+                message,
+                ..
+            } => {
+                assert_eq!(got, status, "{name}");
+                assert_eq!(
+                    kind.as_deref(),
+                    expected.get("type").and_then(Value::as_str),
+                    "{name}"
+                );
+                assert_eq!(
+                    message.as_deref(),
+                    expected.get("message").and_then(Value::as_str),
+                    "{name}"
+                );
+            }
+            other => panic!("{name}: expected a status error, got {other}"),
+        }
+    }
+}

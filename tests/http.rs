@@ -1,0 +1,264 @@
+//! The HTTP endpoints over real TCP: metrics (plain and gzip), landing page, health, readiness,
+//! and the golden exposition of a fixed fleet.
+
+mod common;
+
+use std::io::Read as _;
+
+use common::*;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const TOKEN: &str = "tok-5c1e-0f-a-distinctive-secret";
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(format!(
+        "{}/tests/fixtures/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+/// A fake API serving the quirky fixture fleet in fr-par-1 and nothing in nl-ams-1.
+async fn fixture_api() -> MockServer {
+    let api = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/instance/v1/zones/fr-par-1/servers"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("X-Total-Count", "4")
+                .set_body_raw(fixture("servers-quirks.json"), "application/json"),
+        )
+        .mount(&api)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/block/v1/zones/fr-par-1/volumes"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw(fixture("block-volumes.json"), "application/json"),
+        )
+        .mount(&api)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/instance/v1/zones/nl-ams-1/servers"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("X-Total-Count", "0")
+                .set_body_raw(r#"{"servers": []}"#, "application/json"),
+        )
+        .mount(&api)
+        .await;
+    api
+}
+
+/// The exposition without what changes from run to run: process metrics, poll times and
+/// durations, and the build's revision.
+fn stable_part(text: &str) -> String {
+    text.lines()
+        .filter(|line| !line.contains("process_"))
+        .map(|line| {
+            if line.starts_with("scaleway_exporter_last_success_timestamp_seconds{")
+                || line.starts_with("scaleway_exporter_poll_duration_seconds{")
+            {
+                let (series, _) = line.rsplit_once(' ').unwrap();
+                format!("{series} <varies>")
+            } else if line.starts_with("scaleway_exporter_build_info{") {
+                "scaleway_exporter_build_info{<this build>} 1".to_owned()
+            } else {
+                line.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
+}
+
+#[tokio::test]
+async fn the_exposition_of_a_fixed_fleet_matches_the_golden_file() {
+    let api = fixture_api().await;
+    let exporter = start_exporter(&exporter_config(
+        &api.uri(),
+        &["fr-par-1", "nl-ams-1"],
+        TOKEN,
+    ))
+    .await;
+    exporter.poller.poll_once().await;
+    let got = stable_part(&exporter.scrape().await.text);
+    let golden_path = format!("{}/tests/golden/metrics.txt", env!("CARGO_MANIFEST_DIR"));
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&golden_path, &got).unwrap();
+    }
+    let want =
+        std::fs::read_to_string(&golden_path).expect("golden file; UPDATE_GOLDEN=1 writes it");
+    assert_eq!(
+        got, want,
+        "the exposition changed; review, then UPDATE_GOLDEN=1 cargo test --test http"
+    );
+}
+
+#[tokio::test]
+#[ignore = "needs promtool (Debian package prometheus)"]
+async fn promtool_finds_no_problem_in_the_exposition() {
+    let api = fixture_api().await;
+    let exporter = start_exporter(&exporter_config(
+        &api.uri(),
+        &["fr-par-1", "nl-ams-1"],
+        TOKEN,
+    ))
+    .await;
+    exporter.poller.poll_once().await;
+    let text = exporter.scrape().await.text;
+    let mut child = std::process::Command::new("promtool")
+        .args(["check", "metrics"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("promtool is installed");
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), text.as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        output.status.success() && said.trim().is_empty(),
+        "promtool check metrics:\n{said}"
+    );
+}
+
+#[tokio::test]
+async fn metrics_are_gzipped_when_asked_and_decompress_to_the_plain_body() {
+    let api = fixture_api().await;
+    let exporter = start_exporter(&exporter_config(&api.uri(), &["fr-par-1"], TOKEN)).await;
+    exporter.poller.poll_once().await;
+    let client = reqwest::Client::new();
+    let plain = client
+        .get(format!("{}/metrics", exporter.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        plain.headers()["content-type"],
+        "text/plain; version=0.0.4; charset=utf-8"
+    );
+    assert!(plain.headers().get("content-encoding").is_none());
+    let plain = plain.text().await.unwrap();
+    let zipped = client
+        .get(format!("{}/metrics", exporter.url))
+        .header("Accept-Encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(zipped.headers()["content-encoding"], "gzip");
+    let bytes = zipped.bytes().await.unwrap();
+    assert!(bytes.len() < plain.len());
+    let mut unzipped = String::new();
+    flate2::read::GzDecoder::new(&bytes[..])
+        .read_to_string(&mut unzipped)
+        .unwrap();
+    assert_eq!(unzipped, plain);
+}
+
+#[tokio::test]
+async fn readyz_waits_for_every_zone_and_healthz_answers_from_the_start() {
+    let api = fixture_api().await;
+    let exporter = start_exporter(&exporter_config(
+        &api.uri(),
+        &["fr-par-1", "nl-ams-1"],
+        TOKEN,
+    ))
+    .await;
+    let client = reqwest::Client::new();
+    let ready = client
+        .get(format!("{}/readyz", exporter.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ready.status(), 503);
+    assert_eq!(
+        ready.text().await.unwrap(),
+        "waiting for the first poll of: fr-par-1, nl-ams-1\n"
+    );
+    assert_eq!(
+        client
+            .get(format!("{}/healthz", exporter.url))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let before = exporter.scrape().await;
+    assert!(
+        before.text.contains("scaleway_exporter_build_info"),
+        "/metrics answers before the first poll"
+    );
+
+    exporter.poller.poll_once().await;
+    assert_eq!(
+        client
+            .get(format!("{}/readyz", exporter.url))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+}
+
+#[tokio::test]
+async fn the_landing_page_shows_the_version_each_zone_and_a_link_to_the_metrics() {
+    let api = fixture_api().await;
+    let exporter = start_exporter(&exporter_config(
+        &api.uri(),
+        &["fr-par-1", "nl-ams-1"],
+        TOKEN,
+    ))
+    .await;
+    let page = get_text(&exporter.url).await;
+    assert!(page.contains("not yet polled"));
+    exporter.poller.poll_once().await;
+    let page = get_text(&format!("{}/", exporter.url)).await;
+    assert!(page.contains(scaleway_exporter::build_info::VERSION));
+    assert!(page.contains(r#"<a href="/metrics">/metrics</a>"#));
+    assert!(
+        page.contains("<td>fr-par-1</td><td>4</td><td class=\"ok\">ok</td>"),
+        "{page}"
+    );
+    assert!(page.contains("<td>nl-ams-1</td><td>0</td>"), "{page}");
+    assert!(page.contains(" ago</td>"));
+}
+
+#[tokio::test]
+async fn the_token_never_appears_in_metrics_or_on_the_landing_page() {
+    let api = MockServer::start().await;
+    // An API that echoes the key back in its error message must not make us repeat it.
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(401).set_body_raw(
+            format!(r#"{{"type":"denied_authentication","message":"key {TOKEN} is not valid"}}"#),
+            "application/json",
+        ))
+        .mount(&api)
+        .await;
+    let exporter = start_exporter(&exporter_config(&api.uri(), &["fr-par-1"], TOKEN)).await;
+    exporter.poller.poll_once().await;
+    let metrics = exporter.scrape().await.text;
+    let landing = get_text(&exporter.url).await;
+    assert!(!metrics.contains(TOKEN) && !landing.contains(TOKEN));
+    assert!(
+        landing.contains("key &lt;redacted&gt; is not valid"),
+        "{landing}"
+    );
+}
+
+#[tokio::test]
+async fn unknown_paths_are_404() {
+    let api = fixture_api().await;
+    let exporter = start_exporter(&exporter_config(&api.uri(), &["fr-par-1"], TOKEN)).await;
+    let response = reqwest::get(format!("{}/nope", exporter.url))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404);
+}

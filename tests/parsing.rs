@@ -1,0 +1,181 @@
+//! The API model and the inventory read every quirk of FACTS.md from the project's own
+//! fixtures (tests/fixtures), written after the real responses.
+
+use scaleway_exporter::api::model::{BlockVolumesPage, ServersPage};
+use scaleway_exporter::inventory::{servers_from_api, Family, Scope, Server, State};
+
+fn fixture(name: &str) -> String {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn quirky_fleet() -> Vec<Server> {
+    let page: ServersPage =
+        serde_json::from_str(&fixture("servers-quirks.json")).expect("the page parses");
+    let block: BlockVolumesPage =
+        serde_json::from_str(&fixture("block-volumes.json")).expect("the block list parses");
+    servers_from_api(page.servers, &block.volumes)
+}
+
+fn server<'a>(fleet: &'a [Server], id_suffix: &str) -> &'a Server {
+    fleet
+        .iter()
+        .find(|s| s.id.ends_with(id_suffix))
+        .expect("server present")
+}
+
+#[test]
+fn a_server_listed_twice_while_paging_is_read_once_as_first_listed() {
+    let fleet = quirky_fleet();
+    assert_eq!(fleet.len(), 4);
+    assert_eq!(server(&fleet, "0001").state, State::Running);
+}
+
+#[test]
+fn null_image_and_null_addresses_read_as_empty() {
+    let fleet = quirky_fleet();
+    let s = server(&fleet, "0001");
+    assert_eq!(s.image_name, "");
+    assert!(s.addresses.is_empty());
+}
+
+#[test]
+fn volumes_keyed_out_of_order_come_out_in_numeric_order() {
+    let fleet = quirky_fleet();
+    let indexes: Vec<&str> = server(&fleet, "0001")
+        .volumes
+        .iter()
+        .map(|v| v.index.as_str())
+        .collect();
+    assert_eq!(indexes, ["0", "1", "2", "3", "10"]);
+}
+
+#[test]
+fn sbs_volumes_without_size_take_it_from_the_block_list_or_stay_unknown() {
+    let fleet = quirky_fleet();
+    let volumes = &server(&fleet, "0001").volumes;
+    let sbs = volumes.iter().find(|v| v.id == "vol-c").unwrap();
+    assert_eq!(sbs.size, Some(25_000_000_000));
+    assert_eq!(sbs.name, "sbs data");
+    let unlisted = volumes.iter().find(|v| v.id == "vol-d").unwrap();
+    assert_eq!(
+        unlisted.size, None,
+        "an sbs volume the Block list does not know has no size"
+    );
+}
+
+#[test]
+fn sizes_past_32_bits_are_read_exactly() {
+    let fleet = quirky_fleet();
+    assert_eq!(
+        server(&fleet, "0002").volumes[0].size,
+        Some(3_200_000_000_000)
+    );
+    assert_eq!(
+        server(&fleet, "0001").volumes[1].size,
+        Some(300_000_000_000)
+    );
+    assert_eq!(server(&fleet, "0004").volumes[2].size, Some(u64::MAX));
+}
+
+#[test]
+fn sizes_that_are_not_whole_non_negative_numbers_read_as_unknown() {
+    let fleet = quirky_fleet();
+    let volumes = &server(&fleet, "0004").volumes;
+    assert_eq!(volumes[0].size, None, "a float");
+    assert_eq!(volumes[1].size, None, "a negative number");
+}
+
+#[test]
+fn an_empty_volumes_map_and_null_tags_read_as_empty() {
+    let fleet = quirky_fleet();
+    let s = server(&fleet, "0003");
+    assert!(s.volumes.is_empty());
+    assert!(s.tags.is_empty());
+}
+
+#[test]
+fn unknown_states_are_unknown_and_locked_is_locked() {
+    let fleet = quirky_fleet();
+    assert_eq!(server(&fleet, "0003").state, State::Unknown);
+    assert_eq!(server(&fleet, "0004").state, State::Locked);
+    assert_eq!(server(&fleet, "0002").state, State::StoppedInPlace);
+}
+
+#[test]
+fn missing_or_unparseable_dates_have_no_value_instead_of_failing_the_page() {
+    let fleet = quirky_fleet();
+    let s = server(&fleet, "0003");
+    assert_eq!(s.created, None);
+    assert_eq!(s.modified, None);
+    assert_eq!(server(&fleet, "0001").created, Some(1_786_439_821.059214));
+}
+
+#[test]
+fn tags_keep_equals_colons_and_unicode_and_repeat_once() {
+    let fleet = quirky_fleet();
+    assert_eq!(
+        server(&fleet, "0001").tags,
+        ["env=prod", "team:web", "AUTHORIZED_KEY=ssh-rsa AAAA…"]
+    );
+}
+
+#[test]
+fn names_keep_quotes_backslashes_newlines_and_non_ascii_text() {
+    let fleet = quirky_fleet();
+    assert_eq!(
+        server(&fleet, "0001").name,
+        "web \"front\" \\ 1\nsecond line – café 東京"
+    );
+}
+
+#[test]
+fn public_ips_give_both_families_and_the_private_address_its_scope() {
+    let fleet = quirky_fleet();
+    let got: Vec<(&str, Family, Scope)> = server(&fleet, "0002")
+        .addresses
+        .iter()
+        .map(|a| (a.address.as_str(), a.family, a.scope))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("51.15.0.10", Family::Inet, Scope::Public),
+            ("2001:bc8:1640::1", Family::Inet6, Scope::Public),
+            ("10.68.4.2", Family::Inet, Scope::Private),
+        ]
+    );
+}
+
+#[test]
+fn a_missing_project_reads_as_empty() {
+    let fleet = quirky_fleet();
+    assert_eq!(server(&fleet, "0003").project_id, "");
+    assert_eq!(server(&fleet, "0003").organization_id, "0rg-0001");
+}
+
+#[test]
+fn the_2014_running_boolean_l_hdd_and_deprecated_public_ip_are_read() {
+    let page: ServersPage = serde_json::from_str(&fixture("legacy-2014.json")).unwrap();
+    let fleet = servers_from_api(page.servers, &[]);
+    assert_eq!(fleet[0].state, State::Stopped);
+    assert_eq!(fleet[1].state, State::Running);
+    assert_eq!(fleet[0].volumes[0].volume_type, "l_hdd");
+    assert_eq!(fleet[0].volumes[0].index, "0");
+    assert_eq!(fleet[1].addresses[0].address, "212.47.226.35");
+    assert_eq!(fleet[1].addresses[0].family, Family::Inet);
+    assert_eq!(fleet[1].addresses[1].scope, Scope::Private);
+    assert_eq!(fleet[0].image_name, "ubuntu working");
+}
+
+#[test]
+fn an_empty_list_is_an_empty_fleet() {
+    let page: ServersPage = serde_json::from_str(r#"{"servers": []}"#).unwrap();
+    assert!(servers_from_api(page.servers, &[]).is_empty());
+}
+
+#[test]
+fn a_page_without_a_servers_key_is_an_error_not_an_empty_fleet() {
+    assert!(serde_json::from_str::<ServersPage>(r#"{"server": {"id": "x"}}"#).is_err());
+    assert!(serde_json::from_str::<ServersPage>("<html>maintenance</html>").is_err());
+}
