@@ -162,6 +162,28 @@ pub struct ExporterArgs {
         default_value_t = LogFormat::Logfmt
     )]
     pub log_format: LogFormat,
+
+    /// Largest API response body read (bytes, or with KiB, MiB, GiB); a larger one fails the poll.
+    #[arg(
+        global = true,
+        long = "scaleway.max-body-size",
+        env = "SCW_EXPORTER_MAX_BODY_SIZE",
+        default_value = "64MiB",
+        value_parser = parse_byte_size,
+        value_name = "SIZE"
+    )]
+    pub max_body_size: usize,
+
+    /// Most API requests per second, all zones together (retries included).
+    #[arg(
+        global = true,
+        long = "scaleway.rate-limit",
+        env = "SCW_EXPORTER_RATE_LIMIT",
+        default_value = "10",
+        value_parser = parse_rate,
+        value_name = "PER_SECOND"
+    )]
+    pub rate_limit: f64,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -257,6 +279,51 @@ fn parse_duration(text: &str) -> Result<Duration, String> {
     Ok(duration)
 }
 
+/// `1048576`, `512KiB`, `64MiB`, `1GiB` (also `KB`, `MB`, `GB` as powers of 1000).
+pub fn parse_byte_size(text: &str) -> Result<usize, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (digits, unit) = text.split_at(split);
+    let unit_size: u64 = match unit.trim() {
+        "" | "B" => 1,
+        "KiB" => 1 << 10,
+        "MiB" => 1 << 20,
+        "GiB" => 1 << 30,
+        "KB" => 1_000,
+        "MB" => 1_000_000,
+        "GB" => 1_000_000_000,
+        other => {
+            return Err(format!(
+                "unknown unit {other:?} (examples: 1048576, 512KiB, 64MiB)"
+            ))
+        }
+    };
+    let count: u64 = digits.parse().map_err(|_| {
+        "expected a whole number of bytes (examples: 1048576, 512KiB, 64MiB)".to_owned()
+    })?;
+    let bytes = count
+        .checked_mul(unit_size)
+        .and_then(|bytes| usize::try_from(bytes).ok())
+        .ok_or_else(|| "too large".to_owned())?;
+    if bytes == 0 {
+        return Err("must be more than zero".to_owned());
+    }
+    Ok(bytes)
+}
+
+fn parse_rate(text: &str) -> Result<f64, String> {
+    let rate: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| "expected requests per second, such as 10 or 0.5".to_owned())?;
+    if !rate.is_finite() || rate <= 0.0 {
+        return Err("must be a number of requests per second above zero".to_owned());
+    }
+    Ok(rate)
+}
+
 /// A configuration error found after clap's parsing: one line, exit code 2.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -303,6 +370,8 @@ pub struct ExporterConfig {
     pub poll_timeout: Duration,
     pub listen_address: ListenAddress,
     pub telemetry_path: String,
+    /// `--scaleway.max-body-size` and `--scaleway.rate-limit`.
+    pub api_limits: crate::api::Limits,
 }
 
 /// Where to listen, kept as text until bind time so that host names resolve then.
@@ -414,7 +483,16 @@ impl ExporterArgs {
             poll_timeout: self.poll_timeout,
             listen_address,
             telemetry_path: self.telemetry_path.clone(),
+            api_limits: self.api_limits(),
         })
+    }
+
+    /// What the API client may ask and read, from the flags.
+    pub fn api_limits(&self) -> crate::api::Limits {
+        crate::api::Limits {
+            max_body_size: self.max_body_size,
+            requests_per_second: self.rate_limit,
+        }
     }
 
     fn resolve_zones(&self) -> Result<Vec<String>, ConfigError> {
@@ -498,7 +576,8 @@ impl fmt::Debug for SecretKey {
     }
 }
 
-/// Where the key comes from. A file is re-read when its modification time changes, so a
+/// Where the key comes from. A file is re-read when it changes (its modification time, size
+/// or inode: a Kubernetes secret is swapped by a symlink, an editor writes a new file), so a
 /// rotated key is used without a restart.
 #[derive(Debug, Clone)]
 pub struct TokenSource(Arc<TokenInner>);
@@ -508,8 +587,31 @@ enum TokenInner {
     Fixed(SecretKey),
     File {
         path: PathBuf,
-        cached: Mutex<(Option<SystemTime>, SecretKey)>,
+        cached: Mutex<(Option<FileStamp>, SecretKey)>,
     },
+}
+
+/// What tells that a file changed without reading it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FileStamp {
+    modified: Option<SystemTime>,
+    len: u64,
+    inode: u64,
+}
+
+impl FileStamp {
+    fn of(path: &Path) -> std::io::Result<FileStamp> {
+        let metadata = std::fs::metadata(path)?;
+        #[cfg(unix)]
+        let inode = std::os::unix::fs::MetadataExt::ino(&metadata);
+        #[cfg(not(unix))]
+        let inode = 0;
+        Ok(FileStamp {
+            modified: metadata.modified().ok(),
+            len: metadata.len(),
+            inode,
+        })
+    }
 }
 
 impl TokenSource {
@@ -518,15 +620,15 @@ impl TokenSource {
     }
 
     pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
-        let (mtime, key) = read_token_file(path)?;
+        let (stamp, key) = read_token_file(path)?;
         Ok(TokenSource(Arc::new(TokenInner::File {
             path: path.to_owned(),
-            cached: Mutex::new((mtime, key)),
+            cached: Mutex::new((Some(stamp), key)),
         })))
     }
 
-    /// The key to use now. A file that became unreadable or empty keeps the last good key
-    /// (and says so once per poll in the log), rather than stopping every poll.
+    /// The key to use now. A file that became unreadable or empty keeps the last good key,
+    /// and says so once per change of the file rather than on every request.
     pub fn current(&self) -> SecretKey {
         match &*self.0 {
             TokenInner::Fixed(key) => key.clone(),
@@ -534,16 +636,19 @@ impl TokenSource {
                 let mut cached = cached
                     .lock()
                     .unwrap_or_else(|poisoned| poisoned.into_inner());
-                let mtime = std::fs::metadata(path).and_then(|m| m.modified()).ok();
-                if mtime.is_some() && mtime != cached.0 {
+                let stamp = FileStamp::of(path).ok();
+                if stamp != cached.0 {
                     match read_token_file(path) {
-                        Ok(fresh) => {
-                            if fresh.1 != cached.1 {
+                        Ok((fresh_stamp, fresh_key)) => {
+                            if fresh_key != cached.1 {
                                 tracing::info!(path = %path.display(), "secret key file changed; using the new key");
                             }
-                            *cached = fresh;
+                            *cached = (Some(fresh_stamp), fresh_key);
                         }
-                        Err(e) => tracing::warn!(error = %e, "keeping the previous secret key"),
+                        Err(e) => {
+                            tracing::warn!(error = %e, "keeping the previous secret key");
+                            cached.0 = stamp;
+                        }
                     }
                 }
                 cached.1.clone()
@@ -552,15 +657,15 @@ impl TokenSource {
     }
 }
 
-fn read_token_file(path: &Path) -> Result<(Option<SystemTime>, SecretKey), ConfigError> {
+fn read_token_file(path: &Path) -> Result<(FileStamp, SecretKey), ConfigError> {
     let unreadable = |e: std::io::Error| ConfigError::UnreadableTokenFile {
         path: path.to_owned(),
         reason: e.to_string(),
     };
-    let mtime = std::fs::metadata(path).map_err(unreadable)?.modified().ok();
+    let stamp = FileStamp::of(path).map_err(unreadable)?;
     let text = std::fs::read_to_string(path).map_err(unreadable)?;
     let key = SecretKey::new(&text, &path.display().to_string())?;
-    Ok((mtime, key))
+    Ok((stamp, key))
 }
 
 #[cfg(test)]
@@ -677,6 +782,28 @@ mod tests {
         assert!(err
             .to_string()
             .starts_with("cannot read the secret key file /nonexistent/key"));
+    }
+
+    #[test]
+    fn byte_sizes_take_plain_bytes_and_binary_or_decimal_units() {
+        assert_eq!(parse_byte_size("1048576"), Ok(1 << 20));
+        assert_eq!(parse_byte_size("64MiB"), Ok(64 << 20));
+        assert_eq!(parse_byte_size("512KiB"), Ok(512 << 10));
+        assert_eq!(parse_byte_size("2MB"), Ok(2_000_000));
+        for bad in [
+            "",
+            "0",
+            "12 parsecs",
+            "-1",
+            "1.5MiB",
+            "99999999999999999999GiB",
+        ] {
+            assert!(parse_byte_size(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_rate("0.5"), Ok(0.5));
+        for bad in ["0", "-3", "NaN", "inf", "fast"] {
+            assert!(parse_rate(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -103,6 +103,7 @@ pub async fn demo(
         poll_timeout: exporter_args.poll_timeout.min(poll_interval),
         listen_address: listen_address.clone(),
         telemetry_path: exporter_args.telemetry_path.clone(),
+        api_limits: exporter_args.api_limits(),
     };
     let listener = listen_address
         .bind()

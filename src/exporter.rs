@@ -34,7 +34,8 @@ impl Exporter {
             config.api_flavor,
             config.token.clone(),
             own_metrics.api_requests.clone(),
-        )?;
+        )?
+        .with_limits(&config.api_limits);
         let poller = Arc::new(Poller::new(
             client,
             config.zones.clone(),

@@ -3,7 +3,8 @@
 //!
 //! Zones are independent: each one runs under its own `--poll.timeout` deadline, and a
 //! failed zone keeps its last good servers while the others are replaced. One iteration
-//! ends when every zone has ended, so a zone is never polled twice at a time.
+//! ends when every zone has ended, and iterations never overlap (a lock serialises callers
+//! of `poll_once`), so a zone is never polled twice at a time.
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -30,6 +31,8 @@ pub struct Poller {
     timeout: Duration,
     own_metrics: OwnMetrics,
     published: watch::Sender<Arc<Published>>,
+    /// Held for a whole `poll_once`: a second caller waits for the first to end.
+    polling: tokio::sync::Mutex<()>,
 }
 
 impl Poller {
@@ -53,6 +56,7 @@ impl Poller {
             timeout,
             own_metrics,
             published,
+            polling: tokio::sync::Mutex::new(()),
         }
     }
 
@@ -69,6 +73,7 @@ impl Poller {
     /// Polls every zone once, concurrently, each under the poll timeout; then publishes the
     /// next snapshot. Returns what it published.
     pub async fn poll_once(&self) -> Arc<Published> {
+        let _one_at_a_time = self.polling.lock().await;
         let mut polls = JoinSet::new();
         for zone in &self.zones {
             let client = self.client.clone();

@@ -6,7 +6,9 @@
 //! `--poll.timeout`.
 
 pub mod model;
+pub mod rate_limit;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
@@ -16,14 +18,34 @@ use reqwest::header::{HeaderMap, HeaderValue};
 use tokio::time::Instant;
 
 use crate::config::{ApiFlavor, TokenSource};
+use rate_limit::RateLimiter;
 
 /// Servers per page: the most the API gives (FACTS.md §2).
 pub const PER_PAGE: usize = 100;
 /// Pages read at most for one list: 100,000 servers a zone. A list that goes on past it is
 /// an API that never says "last page", and the poll fails rather than spin.
 pub const MAX_PAGES: usize = 1_000;
-/// The largest response body read, by default: a full page of 100 servers is about 200 KB.
+/// The largest response body read, by default (`--scaleway.max-body-size`): a full page of
+/// 100 servers is about 200 KB, so this only stops a runaway or hostile answer.
 pub const DEFAULT_BODY_LIMIT: usize = 64 * 1024 * 1024;
+
+/// How much the client may ask of the API, and read from it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Limits {
+    /// `--scaleway.max-body-size`: the largest response body read, in bytes.
+    pub max_body_size: usize,
+    /// `--scaleway.rate-limit`: requests per second, all zones together.
+    pub requests_per_second: f64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_body_size: DEFAULT_BODY_LIMIT,
+            requests_per_second: rate_limit::DEFAULT_REQUESTS_PER_SECOND,
+        }
+    }
+}
 /// Attempts of one request (the first included) for errors worth retrying.
 const MAX_ATTEMPTS: u32 = 4;
 /// First backoff; doubled on each retry, then "full jitter" picks a delay below it.
@@ -68,14 +90,29 @@ pub enum ApiError {
     },
     #[error("{endpoint} request timed out (--poll.timeout)")]
     Timeout { endpoint: Endpoint },
+    #[error("{endpoint} request not sent: the client-side rate limit (--scaleway.rate-limit) has no slot before --poll.timeout")]
+    Throttled { endpoint: Endpoint },
     #[error("{endpoint} request failed: {reason}")]
     Transport { endpoint: Endpoint, reason: String },
-    #[error("{endpoint} response could not be read: {reason}")]
-    Decode { endpoint: Endpoint, reason: String },
-    #[error("{endpoint} response is larger than {limit} bytes")]
+    #[error("{endpoint} response could not be read: it is not the expected JSON{content_type}: {reason}", content_type = content_type_note(content_type))]
+    Decode {
+        endpoint: Endpoint,
+        /// The response's `Content-Type`: `text/html` says a proxy or a maintenance page
+        /// answered instead of the API.
+        content_type: Option<String>,
+        reason: String,
+    },
+    #[error("{endpoint} response is larger than {limit} bytes (--scaleway.max-body-size)")]
     TooLarge { endpoint: Endpoint, limit: usize },
-    #[error("{endpoint} list did not end after {pages} pages")]
+    #[error("{endpoint} list did not end after {pages} pages of {PER_PAGE}: the API keeps announcing more")]
     TooManyPages { endpoint: Endpoint, pages: usize },
+}
+
+fn content_type_note(content_type: &Option<String>) -> String {
+    match content_type {
+        Some(content_type) => format!(" (Content-Type {content_type})"),
+        None => String::new(),
+    }
 }
 
 fn describe(kind: &Option<String>, message: &Option<String>) -> String {
@@ -91,7 +128,9 @@ fn status_hint(status: u16) -> &'static str {
     match status {
         401 => ": the secret key was refused; check SCW_SECRET_KEY or the key file",
         403 => ": the key lacks a permission; it needs InstancesReadOnly and BlockStorageReadOnly",
+        404 => ": check --scaleway.api-url and --scaleway.zone",
         429 => ": rate limited by the API",
+        500..=599 => ": the API failed on its side",
         _ => "",
     }
 }
@@ -102,9 +141,46 @@ impl ApiError {
         match self {
             ApiError::Status { status, .. } => status.to_string(),
             ApiError::Timeout { .. } => "timeout".to_owned(),
-            ApiError::Transport { .. } | ApiError::TooLarge { .. } => "error".to_owned(),
+            ApiError::Transport { .. } | ApiError::TooLarge { .. } | ApiError::Throttled { .. } => {
+                "error".to_owned()
+            }
             // A body that does not parse still came with a status: counted as such when read.
             ApiError::Decode { .. } | ApiError::TooManyPages { .. } => "error".to_owned(),
+        }
+    }
+
+    /// The same error with every occurrence of `secret` replaced, for errors that quote
+    /// what the API sent: an API (or a proxy) that echoes the key must not make us log it.
+    fn redact(self, secret: &str) -> ApiError {
+        let clean = |text: String| text.replace(secret, "<redacted>");
+        match self {
+            ApiError::Status {
+                endpoint,
+                status,
+                kind,
+                message,
+                retry_after,
+            } => ApiError::Status {
+                endpoint,
+                status,
+                kind: kind.map(clean),
+                message: message.map(clean),
+                retry_after,
+            },
+            ApiError::Transport { endpoint, reason } => ApiError::Transport {
+                endpoint,
+                reason: clean(reason),
+            },
+            ApiError::Decode {
+                endpoint,
+                content_type,
+                reason,
+            } => ApiError::Decode {
+                endpoint,
+                content_type: content_type.map(clean),
+                reason: clean(reason),
+            },
+            other => other,
         }
     }
 
@@ -113,9 +189,10 @@ impl ApiError {
         match self {
             ApiError::Status { status, .. } => *status == 429 || *status >= 500,
             ApiError::Timeout { .. } | ApiError::Transport { .. } => true,
-            ApiError::Decode { .. } | ApiError::TooLarge { .. } | ApiError::TooManyPages { .. } => {
-                false
-            }
+            ApiError::Decode { .. }
+            | ApiError::TooLarge { .. }
+            | ApiError::TooManyPages { .. }
+            | ApiError::Throttled { .. } => false,
         }
     }
 }
@@ -125,6 +202,7 @@ struct Page {
     body: Bytes,
     /// `X-Total-Count`, when present and a number.
     total_count: Option<u64>,
+    content_type: Option<String>,
 }
 
 /// A client of one Scaleway API base URL.
@@ -137,6 +215,8 @@ pub struct Client {
     /// `scaleway_exporter_api_requests_total{zone, endpoint, code}`.
     requests: IntCounterVec,
     body_limit: usize,
+    /// Shared by the clones that poll each zone, so the limit holds for all of them.
+    limiter: Arc<RateLimiter>,
 }
 
 impl Client {
@@ -158,7 +238,15 @@ impl Client {
             token,
             requests,
             body_limit: DEFAULT_BODY_LIMIT,
+            limiter: Arc::new(RateLimiter::new(rate_limit::DEFAULT_REQUESTS_PER_SECOND)),
         })
+    }
+
+    /// The same client with other limits (a new rate limiter, shared by its clones).
+    pub fn with_limits(mut self, limits: &Limits) -> Self {
+        self.body_limit = limits.max_body_size;
+        self.limiter = Arc::new(RateLimiter::new(limits.requests_per_second));
+        self
     }
 
     pub fn flavor(&self) -> ApiFlavor {
@@ -223,8 +311,10 @@ impl Client {
             let response = self
                 .get(zone, endpoint, &url_of_page(page), deadline)
                 .await?;
-            let parsed: P =
-                serde_json::from_slice(&response.body).map_err(|e| decode_error(endpoint, &e))?;
+            let parsed: P = serde_json::from_slice(&response.body).map_err(|e| {
+                decode_error(endpoint, response.content_type.clone(), &e)
+                    .redact(self.token.current().expose())
+            })?;
             let (page_items, total) = items(parsed, response.total_count);
             let count = page_items.len();
             all.extend(page_items);
@@ -249,6 +339,10 @@ impl Client {
         let mut attempt = 0;
         loop {
             attempt += 1;
+            self.limiter
+                .acquire(deadline)
+                .await
+                .map_err(|_| ApiError::Throttled { endpoint })?;
             let error = match self.get_once(zone, endpoint, url, deadline).await {
                 Ok(page) => return Ok(page),
                 Err(error) => error,
@@ -304,7 +398,7 @@ impl Client {
             }
             Ok(Err(error)) => {
                 self.count(zone, endpoint, &error.code_label());
-                return Err(error);
+                return Err(error.redact(token.expose()));
             }
             Ok(Ok(response)) => response,
         };
@@ -313,17 +407,21 @@ impl Client {
             return Ok(Page {
                 body,
                 total_count: header_u64(&headers, "x-total-count"),
+                content_type: headers
+                    .get(reqwest::header::CONTENT_TYPE)
+                    .and_then(|value| value.to_str().ok())
+                    .map(str::to_owned),
             });
         }
         let parsed = model::ErrorBody::parse(&body).unwrap_or_default();
-        let redact = |text: String| text.replace(token.expose(), "<redacted>");
         Err(ApiError::Status {
             endpoint,
             status,
-            kind: parsed.kind.map(redact),
-            message: parsed.message.map(redact),
+            kind: parsed.kind,
+            message: parsed.message,
             retry_after: retry_after(&headers),
-        })
+        }
+        .redact(token.expose()))
     }
 
     fn count(&self, zone: &str, endpoint: Endpoint, code: &str) {
@@ -386,9 +484,14 @@ fn transport_error(endpoint: Endpoint, error: &reqwest::Error) -> ApiError {
     ApiError::Transport { endpoint, reason }
 }
 
-fn decode_error(endpoint: Endpoint, error: &serde_json::Error) -> ApiError {
+fn decode_error(
+    endpoint: Endpoint,
+    content_type: Option<String>,
+    error: &serde_json::Error,
+) -> ApiError {
     ApiError::Decode {
         endpoint,
+        content_type,
         reason: error.to_string(),
     }
 }

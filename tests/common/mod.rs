@@ -2,6 +2,8 @@
 //! and a small reader of the exposition text for assertions.
 #![allow(dead_code)] // each test binary uses a part of this module
 
+pub mod faulty_api;
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -54,6 +56,7 @@ pub fn exporter_config(api_url: &str, zones: &[&str], token: &str) -> ExporterCo
         poll_timeout: Duration::from_secs(5),
         listen_address: ListenAddress::Host("127.0.0.1:0".to_owned()),
         telemetry_path: "/metrics".to_owned(),
+        api_limits: Default::default(),
     }
 }
 
@@ -216,4 +219,49 @@ fn parse_sample(line: &str) -> Option<Sample> {
         labels,
         value,
     })
+}
+
+/// The log lines written on this thread while the guard lives, as plain text at debug level.
+/// Tests run on tokio's current-thread runtime, so the exporter's tasks log here too.
+#[derive(Clone, Default)]
+pub struct CapturedLogs(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl CapturedLogs {
+    pub fn start() -> (CapturedLogs, tracing::subscriber::DefaultGuard) {
+        Self::start_at(tracing::Level::DEBUG)
+    }
+
+    pub fn start_at(level: tracing::Level) -> (CapturedLogs, tracing::subscriber::DefaultGuard) {
+        let logs = CapturedLogs::default();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(level)
+            .with_ansi(false)
+            .with_writer(logs.clone())
+            .finish();
+        (logs, tracing::subscriber::set_default(subscriber))
+    }
+
+    pub fn lines(&self) -> Vec<String> {
+        String::from_utf8_lossy(&self.0.lock().unwrap())
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    }
+}
+
+impl std::io::Write for CapturedLogs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for CapturedLogs {
+    type Writer = CapturedLogs;
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
 }

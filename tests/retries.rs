@@ -1,0 +1,167 @@
+//! Retries and rate limits over real TCP: what is retried and what is not, `Retry-After`,
+//! the poll's deadline over everything, the client-side rate limit, one poll at a time.
+
+mod common;
+
+use std::time::Duration;
+
+use common::faulty_api::{server, Fault, FaultyApi};
+use common::*;
+
+const PARIS: &str = "fr-par-1";
+
+fn limited(retry_after: &'static str) -> Fault {
+    Fault::Status {
+        status: 429,
+        content_type: None,
+        body: String::new(),
+        retry_after: Some(retry_after),
+    }
+}
+
+fn unavailable() -> Fault {
+    Fault::Status {
+        status: 503,
+        content_type: Some("application/json"),
+        body: r#"{"message":"upstream request timeout"}"#.to_owned(),
+        retry_after: None,
+    }
+}
+
+async fn one_zone_api() -> FaultyApi {
+    let api = FaultyApi::start().await;
+    api.set_servers(PARIS, vec![server("p1", "running")]);
+    api
+}
+
+fn counted(metrics: &Exposition, code: &str) -> f64 {
+    metrics.value(
+        "scaleway_exporter_api_requests_total",
+        &[("zone", PARIS), ("endpoint", "servers"), ("code", code)],
+    )
+}
+
+#[tokio::test]
+async fn a_429_is_retried_once_retry_after_has_passed_and_the_poll_succeeds() {
+    let api = one_zone_api().await;
+    api.fail_next(PARIS, limited("1"), 1);
+    let mut config = exporter_config(&api.url, &[PARIS], "k");
+    config.poll_timeout = Duration::from_secs(5);
+    let exporter = start_exporter(&config).await;
+    exporter.poller.poll_once().await;
+    let metrics = exporter.scrape().await;
+    assert_eq!(
+        metrics.value("scaleway_exporter_poll_success", &[("zone", PARIS)]),
+        1.0
+    );
+    assert_eq!(
+        (counted(&metrics, "429"), counted(&metrics, "200")),
+        (1.0, 1.0)
+    );
+    let received = api.received(PARIS);
+    let waited = received[1].at - received[0].at;
+    assert!(
+        waited >= Duration::from_secs(1),
+        "the retry came {waited:?} after the 429 that asked for 1s"
+    );
+}
+
+#[tokio::test]
+async fn a_retry_after_past_the_poll_timeout_is_not_waited_for() {
+    let api = one_zone_api().await;
+    api.set_fault(PARIS, limited("3600"));
+    let mut config = exporter_config(&api.url, &[PARIS], "k");
+    config.poll_timeout = Duration::from_secs(5);
+    let exporter = start_exporter(&config).await;
+    let published = exporter.poller.poll_once().await;
+    let poll = published.snapshot.zones[PARIS].last_poll.clone().unwrap();
+    assert!(poll.error.is_some());
+    assert_eq!(
+        api.received(PARIS).len(),
+        1,
+        "no retry that could not happen in time"
+    );
+    assert!(
+        poll.duration < Duration::from_secs(5),
+        "gave up at once instead of sleeping to the deadline: {:?}",
+        poll.duration
+    );
+}
+
+#[tokio::test]
+async fn server_errors_that_pass_are_retried_within_the_same_poll() {
+    let api = one_zone_api().await;
+    api.fail_next(PARIS, unavailable(), 2);
+    let mut config = exporter_config(&api.url, &[PARIS], "k");
+    config.poll_timeout = Duration::from_secs(10);
+    let exporter = start_exporter(&config).await;
+    exporter.poller.poll_once().await;
+    let metrics = exporter.scrape().await;
+    assert_eq!(
+        metrics.value("scaleway_exporter_poll_success", &[("zone", PARIS)]),
+        1.0
+    );
+    assert_eq!(
+        (counted(&metrics, "503"), counted(&metrics, "200")),
+        (2.0, 1.0)
+    );
+}
+
+#[tokio::test]
+async fn retries_and_hangs_never_outlive_the_poll_timeout() {
+    for fault in [unavailable(), Fault::Hang, limited("1")] {
+        let api = one_zone_api().await;
+        api.set_fault(PARIS, fault.clone());
+        let mut config = exporter_config(&api.url, &[PARIS], "k");
+        config.poll_timeout = Duration::from_millis(1500);
+        let exporter = start_exporter(&config).await;
+        let published = exporter.poller.poll_once().await;
+        let poll = published.snapshot.zones[PARIS].last_poll.clone().unwrap();
+        assert!(poll.error.is_some(), "{fault:?}");
+        // The deadline is a contract, not a performance target: a little slack for the
+        // scheduler, nothing like another backoff step.
+        assert!(
+            poll.duration < Duration::from_millis(1500 + 250),
+            "{fault:?}: the poll took {:?}",
+            poll.duration
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_rate_limit_paces_requests_across_every_zone() {
+    let zones = [
+        "fr-par-1", "fr-par-2", "fr-par-3", "nl-ams-1", "nl-ams-2", "nl-ams-3", "pl-waw-1",
+        "pl-waw-2", "pl-waw-3", "it-mil-1",
+    ];
+    let api = FaultyApi::start().await;
+    let mut config = exporter_config(&api.url, &zones, "k");
+    config.api_limits.requests_per_second = 4.0;
+    let exporter = start_exporter(&config).await;
+    exporter.poller.poll_once().await;
+    let mut times: Vec<_> = api.all_received().into_iter().map(|r| r.at).collect();
+    times.sort();
+    assert_eq!(times.len(), 10, "one request per zone");
+    // A burst of four at once, then one every 250 ms: request n (from 0) cannot come
+    // before (n - 3) x 250 ms.
+    for (n, at) in times.iter().enumerate().skip(4) {
+        let earliest = Duration::from_millis(250 * (n as u64 - 3) - 5);
+        assert!(
+            *at - times[0] >= earliest,
+            "request {n} came {:?} after the first",
+            *at - times[0]
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_zone_is_never_polled_twice_at_a_time() {
+    let api = one_zone_api().await;
+    api.set_delay(Duration::from_millis(300));
+    let exporter = start_exporter(&exporter_config(&api.url, &[PARIS], "k")).await;
+    let (first, second) = tokio::join!(exporter.poller.poll_once(), exporter.poller.poll_once());
+    assert!(first.snapshot.zones[PARIS].last_poll_succeeded());
+    assert!(second.snapshot.zones[PARIS].last_poll_succeeded());
+    assert_eq!(api.received(PARIS).len(), 2, "both polls ran");
+    assert_eq!(api.max_in_flight(PARIS), 1, "one after the other");
+}
