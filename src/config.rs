@@ -353,8 +353,8 @@ pub enum ConfigError {
     TimeoutLongerThanInterval { timeout: String, interval: String },
     #[error("cannot read the web config file {path}: {reason}")]
     UnreadableWebConfig { path: PathBuf, reason: String },
-    #[error("--web.config.file is not supported yet: TLS and basic auth land with the hardening work; remove the flag or terminate TLS in a proxy")]
-    WebConfigUnsupported,
+    #[error("bad web config file {path}: {reason}")]
+    BadWebConfig { path: PathBuf, reason: String },
 }
 
 /// A validated configuration: what the exporter runs with.
@@ -372,6 +372,20 @@ pub struct ExporterConfig {
     pub telemetry_path: String,
     /// `--scaleway.max-body-size` and `--scaleway.rate-limit`.
     pub api_limits: crate::api::Limits,
+    /// `--web.config.file`, loaded: TLS, basic auth, headers.
+    pub web_config: Option<crate::web_config::WebConfig>,
+}
+
+fn load_web_config(path: &Path) -> Result<crate::web_config::WebConfig, ConfigError> {
+    std::fs::metadata(path).map_err(|e| ConfigError::UnreadableWebConfig {
+        path: path.to_owned(),
+        reason: e.to_string(),
+    })?;
+    crate::web_config::WebConfig::load(path).map_err(|reason| ConfigError::BadWebConfig {
+        path: path.to_owned(),
+        // One line, whatever the YAML parser wrote.
+        reason: reason.split_whitespace().collect::<Vec<_>>().join(" "),
+    })
 }
 
 /// Where to listen, kept as text until bind time so that host names resolve then.
@@ -460,13 +474,10 @@ impl ExporterArgs {
                 interval: humantime::format_duration(self.poll_interval).to_string(),
             });
         }
-        if let Some(path) = &self.web_config_file {
-            std::fs::metadata(path).map_err(|e| ConfigError::UnreadableWebConfig {
-                path: path.clone(),
-                reason: e.to_string(),
-            })?;
-            return Err(ConfigError::WebConfigUnsupported);
-        }
+        let web_config = match &self.web_config_file {
+            Some(path) => Some(load_web_config(path)?),
+            None => None,
+        };
         let token = match &self.secret_key_file {
             Some(path) => TokenSource::from_file(path)?,
             None => {
@@ -484,6 +495,7 @@ impl ExporterArgs {
             listen_address,
             telemetry_path: self.telemetry_path.clone(),
             api_limits: self.api_limits(),
+            web_config,
         })
     }
 

@@ -104,6 +104,13 @@ pub async fn demo(
         listen_address: listen_address.clone(),
         telemetry_path: exporter_args.telemetry_path.clone(),
         api_limits: exporter_args.api_limits(),
+        web_config: match &exporter_args.web_config_file {
+            Some(path) => Some(
+                crate::web_config::WebConfig::load(path)
+                    .map_err(|e| anyhow::anyhow!("bad web config file {}: {e}", path.display()))?,
+            ),
+            None => None,
+        },
     };
     let listener = listen_address
         .bind()

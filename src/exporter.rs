@@ -13,6 +13,7 @@ use crate::config::ExporterConfig;
 use crate::http::{self, AppState};
 use crate::metrics::OwnMetrics;
 use crate::poller::Poller;
+use crate::server::{self, ServerLimits};
 
 /// How long in-flight requests may take to finish after a shutdown signal, so the process
 /// exits within five seconds of SIGTERM.
@@ -22,8 +23,13 @@ pub const DRAIN_TIMEOUT: Duration = Duration::from_millis(4500);
 /// themselves and serve `router` on a port-0 listener.
 pub struct Exporter {
     pub poller: Arc<Poller>,
+    /// The routes, behind basic auth and with the configured headers when the web config
+    /// asks for them.
     pub router: Router,
     pub poll_interval: Duration,
+    /// TLS from `--web.config.file`; plain HTTP when `None`.
+    pub tls: Option<Arc<rustls::ServerConfig>>,
+    pub server_limits: ServerLimits,
 }
 
 impl Exporter {
@@ -46,10 +52,16 @@ impl Exporter {
             published: poller.subscribe(),
             telemetry_path: config.telemetry_path.clone(),
         });
+        let (router, tls) = match &config.web_config {
+            Some(web) => (web.protect(router), web.tls.clone()),
+            None => (router, None),
+        };
         Ok(Exporter {
             poller,
             router,
             poll_interval: config.poll_interval,
+            tls,
+            server_limits: ServerLimits::default(),
         })
     }
 
@@ -65,36 +77,26 @@ impl Exporter {
             let stop = stop.clone();
             async move { stop.notified().await }
         }));
-        let result = serve_router(listener, self.router, shutdown).await;
+        let result = server::serve(
+            listener,
+            self.router,
+            self.tls,
+            self.server_limits,
+            shutdown,
+        )
+        .await;
         stop.notify_one();
         let _ = poller.await;
         result
     }
 }
 
-/// Serves `router` until `shutdown`, then drains for at most [`DRAIN_TIMEOUT`].
+/// Serves `router` over plain HTTP with the default limits until `shutdown`, then drains
+/// for at most [`DRAIN_TIMEOUT`].
 pub async fn serve_router(
     listener: TcpListener,
     router: Router,
     shutdown: impl Future<Output = ()> + Send,
 ) -> std::io::Result<()> {
-    let draining = Arc::new(Notify::new());
-    let server = axum::serve(listener, router).with_graceful_shutdown({
-        let draining = draining.clone();
-        async move { draining.notified().await }
-    });
-    let server = std::future::IntoFuture::into_future(server);
-    tokio::pin!(server);
-    tokio::select! {
-        result = &mut server => return result,
-        _ = shutdown => {}
-    }
-    draining.notify_one();
-    match tokio::time::timeout(DRAIN_TIMEOUT, server).await {
-        Ok(result) => result,
-        Err(_) => {
-            tracing::warn!("requests still in flight after the drain timeout; closing them");
-            Ok(())
-        }
-    }
+    server::serve(listener, router, None, ServerLimits::default(), shutdown).await
 }

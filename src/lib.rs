@@ -18,6 +18,10 @@
 //!   descriptors DESIGN.md fixes.
 //! - [`http`]: the router: `/metrics`, `/`, `/healthz`, `/readyz`.
 //! - [`exporter`]: assembly of the above, and serving with a bounded graceful shutdown.
+//! - [`server`]: the accept loop: plain TCP or TLS, header-read timeout, bounded request
+//!   heads and connections.
+//! - [`web_config`] and [`tls`]: `--web.config.file` (exporter-toolkit format): basic auth,
+//!   response headers, and the rustls configuration.
 //! - [`simulator`]: a fake Scaleway API behind `demo`, `simulate` and the tests.
 //! - [`demo`]: the `demo` and `simulate` subcommands.
 //! - [`logging`], [`build_info`]: log setup, and what this binary is.
@@ -32,4 +36,7 @@ pub mod inventory;
 pub mod logging;
 pub mod metrics;
 pub mod poller;
+pub mod server;
 pub mod simulator;
+pub mod tls;
+pub mod web_config;

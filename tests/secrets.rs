@@ -259,7 +259,10 @@ async fn every_value_that_holds_the_key_debug_prints_without_it_so_no_panic_mess
     ] {
         assert!(!shown.contains(SECRET), "{shown}");
     }
-    let panic = std::panic::catch_unwind(|| panic!("poll failed with {config:?}")).unwrap_err();
+    let panic = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        panic!("poll failed with {config:?}")
+    }))
+    .unwrap_err();
     let message = panic.downcast_ref::<String>().unwrap();
     assert!(message.contains("SecretKey(<redacted>)") && !message.contains(SECRET));
 }

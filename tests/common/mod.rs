@@ -3,6 +3,7 @@
 #![allow(dead_code)] // each test binary uses a part of this module
 
 pub mod faulty_api;
+pub mod pki;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -57,6 +58,7 @@ pub fn exporter_config(api_url: &str, zones: &[&str], token: &str) -> ExporterCo
         listen_address: ListenAddress::Host("127.0.0.1:0".to_owned()),
         telemetry_path: "/metrics".to_owned(),
         api_limits: Default::default(),
+        web_config: None,
     }
 }
 

@@ -1,0 +1,536 @@
+//! `--web.config.file`: TLS, basic auth and response headers, in the Prometheus
+//! exporter-toolkit format, so a node_exporter's file works here as it is.
+//!
+//! The keys are those of the toolkit that `promtool check web-config` 2.42 knows, checked
+//! the way it checks them: unknown keys, unknown values, a bcrypt hash that is not one,
+//! a header that cannot be set, a certificate that does not load, all refuse the start with
+//! one line. `tests/fixtures/web-config/` holds the cases, and a test compares the verdicts
+//! with promtool's. Where rustls cannot do what Go does (see [`crate::tls`]), the start is
+//! refused too: those are the fixtures under `stricter/`.
+//!
+//! Basic auth: every path asks for it (as with the toolkit), a user's password is checked
+//! against its bcrypt hash, and an unknown user is checked against a decoy hash of the same
+//! cost, so a wrong user name costs as much as a wrong password. bcrypt is slow on purpose;
+//! one check runs at a time, off the async threads, and outcomes are cached by a digest of
+//! the user and password so that a scraper's every scrape does not pay for it.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderName, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use base64::Engine as _;
+use serde::Deserialize;
+
+use crate::tls::{self, ClientAuth, TlsSettings, TlsVersion};
+
+/// Headers the toolkit lets a web config set, with the values it allows (`None`: any).
+const SETTABLE_HEADERS: &[(&str, Option<&[&str]>)] = &[
+    ("Strict-Transport-Security", None),
+    ("X-Content-Type-Options", Some(&["nosniff"])),
+    ("X-Frame-Options", Some(&["deny", "sameorigin"])),
+    ("X-XSS-Protection", None),
+    ("Content-Security-Policy", None),
+];
+
+/// The cost of the decoy hash when no user is configured with a higher one (Go's default).
+const DEFAULT_BCRYPT_COST: u32 = 10;
+/// Outcomes of basic-auth checks remembered, by digest of user and password.
+const AUTH_CACHE_SIZE: usize = 128;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    tls_server_config: Option<RawTls>,
+    #[serde(default)]
+    http_server_config: Option<RawHttp>,
+    #[serde(default)]
+    basic_auth_users: Option<BTreeMap<String, Option<String>>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTls {
+    cert_file: Option<String>,
+    key_file: Option<String>,
+    client_auth_type: Option<String>,
+    client_ca_file: Option<String>,
+    cipher_suites: Option<Vec<String>>,
+    curve_preferences: Option<Vec<String>>,
+    min_version: Option<String>,
+    max_version: Option<String>,
+    prefer_server_cipher_suites: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHttp {
+    /// Accepted for compatibility; the exporter serves HTTP/1.1 only.
+    #[allow(dead_code)]
+    http2: Option<bool>,
+    headers: Option<BTreeMap<String, String>>,
+}
+
+/// A loaded web config, ready to serve with.
+#[derive(Clone)]
+pub struct WebConfig {
+    pub tls: Option<Arc<rustls::ServerConfig>>,
+    pub basic_auth: Option<Arc<BasicAuth>>,
+    pub headers: Arc<Vec<(HeaderName, HeaderValue)>>,
+}
+
+impl std::fmt::Debug for WebConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebConfig")
+            .field("tls", &self.tls.is_some())
+            .field(
+                "basic_auth_users",
+                &self.basic_auth.as_ref().map(|a| a.users.len()),
+            )
+            .field("headers", &self.headers.len())
+            .finish()
+    }
+}
+
+/// What the file says, checked, before anything is read from disk besides it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parsed {
+    pub tls: Option<TlsSettings>,
+    pub users: BTreeMap<String, String>,
+    pub headers: Vec<(String, String)>,
+}
+
+impl WebConfig {
+    /// Reads and checks the file, and loads the certificates it names.
+    pub fn load(path: &Path) -> Result<WebConfig, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let parsed = parse(&text, dir)?;
+        WebConfig::from_parsed(&parsed)
+    }
+
+    pub fn from_parsed(parsed: &Parsed) -> Result<WebConfig, String> {
+        let tls = match &parsed.tls {
+            Some(settings) => Some(Arc::new(tls::server_config(settings)?)),
+            None => None,
+        };
+        let basic_auth = if parsed.users.is_empty() {
+            None
+        } else {
+            Some(Arc::new(BasicAuth::new(&parsed.users)))
+        };
+        let headers = parsed
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                let value = HeaderValue::from_str(value).map_err(|_| {
+                    format!("http_server_config.headers.{name}: not a valid header value")
+                })?;
+                Ok((
+                    HeaderName::from_bytes(name.as_bytes()).expect("a known header"),
+                    value,
+                ))
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        Ok(WebConfig {
+            tls,
+            basic_auth,
+            headers: Arc::new(headers),
+        })
+    }
+
+    /// `router` behind basic auth, with the configured headers on every response (401s too).
+    pub fn protect(&self, router: Router) -> Router {
+        let mut router = router;
+        if let Some(auth) = &self.basic_auth {
+            router = router.layer(middleware::from_fn_with_state(
+                auth.clone(),
+                require_basic_auth,
+            ));
+        }
+        if !self.headers.is_empty() {
+            router = router.layer(middleware::from_fn_with_state(
+                self.headers.clone(),
+                add_headers,
+            ));
+        }
+        router
+    }
+}
+
+/// Parses and checks a web config's text; relative paths are taken from `dir`, the config
+/// file's directory, as the toolkit does.
+pub fn parse(text: &str, dir: &Path) -> Result<Parsed, String> {
+    let raw: RawConfig = if text.trim().is_empty() {
+        RawConfig::default()
+    } else {
+        serde_norway::from_str::<Option<RawConfig>>(text)
+            .map_err(|e| e.to_string())?
+            .unwrap_or_default()
+    };
+    let mut users = BTreeMap::new();
+    for (user, hash) in raw.basic_auth_users.unwrap_or_default() {
+        let hash = hash.unwrap_or_default();
+        check_bcrypt_hash(&hash).map_err(|e| format!("basic_auth_users.{user}: {e}"))?;
+        users.insert(user, hash);
+    }
+    let mut headers = Vec::new();
+    let http = raw.http_server_config.unwrap_or_default();
+    for (name, value) in http.headers.unwrap_or_default() {
+        let Some((_, allowed)) = SETTABLE_HEADERS.iter().find(|(known, _)| *known == name) else {
+            return Err(format!(
+                "http_server_config.headers: {name:?} cannot be set (only {})",
+                SETTABLE_HEADERS
+                    .iter()
+                    .map(|(n, _)| *n)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        };
+        if let Some(allowed) = allowed {
+            if !allowed.contains(&value.as_str()) {
+                return Err(format!(
+                    "http_server_config.headers.{name}: {value:?} is not one of {allowed:?}"
+                ));
+            }
+        }
+        headers.push((name, value));
+    }
+    let tls = match raw.tls_server_config {
+        Some(raw_tls) => tls_settings(raw_tls, dir)?,
+        None => None,
+    };
+    Ok(Parsed {
+        tls,
+        users,
+        headers,
+    })
+}
+
+fn tls_settings(raw: RawTls, dir: &Path) -> Result<Option<TlsSettings>, String> {
+    let non_empty = |s: Option<String>| s.filter(|s| !s.is_empty());
+    let version = |field: &str, text: Option<String>, default| {
+        match text {
+        None => Ok(default),
+        Some(text) => TlsVersion::parse(&text).ok_or_else(|| {
+            format!("tls_server_config.{field}: unknown TLS version {text:?} (TLS10, TLS11, TLS12, TLS13)")
+        }),
+    }
+    };
+    let min_version = version("min_version", raw.min_version, TlsVersion::Tls12)?;
+    let max_version = version("max_version", raw.max_version, TlsVersion::Tls13)?;
+    let cipher_suites = raw.cipher_suites.unwrap_or_default();
+    if let Some(unknown) = cipher_suites
+        .iter()
+        .find(|name| !tls::GO_CIPHER_SUITES.contains(&name.as_str()))
+    {
+        return Err(format!(
+            "tls_server_config.cipher_suites: unknown cipher suite {unknown:?}"
+        ));
+    }
+    let curve_preferences = raw.curve_preferences.unwrap_or_default();
+    if let Some(unknown) = curve_preferences
+        .iter()
+        .find(|name| !tls::GO_CURVES.contains(&name.as_str()))
+    {
+        return Err(format!(
+            "tls_server_config.curve_preferences: unknown curve {unknown:?} ({})",
+            tls::GO_CURVES.join(", ")
+        ));
+    }
+    let cert_file = non_empty(raw.cert_file);
+    let key_file = non_empty(raw.key_file);
+    let client_ca_file = non_empty(raw.client_ca_file);
+    let client_auth_type = non_empty(raw.client_auth_type);
+    if cert_file.is_none()
+        && key_file.is_none()
+        && client_ca_file.is_none()
+        && client_auth_type.is_none()
+    {
+        // The toolkit's rule: without these, the other TLS keys do not turn TLS on.
+        return Ok(None);
+    }
+    let cert_file = cert_file.ok_or("tls_server_config: missing cert_file")?;
+    let key_file = key_file.ok_or("tls_server_config: missing key_file")?;
+    let client_auth_text = client_auth_type.unwrap_or_default();
+    let client_auth = ClientAuth::parse(&client_auth_text).ok_or_else(|| {
+        format!("tls_server_config.client_auth_type: unknown value {client_auth_text:?} (NoClientCert, RequestClientCert, RequireAnyClientCert, VerifyClientCertIfGiven, RequireAndVerifyClientCert)")
+    })?;
+    if client_ca_file.is_some() && client_auth == ClientAuth::NoClientCert {
+        return Err(
+            "tls_server_config: client_ca_file is set but client_auth_type asks for no client certificate"
+                .to_owned(),
+        );
+    }
+    let join = |path: String| -> PathBuf {
+        let path = PathBuf::from(path);
+        if path.is_absolute() {
+            path
+        } else {
+            dir.join(path)
+        }
+    };
+    Ok(Some(TlsSettings {
+        cert_file: join(cert_file),
+        key_file: join(key_file),
+        client_auth,
+        client_ca_file: client_ca_file.map(join),
+        min_version,
+        max_version,
+        cipher_suites,
+        curve_preferences,
+        prefer_server_cipher_suites: raw.prefer_server_cipher_suites.unwrap_or(true),
+    }))
+}
+
+/// The checks Go's `bcrypt.Cost` makes, which are what `promtool check web-config` makes:
+/// at least 59 bytes, `$` then a major version no newer than 2, a cost of 4 to 31.
+pub fn check_bcrypt_hash(hash: &str) -> Result<u32, String> {
+    let bytes = hash.as_bytes();
+    if bytes.len() < 59 {
+        return Err("not a bcrypt hash (too short)".to_owned());
+    }
+    if bytes[0] != b'$' {
+        return Err("not a bcrypt hash (it must start with $2)".to_owned());
+    }
+    if bytes[1] > b'2' {
+        return Err("a bcrypt hash of a version newer than 2".to_owned());
+    }
+    let cost_at = if bytes[2] == b'$' { 3 } else { 4 };
+    let cost: i64 = std::str::from_utf8(&bytes[cost_at..cost_at + 2])
+        .ok()
+        .and_then(|digits| digits.parse().ok())
+        .ok_or("not a bcrypt hash (no cost)")?;
+    if !(4..=31).contains(&cost) {
+        return Err(format!("bcrypt cost {cost} is outside 4..=31"));
+    }
+    Ok(cost as u32)
+}
+
+/// The configured users, and what it takes to check them in constant cost.
+pub struct BasicAuth {
+    users: HashMap<String, String>,
+    /// A hash no password matches, at the highest cost of the users' hashes.
+    decoy: String,
+    /// One bcrypt at a time: a flood of wrong passwords costs one core, not all of them.
+    bcrypt: tokio::sync::Mutex<()>,
+    cache: Mutex<HashMap<[u8; 32], bool>>,
+    comparisons: AtomicU64,
+}
+
+impl BasicAuth {
+    pub fn new(users: &BTreeMap<String, String>) -> BasicAuth {
+        let cost = users
+            .values()
+            .filter_map(|hash| check_bcrypt_hash(hash).ok())
+            .max()
+            .unwrap_or(DEFAULT_BCRYPT_COST);
+        for (user, hash) in users {
+            if hash.parse::<bcrypt::HashParts>().is_err() {
+                tracing::warn!(user = %user, "basic_auth_users: this hash cannot be read by bcrypt; the user cannot log in");
+            }
+        }
+        let random: [u8; 16] = rand::random();
+        let decoy = bcrypt::hash(random, cost).unwrap_or_default();
+        BasicAuth {
+            users: users.clone().into_iter().collect(),
+            decoy,
+            bcrypt: tokio::sync::Mutex::new(()),
+            cache: Mutex::new(HashMap::new()),
+            comparisons: AtomicU64::new(0),
+        }
+    }
+
+    /// True when `user` is configured and `password` matches its hash.
+    pub async fn check(&self, user: &str, password: &str) -> bool {
+        let key = digest(user, password);
+        if let Some(known) = self
+            .cache
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&key)
+        {
+            return *known;
+        }
+        let (known_user, hash) = match self.users.get(user) {
+            Some(hash) => (true, hash.clone()),
+            None => (false, self.decoy.clone()),
+        };
+        let password = password.to_owned();
+        let matched = {
+            let _one_at_a_time = self.bcrypt.lock().await;
+            self.comparisons.fetch_add(1, Ordering::Relaxed);
+            tokio::task::spawn_blocking(move || bcrypt::verify(password, &hash).unwrap_or(false))
+                .await
+                .unwrap_or(false)
+        };
+        let ok = known_user && matched;
+        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        if cache.len() >= AUTH_CACHE_SIZE {
+            cache.clear();
+        }
+        cache.insert(key, ok);
+        ok
+    }
+
+    /// bcrypt comparisons made so far: a wrong user name makes one, as a wrong password does.
+    pub fn bcrypt_comparisons(&self) -> u64 {
+        self.comparisons.load(Ordering::Relaxed)
+    }
+}
+
+fn digest(user: &str, password: &str) -> [u8; 32] {
+    let mut context = ring::digest::Context::new(&ring::digest::SHA256);
+    context.update(&(user.len() as u64).to_be_bytes());
+    context.update(user.as_bytes());
+    context.update(password.as_bytes());
+    let mut out = [0u8; 32];
+    out.copy_from_slice(context.finish().as_ref());
+    out
+}
+
+/// `Authorization: Basic base64(user:password)`.
+fn credentials(request: &Request) -> Option<(String, String)> {
+    let value = request
+        .headers()
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
+    let (scheme, encoded) = value.trim().split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()?;
+    let decoded = String::from_utf8(decoded).ok()?;
+    let (user, password) = decoded.split_once(':')?;
+    Some((user.to_owned(), password.to_owned()))
+}
+
+async fn require_basic_auth(
+    State(auth): State<Arc<BasicAuth>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if let Some((user, password)) = credentials(&request) {
+        if auth.check(&user, &password).await {
+            return next.run(request).await;
+        }
+    }
+    (
+        StatusCode::UNAUTHORIZED,
+        [(header::WWW_AUTHENTICATE, "Basic")],
+        "Unauthorized\n",
+    )
+        .into_response()
+}
+
+async fn add_headers(
+    State(headers): State<Arc<Vec<(HeaderName, HeaderValue)>>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let mut response = next.run(request).await;
+    for (name, value) in headers.iter() {
+        response.headers_mut().insert(name.clone(), value.clone());
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_here(text: &str) -> Result<Parsed, String> {
+        parse(text, Path::new("/etc/exporter"))
+    }
+
+    #[test]
+    fn an_empty_file_and_null_sections_are_no_tls_no_auth() {
+        for text in [
+            "",
+            "# nothing\n",
+            "{}",
+            "tls_server_config:\nbasic_auth_users:\n",
+        ] {
+            let parsed = parse_here(text).unwrap();
+            assert_eq!((parsed.tls, parsed.users.len()), (None, 0), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn unknown_keys_are_refused_and_say_where() {
+        let error = parse_here("tls_server_config:\n  cert_flie: x\n").unwrap_err();
+        assert!(error.contains("unknown field `cert_flie`"), "{error}");
+        assert!(
+            parse_here("rate_limit: {burst: 1}").is_err(),
+            "a newer toolkit key"
+        );
+    }
+
+    #[test]
+    fn relative_paths_are_taken_from_the_config_files_directory() {
+        let parsed =
+            parse_here("tls_server_config:\n  cert_file: tls/cert.pem\n  key_file: /abs/key.pem\n")
+                .unwrap();
+        let tls = parsed.tls.unwrap();
+        assert_eq!(tls.cert_file, Path::new("/etc/exporter/tls/cert.pem"));
+        assert_eq!(tls.key_file, Path::new("/abs/key.pem"));
+        assert_eq!(
+            (tls.min_version, tls.max_version),
+            (TlsVersion::Tls12, TlsVersion::Tls13)
+        );
+    }
+
+    #[test]
+    fn bcrypt_hashes_are_checked_as_go_checks_them() {
+        let good = "$2y$04$abcdefghijklmnopqrstuuOjNq0SLwMCo16xH/Hx8bydpN7lL8mbW";
+        assert_eq!(check_bcrypt_hash(good), Ok(4));
+        assert!(
+            check_bcrypt_hash("$2y$03$abcdefghijklmnopqrstuuOjNq0SLwMCo16xH/Hx8bydpN7lL8mbW")
+                .is_err()
+        );
+        assert!(
+            check_bcrypt_hash("$3a$10$abcdefghijklmnopqrstuuOjNq0SLwMCo16xH/Hx8bydpN7lL8mbW")
+                .is_err()
+        );
+        assert!(check_bcrypt_hash("plain-text-password").is_err());
+        assert!(check_bcrypt_hash("").is_err());
+    }
+
+    #[tokio::test]
+    async fn an_unknown_user_costs_one_bcrypt_comparison_like_a_known_one() {
+        let hash = bcrypt::hash("s3cret", 4).unwrap();
+        let auth = BasicAuth::new(&BTreeMap::from([("prometheus".to_owned(), hash)]));
+        assert!(auth.check("prometheus", "s3cret").await);
+        assert_eq!(auth.bcrypt_comparisons(), 1);
+        assert!(!auth.check("prometheus", "wrong").await);
+        assert_eq!(auth.bcrypt_comparisons(), 2);
+        assert!(
+            !auth.check("mallory", "s3cret").await,
+            "an unknown user never passes"
+        );
+        assert_eq!(
+            auth.bcrypt_comparisons(),
+            3,
+            "an unknown user is compared too"
+        );
+        assert!(auth.check("prometheus", "s3cret").await);
+        assert_eq!(
+            auth.bcrypt_comparisons(),
+            3,
+            "a known outcome comes from the cache"
+        );
+        assert!(
+            auth.decoy.starts_with("$2b$04$"),
+            "the decoy has the users' cost"
+        );
+    }
+}
