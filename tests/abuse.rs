@@ -1,0 +1,140 @@
+//! The HTTP server against clients that misbehave, over real TCP: a client that trickles
+//! its headers (slowloris) or sends nothing, a request head larger than allowed, more
+//! connections than allowed.
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use scaleway_exporter::demo::Shutdown;
+use scaleway_exporter::exporter::Exporter;
+use scaleway_exporter::server::{self, ServerLimits};
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::net::{TcpListener, TcpStream};
+
+struct Served {
+    addr: std::net::SocketAddr,
+    _api: TestApi,
+    _stop: tokio::sync::watch::Sender<bool>,
+}
+
+async fn serve_with(limits: ServerLimits) -> Served {
+    let api = start_simulator(simulator_config(&["fr-par-1"], 2)).await;
+    let exporter =
+        Exporter::new(&exporter_config(&api.url, &["fr-par-1"], "test-secret-key")).unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, shutdown) = Shutdown::new();
+    tokio::spawn(server::serve(
+        listener,
+        exporter.router,
+        None,
+        limits,
+        shutdown.wait(),
+    ));
+    Served {
+        addr,
+        _api: api,
+        _stop: stop,
+    }
+}
+
+/// True once the server has closed `stream` (end of file or reset).
+async fn closed_within(stream: &mut TcpStream, wait: Duration) -> bool {
+    let mut buf = [0u8; 1024];
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        match tokio::time::timeout_at(deadline, stream.read(&mut buf)).await {
+            Err(_) => return false,
+            Ok(Ok(0)) | Ok(Err(_)) => return true,
+            Ok(Ok(_)) => continue, // a 408 or similar before the close
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_client_that_trickles_its_headers_is_cut_off_after_the_header_read_timeout() {
+    let served = serve_with(ServerLimits {
+        header_read_timeout: Duration::from_millis(500),
+        ..ServerLimits::default()
+    })
+    .await;
+    let mut stream = TcpStream::connect(served.addr).await.unwrap();
+    stream
+        .write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    let mut cut_off = false;
+    // A header byte every 100 ms would keep a naive server waiting for ever.
+    for _ in 0..40 {
+        if stream.write_all(b"X").await.is_err() {
+            cut_off = true;
+            break;
+        }
+        if closed_within(&mut stream, Duration::from_millis(100)).await {
+            cut_off = true;
+            break;
+        }
+    }
+    assert!(
+        cut_off,
+        "still connected after 4s of trickling, 8 times the timeout"
+    );
+}
+
+#[tokio::test]
+async fn a_client_that_connects_and_sends_nothing_is_cut_off_too() {
+    let served = serve_with(ServerLimits {
+        header_read_timeout: Duration::from_millis(500),
+        ..ServerLimits::default()
+    })
+    .await;
+    let mut stream = TcpStream::connect(served.addr).await.unwrap();
+    assert!(closed_within(&mut stream, Duration::from_secs(5)).await);
+}
+
+#[tokio::test]
+async fn a_request_head_larger_than_allowed_is_refused_with_431() {
+    let served = serve_with(ServerLimits {
+        max_header_bytes: 16 * 1024,
+        ..ServerLimits::default()
+    })
+    .await;
+    let url = format!("http://{}/metrics", served.addr);
+    let response = reqwest::Client::new()
+        .get(&url)
+        .header("X-Padding", "p".repeat(64 * 1024))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 431);
+    let normal = reqwest::get(&url).await.unwrap();
+    assert_eq!(normal.status(), 200, "the server goes on serving");
+}
+
+#[tokio::test]
+async fn connections_past_the_bound_wait_until_a_slot_frees() {
+    let served = serve_with(ServerLimits {
+        max_connections: 2,
+        ..ServerLimits::default()
+    })
+    .await;
+    let first = TcpStream::connect(served.addr).await.unwrap();
+    let second = TcpStream::connect(served.addr).await.unwrap();
+    let url = format!("http://{}/healthz", served.addr);
+    let third = tokio::spawn(async move { reqwest::get(url).await.map(|r| r.status()) });
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(
+        !third.is_finished(),
+        "a third connection is not served while two are held"
+    );
+    drop(first);
+    let status = tokio::time::timeout(Duration::from_secs(5), third)
+        .await
+        .expect("served once a slot freed")
+        .unwrap()
+        .unwrap();
+    assert_eq!(status, 200);
+    drop(second);
+}
