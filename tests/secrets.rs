@@ -281,15 +281,18 @@ fn no_flag_takes_the_key_so_it_never_shows_in_a_process_list() {
             .all(|flag| flag.starts_with("--scaleway.secret-key-file")),
         "{key_flags:?}"
     );
-    let output = Command::new(BINARY)
-        .env_clear()
-        .args(["--scaleway.secret-key", SECRET])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        !stderr.contains(SECRET),
-        "a key given as a flag is not repeated: {stderr}"
-    );
+    let joined = format!("--scaleway.secret-key={SECRET}");
+    for args in [vec!["--scaleway.secret-key", SECRET], vec![joined.as_str()]] {
+        let output = Command::new(BINARY)
+            .env_clear()
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            !stderr.contains(SECRET),
+            "a key given as a flag is not repeated: {stderr}"
+        );
+    }
 }
