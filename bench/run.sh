@@ -77,6 +77,7 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}
 echo "wrk: 2 threads, $connections connections, $duration per run, $rounds alternations, Accept-Encoding: gzip"
 echo
 results=()
+failed_total=0
 for n in "${sizes[@]}"; do
   dir="$work/$n"; mkdir -p "$dir/www" "$dir/textfile"
   sim_port=$(free_port); exp_port=$(free_port); nginx_port=$(free_port); node_port=$(free_port)
@@ -142,6 +143,7 @@ NGINX
     read -r rps p50 p99 f < <(run_wrk "http://127.0.0.1:$exp_port/metrics"); e_rps+=("$rps"); e_p99+=("$p99"); failed=$((failed + f))
     read -r rps p50 p99 f < <(run_wrk "http://127.0.0.1:$node_port/metrics" "$node_duration"); x_rps+=("$rps"); x_p99+=("$p99")
   done
+  failed_total=$((failed_total + failed))
   rss_mb=$(awk '/VmHWM/ {printf "%.1f", $2/1024}' "/proc/$exporter_pid/status")
   e=$(mean "${e_rps[@]}"); ng=$(mean "${n_rps[@]}"); nx=$(mean "${x_rps[@]}")
   results+=("| $n | $series | $raw_mb | $gz_mb | $e | $(mean "${e_p50[@]}") | $(mean "${e_p99[@]}") | $ng | $(mean "${n_p50[@]}") | $(mean "${n_p99[@]}") | $nx | $(mean "${x_p99[@]}") | $(ratio "$e" "$ng" 2) | $(ratio "$e" "$nx" 0) | $rss_mb | $failed |")
@@ -156,3 +158,7 @@ printf '%s\n' "${results[@]}"
 echo
 echo "One poll's CPU against serde_json's parse of the same pages (cargo bench --bench poll):"
 cargo bench --quiet --bench poll -- "${sizes[@]}" 2>/dev/null | grep '^|'
+if [ "$failed_total" -gt 0 ]; then
+  echo "$failed_total scrapes of the exporter failed" >&2
+  exit 1
+fi
