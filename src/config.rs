@@ -179,7 +179,7 @@ pub struct ExporterArgs {
         global = true,
         long = "scaleway.rate-limit",
         env = "SCW_EXPORTER_RATE_LIMIT",
-        default_value = "10",
+        default_value = "20",
         value_parser = parse_rate,
         value_name = "PER_SECOND"
     )]

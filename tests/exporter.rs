@@ -8,26 +8,6 @@ use std::time::Duration;
 use common::*;
 use scaleway_exporter::config::ApiFlavor;
 
-async fn post_action(api: &TestApi, zone: &str, id: &str, action: &str) {
-    let response = reqwest::Client::new()
-        .post(format!(
-            "{}/instance/v1/zones/{zone}/servers/{id}/action",
-            api.url
-        ))
-        .header("X-Auth-Token", "test-secret-key")
-        .header("Content-Type", "application/json")
-        .body(serde_json::json!({ "action": action }).to_string())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        response.status().as_u16(),
-        202,
-        "{action} {id}: {}",
-        response.text().await.unwrap()
-    );
-}
-
 fn a_server_in_state(api: &TestApi, zone: &str, state: &str) -> String {
     api.simulator
         .server_ids(zone)
@@ -145,7 +125,7 @@ async fn a_server_powered_off_through_the_action_endpoint_shows_stopped_after_th
         Some("running")
     );
 
-    post_action(&api, "fr-par-1", &id, "poweroff").await;
+    api.act("fr-par-1", &id, "poweroff").await;
     exporter.poller.poll_once().await;
     assert_eq!(
         exporter.scrape().await.state_of("fr-par-1", &id).as_deref(),
@@ -177,7 +157,7 @@ async fn a_terminated_server_has_no_series_after_the_next_poll() {
     exporter.poller.poll_once().await;
     assert!(exporter.scrape().await.text.contains(&id));
 
-    post_action(&api, "fr-par-1", &id, "terminate").await;
+    api.act("fr-par-1", &id, "terminate").await;
     tokio::time::sleep(Duration::from_millis(400)).await;
     exporter.poller.poll_once().await;
     let metrics = exporter.scrape().await;
