@@ -8,6 +8,7 @@ use clap::{CommandFactory as _, FromArgMatches as _};
 use scaleway_exporter::config::{Cli, Command};
 use scaleway_exporter::demo::{self, Shutdown};
 use scaleway_exporter::exporter::Exporter;
+use scaleway_exporter::health;
 use scaleway_exporter::logging;
 
 /// The demo polls more often than the default minute, unless told otherwise.
@@ -24,6 +25,9 @@ fn main() -> ExitCode {
     };
     let env_token = std::env::var("SCW_SECRET_KEY").ok();
     let args = &cli.exporter;
+    if let Some(Command::Health(health_args)) = &cli.command {
+        return health::main(&args.listen_address, health_args.timeout);
+    }
 
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
@@ -38,6 +42,7 @@ fn main() -> ExitCode {
             let _ = stop.send(true);
         });
         match &cli.command {
+            Some(Command::Health(_)) => unreachable!("answered before the runtime starts"),
             Some(Command::Simulate(sim)) => demo::simulate(sim, env_token, shutdown).await,
             Some(Command::Demo(demo_args)) => {
                 let interval = match matches.value_source("poll_interval") {
