@@ -20,6 +20,7 @@
 //! - [`exporter`]: assembly of the above, and serving with a bounded graceful shutdown.
 //! - [`simulator`]: a fake Scaleway API behind `demo`, `simulate` and the tests.
 //! - [`demo`]: the `demo` and `simulate` subcommands.
+//! - [`help`]: `--help` with the flags grouped by prefix, each with its environment twin.
 //! - [`health`]: the `health` subcommand, the container HEALTHCHECK's probe of `/healthz`.
 //! - [`logging`], [`build_info`]: log setup, and what this binary is.
 
@@ -29,6 +30,7 @@ pub mod config;
 pub mod demo;
 pub mod exporter;
 pub mod health;
+pub mod help;
 pub mod http;
 pub mod inventory;
 pub mod logging;

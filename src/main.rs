@@ -4,7 +4,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::parser::ValueSource;
-use clap::{CommandFactory as _, FromArgMatches as _};
+use clap::FromArgMatches as _;
 use scaleway_exporter::config::{Cli, Command};
 use scaleway_exporter::demo::{self, Shutdown};
 use scaleway_exporter::exporter::Exporter;
@@ -15,7 +15,7 @@ use scaleway_exporter::logging;
 const DEMO_POLL_INTERVAL: Duration = Duration::from_secs(15);
 
 fn main() -> ExitCode {
-    let matches = match Cli::command().try_get_matches() {
+    let matches = match scaleway_exporter::help::command().try_get_matches() {
         Ok(matches) => matches,
         Err(error) => return clap_exit(error),
     };
