@@ -16,7 +16,9 @@
 //!   snapshot with its encoding; `run` only schedules it.
 //! - [`metrics`]: snapshot -> exposition text and gzip, once per poll (pure); the metric
 //!   descriptors DESIGN.md fixes.
-//! - [`http`]: the router: `/metrics`, `/`, `/healthz`, `/readyz`.
+//! - [`http`]: the router: `/metrics`, `/`, `/inventory.json`, `/healthz`, `/readyz`.
+//! - [`inventory_page`]: the fleet as an HTML table on `/` and as `/inventory.json`, filtered
+//!   by zone and state (pure).
 //! - [`exporter`]: assembly of the above, and serving with a bounded graceful shutdown.
 //! - [`simulator`]: a fake Scaleway API behind `demo`, `simulate` and the tests.
 //! - [`demo`]: the `demo` and `simulate` subcommands.
@@ -33,6 +35,7 @@ pub mod health;
 pub mod help;
 pub mod http;
 pub mod inventory;
+pub mod inventory_page;
 pub mod logging;
 pub mod metrics;
 pub mod poller;
