@@ -263,3 +263,32 @@ fn hadolint_finds_nothing_to_say() {
     );
     assert!(output.status.success() && said.trim().is_empty(), "{said}");
 }
+
+#[test]
+#[cfg(target_os = "linux")]
+fn the_binary_needs_only_the_libraries_of_the_distroless_cc_image() {
+    // gcr.io/distroless/cc-debian12 ships glibc (libc, libm, and the loader), libgcc_s and
+    // libstdc++; a dependency on anything else (OpenSSL, say) would fail only at run time.
+    const SHIPPED: [&str; 9] = [
+        "linux-vdso.so.1",
+        "libc.so.6",
+        "libm.so.6",
+        "libgcc_s.so.1",
+        "libstdc++.so.6",
+        "libpthread.so.0",
+        "libdl.so.2",
+        "librt.so.1",
+        "ld-linux-x86-64.so.2",
+    ];
+    let output = Command::new("ldd")
+        .arg(env!("CARGO_BIN_EXE_scaleway_exporter"))
+        .output()
+        .expect("ldd (Debian package libc-bin)");
+    assert!(output.status.success());
+    let listing = String::from_utf8_lossy(&output.stdout);
+    for line in listing.lines() {
+        let library = line.split_whitespace().next().unwrap_or("");
+        let name = library.rsplit('/').next().unwrap();
+        assert!(SHIPPED.contains(&name), "{name} is not in the runtime image:\n{listing}");
+    }
+}
