@@ -289,6 +289,9 @@ fn the_binary_needs_only_the_libraries_of_the_distroless_cc_image() {
     for line in listing.lines() {
         let library = line.split_whitespace().next().unwrap_or("");
         let name = library.rsplit('/').next().unwrap();
-        assert!(SHIPPED.contains(&name), "{name} is not in the runtime image:\n{listing}");
+        assert!(
+            SHIPPED.contains(&name),
+            "{name} is not in the runtime image:\n{listing}"
+        );
     }
 }
