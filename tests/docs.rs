@@ -243,3 +243,49 @@ fn the_configuration_reference_lists_every_flag_with_its_twin_and_default() {
         .contains("| `--poll.interval <DURATION>` | `SCW_EXPORTER_POLL_INTERVAL` | `60s` |"));
     check_generated("docs/configuration.md", &rendered);
 }
+
+/// The relative links of a Markdown text: `](target)`, without anchors and absolute URLs.
+fn relative_links(text: &str) -> Vec<String> {
+    text.match_indices("](")
+        .filter_map(|(at, _)| {
+            let rest = &text[at + 2..];
+            let target = &rest[..rest.find(')')?];
+            let path = target.split('#').next().unwrap_or("");
+            (!path.is_empty() && !path.contains("://") && !path.starts_with("mailto:"))
+                .then(|| path.to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn every_relative_link_of_the_documentation_leads_to_a_file() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut pages = vec![
+        root.join("README.md"),
+        root.join("alerts/README.md"),
+        root.join("examples/compose/README.md"),
+        root.join("deploy/kubernetes/README.md"),
+    ];
+    for entry in std::fs::read_dir(root.join("docs")).unwrap() {
+        pages.push(entry.unwrap().path());
+    }
+    let mut checked = 0;
+    for page in pages {
+        let text = std::fs::read_to_string(&page).unwrap();
+        for link in relative_links(&text) {
+            let target = page.parent().unwrap().join(&link);
+            assert!(target.exists(), "{}: {link} does not exist", page.display());
+            checked += 1;
+        }
+    }
+    assert!(checked >= 10, "{checked} links");
+    // The README names every page of docs/.
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    for entry in std::fs::read_dir(root.join("docs")).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        assert!(
+            readme.contains(&format!("(docs/{name})")),
+            "README does not link docs/{name}"
+        );
+    }
+}
