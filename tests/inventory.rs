@@ -209,6 +209,44 @@ async fn the_json_lists_volumes_with_sizes_tags_and_addresses() {
     assert_eq!(json["zones"][0]["last_poll_ok"], true);
 }
 
+/// A name a user could give a server: markup, an ampersand, quotes and a newline.
+const HOSTILE_NAME: &str = "<script>document.title='owned'</script> & \"db\"\n<b>two</b>";
+
+fn insert_hostile_server(fleet: &Fleet) {
+    fleet.api.simulator.insert_server(
+        "fr-par-1",
+        serde_json::json!({
+            "id": "11111111-2222-4333-8444-555555555555",
+            "name": HOSTILE_NAME,
+            "state": "stopped",
+            "commercial_type": "DEV1-S",
+            "tags": ["<img src=x onerror=alert(1)>"],
+            "volumes": {},
+        }),
+    );
+}
+
+#[tokio::test]
+async fn a_name_with_markup_quotes_and_a_newline_is_shown_as_text() {
+    let fleet = polled_fleet(2).await;
+    insert_hostile_server(&fleet);
+    fleet.exporter.poller.poll_once().await;
+    let page = get_text(&format!("{}/", fleet.exporter.url)).await;
+    assert!(!page.contains("<script>document"), "{page}");
+    assert!(!page.contains("<b>two"), "{page}");
+    assert!(!page.contains("<img src=x"), "{page}");
+    assert!(
+        page.contains("&lt;script&gt;document.title=&#39;owned&#39;&lt;/script&gt; &amp; &quot;db&quot;\n&lt;b&gt;two&lt;/b&gt;"),
+        "{page}"
+    );
+    let json = fleet.json("?state=stopped").await;
+    assert!(json["servers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["name"] == HOSTILE_NAME));
+}
+
 // ---------------------------------------------------------------------------------------------
 // In a real browser
 // ---------------------------------------------------------------------------------------------
@@ -280,6 +318,23 @@ async fn in_chromium_the_page_lists_the_fleet_and_a_powered_off_server_as_not_ru
     assert!(
         filtered.contains("<option value=\"stopped\" selected=\"\">"),
         "the form keeps the filter"
+    );
+
+    // A hostile name stays text in the browser: no script ran, no element was made of it.
+    insert_hostile_server(&fleet);
+    fleet.exporter.poller.poll_once().await;
+    let dom = dump_dom(format!("{}/", fleet.exporter.url)).await;
+    assert!(
+        dom.contains("<title>Scaleway exporter</title>"),
+        "the script did not run"
+    );
+    assert!(
+        !dom.contains("<b>two</b>") && !dom.contains("<img src=\"x\""),
+        "{dom}"
+    );
+    assert!(
+        dom.contains("&lt;script&gt;document.title='owned'&lt;/script&gt; &amp; \"db\""),
+        "{dom}"
     );
 
     // A screenshot for a person to look at: SCREENSHOT=path keeps it.
