@@ -54,19 +54,32 @@ impl Exporter {
 
     /// Polls on schedule and serves on `listener` until `shutdown` resolves; then stops
     /// accepting, lets in-flight requests finish for up to [`DRAIN_TIMEOUT`], and returns.
+    ///
+    /// The poller runs on a thread and runtime of its own: parsing hundreds of pages and
+    /// rebuilding the fleet never delays a scrape waiting on the runtime that serves HTTP.
     pub async fn serve(
         self,
         listener: TcpListener,
         shutdown: impl Future<Output = ()> + Send,
     ) -> std::io::Result<()> {
         let stop = Arc::new(Notify::new());
-        let poller = tokio::spawn(self.poller.clone().run(self.poll_interval, {
-            let stop = stop.clone();
-            async move { stop.notified().await }
-        }));
+        let poller = {
+            let (poller, stop, interval) = (self.poller.clone(), stop.clone(), self.poll_interval);
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .thread_name("poller")
+                .build()?;
+            std::thread::Builder::new()
+                .name("poller".to_owned())
+                .spawn(move || {
+                    runtime.block_on(poller.run(interval, async move { stop.notified().await }));
+                    // Do not wait for an encode in flight: the process is stopping.
+                    runtime.shutdown_background();
+                })?
+        };
         let result = serve_router(listener, self.router, shutdown).await;
         stop.notify_one();
-        let _ = poller.await;
+        let _ = tokio::task::spawn_blocking(move || poller.join()).await;
         result
     }
 }

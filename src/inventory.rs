@@ -165,42 +165,72 @@ pub struct Address {
     pub scope: Scope,
 }
 
-/// Turns one zone's listing into servers: each id once (the first listing wins; pages shift
-/// while paging), `sbs_volume` sizes filled from the Block Storage list.
+/// Builds one zone's servers from its listing, page by page: each id once (the first
+/// listing wins; pages shift while paging), then `sbs_volume` sizes from the Block Storage
+/// list once it is known.
+#[derive(Debug, Default)]
+pub struct FleetBuilder {
+    seen: HashSet<String>,
+    servers: Vec<Server>,
+}
+
+impl FleetBuilder {
+    pub fn add(&mut self, server: model::Server) {
+        if self.seen.insert(server.id.clone()) {
+            self.servers.push(server_from_api(server));
+        }
+    }
+
+    /// True when a volume has no size that the Block Storage list could give.
+    pub fn needs_block_sizes(&self) -> bool {
+        self.servers
+            .iter()
+            .flat_map(|s| &s.volumes)
+            .any(|v| v.size.is_none() && v.volume_type == "sbs_volume")
+    }
+
+    /// The servers, with sizes (and names, where the server object has none) of the
+    /// volumes that the Block Storage list knows.
+    pub fn finish(mut self, block_volumes: &[model::BlockVolume]) -> Vec<Server> {
+        if !block_volumes.is_empty() {
+            let block: HashMap<&str, &model::BlockVolume> =
+                block_volumes.iter().map(|v| (v.id.as_str(), v)).collect();
+            for volume in self.servers.iter_mut().flat_map(|s| &mut s.volumes) {
+                if let Some(known) = block.get(volume.id.as_str()) {
+                    volume.size = volume.size.or(known.size);
+                    if volume.name.is_empty() {
+                        volume.name.clone_from(&known.name);
+                    }
+                }
+            }
+        }
+        self.servers
+    }
+}
+
+/// One zone's whole listing into servers, as [`FleetBuilder`] does it page by page.
 pub fn servers_from_api(
     listing: Vec<model::Server>,
     block_volumes: &[model::BlockVolume],
 ) -> Vec<Server> {
-    let block: HashMap<&str, &model::BlockVolume> =
-        block_volumes.iter().map(|v| (v.id.as_str(), v)).collect();
-    let mut seen = HashSet::with_capacity(listing.len());
-    listing
-        .into_iter()
-        .filter(|server| seen.insert(server.id.clone()))
-        .map(|server| server_from_api(server, &block))
-        .collect()
+    let mut fleet = FleetBuilder::default();
+    listing.into_iter().for_each(|server| fleet.add(server));
+    fleet.finish(block_volumes)
 }
 
-fn server_from_api(server: model::Server, block: &HashMap<&str, &model::BlockVolume>) -> Server {
+fn server_from_api(server: model::Server) -> Server {
     let state = State::from_api(server.state.as_deref(), server.running);
     let addresses = addresses(&server);
     let mut volumes: Vec<(String, model::Volume)> = server.volumes.into_iter().collect();
     volumes.sort_by(|(a, _), (b, _)| volume_key_order(a, b));
     let volumes = volumes
         .into_iter()
-        .map(|(index, volume)| {
-            let from_block = block.get(volume.id.as_str());
-            let name = match (volume.name.is_empty(), from_block) {
-                (true, Some(block)) => block.name.clone(),
-                _ => volume.name,
-            };
-            Volume {
-                size: volume.size.or_else(|| from_block.and_then(|b| b.size)),
-                id: volume.id,
-                index,
-                volume_type: volume.volume_type,
-                name,
-            }
+        .map(|(index, volume)| Volume {
+            size: volume.size,
+            id: volume.id,
+            index,
+            volume_type: volume.volume_type,
+            name: volume.name,
         })
         .collect();
     Server {

@@ -14,7 +14,7 @@ use tokio::time::Instant;
 
 use crate::api::{ApiError, Client};
 use crate::config::ApiFlavor;
-use crate::inventory::{self, Server, Snapshot};
+use crate::inventory::{FleetBuilder, Server, Snapshot};
 use crate::metrics::{self, Exposition, OwnMetrics};
 
 /// What `/metrics` and the landing page serve: a snapshot and its encoding, made together.
@@ -42,7 +42,7 @@ impl Poller {
         own_metrics: OwnMetrics,
     ) -> Self {
         let snapshot = Snapshot::new(&zones);
-        let exposition = metrics::exposition(&snapshot, &own_metrics);
+        let exposition = metrics::exposition(&snapshot, &own_metrics, None);
         let (published, _) = watch::channel(Arc::new(Published {
             snapshot: Arc::new(snapshot),
             exposition,
@@ -100,8 +100,10 @@ impl Poller {
     /// Encodes off the async worker threads (it is the one CPU-heavy step), then swaps.
     async fn publish(&self, snapshot: Snapshot) -> Arc<Published> {
         let own = self.own_metrics.clone();
+        let previous = self.latest();
         let published = tokio::task::spawn_blocking(move || {
-            let exposition = metrics::exposition(&snapshot, &own);
+            let exposition = metrics::exposition(&snapshot, &own, Some(&previous.exposition));
+            drop(previous);
             Arc::new(Published {
                 snapshot: Arc::new(snapshot),
                 exposition,
@@ -143,20 +145,16 @@ pub async fn poll_zone(
     zone: &str,
     deadline: Instant,
 ) -> Result<Vec<Server>, ApiError> {
-    let listing = client.list_servers(zone, deadline).await?;
-    let needs_block = client.flavor() == ApiFlavor::Instance
-        && listing.iter().any(|server| {
-            server
-                .volumes
-                .values()
-                .any(|v| v.size.is_none() && v.volume_type == "sbs_volume")
-        });
-    let block = if needs_block {
+    let mut fleet = FleetBuilder::default();
+    client
+        .list_servers(zone, deadline, |server| fleet.add(server))
+        .await?;
+    let block = if client.flavor() == ApiFlavor::Instance && fleet.needs_block_sizes() {
         client.list_block_volumes(zone, deadline).await?
     } else {
         Vec::new()
     };
-    Ok(inventory::servers_from_api(listing, &block))
+    Ok(fleet.finish(&block))
 }
 
 fn log_outcome(

@@ -1,10 +1,12 @@
 //! Lints the monitoring assets shipped beside the code: the Grafana dashboards in `dashboards/`,
 //! the Prometheus rules and their unit tests in `alerts/`, and `docs/runbook.md`.
 //!
-//! `promtool check rules` and `promtool test rules` check what Prometheus understands; this file
-//! checks the conventions Prometheus and Grafana do not enforce: one datasource variable used
-//! everywhere, the job and zone selectors, `$__rate_interval`, fixed dashboard uids, a unit test
-//! and a runbook section for every alert.
+//! `promtool check rules` and `promtool test rules` check what Prometheus understands (run here
+//! when promtool is installed); this file checks the conventions Prometheus and Grafana do not
+//! enforce: one datasource variable used everywhere, the job and zone selectors,
+//! `$__rate_interval`, fixed dashboard uids, a unit test and a runbook section for every alert,
+//! and that every metric the assets name is one the exporter emits on a real scrape.
+//! `tests/e2e.rs` then runs them all in a real Prometheus and Alertmanager.
 //!
 //! YAML: the project has no YAML crate and one is not worth a dependency for a lint. The rule
 //! files are read line by line for the few keys needed (`- alert:`, `expr:`, `runbook_url:`,
@@ -13,10 +15,14 @@
 //! URL anchor is kept), quotes are removed, and a block scalar (`expr: |`) runs until a line
 //! indented no deeper than its key.
 
-use serde_json::Value;
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::fs;
-use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::monitoring::*;
+use common::{exporter_config, simulator_config, start_exporter, start_simulator};
+use serde_json::Value;
 
 /// The Grafana datasource reference every panel and target must carry.
 const DATASOURCE_UID: &str = "${datasource}";
@@ -50,111 +56,9 @@ const CONTRACT_METRICS: [&str; 17] = [
     "up",
 ];
 
-// ---------------------------------------------------------------------------------------------
-// Files
-// ---------------------------------------------------------------------------------------------
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The path relative to the crate root, for messages and for `all_exprs`.
-fn relative(path: &Path) -> String {
-    path.strip_prefix(root())
-        .unwrap_or(path)
-        .display()
-        .to_string()
-}
-
-/// Files directly in `dir` (relative to the crate root) whose extension is one of `extensions`,
-/// sorted so messages come in a stable order.
-fn files_in(dir: &str, extensions: &[&str]) -> Vec<PathBuf> {
-    let dir = root().join(dir);
-    let entries = fs::read_dir(&dir).unwrap_or_else(|e| panic!("read {}: {e}", dir.display()));
-    let mut files: Vec<PathBuf> = entries
-        .map(|entry| entry.expect("directory entry").path())
-        .filter(|path| {
-            path.is_file()
-                && path
-                    .extension()
-                    .and_then(|ext| ext.to_str())
-                    .is_some_and(|ext| extensions.contains(&ext))
-        })
-        .collect();
-    files.sort();
-    files
-}
-
-fn read(path: &Path) -> String {
-    fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
-}
-
 /// Panics with every problem at once, so one run shows them all.
 fn assert_no_problems(what: &str, problems: &[String]) {
     assert!(problems.is_empty(), "{what}:\n  {}", problems.join("\n  "));
-}
-
-// ---------------------------------------------------------------------------------------------
-// Dashboards
-// ---------------------------------------------------------------------------------------------
-
-struct Dashboard {
-    file: String,
-    json: Value,
-}
-
-fn dashboards() -> Vec<Dashboard> {
-    let files = files_in("dashboards", &["json"]);
-    assert!(!files.is_empty(), "no dashboards/*.json");
-    files
-        .iter()
-        .map(|path| Dashboard {
-            file: relative(path),
-            json: serde_json::from_str(&read(path))
-                .unwrap_or_else(|e| panic!("{} is not valid JSON: {e}", relative(path))),
-        })
-        .collect()
-}
-
-/// Every panel of a dashboard, rows and the panels nested in collapsed rows included.
-fn all_panels(dashboard: &Value) -> Vec<&Value> {
-    fn walk<'a>(panels: &'a Value, out: &mut Vec<&'a Value>) {
-        for panel in panels.as_array().into_iter().flatten() {
-            out.push(panel);
-            if let Some(nested) = panel.get("panels") {
-                walk(nested, out);
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(&dashboard["panels"], &mut out);
-    out
-}
-
-fn targets(panel: &Value) -> impl Iterator<Item = &Value> {
-    panel["targets"].as_array().into_iter().flatten()
-}
-
-/// A panel's name in messages: its title, or its id when it has none.
-fn panel_name(panel: &Value) -> String {
-    match panel["title"].as_str() {
-        Some(title) if !title.trim().is_empty() => format!("panel {title:?}"),
-        _ => format!("panel id {}", panel["id"]),
-    }
-}
-
-fn variables(dashboard: &Value) -> impl Iterator<Item = &Value> {
-    dashboard["templating"]["list"]
-        .as_array()
-        .into_iter()
-        .flatten()
-}
-
-/// A query variable's query: a string in old dashboards, `{"query": ...}` since Grafana 10.
-fn variable_query(variable: &Value) -> Option<&str> {
-    variable["query"]
-        .as_str()
-        .or_else(|| variable["query"]["query"].as_str())
 }
 
 fn uses_datasource_variable(datasource: &Value) -> bool {
@@ -370,19 +274,6 @@ struct AlertRule {
     name: String,
     expr: String,
     runbook_url: Option<String>,
-}
-
-/// The rule files: the YAML files directly in `alerts/` (the tests are in `alerts/tests/`).
-fn rule_files() -> Vec<PathBuf> {
-    let files = files_in("alerts", &["yml", "yaml"]);
-    assert!(!files.is_empty(), "no alerts/*.yml");
-    files
-}
-
-fn test_files() -> Vec<PathBuf> {
-    let files = files_in("alerts/tests", &["yml", "yaml"]);
-    assert!(!files.is_empty(), "no alerts/tests/*.yml");
-    files
 }
 
 fn indentation(line: &str) -> usize {
@@ -954,6 +845,68 @@ fn every_expression_names_only_metrics_of_the_contract() {
     // Both kinds of files were read.
     assert!(exprs.iter().any(|(f, _)| f.starts_with("dashboards/")));
     assert!(exprs.iter().any(|(f, _)| f.starts_with("alerts/")));
+}
+
+/// What Prometheus adds to every target itself; no exporter emits it.
+const PROMETHEUS_OWN_METRICS: [&str; 1] = ["up"];
+
+#[tokio::test]
+async fn every_metric_named_in_alerts_and_dashboards_is_one_a_scrape_of_the_exporter_shows() {
+    // A fleet large enough to hold every kind of series: volumes with sizes, addresses, tags.
+    let zones = ["fr-par-1", "nl-ams-1"];
+    let api = start_simulator(simulator_config(&zones, 40)).await;
+    let exporter = start_exporter(&exporter_config(&api.url, &zones, api.simulator.token())).await;
+    exporter.poller.poll_once().await;
+    let scrape = exporter.scrape().await;
+    let emitted: BTreeSet<&str> = scrape.samples.iter().map(|s| s.name.as_str()).collect();
+
+    let mut problems = Vec::new();
+    let mut checked = BTreeSet::new();
+    for (file, expr) in all_exprs() {
+        for name in metric_names_in_expr(&expr) {
+            if !emitted.contains(name.as_str()) && !PROMETHEUS_OWN_METRICS.contains(&name.as_str())
+            {
+                problems.push(format!("{file}: {name} is not in a scrape of the exporter"));
+            }
+            checked.insert(name);
+        }
+    }
+    assert_no_problems("metrics the exporter does not emit", &problems);
+    // The check saw the assets' metrics of every kind: per server, per zone, of the process.
+    for name in [
+        "scaleway_server_state",
+        "scaleway_server_volume_size_bytes",
+        "scaleway_exporter_api_requests_total",
+        "process_cpu_seconds_total",
+    ] {
+        assert!(checked.contains(name), "no expression names {name}");
+    }
+}
+
+/// Runs `promtool` from the crate root with `args` and the given files; panics with its output
+/// unless it succeeds.
+fn assert_promtool_succeeds(args: &[&str], files: &[std::path::PathBuf]) {
+    let output = Command::new("promtool")
+        .args(args)
+        .args(files)
+        .current_dir(root())
+        .output()
+        .expect("promtool is installed");
+    assert!(
+        output.status.success(),
+        "promtool {}: {}\n{}{}",
+        args.join(" "),
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+#[ignore = "needs promtool (Debian package prometheus)"]
+fn promtool_accepts_the_rules_and_every_unit_test_passes() {
+    assert_promtool_succeeds(&["check", "rules"], &rule_files());
+    assert_promtool_succeeds(&["test", "rules"], &test_files());
 }
 
 // =============================================================================================

@@ -165,13 +165,15 @@ impl Client {
         self.flavor
     }
 
-    /// Every server of `zone`, in API order, all pages read. Servers listed twice (pages
-    /// shift while paging) stay twice here: the inventory keeps one.
+    /// Every server of `zone`, in API order, all pages read, each handed to `each` as its
+    /// page is parsed, so the whole listing is never held at once. Servers listed twice
+    /// (pages shift while paging) are handed twice: the inventory keeps one.
     pub async fn list_servers(
         &self,
         zone: &str,
         deadline: Instant,
-    ) -> Result<Vec<model::Server>, ApiError> {
+        mut each: impl FnMut(model::Server),
+    ) -> Result<(), ApiError> {
         let base = match self.flavor {
             ApiFlavor::Instance => format!("{}/instance/v1/zones/{zone}/servers", self.api_url),
             ApiFlavor::Legacy => format!("{}/servers", self.api_url),
@@ -182,7 +184,11 @@ impl Client {
             Endpoint::Servers,
             deadline,
             |page| format!("{base}?page={page}&per_page={PER_PAGE}"),
-            |body: model::ServersPage, header_total| (body.servers, header_total),
+            |body: model::ServersPage, header_total| {
+                let count = body.servers.len();
+                body.servers.into_iter().for_each(&mut each);
+                (count, header_total)
+            },
         )
         .await
     }
@@ -194,42 +200,48 @@ impl Client {
         deadline: Instant,
     ) -> Result<Vec<model::BlockVolume>, ApiError> {
         let base = format!("{}/block/v1/zones/{zone}/volumes", self.api_url);
+        let mut volumes = Vec::new();
         // The Block Storage API says its total in the body.
         self.list_all(
             zone,
             Endpoint::Volumes,
             deadline,
             |page| format!("{base}?page={page}&page_size={PER_PAGE}"),
-            |body: model::BlockVolumesPage, _| (body.volumes, body.total_count),
+            |body: model::BlockVolumesPage, _| {
+                let count = body.volumes.len();
+                volumes.extend(body.volumes);
+                (count, body.total_count)
+            },
         )
-        .await
+        .await?;
+        Ok(volumes)
     }
 
-    /// Reads pages 1, 2, ... until [`is_last_page`] says the list is complete. `items` takes
-    /// a parsed page and the `X-Total-Count` header and gives the page's items and total.
-    async fn list_all<P, T>(
+    /// Reads pages 1, 2, ... until [`is_last_page`] says the list is complete. `consume`
+    /// takes a parsed page and the `X-Total-Count` header, keeps the page's items, and says
+    /// how many there were and what total the API announced.
+    async fn list_all<P>(
         &self,
         zone: &str,
         endpoint: Endpoint,
         deadline: Instant,
         url_of_page: impl Fn(usize) -> String,
-        items: impl Fn(P, Option<u64>) -> (Vec<T>, Option<u64>),
-    ) -> Result<Vec<T>, ApiError>
+        mut consume: impl FnMut(P, Option<u64>) -> (usize, Option<u64>),
+    ) -> Result<(), ApiError>
     where
         P: serde::de::DeserializeOwned,
     {
-        let mut all = Vec::new();
+        let mut read = 0;
         for page in 1..=MAX_PAGES {
             let response = self
                 .get(zone, endpoint, &url_of_page(page), deadline)
                 .await?;
             let parsed: P =
                 serde_json::from_slice(&response.body).map_err(|e| decode_error(endpoint, &e))?;
-            let (page_items, total) = items(parsed, response.total_count);
-            let count = page_items.len();
-            all.extend(page_items);
-            if is_last_page(page, count, all.len(), total) {
-                return Ok(all);
+            let (count, total) = consume(parsed, response.total_count);
+            read += count;
+            if is_last_page(page, count, read, total) {
+                return Ok(());
             }
         }
         Err(ApiError::TooManyPages {

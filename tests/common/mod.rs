@@ -2,6 +2,8 @@
 //! and a small reader of the exposition text for assertions.
 #![allow(dead_code)] // each test binary uses a part of this module
 
+pub mod monitoring;
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -31,6 +33,30 @@ pub async fn start_simulator(config: SimulatorConfig) -> TestApi {
         simulator,
         url,
         _stop: stop,
+    }
+}
+
+impl TestApi {
+    /// Sends a server action (`poweroff`, `poweron`...) through the API, as a user of the
+    /// Scaleway console or CLI would, and asserts the API accepted it.
+    pub async fn act(&self, zone: &str, id: &str, action: &str) {
+        let response = reqwest::Client::new()
+            .post(format!(
+                "{}/instance/v1/zones/{zone}/servers/{id}/action",
+                self.url
+            ))
+            .header("X-Auth-Token", self.simulator.token())
+            .header("Content-Type", "application/json")
+            .body(serde_json::json!({ "action": action }).to_string())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status().as_u16(),
+            202,
+            "{action} {id}: {}",
+            response.text().await.unwrap()
+        );
     }
 }
 

@@ -1,0 +1,871 @@
+//! End to end: the shipped alert rules and dashboards, run by a real Prometheus and Alertmanager
+//! against the real exporter binary polling the simulator.
+//!
+//! The simulator runs in this process; the exporter, Prometheus and Alertmanager are child
+//! processes on loopback ports, and Alertmanager's webhook receiver is a small HTTP server in
+//! this process. Prometheus scrapes every second and loads the shipped rule files with every
+//! `for:` cut to a few seconds (the expressions as shipped), so an alert goes from a server
+//! powered off to a notification in about ten seconds.
+//!
+//! Every child is killed when the test ends, pass or fail; their output goes to files that are
+//! printed when it fails. Every wait is bounded.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::post;
+use axum::{Json, Router};
+use common::monitoring::{all_panels, dashboards, read, rule_files, targets, variable_query};
+use common::{simulator_config, start_simulator, TestApi};
+use serde_json::Value;
+use tempfile::TempDir;
+
+const EXPORTER: &str = env!("CARGO_BIN_EXE_scaleway_exporter");
+const PROMETHEUS: &str = "/usr/bin/prometheus";
+const ALERTMANAGER: &str = "/usr/bin/prometheus-alertmanager";
+
+const ZONES: [&str; 2] = ["fr-par-1", "nl-ams-1"];
+/// Enough servers for every kind of series the dashboards show, and for a running server
+/// tagged `alerting=off` (the seed of `simulator_config` is fixed, so the fleet is too).
+const SERVERS_PER_ZONE: usize = 40;
+/// The job name the shipped rules select.
+const JOB: &str = "scaleway";
+/// Prometheus's scrape and rule evaluation interval, and the exporter's poll interval.
+const SCRAPE_INTERVAL: Duration = Duration::from_secs(1);
+/// What every `for:` of the shipped rules longer than this is cut to.
+const SHORT_FOR: Duration = Duration::from_secs(5);
+/// The longest any one step may take before the test fails.
+const WAIT: Duration = Duration::from_secs(60);
+const POLL: Duration = Duration::from_millis(250);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs prometheus and prometheus-alertmanager (Debian packages)"]
+async fn an_alert_for_a_stopped_server_reaches_the_receiver_and_resolves_and_every_dashboard_query_returns_data(
+) {
+    let started = Instant::now();
+    let mut stack = Processes::new();
+    let http = reqwest::Client::new();
+
+    let api = start_simulator(simulator_config(&ZONES, SERVERS_PER_ZONE)).await;
+    let (zone, server_id) = a_running_server(&api, false)
+        .expect("the simulated fleet has a running server without alerting=off");
+    let (exempt_zone, exempt_id) = a_running_server(&api, true).expect(
+        "the simulated fleet has a running server tagged alerting=off; change SERVERS_PER_ZONE",
+    );
+    let inbox = start_receiver().await;
+
+    let exporter = stack.start_exporter(&api);
+    let alertmanager = stack.start_alertmanager(&inbox.url);
+    let prometheus = stack.start_prometheus(&exporter, &alertmanager);
+    for ready in [
+        format!("{exporter}/readyz"),
+        format!("{alertmanager}/-/ready"),
+        format!("{prometheus}/-/ready"),
+    ] {
+        stack
+            .eventually(&format!("{ready} to answer 200"), || get_ok(&http, &ready))
+            .await;
+    }
+    let scraping = Instant::now();
+    let shipped = shipped_alert_names();
+    stack
+        .eventually("Prometheus to load the shipped alerting rules", || {
+            loaded_alert_names(&http, &prometheus, &shipped)
+        })
+        .await;
+    let running = format!(
+        r#"scaleway_server_state{{job="{JOB}", server_id="{server_id}", state="running"}} == 1"#
+    );
+    stack
+        .eventually("Prometheus to scrape the server as running", || {
+            instant_query(&http, &prometheus, &running)
+        })
+        .await;
+
+    // Off: the server's alert fires. The exempt server goes off too, and must stay silent.
+    api.act(&zone, &server_id, "poweroff").await;
+    api.act(&exempt_zone, &exempt_id, "poweroff").await;
+    let powered_off = Instant::now();
+    let firing = stack
+        .eventually(
+            "a firing ScalewayServerNotRunning for the stopped server",
+            || inbox.find(&server_id, "firing"),
+        )
+        .await;
+    let fired_after = powered_off.elapsed();
+    assert_eq!(firing["labels"]["zone"], zone.as_str(), "{firing:#}");
+    assert_eq!(firing["labels"]["job"], JOB, "{firing:#}");
+    assert_eq!(firing["labels"]["severity"], "critical", "{firing:#}");
+    assert!(
+        firing["labels"]["name"]
+            .as_str()
+            .is_some_and(|name| !name.is_empty()),
+        "{firing:#}"
+    );
+    assert!(
+        firing["labels"].get("state").is_none(),
+        "the state label is emptied so the alert survives state changes: {firing:#}"
+    );
+    for annotation in ["summary", "description", "runbook_url"] {
+        assert!(
+            firing["annotations"][annotation]
+                .as_str()
+                .is_some_and(|text| !text.trim().is_empty()),
+            "no {annotation}: {firing:#}"
+        );
+    }
+    let description = firing["annotations"]["description"].as_str().unwrap();
+    for part in [server_id.as_str(), zone.as_str(), r#"state is "stopped""#] {
+        assert!(
+            description.contains(part),
+            "the description should name {part:?}: {description}"
+        );
+    }
+
+    // On again: the resolved notification arrives.
+    api.act(&zone, &server_id, "poweron").await;
+    let powered_on = Instant::now();
+    stack
+        .eventually("a resolved ScalewayServerNotRunning for the server", || {
+            inbox.find(&server_id, "resolved")
+        })
+        .await;
+    let resolved_after = powered_on.elapsed();
+    // The exempt server was seen not running as long as the other one, so its silence is the
+    // exemption's doing.
+    let exempt_stopped = format!(
+        r#"scaleway_server_state{{job="{JOB}", server_id="{exempt_id}", state="running"}} == 0"#
+    );
+    stack
+        .eventually("Prometheus to see the exempt server not running", || {
+            instant_query(&http, &prometheus, &exempt_stopped)
+        })
+        .await;
+    let exempt_alerts = inbox.about(&exempt_id);
+    assert!(
+        exempt_alerts.is_empty(),
+        "the server tagged alerting=off, off for {:?} now, was alerted on: {exempt_alerts:#?}",
+        powered_off.elapsed()
+    );
+
+    // The exporter was healthy throughout: none of its own alerts may have left Prometheus.
+    let exporter_alerts = inbox.not_about_servers();
+    assert!(
+        exporter_alerts.is_empty(),
+        "alerts about a healthy exporter: {exporter_alerts:#?}"
+    );
+
+    // Every query of every dashboard, its variables filled in as Grafana would.
+    // The range covers the scrapes so far, whole seconds, as in a dashboard set to
+    // "last N seconds": every rate has several samples by now.
+    let range = Duration::from_secs(scraping.elapsed().as_secs());
+    let queries = run_every_dashboard_query(&http, &prometheus, range).await;
+
+    eprintln!(
+        "e2e: alert notified {fired_after:.1?} after the poweroff (`for:` {SHORT_FOR:?}), \
+         resolved {resolved_after:.1?} after the poweron, {queries} dashboard queries \
+         answered with data; {:.1?} in all",
+        started.elapsed()
+    );
+}
+
+// =============================================================================================
+// The fleet
+// =============================================================================================
+
+/// A running server (zone, id), tagged `alerting=off` or not as asked.
+fn a_running_server(api: &TestApi, exempt: bool) -> Option<(String, String)> {
+    ZONES.iter().find_map(|zone| {
+        api.simulator.server_ids(zone).into_iter().find_map(|id| {
+            let server = api.simulator.server_json(zone, &id)?;
+            let tagged = server["tags"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|tag| tag == "alerting=off");
+            (server["state"] == "running" && tagged == exempt).then(|| (zone.to_string(), id))
+        })
+    })
+}
+
+// =============================================================================================
+// The webhook receiver
+// =============================================================================================
+
+/// Every alert Alertmanager has notified to the receiver, in order of arrival.
+#[derive(Clone)]
+struct Inbox {
+    url: String,
+    alerts: Arc<Mutex<Vec<Value>>>,
+}
+
+async fn start_receiver() -> Inbox {
+    let alerts = Arc::new(Mutex::new(Vec::new()));
+    let app = Router::new()
+        .route("/alerts", post(receive))
+        .with_state(alerts.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/alerts", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    Inbox { url, alerts }
+}
+
+/// One webhook notification (Alertmanager's format, version 4): its alerts, each with its own
+/// `status`, `labels` and `annotations`.
+async fn receive(
+    State(alerts): State<Arc<Mutex<Vec<Value>>>>,
+    Json(notification): Json<Value>,
+) -> StatusCode {
+    let received = notification["alerts"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    alerts.lock().unwrap().extend(received);
+    StatusCode::OK
+}
+
+impl Inbox {
+    /// Every `ScalewayServerNotRunning` notified about the server.
+    fn about(&self, server_id: &str) -> Vec<Value> {
+        self.alerts
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|alert| {
+                alert["labels"]["alertname"] == "ScalewayServerNotRunning"
+                    && alert["labels"]["server_id"] == server_id
+            })
+            .cloned()
+            .collect()
+    }
+
+    /// Every alert notified that is not about a server (the exporter's own alerts).
+    fn not_about_servers(&self) -> Vec<Value> {
+        self.alerts
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|alert| alert["labels"].get("server_id").is_none())
+            .cloned()
+            .collect()
+    }
+
+    /// The first `ScalewayServerNotRunning` about the server with the given status.
+    async fn find(&self, server_id: &str, status: &str) -> Result<Value, String> {
+        let about = self.about(server_id);
+        about
+            .iter()
+            .find(|alert| alert["status"] == status)
+            .cloned()
+            .ok_or_else(|| {
+                let all = self.alerts.lock().unwrap();
+                let names: Vec<String> = all
+                    .iter()
+                    .map(|a| {
+                        format!(
+                            "{} {} {}",
+                            a["labels"]["alertname"], a["labels"]["server_id"], a["status"]
+                        )
+                    })
+                    .collect();
+                format!("received so far: {names:?}")
+            })
+    }
+}
+
+// =============================================================================================
+// The processes
+// =============================================================================================
+
+/// The child processes of the test and their files (configs, storage, output), in a
+/// temporary directory. Dropping it kills every child, and prints their output when the test
+/// is failing.
+struct Processes {
+    dir: TempDir,
+    children: Vec<(&'static str, Child)>,
+}
+
+impl Processes {
+    fn new() -> Self {
+        Processes {
+            dir: tempfile::tempdir().unwrap(),
+            children: Vec::new(),
+        }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn write(&self, name: &str, contents: &str) -> PathBuf {
+        let path = self.path(name);
+        std::fs::write(&path, contents).unwrap();
+        path
+    }
+
+    /// Starts `program` with nothing of this process's environment but `env`, its standard
+    /// output and error going to `<name>.stdout` and `<name>.stderr`.
+    fn spawn(&mut self, name: &'static str, program: &str, args: &[String], env: &[(&str, &str)]) {
+        let output = |stream: &str| {
+            Stdio::from(std::fs::File::create(self.path(&format!("{name}.{stream}"))).unwrap())
+        };
+        let child = Command::new(program)
+            .args(args)
+            .env_clear()
+            .envs(env.iter().copied())
+            .current_dir(self.dir.path())
+            .stdin(Stdio::null())
+            .stdout(output("stdout"))
+            .stderr(output("stderr"))
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {program}: {e}"));
+        self.children.push((name, child));
+    }
+
+    /// The real exporter binary, polling the simulator every second. Returns its base URL.
+    fn start_exporter(&mut self, api: &TestApi) -> String {
+        let address = free_address();
+        self.spawn(
+            "exporter",
+            EXPORTER,
+            &[
+                "--poll.interval=1s".to_owned(),
+                "--poll.timeout=1s".to_owned(),
+                format!("--web.listen-address={address}"),
+            ],
+            &[
+                ("SCW_API_URL", &api.url),
+                ("SCW_SECRET_KEY", api.simulator.token()),
+                ("SCW_EXPORTER_ZONES", &ZONES.join(",")),
+            ],
+        );
+        format!("http://{address}")
+    }
+
+    /// Alertmanager, without clustering, sending every group to the receiver at once and
+    /// again when it resolves. Returns its base URL.
+    fn start_alertmanager(&mut self, receiver_url: &str) -> String {
+        let address = free_address();
+        // One group per server, so another server's alert never delays or hides this one's.
+        let config = self.write(
+            "alertmanager.yml",
+            &format!(
+                r#"route:
+  receiver: test
+  group_by: [alertname, zone, server_id]
+  group_wait: 1s
+  group_interval: 1s
+  repeat_interval: 1h
+receivers:
+  - name: test
+    webhook_configs:
+      - url: {receiver_url}
+        send_resolved: true
+"#
+            ),
+        );
+        let storage = self.path("alertmanager-data");
+        self.spawn(
+            "alertmanager",
+            ALERTMANAGER,
+            &[
+                format!("--config.file={}", config.display()),
+                format!("--storage.path={}", storage.display()),
+                format!("--web.listen-address={address}"),
+                "--cluster.listen-address=".to_owned(),
+            ],
+            &[],
+        );
+        format!("http://{address}")
+    }
+
+    /// Prometheus scraping the exporter as job `scaleway` every second, with the shipped rules
+    /// (`for:` shortened), alerting to Alertmanager. Returns its base URL.
+    fn start_prometheus(&mut self, exporter: &str, alertmanager: &str) -> String {
+        let address = free_address();
+        let mut rule_paths = Vec::new();
+        for shipped in rule_files() {
+            let name = shipped.file_name().unwrap().to_str().unwrap();
+            rule_paths.push(self.write(name, &with_short_for(&read(&shipped), SHORT_FOR)));
+        }
+        let rule_files_yaml: String = rule_paths
+            .iter()
+            .map(|path| format!("  - {}\n", path.display()))
+            .collect();
+        let seconds = SCRAPE_INTERVAL.as_secs();
+        let config = self.write(
+            "prometheus.yml",
+            &format!(
+                r#"global:
+  scrape_interval: {seconds}s
+  scrape_timeout: {seconds}s
+  evaluation_interval: {seconds}s
+rule_files:
+{rule_files_yaml}alerting:
+  alertmanagers:
+    - static_configs:
+        - targets: ["{alertmanager}"]
+scrape_configs:
+  - job_name: {JOB}
+    static_configs:
+      - targets: ["{exporter}"]
+"#,
+                alertmanager = host_port(alertmanager),
+                exporter = host_port(exporter),
+            ),
+        );
+        let storage = self.path("prometheus-data");
+        self.spawn(
+            "prometheus",
+            PROMETHEUS,
+            &[
+                format!("--config.file={}", config.display()),
+                format!("--storage.tsdb.path={}", storage.display()),
+                format!("--web.listen-address={address}"),
+            ],
+            &[],
+        );
+        format!("http://{address}")
+    }
+
+    /// Panics if a child has exited: everything after would only time out.
+    fn assert_all_running(&mut self) {
+        for (name, child) in &mut self.children {
+            if let Ok(Some(status)) = child.try_wait() {
+                panic!("{name} exited early: {status}");
+            }
+        }
+    }
+
+    /// Polls `probe` every 250 ms until it succeeds, for at most a minute; panics with the
+    /// last reason it gave otherwise, or as soon as a child exits.
+    async fn eventually<T, F, Fut>(&mut self, what: &str, mut probe: F) -> T
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, String>>,
+    {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            self.assert_all_running();
+            match probe().await {
+                Ok(found) => return found,
+                Err(why) if Instant::now() >= deadline => {
+                    panic!("gave up after {WAIT:?} waiting for {what}: {why}")
+                }
+                Err(_) => tokio::time::sleep(POLL).await,
+            }
+        }
+    }
+}
+
+impl Drop for Processes {
+    fn drop(&mut self) {
+        for (_, child) in &mut self.children {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        if std::thread::panicking() {
+            for (name, _) in &self.children {
+                for stream in ["stdout", "stderr"] {
+                    let path = self.path(&format!("{name}.{stream}"));
+                    let text = std::fs::read_to_string(&path).unwrap_or_default();
+                    eprintln!("----- {name} {stream} -----\n{text}");
+                }
+            }
+        }
+    }
+}
+
+/// A loopback address no one listens on now. The port is free until someone else takes it;
+/// the children take theirs within a second of this.
+fn free_address() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().to_string()
+}
+
+fn host_port(url: &str) -> &str {
+    url.trim_start_matches("http://")
+}
+
+/// The rule file with every `for:` longer than `short` cut to it. Nothing else changes: the
+/// expressions, labels and annotations stay as shipped.
+fn with_short_for(rules: &str, short: Duration) -> String {
+    let mut shortened = 0;
+    let mut out: String = rules
+        .lines()
+        .map(|line| {
+            let trimmed = line.trim_start();
+            let indent = &line[..line.len() - trimmed.len()];
+            let wait = trimmed
+                .strip_prefix("for:")
+                .and_then(|value| humantime::parse_duration(value.trim()).ok());
+            match wait {
+                Some(wait) if wait > short => {
+                    shortened += 1;
+                    format!("{indent}for: {}s\n", short.as_secs())
+                }
+                _ => format!("{line}\n"),
+            }
+        })
+        .collect();
+    assert!(shortened > 0, "no `for:` to shorten in the rules");
+    if !rules.ends_with('\n') {
+        out.pop();
+    }
+    out
+}
+
+/// The alert names of the shipped rule files.
+fn shipped_alert_names() -> Vec<String> {
+    let names: Vec<String> = rule_files()
+        .iter()
+        .flat_map(|path| {
+            read(path)
+                .lines()
+                .filter_map(|line| line.trim_start().strip_prefix("- alert:"))
+                .map(|name| name.trim().to_owned())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(!names.is_empty(), "no alert in alerts/*.yml");
+    names
+}
+
+// =============================================================================================
+// Prometheus's HTTP API
+// =============================================================================================
+
+async fn get_ok(http: &reqwest::Client, url: &str) -> Result<(), String> {
+    match http.get(url).send().await {
+        Ok(response) if response.status().is_success() => Ok(()),
+        Ok(response) => Err(format!("status {}", response.status())),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// `data` of a Prometheus API answer whose status is `success`.
+async fn prometheus_api(
+    http: &reqwest::Client,
+    prometheus: &str,
+    path: &str,
+    params: &[(&str, String)],
+) -> Result<Value, String> {
+    let response = http
+        .get(format!("{prometheus}{path}"))
+        .query(params)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let text = response.text().await.map_err(|e| e.to_string())?;
+    let body: Value = serde_json::from_str(&text).map_err(|e| format!("{e}: {text}"))?;
+    if body["status"] != "success" {
+        return Err(format!("{path} {params:?}: {body}"));
+    }
+    Ok(body["data"].clone())
+}
+
+/// The series of an instant query at the current time; an error when there are none.
+async fn instant_query(
+    http: &reqwest::Client,
+    prometheus: &str,
+    expr: &str,
+) -> Result<Vec<Value>, String> {
+    let data = prometheus_api(http, prometheus, "/api/v1/query", &[("query", expr.into())]).await?;
+    non_empty(&data["result"], expr)
+}
+
+fn non_empty(result: &Value, what: &str) -> Result<Vec<Value>, String> {
+    match result.as_array() {
+        Some(items) if !items.is_empty() => Ok(items.clone()),
+        _ => Err(format!("no data for {what}")),
+    }
+}
+
+async fn loaded_alert_names(
+    http: &reqwest::Client,
+    prometheus: &str,
+    want: &[String],
+) -> Result<(), String> {
+    let data = prometheus_api(
+        http,
+        prometheus,
+        "/api/v1/rules",
+        &[("type", "alert".into())],
+    )
+    .await?;
+    let loaded: Vec<&str> = data["groups"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|group| group["rules"].as_array().into_iter().flatten())
+        .filter_map(|rule| rule["name"].as_str())
+        .collect();
+    let missing: Vec<&String> = want
+        .iter()
+        .filter(|name| !loaded.contains(&name.as_str()))
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("loaded {loaded:?}, missing {missing:?}"))
+    }
+}
+
+// =============================================================================================
+// Dashboards, run as Grafana runs them
+// =============================================================================================
+
+/// The values Grafana puts in place of a dashboard's variables.
+struct Variables {
+    /// Template variables (`job`, `zone`), as the regex Grafana writes for "All".
+    template: BTreeMap<String, String>,
+    /// The dashboard's time range.
+    range: Duration,
+    /// The step of a range query, `$__interval`.
+    interval: Duration,
+}
+
+impl Variables {
+    /// `expr` with every variable replaced. Panics on a variable it does not know, rather than
+    /// sending Prometheus a query it would reject for a reason that is not the dashboard's.
+    fn fill_in(&self, expr: &str) -> String {
+        // Grafana: max($__interval + scrape interval, 4 * scrape interval), with the data
+        // source's scrape interval set to Prometheus's.
+        let rate_interval = (self.interval + SCRAPE_INTERVAL).max(4 * SCRAPE_INTERVAL);
+        let seconds = |d: Duration| format!("{}s", d.as_secs());
+        let millis = |d: Duration| d.as_millis().to_string();
+        // Longest names first: `$__range` is a prefix of `$__range_s`.
+        let mut builtins = vec![
+            ("$__rate_interval".to_owned(), seconds(rate_interval)),
+            ("$__interval_ms".to_owned(), millis(self.interval)),
+            ("$__interval".to_owned(), seconds(self.interval)),
+            ("$__range_ms".to_owned(), millis(self.range)),
+            ("$__range_s".to_owned(), self.range.as_secs().to_string()),
+            ("$__range".to_owned(), seconds(self.range)),
+        ];
+        for (name, value) in &self.template {
+            builtins.push((format!("${{{name}}}"), value.clone()));
+            builtins.push((format!("${name}"), value.clone()));
+        }
+        builtins.sort_by_key(|(name, _)| std::cmp::Reverse(name.len()));
+        let mut filled = expr.to_owned();
+        for (name, value) in &builtins {
+            filled = filled.replace(name.as_str(), value);
+        }
+        assert!(
+            !filled.contains('$'),
+            "a variable the test does not fill in: {expr:?} -> {filled:?}"
+        );
+        filled
+    }
+}
+
+/// What Grafana sends for a multi-value variable set to All (no custom all value): every value,
+/// regex-escaped, as one alternation. The backslashes are doubled for the PromQL string.
+fn all_values_regex(values: &[String]) -> String {
+    let escaped: Vec<String> = values
+        .iter()
+        .map(|value| {
+            value
+                .chars()
+                .map(|c| {
+                    if r"\^$*+?.()|{}[]/".contains(c) {
+                        format!(r"\\{c}")
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    match escaped.as_slice() {
+        [one] => one.clone(),
+        _ => format!("({})", escaped.join("|")),
+    }
+}
+
+/// `label_values(selector, label)` as (selector, label).
+fn label_values_query(query: &str) -> Option<(&str, &str)> {
+    let inside = query
+        .trim()
+        .strip_prefix("label_values(")?
+        .strip_suffix(')')?;
+    let (selector, label) = inside.rsplit_once(',')?;
+    Some((selector.trim(), label.trim()))
+}
+
+/// Runs every variable query and every panel query of every dashboard against Prometheus, as
+/// Grafana would with its time range set to `range` back from now, and asserts each returns
+/// data. Returns how many queries ran.
+async fn run_every_dashboard_query(
+    http: &reqwest::Client,
+    prometheus: &str,
+    range: Duration,
+) -> usize {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64();
+    let mut ran = 0;
+    let mut problems = Vec::new();
+    for dashboard in dashboards() {
+        let mut variables = Variables {
+            template: BTreeMap::new(),
+            range,
+            // Grafana's step for a range of minutes is the data source's scrape interval.
+            interval: SCRAPE_INTERVAL,
+        };
+        // Template variables in order: each may use the ones before it, as in Grafana.
+        for variable in dashboard.json["templating"]["list"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|v| v["type"] == "query")
+        {
+            let name = variable["name"].as_str().unwrap().to_owned();
+            let query = variable_query(variable).unwrap_or_default();
+            let (selector, label) = label_values_query(query).unwrap_or_else(|| {
+                panic!(
+                    "{}: variable {name}: not label_values(selector, label): {query:?}",
+                    dashboard.file
+                )
+            });
+            let selector = variables.fill_in(selector);
+            let data = prometheus_api(
+                http,
+                prometheus,
+                &format!("/api/v1/label/{label}/values"),
+                &[("match[]", selector.clone())],
+            )
+            .await;
+            ran += 1;
+            let values: Vec<String> = match data {
+                Ok(data) => data
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect(),
+                Err(e) => panic!("{}: variable {name}: {e}", dashboard.file),
+            };
+            assert!(
+                !values.is_empty(),
+                "{}: variable {name}: no value for {query:?}",
+                dashboard.file
+            );
+            variables.template.insert(name, all_values_regex(&values));
+        }
+        for panel in all_panels(&dashboard.json) {
+            for target in targets(panel) {
+                let Some(expr) = target["expr"].as_str() else {
+                    continue;
+                };
+                let filled = variables.fill_in(expr);
+                let what = format!(
+                    "{} {:?} {}",
+                    dashboard.file, panel["title"], target["refId"]
+                );
+                let answer = if target["instant"] == true {
+                    prometheus_api(
+                        http,
+                        prometheus,
+                        "/api/v1/query",
+                        &[("query", filled.clone()), ("time", now.to_string())],
+                    )
+                    .await
+                } else {
+                    let start = now - variables.range.as_secs_f64();
+                    prometheus_api(
+                        http,
+                        prometheus,
+                        "/api/v1/query_range",
+                        &[
+                            ("query", filled.clone()),
+                            ("start", start.to_string()),
+                            ("end", now.to_string()),
+                            ("step", variables.interval.as_secs().to_string()),
+                        ],
+                    )
+                    .await
+                };
+                ran += 1;
+                match answer.and_then(|data| non_empty(&data["result"], &filled)) {
+                    Ok(_) => {}
+                    Err(e) => problems.push(format!("{what}: {e}")),
+                }
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "dashboard queries without data:\n  {}",
+        problems.join("\n  ")
+    );
+    ran
+}
+
+// =============================================================================================
+// The helpers themselves (these need nothing installed)
+// =============================================================================================
+
+#[test]
+fn shortening_the_for_changes_only_the_for_lines_longer_than_the_short_one() {
+    let rules = "\
+      - alert: A
+        expr: up == 0
+        for: 10m
+        labels:
+          severity: critical
+      - alert: B
+        expr: |
+          x > 900
+        # for: 5m in a comment stays
+        for: 0m
+";
+    let want = rules.replacen("for: 10m", "for: 5s", 1);
+    assert_eq!(with_short_for(rules, Duration::from_secs(5)), want);
+}
+
+#[test]
+fn variables_are_filled_in_as_grafana_fills_them() {
+    let variables = Variables {
+        template: BTreeMap::from([
+            ("job".to_owned(), all_values_regex(&["scaleway".to_owned()])),
+            (
+                "zone".to_owned(),
+                all_values_regex(&["fr-par-1".to_owned(), "a.b".to_owned()]),
+            ),
+        ]),
+        range: Duration::from_secs(30),
+        interval: Duration::from_secs(2),
+    };
+    assert_eq!(
+        variables.fill_in(
+            r#"rate(x{job=~"$job", zone=~"${zone}"}[$__rate_interval]) / $__range_s + y[$__range] + z[$__interval]"#
+        ),
+        r#"rate(x{job=~"scaleway", zone=~"(fr-par-1|a\\.b)"}[4s]) / 30 + y[30s] + z[2s]"#
+    );
+    assert_eq!(
+        label_values_query(r#"label_values(up{job=~"$job"}, zone)"#),
+        Some((r#"up{job=~"$job"}"#, "zone"))
+    );
+}
+
+#[test]
+#[should_panic(expected = "a variable the test does not fill in")]
+fn an_unknown_variable_is_reported_not_sent() {
+    Variables {
+        template: BTreeMap::new(),
+        range: Duration::from_secs(30),
+        interval: Duration::from_secs(1),
+    }
+    .fill_in("x[$__unknown]");
+}
