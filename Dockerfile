@@ -50,7 +50,8 @@ ENV SCW_EXPORTER_LISTEN_ADDRESS=:10059
 EXPOSE 10059
 
 # `health` reads SCW_EXPORTER_LISTEN_ADDRESS like the exporter does, and GETs /healthz on
-# loopback; the image has no curl.
+# loopback; the image has no curl. To serve on another port, set that variable rather than
+# the --web.listen-address flag, so that the health check follows.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
   CMD ["/usr/local/bin/scaleway_exporter", "health", "--health.timeout=4s"]
 
