@@ -138,7 +138,7 @@ NGINX
   # node_exporter parses the whole file on every scrape: give each run time for several
   # scrapes per connection, or it completes none.
   one=$(curl -fs -o /dev/null -w '%{time_total}' -H 'Accept-Encoding: gzip' "http://127.0.0.1:$node_port/metrics")
-  node_duration=$(python3 -c "import re; d='$duration'; base=float(re.match(r'[\d.]+', d).group(0)) * {'s':1,'m':60}.get(d[-1], 1); print(f'{max(base, 4 * $connections * $one):.0f}s')")
+  node_duration=$(python3 -c "import re; d='$duration'; base=float(re.match(r'[\d.]+', d).group(0)) * {'s':1,'m':60}.get(d[-1], 1); print(f'{max(base, 1.5 * $connections * $one):.0f}s')")
   for ((r = 0; r < rounds; r++)); do
     read -r rps p50 p99 f < <(run_wrk "http://127.0.0.1:$exp_port/metrics"); e_rps+=("$rps"); e_p99+=("$p99"); failed=$((failed + f))
     read -r rps p50 p99 f < <(run_wrk "http://127.0.0.1:$node_port/metrics" "$node_duration"); x_rps+=("$rps"); x_p99+=("$p99")
