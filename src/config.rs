@@ -48,6 +48,9 @@ pub enum Command {
     Demo(DemoArgs),
     /// Run the API simulator alone, for tests, benchmarks and the end-to-end suite.
     Simulate(SimulateArgs),
+    /// Ask the exporter on --web.listen-address for /healthz; exit 0 if it answers 200, else 1
+    /// (the container HEALTHCHECK: the image has no curl).
+    Health(HealthArgs),
 }
 
 /// Flags of the exporter itself; `demo` uses them too (its API URL and token are its own).
@@ -215,6 +218,13 @@ pub struct SimulateArgs {
     /// Change one server's state this often (poweroff, poweron, ...); off when absent.
     #[arg(long = "churn-interval", value_parser = parse_duration, value_name = "DURATION")]
     pub churn_interval: Option<Duration>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct HealthArgs {
+    /// Give up and report unhealthy after this long.
+    #[arg(long = "health.timeout", default_value = "3s", value_parser = parse_duration, value_name = "DURATION")]
+    pub timeout: Duration,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -1,4 +1,5 @@
-//! The HTTP side: `/metrics`, the landing page, `/healthz` and `/readyz`.
+//! The HTTP side: `/metrics`, the landing page with the fleet, `/inventory.json`, `/healthz`
+//! and `/readyz`.
 //!
 //! Handlers only read the latest publication: a scrape copies a reference to bytes encoded
 //! at poll time, whatever the fleet size.
@@ -7,14 +8,15 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Json, Response};
 use axum::routing::get;
 use axum::Router;
 use tokio::sync::watch;
 
 use crate::build_info;
+use crate::inventory_page::{self, FleetQuery};
 use crate::poller::Published;
 
 /// The exposition's content type (text format 0.0.4).
@@ -32,6 +34,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route(&state.telemetry_path.clone(), get(metrics))
         .route("/", get(landing))
+        .route("/inventory.json", get(inventory_json))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .fallback(not_found)
@@ -102,26 +105,52 @@ async fn not_found() -> (StatusCode, &'static str) {
     )
 }
 
-async fn landing(State(state): State<AppState>) -> Html<String> {
+async fn landing(State(state): State<AppState>, Query(query): Query<FleetQuery>) -> Response {
     let published = state.published.borrow().clone();
-    Html(landing_page(
-        &published,
-        &state.telemetry_path,
-        SystemTime::now(),
-    ))
+    let now = SystemTime::now();
+    let fleet = inventory_page::fleet_html(&published.snapshot, &query, now);
+    let status = match query.filter() {
+        Ok(_) => StatusCode::OK,
+        Err(_) => StatusCode::BAD_REQUEST,
+    };
+    let page = landing_page(&published, &state.telemetry_path, now, &fleet);
+    (status, Html(page)).into_response()
 }
 
-fn landing_page(published: &Published, telemetry_path: &str, now: SystemTime) -> String {
+async fn inventory_json(
+    State(state): State<AppState>,
+    Query(query): Query<FleetQuery>,
+) -> Response {
+    let published = state.published.borrow().clone();
+    match query.filter() {
+        Ok(filter) => Json(inventory_page::inventory_json(
+            &published.snapshot,
+            &filter,
+            SystemTime::now(),
+        ))
+        .into_response(),
+        Err(e) => (StatusCode::BAD_REQUEST, format!("{e}\n")).into_response(),
+    }
+}
+
+/// The landing page: what the exporter is, each zone's last poll, then `fleet` (the table
+/// of servers from [`inventory_page`]).
+fn landing_page(
+    published: &Published,
+    telemetry_path: &str,
+    now: SystemTime,
+    fleet: &str,
+) -> String {
     let mut html = String::with_capacity(4096);
     let path = escape_html(telemetry_path);
     let _ = write!(
         html,
         r#"<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Scaleway exporter</title>
-<style>body{{font-family:sans-serif;margin:2em;max-width:60em}}table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.3em .6em;text-align:left}}.ok{{color:#1a7f37}}.failed{{color:#cf222e}}</style>
+<style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.3em .6em;text-align:left}}.ok{{color:#1a7f37}}.failed{{color:#cf222e}}{fleet_style}</style>
 </head><body>
 <h1>Scaleway exporter</h1>
-<p>Version {version} (revision {revision}, rustc {rustc}). Metrics: <a href="{path}">{path}</a> &middot; <a href="/healthz">/healthz</a> &middot; <a href="/readyz">/readyz</a></p>
+<p>Version {version} (revision {revision}, rustc {rustc}). Metrics: <a href="{path}">{path}</a> &middot; <a href="/inventory.json">/inventory.json</a> &middot; <a href="/healthz">/healthz</a> &middot; <a href="/readyz">/readyz</a></p>
 <p>{servers} servers, {series} series in the last encoding.</p>
 <table><thead><tr><th>zone</th><th>servers</th><th>last poll</th><th>age</th><th>last success</th><th>duration</th></tr></thead><tbody>
 "#,
@@ -130,6 +159,7 @@ fn landing_page(published: &Published, telemetry_path: &str, now: SystemTime) ->
         rustc = escape_html(build_info::RUSTC_VERSION),
         servers = published.snapshot.server_count(),
         series = published.exposition.series,
+        fleet_style = inventory_page::STYLE,
     );
     for (name, zone) in &published.snapshot.zones {
         let (result, age, duration) = match &zone.last_poll {
@@ -162,7 +192,9 @@ fn landing_page(published: &Published, telemetry_path: &str, now: SystemTime) ->
             zone.servers.len(),
         );
     }
-    html.push_str("</tbody></table>\n</body></html>\n");
+    html.push_str("</tbody></table>\n");
+    html.push_str(fleet);
+    html.push_str("</body></html>\n");
     html
 }
 

@@ -46,6 +46,11 @@ impl State {
         }
     }
 
+    /// The state a label names (`stopped in place`), for filters; `None` for anything else.
+    pub fn from_label(label: &str) -> Option<State> {
+        State::ALL.into_iter().find(|state| state.as_str() == label)
+    }
+
     pub fn from_api(state: Option<&str>, running: Option<bool>) -> State {
         match (state, running) {
             (Some(state), _) => match state {
@@ -84,6 +89,24 @@ pub struct Server {
     pub volumes: Vec<Volume>,
     pub tags: Vec<String>,
     pub addresses: Vec<Address>,
+    /// Since when the server is in `state`, as seen by this exporter; set when a snapshot
+    /// takes the server in ([`Snapshot::with_poll`]), `None` before.
+    pub state_since: Option<StateSince>,
+}
+
+/// Since when a server is in its current state, as seen by this exporter. The API does not
+/// say: `modification_date` also moves when a tag or a volume changes, and stays put on
+/// some state changes, so the exporter keeps its own record, carried from snapshot to
+/// snapshot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StateSince {
+    /// The end of the first successful poll that saw the server in this state.
+    pub at: SystemTime,
+    /// True when this exporter saw the server in another state before `at`, so the change
+    /// happened between the previous successful poll and `at`. False when the server was
+    /// already in this state the first time this exporter saw it (after a restart, or a new
+    /// server): the state began at `at` or earlier.
+    pub observed_change: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -224,7 +247,35 @@ fn server_from_api(server: model::Server) -> Server {
         volumes,
         tags: dedup(server.tags),
         addresses,
+        state_since: None,
     }
+}
+
+/// The servers of a zone's new poll, each with its [`StateSince`] carried over from
+/// `previous` (the zone's servers of the last successful poll) when its state is the same,
+/// or set to `at` when it changed or the server is new.
+pub fn carry_state_since(previous: &[Server], next: Vec<Server>, at: SystemTime) -> Vec<Server> {
+    let before: HashMap<&str, &Server> = previous.iter().map(|s| (s.id.as_str(), s)).collect();
+    next.into_iter()
+        .map(|mut server| {
+            let since = match before.get(server.id.as_str()) {
+                Some(old) if old.state == server.state => old.state_since.unwrap_or(StateSince {
+                    at,
+                    observed_change: false,
+                }),
+                Some(_) => StateSince {
+                    at,
+                    observed_change: true,
+                },
+                None => StateSince {
+                    at,
+                    observed_change: false,
+                },
+            };
+            server.state_since = Some(since);
+            server
+        })
+        .collect()
 }
 
 /// Numeric keys in numeric order ("2" before "10"), then any other key in text order.
@@ -352,7 +403,7 @@ impl Snapshot {
         let state = next.zones.entry(zone.to_owned()).or_default();
         match outcome {
             Ok(servers) => {
-                state.servers = Arc::new(servers);
+                state.servers = Arc::new(carry_state_since(&state.servers, servers, at));
                 state.last_success = Some(at);
                 state.last_poll = Some(PollResult {
                     at,
@@ -471,6 +522,85 @@ mod tests {
                 ("10.1.2.3", "inet", "private")
             ]
         );
+    }
+
+    fn server_in(id: &str, state: &str) -> Server {
+        let page = parse_page(&format!(
+            r#"{{"servers":[{{"id":"{id}","state":"{state}"}}]}}"#
+        ));
+        servers_from_api(page, &[]).remove(0)
+    }
+
+    #[test]
+    fn state_since_is_kept_while_the_state_holds_and_reset_when_it_changes() {
+        let t = |s: u64| SystemTime::UNIX_EPOCH + Duration::from_secs(s);
+        let first = carry_state_since(&[], vec![server_in("a", "running")], t(100));
+        assert_eq!(
+            first[0].state_since,
+            Some(StateSince {
+                at: t(100),
+                observed_change: false
+            })
+        );
+        let same = carry_state_since(&first, vec![server_in("a", "running")], t(160));
+        assert_eq!(same[0].state_since, first[0].state_since);
+        let stopped = carry_state_since(&same, vec![server_in("a", "stopped")], t(220));
+        assert_eq!(
+            stopped[0].state_since,
+            Some(StateSince {
+                at: t(220),
+                observed_change: true
+            })
+        );
+        let still = carry_state_since(&stopped, vec![server_in("a", "stopped")], t(280));
+        assert_eq!(still[0].state_since, stopped[0].state_since);
+    }
+
+    #[test]
+    fn a_server_first_seen_is_in_its_state_since_at_least_that_poll() {
+        let t = SystemTime::UNIX_EPOCH + Duration::from_secs(500);
+        let known = carry_state_since(&[], vec![server_in("a", "running")], t);
+        let next = carry_state_since(
+            &known,
+            vec![server_in("a", "running"), server_in("b", "starting")],
+            t + Duration::from_secs(60),
+        );
+        assert_eq!(
+            next[1].state_since,
+            Some(StateSince {
+                at: t + Duration::from_secs(60),
+                observed_change: false
+            })
+        );
+    }
+
+    #[test]
+    fn a_failed_poll_keeps_state_since_and_the_next_good_one_carries_it() {
+        let zones = vec!["fr-par-1".to_owned()];
+        let t = |s: u64| SystemTime::UNIX_EPOCH + Duration::from_secs(s);
+        let snap = Snapshot::new(&zones).with_poll(
+            "fr-par-1",
+            Ok(vec![server_in("a", "stopped")]),
+            t(100),
+            Duration::ZERO,
+        );
+        let failed = snap.with_poll("fr-par-1", Err("boom".into()), t(160), Duration::ZERO);
+        let back = failed.with_poll(
+            "fr-par-1",
+            Ok(vec![server_in("a", "stopped")]),
+            t(220),
+            Duration::ZERO,
+        );
+        let since = back.zones["fr-par-1"].servers[0].state_since.unwrap();
+        assert_eq!(since.at, t(100));
+    }
+
+    #[test]
+    fn state_labels_parse_back_to_their_state() {
+        for state in State::ALL {
+            assert_eq!(State::from_label(state.as_str()), Some(state));
+        }
+        assert_eq!(State::from_label("stopped_in_place"), None);
     }
 
     #[test]

@@ -16,7 +16,9 @@
 //!   snapshot with its encoding; `run` only schedules it.
 //! - [`metrics`]: snapshot -> exposition text and gzip, once per poll (pure); the metric
 //!   descriptors DESIGN.md fixes.
-//! - [`http`]: the router: `/metrics`, `/`, `/healthz`, `/readyz`.
+//! - [`http`]: the router: `/metrics`, `/`, `/inventory.json`, `/healthz`, `/readyz`.
+//! - [`inventory_page`]: the fleet as an HTML table on `/` and as `/inventory.json`, filtered
+//!   by zone and state (pure).
 //! - [`exporter`]: assembly of the above, and serving with a bounded graceful shutdown.
 //! - [`server`]: the accept loop: plain TCP or TLS, header-read timeout, bounded request
 //!   heads and connections.
@@ -24,6 +26,8 @@
 //!   response headers, and the rustls configuration.
 //! - [`simulator`]: a fake Scaleway API behind `demo`, `simulate` and the tests.
 //! - [`demo`]: the `demo` and `simulate` subcommands.
+//! - [`help`]: `--help` with the flags grouped by prefix, each with its environment twin.
+//! - [`health`]: the `health` subcommand, the container HEALTHCHECK's probe of `/healthz`.
 //! - [`logging`], [`build_info`]: log setup, and what this binary is.
 
 pub mod api;
@@ -31,8 +35,11 @@ pub mod build_info;
 pub mod config;
 pub mod demo;
 pub mod exporter;
+pub mod health;
+pub mod help;
 pub mod http;
 pub mod inventory;
+pub mod inventory_page;
 pub mod logging;
 pub mod metrics;
 pub mod poller;

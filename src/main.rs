@@ -4,10 +4,11 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::parser::ValueSource;
-use clap::{CommandFactory as _, FromArgMatches as _};
+use clap::FromArgMatches as _;
 use scaleway_exporter::config::{Cli, Command};
 use scaleway_exporter::demo::{self, Shutdown};
 use scaleway_exporter::exporter::Exporter;
+use scaleway_exporter::health;
 use scaleway_exporter::logging;
 
 /// The demo polls more often than the default minute, unless told otherwise.
@@ -15,7 +16,7 @@ const DEMO_POLL_INTERVAL: Duration = Duration::from_secs(15);
 
 fn main() -> ExitCode {
     tune_allocator();
-    let matches = match Cli::command().try_get_matches() {
+    let matches = match scaleway_exporter::help::command().try_get_matches() {
         Ok(matches) => matches,
         Err(error) => return clap_exit(error),
     };
@@ -25,6 +26,9 @@ fn main() -> ExitCode {
     };
     let env_token = std::env::var("SCW_SECRET_KEY").ok();
     let args = &cli.exporter;
+    if let Some(Command::Health(health_args)) = &cli.command {
+        return health::main(&args.listen_address, health_args.timeout);
+    }
 
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
@@ -39,6 +43,7 @@ fn main() -> ExitCode {
             let _ = stop.send(true);
         });
         match &cli.command {
+            Some(Command::Health(_)) => unreachable!("answered before the runtime starts"),
             Some(Command::Simulate(sim)) => demo::simulate(sim, env_token, shutdown).await,
             Some(Command::Demo(demo_args)) => {
                 let interval = match matches.value_source("poll_interval") {

@@ -182,3 +182,55 @@ async fn a_refused_key_is_one_clear_log_line_and_sigterm_exits_0_within_five_sec
     };
     assert_eq!(status.code(), Some(0));
 }
+
+#[test]
+fn help_groups_the_flags_and_starts_with_the_version() {
+    let output = Command::new(BINARY)
+        .arg("--help")
+        .env_clear()
+        .env("SCW_API_URL", "http://value-from-the-environment")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let help = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        help.starts_with(&format!(
+            "scaleway_exporter {}",
+            scaleway_exporter::build_info::VERSION_LINE
+        )),
+        "{help}"
+    );
+    let position = |heading: &str| {
+        help.find(&format!("\n{heading}:\n"))
+            .unwrap_or_else(|| panic!("no {heading} group in:\n{help}"))
+    };
+    let groups = [
+        position("Scaleway API"),
+        position("Polling"),
+        position("HTTP server"),
+        position("Logging"),
+    ];
+    assert!(groups.windows(2).all(|w| w[0] < w[1]), "{groups:?}");
+    let polling = &help[groups[1]..groups[2]];
+    assert!(polling.contains("--poll.interval"), "{polling}");
+    assert!(
+        polling.contains("[env: SCW_EXPORTER_POLL_INTERVAL]"),
+        "{polling}"
+    );
+    assert!(polling.contains("[default: 60s]"), "{polling}");
+    // Twins are named, not the values the environment holds.
+    assert!(!help.contains("value-from-the-environment"), "{help}");
+}
+
+#[test]
+fn version_names_the_revision_and_the_compiler() {
+    let output = Command::new(BINARY).arg("--version").output().unwrap();
+    assert!(output.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout).trim(),
+        format!(
+            "scaleway_exporter {}",
+            scaleway_exporter::build_info::VERSION_LINE
+        )
+    );
+}

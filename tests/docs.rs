@@ -1,0 +1,291 @@
+//! The generated reference pages: `docs/metrics.md` from the exporter's metric descriptors and
+//! `docs/configuration.md` from its command line. Each test renders the page from the code and
+//! fails when the file differs; `UPDATE_GENERATED=1 cargo test --test docs` rewrites them.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use clap::Arg;
+use scaleway_exporter::help;
+use scaleway_exporter::inventory::State;
+use scaleway_exporter::metrics::DESCRIPTORS;
+
+const REGENERATE: &str = "UPDATE_GENERATED=1 cargo test --test docs";
+
+/// Compares `rendered` with the file, or rewrites the file when asked.
+fn check_generated(relative: &str, rendered: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(relative);
+    if std::env::var_os("UPDATE_GENERATED").is_some() {
+        std::fs::write(&path, rendered).unwrap();
+        return;
+    }
+    let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+    if on_disk != rendered {
+        let first_difference = on_disk
+            .lines()
+            .zip(rendered.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or_else(|| on_disk.lines().count().min(rendered.lines().count()));
+        panic!(
+            "{relative} is stale (first difference at line {}); run `{REGENERATE}`",
+            first_difference + 1
+        );
+    }
+}
+
+/// Text for a Markdown table cell: one line, pipes escaped.
+fn cell(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace('|', "\\|")
+}
+
+fn render_metrics() -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# Metrics\n\n<!-- Generated from src/metrics.rs (DESCRIPTORS) by `{REGENERATE}`: edit the descriptors, not this file. -->\n"
+    );
+    out.push_str(
+        "Every series below is served on the telemetry path (`/metrics` by default) in the text \
+format 0.0.4, encoded once per poll. Per-server series carry `zone`, `server_id` and `name`, \
+and are cached from the last successful poll of their zone: a failed poll keeps them and sets \
+the zone's `scaleway_exporter_poll_success` to 0; a server gone from the API is gone at the \
+next successful poll of its zone.\n\n",
+    );
+    out.push_str("| metric | type | labels | meaning |\n|---|---|---|---|\n");
+    for d in DESCRIPTORS {
+        let labels = d
+            .labels
+            .iter()
+            .map(|l| format!("`{l}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {} |",
+            d.name,
+            d.kind.as_str(),
+            labels,
+            cell(d.help)
+        );
+    }
+    let states: Vec<String> = State::ALL
+        .iter()
+        .map(|s| format!("`{}`", s.as_str()))
+        .collect();
+    let _ = writeln!(
+        out,
+        "\n`scaleway_server_state` has one series per state of {}; a state the API adds later \
+reads as `unknown`.",
+        states.join(", ")
+    );
+    out.push_str(
+        "\nThe process metrics of the Prometheus client library are exported \
+too (`process_cpu_seconds_total`, `process_resident_memory_bytes`, `process_open_fds`, \
+`process_start_time_seconds`, ...).\n\nHow many series a fleet makes, and what that costs: \
+[scaling.md](scaling.md).\n",
+    );
+    out
+}
+
+fn flag_name(arg: &Arg) -> String {
+    let long = arg.get_long().expect("user flags are long flags");
+    let value = arg
+        .get_value_names()
+        .and_then(|names| names.first())
+        .map(|name| format!(" <{name}>"))
+        .unwrap_or_default();
+    format!("`--{long}{value}`")
+}
+
+fn meaning(arg: &Arg) -> String {
+    let mut text = arg
+        .get_long_help()
+        .or(arg.get_help())
+        .map(|help| help.to_string())
+        .unwrap_or_default();
+    // clap drops the final period of a one-line doc comment; a table of sentences wants it.
+    if !text.is_empty() && !text.ends_with('.') {
+        text.push('.');
+    }
+    if arg.get_value_delimiter() == Some(',') && arg.get_env().is_some() {
+        text.push_str(" Repeatable; the environment takes a comma list.");
+    }
+    let values: Vec<String> = arg
+        .get_possible_values()
+        .iter()
+        .filter(|v| !v.is_hide_set())
+        .map(|v| match v.get_help() {
+            Some(help) => format!("`{}` ({})", v.get_name(), help),
+            None => format!("`{}`", v.get_name()),
+        })
+        .collect();
+    if !values.is_empty() {
+        let _ = write!(text, " One of: {}.", values.join("; "));
+    }
+    cell(&text)
+}
+
+fn default_of(arg: &Arg) -> String {
+    let defaults: Vec<String> = arg
+        .get_default_values()
+        .iter()
+        .map(|v| format!("`{}`", v.to_string_lossy()))
+        .collect();
+    if defaults.is_empty() {
+        "—".to_owned()
+    } else {
+        defaults.join(", ")
+    }
+}
+
+fn render_configuration() -> String {
+    let command = help::command();
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# Configuration\n\n<!-- Generated from the command line (src/config.rs, src/help.rs) by `{REGENERATE}`: edit the code, not this file. -->\n"
+    );
+    out.push_str(
+        "Every flag of the exporter has an environment twin; the flag wins when both are set. \
+`scaleway_exporter --help` prints the same, grouped the same way.\n\n\
+The API secret key is read from `SCW_SECRET_KEY`, or from the file named by \
+`--scaleway.secret-key-file` (re-read when it changes, so a rotated Kubernetes or Docker \
+secret is used without a restart). It is never accepted as a flag value, so it never shows \
+in a process list, and it never appears in logs, metrics or the pages.\n\n\
+A missing key, a bad duration, a malformed zone or an unreadable file ends the process at \
+start with exit code 2 and one line on standard error that says what to fix.\n",
+    );
+    let flags: Vec<&Arg> = help::user_flags(&command).collect();
+    let mut headings: Vec<&str> = Vec::new();
+    for flag in &flags {
+        let heading = flag.get_help_heading().unwrap_or("Other flags");
+        if !headings.contains(&heading) {
+            headings.push(heading);
+        }
+    }
+    for heading in headings {
+        let _ = writeln!(
+            out,
+            "\n## {heading}\n\n| flag | environment | default | meaning |\n|---|---|---|---|"
+        );
+        for flag in flags
+            .iter()
+            .filter(|f| f.get_help_heading().unwrap_or("Other flags") == heading)
+        {
+            let env = flag
+                .get_env()
+                .map(|e| format!("`{}`", e.to_string_lossy()))
+                .unwrap_or_else(|| "—".to_owned());
+            let _ = writeln!(
+                out,
+                "| {} | {env} | {} | {} |",
+                flag_name(flag),
+                default_of(flag),
+                meaning(flag)
+            );
+        }
+    }
+    out.push_str(
+        "\n## Subcommands\n\nThe flags above apply to every subcommand; these are their own.\n",
+    );
+    for sub in command.get_subcommands() {
+        let about = sub.get_about().map(|a| a.to_string()).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "\n### `scaleway_exporter {}`\n\n{}",
+            sub.get_name(),
+            cell(&about)
+        );
+        // Not built yet, so the global flags have not been copied into the subcommands.
+        let own: Vec<&Arg> = help::user_flags(sub).collect();
+        if own.is_empty() {
+            continue;
+        }
+        out.push_str("\n| flag | default | meaning |\n|---|---|---|\n");
+        for flag in own {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} |",
+                flag_name(flag),
+                default_of(flag),
+                meaning(flag)
+            );
+        }
+    }
+    out
+}
+
+#[test]
+fn the_metrics_reference_is_generated_from_the_descriptors() {
+    let rendered = render_metrics();
+    for d in DESCRIPTORS {
+        assert!(rendered.contains(&format!("| `{}` |", d.name)));
+    }
+    check_generated("docs/metrics.md", &rendered);
+}
+
+#[test]
+fn the_configuration_reference_lists_every_flag_with_its_twin_and_default() {
+    let rendered = render_configuration();
+    let command = help::command();
+    for flag in help::user_flags(&command) {
+        let env = flag.get_env().unwrap().to_string_lossy().into_owned();
+        let row = rendered
+            .lines()
+            .find(|line| line.starts_with(&format!("| `--{}", flag.get_long().unwrap())))
+            .unwrap_or_else(|| panic!("no row for --{}", flag.get_long().unwrap()));
+        assert!(row.contains(&format!("`{env}`")), "{row}");
+    }
+    assert!(rendered
+        .contains("| `--poll.interval <DURATION>` | `SCW_EXPORTER_POLL_INTERVAL` | `60s` |"));
+    check_generated("docs/configuration.md", &rendered);
+}
+
+/// The relative links of a Markdown text: `](target)`, without anchors and absolute URLs.
+fn relative_links(text: &str) -> Vec<String> {
+    text.match_indices("](")
+        .filter_map(|(at, _)| {
+            let rest = &text[at + 2..];
+            let target = &rest[..rest.find(')')?];
+            let path = target.split('#').next().unwrap_or("");
+            (!path.is_empty() && !path.contains("://") && !path.starts_with("mailto:"))
+                .then(|| path.to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn every_relative_link_of_the_documentation_leads_to_a_file() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut pages = vec![
+        root.join("README.md"),
+        root.join("alerts/README.md"),
+        root.join("examples/compose/README.md"),
+        root.join("deploy/kubernetes/README.md"),
+    ];
+    for entry in std::fs::read_dir(root.join("docs")).unwrap() {
+        pages.push(entry.unwrap().path());
+    }
+    let mut checked = 0;
+    for page in pages {
+        let text = std::fs::read_to_string(&page).unwrap();
+        for link in relative_links(&text) {
+            let target = page.parent().unwrap().join(&link);
+            assert!(target.exists(), "{}: {link} does not exist", page.display());
+            checked += 1;
+        }
+    }
+    assert!(checked >= 10, "{checked} links");
+    // The README names every page of docs/.
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    for entry in std::fs::read_dir(root.join("docs")).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        assert!(
+            readme.contains(&format!("(docs/{name})")),
+            "README does not link docs/{name}"
+        );
+    }
+}

@@ -1,0 +1,352 @@
+//! The fleet on the landing page and at `/inventory.json`, over real TCP against the
+//! simulator: a server powered off through the simulator's action endpoint shows as not
+//! running, first; the filters narrow both views. The same page is then loaded in a real
+//! headless Chromium (ignored unless Debian's `chromium` is installed).
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use common::*;
+use serde_json::Value;
+
+const ZONES: [&str; 2] = ["fr-par-1", "nl-ams-1"];
+
+struct Fleet {
+    api: TestApi,
+    exporter: TestExporter,
+}
+
+async fn polled_fleet(servers_per_zone: usize) -> Fleet {
+    let api = start_simulator(simulator_config(&ZONES, servers_per_zone)).await;
+    let exporter = start_exporter(&exporter_config(&api.url, &ZONES, api.simulator.token())).await;
+    exporter.poller.poll_once().await;
+    Fleet { api, exporter }
+}
+
+impl Fleet {
+    fn running_server(&self, zone: &str) -> String {
+        self.api
+            .simulator
+            .server_ids(zone)
+            .into_iter()
+            .find(|id| self.api.simulator.server_state(zone, id).as_deref() == Some("running"))
+            .expect("the generated fleet has a running server")
+    }
+
+    /// Powers a server off the way a user would, through the API's action endpoint, waits
+    /// for the simulator's transition to end, and polls.
+    async fn power_off(&self, zone: &str, id: &str) {
+        let response = reqwest::Client::new()
+            .post(format!(
+                "{}/instance/v1/zones/{zone}/servers/{id}/action",
+                self.api.url
+            ))
+            .header("X-Auth-Token", self.api.simulator.token())
+            .header("Content-Type", "application/json")
+            .body(r#"{"action": "poweroff"}"#)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 202, "{}", response.text().await.unwrap());
+        // The simulator's transition lasts 200 ms (simulator_config).
+        for _ in 0..50 {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            if self.api.simulator.server_state(zone, id).as_deref() == Some("stopped") {
+                break;
+            }
+        }
+        assert_eq!(
+            self.api.simulator.server_state(zone, id).as_deref(),
+            Some("stopped")
+        );
+        self.exporter.poller.poll_once().await;
+    }
+
+    async fn json(&self, query: &str) -> Value {
+        let text = get_text(&format!("{}/inventory.json{query}", self.exporter.url)).await;
+        serde_json::from_str(&text).unwrap()
+    }
+}
+
+/// The rows of the fleet table as (server id, zone, state, class), in page order.
+fn table_rows(html: &str) -> Vec<(String, String, String, String)> {
+    let attribute = |tag: &str, name: &str| -> String {
+        let start = tag
+            .find(&format!("{name}=\""))
+            .unwrap_or_else(|| panic!("{name} in {tag}"))
+            + name.len()
+            + 2;
+        let end = tag[start..].find('"').unwrap() + start;
+        tag[start..end].to_owned()
+    };
+    html.match_indices("<tr ")
+        .map(|(at, _)| &html[at..at + html[at..].find('>').unwrap()])
+        .filter(|tag| tag.contains("data-server-id="))
+        .map(|tag| {
+            (
+                attribute(tag, "data-server-id"),
+                attribute(tag, "data-zone"),
+                attribute(tag, "data-state"),
+                attribute(tag, "class"),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_landing_page_lists_every_server_of_the_simulator() {
+    let fleet = polled_fleet(6).await;
+    let page = get_text(&format!("{}/", fleet.exporter.url)).await;
+    let rows = table_rows(&page);
+    assert_eq!(rows.len(), 12);
+    for zone in ZONES {
+        for id in fleet.api.simulator.server_ids(zone) {
+            assert!(
+                rows.iter()
+                    .any(|(row_id, row_zone, _, _)| *row_id == id && row_zone == zone),
+                "{zone}/{id} is not on the page"
+            );
+        }
+    }
+    assert!(page.contains("12 of 12 servers shown"), "{page}");
+    // The zone status table is still there, above the fleet.
+    assert!(page.find("<td>fr-par-1</td><td>6</td>").unwrap() < page.find("id=\"fleet\"").unwrap());
+}
+
+#[tokio::test]
+async fn a_server_powered_off_through_the_api_shows_first_as_not_running() {
+    let fleet = polled_fleet(5).await;
+    let id = fleet.running_server("nl-ams-1");
+    fleet.power_off("nl-ams-1", &id).await;
+
+    let page = get_text(&format!("{}/", fleet.exporter.url)).await;
+    let rows = table_rows(&page);
+    let (position, row) = rows
+        .iter()
+        .enumerate()
+        .find(|(_, (row_id, _, _, _))| *row_id == id)
+        .expect("the powered-off server is listed");
+    assert_eq!(row.2, "stopped");
+    assert_eq!(row.3, "not-running");
+    let first_running = rows.iter().position(|r| r.2 == "running").unwrap();
+    assert!(position < first_running, "not-running rows come first");
+    assert!(rows[..first_running].iter().all(|r| r.3 == "not-running"));
+    assert!(rows[first_running..].iter().all(|r| r.3 == "running"));
+
+    let json = fleet.json("").await;
+    let server = json["servers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == id.as_str())
+        .unwrap();
+    assert_eq!(server["state"], "stopped");
+    assert_eq!(server["running"], false);
+    // The exporter saw it running, then stopped: the time is that of the change.
+    assert_eq!(server["state_change_observed"], true);
+}
+
+#[tokio::test]
+async fn the_zone_and_state_filters_narrow_the_page_and_the_json() {
+    let fleet = polled_fleet(5).await;
+    let id = fleet.running_server("fr-par-1");
+    fleet.power_off("fr-par-1", &id).await;
+
+    let stopped_in_paris = format!("{}/?zone=fr-par-1&state=stopped", fleet.exporter.url);
+    let rows = table_rows(&get_text(&stopped_in_paris).await);
+    assert!(rows.iter().any(|r| r.0 == id));
+    assert!(rows.iter().all(|r| r.1 == "fr-par-1" && r.2 == "stopped"));
+
+    let amsterdam = fleet.json("?zone=nl-ams-1").await;
+    let servers = amsterdam["servers"].as_array().unwrap();
+    assert_eq!(servers.len(), 5);
+    assert!(servers.iter().all(|s| s["zone"] == "nl-ams-1"));
+
+    // A state with a space, as the form sends it.
+    let in_place = fleet.json("?state=stopped+in+place").await;
+    assert!(in_place["servers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|s| s["state"] == "stopped in place"));
+}
+
+#[tokio::test]
+async fn an_unknown_state_filter_is_a_400_that_names_the_states() {
+    let fleet = polled_fleet(1).await;
+    for path in ["/?state=asleep", "/inventory.json?state=asleep"] {
+        let response = reqwest::get(format!("{}{path}", fleet.exporter.url))
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 400, "{path}");
+        let body = response.text().await.unwrap();
+        assert!(
+            body.contains("unknown state &quot;asleep&quot;")
+                || body.contains("unknown state \"asleep\""),
+            "{path}: {body}"
+        );
+        assert!(body.contains("stopped in place"), "{path}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn the_json_lists_volumes_with_sizes_tags_and_addresses() {
+    let fleet = polled_fleet(3).await;
+    let json = fleet.json("").await;
+    let servers = json["servers"].as_array().unwrap();
+    assert_eq!(servers.len(), 6);
+    assert!(servers
+        .iter()
+        .flat_map(|s| s["volumes"].as_array().unwrap())
+        .any(|v| v["size_bytes"].as_u64().is_some_and(|size| size > 0)));
+    assert!(servers
+        .iter()
+        .any(|s| !s["addresses"].as_array().unwrap().is_empty()));
+    assert_eq!(json["zones"].as_array().unwrap().len(), 2);
+    assert_eq!(json["zones"][0]["last_poll_ok"], true);
+}
+
+/// A name a user could give a server: markup, an ampersand, quotes and a newline.
+const HOSTILE_NAME: &str = "<script>document.title='owned'</script> & \"db\"\n<b>two</b>";
+
+fn insert_hostile_server(fleet: &Fleet) {
+    fleet.api.simulator.insert_server(
+        "fr-par-1",
+        serde_json::json!({
+            "id": "11111111-2222-4333-8444-555555555555",
+            "name": HOSTILE_NAME,
+            "state": "stopped",
+            "commercial_type": "DEV1-S",
+            "tags": ["<img src=x onerror=alert(1)>"],
+            "volumes": {},
+        }),
+    );
+}
+
+#[tokio::test]
+async fn a_name_with_markup_quotes_and_a_newline_is_shown_as_text() {
+    let fleet = polled_fleet(2).await;
+    insert_hostile_server(&fleet);
+    fleet.exporter.poller.poll_once().await;
+    let page = get_text(&format!("{}/", fleet.exporter.url)).await;
+    assert!(!page.contains("<script>document"), "{page}");
+    assert!(!page.contains("<b>two"), "{page}");
+    assert!(!page.contains("<img src=x"), "{page}");
+    assert!(
+        page.contains("&lt;script&gt;document.title=&#39;owned&#39;&lt;/script&gt; &amp; &quot;db&quot;\n&lt;b&gt;two&lt;/b&gt;"),
+        "{page}"
+    );
+    let json = fleet.json("?state=stopped").await;
+    assert!(json["servers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["name"] == HOSTILE_NAME));
+}
+
+// ---------------------------------------------------------------------------------------------
+// In a real browser
+// ---------------------------------------------------------------------------------------------
+
+/// Chromium as root on this kind of machine: no sandbox, no GPU, and none of the background
+/// connections that a closed network refuses.
+fn chromium(args: &[&str], profile: &Path) -> std::process::Output {
+    Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(args)
+        .output()
+        .expect("chromium is installed")
+}
+
+async fn dump_dom(url: String) -> String {
+    tokio::task::spawn_blocking(move || {
+        let profile = tempfile::tempdir().unwrap();
+        let output = chromium(&["--dump-dom", &url], profile.path());
+        assert!(
+            output.status.success(),
+            "chromium: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs chromium (Debian package chromium)"]
+async fn in_chromium_the_page_lists_the_fleet_and_a_powered_off_server_as_not_running() {
+    let fleet = polled_fleet(4).await;
+    let id = fleet.running_server("fr-par-1");
+    fleet.power_off("fr-par-1", &id).await;
+
+    let dom = dump_dom(format!("{}/", fleet.exporter.url)).await;
+    let rows = table_rows(&dom);
+    assert_eq!(rows.len(), 8, "{dom}");
+    for zone in ZONES {
+        for server in fleet.api.simulator.server_ids(zone) {
+            assert!(rows.iter().any(|r| r.0 == server), "{zone}/{server}");
+        }
+    }
+    let row = rows.iter().find(|r| r.0 == id).unwrap();
+    assert_eq!((row.2.as_str(), row.3.as_str()), ("stopped", "not-running"));
+    assert_eq!(rows[0].3, "not-running", "not-running rows come first");
+
+    // The form, as the browser submits it: only the stopped servers of the zone.
+    let filtered = dump_dom(format!(
+        "{}/?zone=fr-par-1&state=stopped",
+        fleet.exporter.url
+    ))
+    .await;
+    let rows = table_rows(&filtered);
+    assert!(rows.iter().any(|r| r.0 == id));
+    assert!(rows.iter().all(|r| r.1 == "fr-par-1" && r.2 == "stopped"));
+    assert!(
+        filtered.contains("<option value=\"stopped\" selected=\"\">"),
+        "the form keeps the filter"
+    );
+
+    // A hostile name stays text in the browser: no script ran, no element was made of it.
+    insert_hostile_server(&fleet);
+    fleet.exporter.poller.poll_once().await;
+    let dom = dump_dom(format!("{}/", fleet.exporter.url)).await;
+    assert!(
+        dom.contains("<title>Scaleway exporter</title>"),
+        "the script did not run"
+    );
+    assert!(
+        !dom.contains("<b>two</b>") && !dom.contains("<img src=\"x\""),
+        "{dom}"
+    );
+    assert!(
+        dom.contains("&lt;script&gt;document.title='owned'&lt;/script&gt; &amp; \"db\""),
+        "{dom}"
+    );
+
+    // A screenshot for a person to look at: SCREENSHOT=path keeps it.
+    if let Some(path) = std::env::var_os("SCREENSHOT") {
+        let url = format!("{}/", fleet.exporter.url);
+        tokio::task::spawn_blocking(move || {
+            let profile = tempfile::tempdir().unwrap();
+            let shot = format!("--screenshot={}", Path::new(&path).display());
+            let output = chromium(&[&shot, "--window-size=1400,1000", &url], profile.path());
+            assert!(output.status.success());
+        })
+        .await
+        .unwrap();
+    }
+}
