@@ -3,13 +3,17 @@
 //! It exists for the container `HEALTHCHECK`: the runtime image has no shell and no curl.
 //! It reads the same `--web.listen-address` (or `SCW_EXPORTER_LISTEN_ADDRESS`) as the
 //! exporter it checks, so the one environment of a container configures both. The request
-//! is plain HTTP/1.1 over a TCP stream: no proxy variable, no TLS stack, nothing that could
-//! make the check fail while the exporter is fine.
+//! is plain HTTP/1.1 over a TCP stream: no proxy variable, nothing that could make the check
+//! fail while the exporter is fine. When the same `--web.config.file` turns TLS on, the
+//! stream is TLS, without checking the certificate: the check asks its own process on
+//! loopback whether it is alive (`/healthz` needs no password).
 
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::io::{AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _};
 use tokio::net::TcpStream;
 
 use crate::config::ListenAddress;
@@ -49,10 +53,11 @@ pub fn target(listen: &ListenAddress) -> String {
     }
 }
 
-/// GETs `/healthz` on `address` (`HOST:PORT`); `Ok` on a 200 within `timeout`.
-pub async fn check(address: &str, timeout: Duration) -> Result<(), HealthError> {
-    let url = format!("http://{address}/healthz");
-    match tokio::time::timeout(timeout, exchange(address, &url)).await {
+/// GETs `/healthz` on `address` (`HOST:PORT`), over TLS when `tls`; `Ok` on a 200 within
+/// `timeout`.
+pub async fn check(address: &str, timeout: Duration, tls: bool) -> Result<(), HealthError> {
+    let url = format!("{}://{address}/healthz", if tls { "https" } else { "http" });
+    match tokio::time::timeout(timeout, exchange(address, &url, tls)).await {
         Ok(result) => result,
         Err(_) => Err(HealthError::Timeout {
             url,
@@ -61,7 +66,7 @@ pub async fn check(address: &str, timeout: Duration) -> Result<(), HealthError> 
     }
 }
 
-async fn exchange(address: &str, url: &str) -> Result<(), HealthError> {
+async fn exchange(address: &str, url: &str, tls: bool) -> Result<(), HealthError> {
     let addresses: Vec<SocketAddr> = tokio::net::lookup_host(address)
         .await
         .map_err(|e| HealthError::Resolve {
@@ -80,10 +85,40 @@ async fn exchange(address: &str, url: &str) -> Result<(), HealthError> {
             Err(e) => last_error = Some(e.to_string()),
         }
     }
-    let mut stream = stream.ok_or_else(|| HealthError::Connect {
+    let stream = stream.ok_or_else(|| HealthError::Connect {
         address: address.to_owned(),
         reason: last_error.unwrap_or_else(|| "no address".to_owned()),
     })?;
+    if !tls {
+        return ask(stream, address, url).await;
+    }
+    let connector =
+        tokio_rustls::TlsConnector::from(Arc::new(crate::tls::loopback_client_config()));
+    let host = address
+        .rsplit_once(':')
+        .map_or(address, |(host, _)| host)
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_owned();
+    let server_name = rustls::pki_types::ServerName::try_from(host)
+        .unwrap_or_else(|_| rustls::pki_types::ServerName::try_from("localhost").expect("a name"));
+    let stream =
+        connector
+            .connect(server_name, stream)
+            .await
+            .map_err(|e| HealthError::Exchange {
+                url: url.to_owned(),
+                reason: format!("TLS handshake: {e}"),
+            })?;
+    ask(stream, address, url).await
+}
+
+/// Sends the request on `stream` and reads the status line.
+async fn ask(
+    mut stream: impl AsyncRead + AsyncWrite + Unpin,
+    address: &str,
+    url: &str,
+) -> Result<(), HealthError> {
     let exchange_error = |e: std::io::Error| HealthError::Exchange {
         url: url.to_owned(),
         reason: e.to_string(),
@@ -129,14 +164,26 @@ async fn exchange(address: &str, url: &str) -> Result<(), HealthError> {
 }
 
 /// The `health` subcommand: prints one line, exits 0 when healthy, 1 when not, and 2 when
-/// the listen address itself is malformed (a configuration error, like the exporter's).
-pub fn main(listen_address: &str, timeout: Duration) -> std::process::ExitCode {
+/// the listen address or the web config is bad (a configuration error, like the exporter's).
+pub fn main(
+    listen_address: &str,
+    timeout: Duration,
+    web_config_file: Option<&Path>,
+) -> std::process::ExitCode {
     use std::process::ExitCode;
     let Some(listen) = ListenAddress::parse(listen_address) else {
         eprintln!(
             "scaleway_exporter: bad --web.listen-address {listen_address:?}: expected :PORT or HOST:PORT"
         );
         return ExitCode::from(2);
+    };
+    let tls = match web_config_file.map(serves_tls) {
+        None => false,
+        Some(Ok(tls)) => tls,
+        Some(Err(reason)) => {
+            eprintln!("scaleway_exporter: {reason}");
+            return ExitCode::from(2);
+        }
     };
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -149,9 +196,10 @@ pub fn main(listen_address: &str, timeout: Duration) -> std::process::ExitCode {
         }
     };
     let address = target(&listen);
-    match runtime.block_on(check(&address, timeout)) {
+    match runtime.block_on(check(&address, timeout, tls)) {
         Ok(()) => {
-            println!("healthy: http://{address}/healthz answered 200");
+            let scheme = if tls { "https" } else { "http" };
+            println!("healthy: {scheme}://{address}/healthz answered 200");
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -159,6 +207,19 @@ pub fn main(listen_address: &str, timeout: Duration) -> std::process::ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Whether the web config turns TLS on; its certificates are the exporter's business.
+fn serves_tls(path: &Path) -> Result<bool, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read the web config file {}: {e}", path.display()))?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    crate::web_config::parse(&text, dir)
+        .map(|parsed| parsed.tls.is_some())
+        .map_err(|reason| {
+            let reason = reason.split_whitespace().collect::<Vec<_>>().join(" ");
+            format!("bad web config file {}: {reason}", path.display())
+        })
 }
 
 /// True for `HTTP/1.0 200 ...` or `HTTP/1.1 200 ...`.

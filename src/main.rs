@@ -27,7 +27,11 @@ fn main() -> ExitCode {
     let env_token = std::env::var("SCW_SECRET_KEY").ok();
     let args = &cli.exporter;
     if let Some(Command::Health(health_args)) = &cli.command {
-        return health::main(&args.listen_address, health_args.timeout);
+        return health::main(
+            &args.listen_address,
+            health_args.timeout,
+            args.web_config_file.as_deref(),
+        );
     }
 
     let runtime = match tokio::runtime::Runtime::new() {

@@ -8,7 +8,9 @@
 //! with promtool's. Where rustls cannot do what Go does (see [`crate::tls`]), the start is
 //! refused too: those are the fixtures under `stricter/`.
 //!
-//! Basic auth: every path asks for it (as with the toolkit), a user's password is checked
+//! Basic auth: every path asks for it but `/healthz` (which says only "ok", and which the
+//! container health check asks for without a password, as the toolkit's newer
+//! `auth_excluded_paths` allows), a user's password is checked
 //! against its bcrypt hash, and an unknown user is checked against a decoy hash of the same
 //! cost, so a wrong user name costs as much as a wrong password. bcrypt is slow on purpose;
 //! one check runs at a time, off the async threads, and outcomes are cached by a digest of
@@ -37,6 +39,9 @@ const SETTABLE_HEADERS: &[(&str, Option<&[&str]>)] = &[
     ("X-XSS-Protection", None),
     ("Content-Security-Policy", None),
 ];
+
+/// The one path served without a password: liveness tells nothing about the fleet.
+const HEALTHZ: &str = "/healthz";
 
 /// The cost of the decoy hash when no user is configured with a higher one (Go's default).
 const DEFAULT_BCRYPT_COST: u32 = 10;
@@ -419,6 +424,9 @@ async fn require_basic_auth(
     request: Request,
     next: Next,
 ) -> Response {
+    if request.uri().path() == HEALTHZ {
+        return next.run(request).await;
+    }
     if let Some((user, password)) = credentials(&request) {
         if auth.check(&user, &password).await {
             return next.run(request).await;

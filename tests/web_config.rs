@@ -192,7 +192,7 @@ async fn metrics_over_tls_need_the_right_user_and_password_and_carry_the_configu
             "a refusal carries the headers too"
         );
     }
-    for path in ["/", "/healthz", "/readyz", "/nope"] {
+    for path in ["/", "/readyz", "/inventory.json", "/nope"] {
         let status = client
             .get(format!("{}{path}", server.url))
             .send()
@@ -201,6 +201,12 @@ async fn metrics_over_tls_need_the_right_user_and_password_and_carry_the_configu
             .status();
         assert_eq!(status, 401, "{path} asks for credentials too");
     }
+    let liveness = client
+        .get(format!("{}/healthz", server.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(liveness.status(), 200, "/healthz says only ok, to anyone");
     let plain = reqwest::get(format!("{}/metrics", server.url.replace("https", "http"))).await;
     assert!(
         plain.is_err() || !plain.unwrap().status().is_success(),
@@ -294,6 +300,37 @@ async fn a_renewed_certificate_is_served_without_a_restart() {
         200
     );
     assert!(server.pki.client(None).get(&metrics).send().await.is_err());
+}
+
+#[tokio::test]
+async fn the_health_subcommand_speaks_tls_when_the_web_config_asks_for_it() {
+    let server = secured(&format!(
+        "tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n\
+         basic_auth_users:\n  prometheus: '{}'\n",
+        bcrypt_of("s3cret")
+    ))
+    .await;
+    let port = server.url.rsplit(':').next().unwrap().to_owned();
+    let web_config = server.pki.dir.join("web.yml");
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new(BINARY)
+            .env_clear()
+            .arg("health")
+            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+            .arg("--web.config.file")
+            .arg(web_config)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).starts_with("healthy: https://127.0.0.1:"));
 }
 
 fn free_port() -> u16 {
