@@ -165,3 +165,28 @@ async fn a_zone_is_never_polled_twice_at_a_time() {
     assert_eq!(api.received(PARIS).len(), 2, "both polls ran");
     assert_eq!(api.max_in_flight(PARIS), 1, "one after the other");
 }
+
+#[tokio::test]
+async fn a_retry_cut_short_by_the_deadline_reports_the_error_that_caused_it() {
+    let api = one_zone_api().await;
+    api.set_fault(PARIS, Fault::Hang);
+    api.fail_next(PARIS, unavailable(), 1);
+    let mut config = exporter_config(&api.url, &[PARIS], "k");
+    config.poll_timeout = Duration::from_millis(1500);
+    let exporter = start_exporter(&config).await;
+    let published = exporter.poller.poll_once().await;
+    let error = published.snapshot.zones[PARIS]
+        .last_poll
+        .as_ref()
+        .and_then(|poll| poll.error.clone())
+        .expect("the poll failed");
+    assert!(
+        error.starts_with("servers request answered HTTP 503"),
+        "the 503 is the cause, not the deadline that ended its retry: {error}"
+    );
+    let metrics = exporter.scrape().await;
+    assert_eq!(
+        (counted(&metrics, "503"), counted(&metrics, "timeout")),
+        (1.0, 1.0)
+    );
+}

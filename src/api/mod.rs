@@ -349,14 +349,19 @@ impl Client {
         deadline: Instant,
     ) -> Result<Page, ApiError> {
         let mut attempt = 0;
+        // The error that made us retry: when the deadline then cuts a retry short, that
+        // error is the poll's cause, not the deadline.
+        let mut cause: Option<ApiError> = None;
         loop {
             attempt += 1;
-            self.limiter
-                .acquire(deadline)
-                .await
-                .map_err(|_| ApiError::Throttled { endpoint })?;
+            if self.limiter.acquire(deadline).await.is_err() {
+                return Err(cause.unwrap_or(ApiError::Throttled { endpoint }));
+            }
             let error = match self.get_once(zone, endpoint, url, deadline).await {
                 Ok(page) => return Ok(page),
+                Err(ApiError::Timeout { .. }) if Instant::now() >= deadline => {
+                    return Err(cause.unwrap_or(ApiError::Timeout { endpoint }));
+                }
                 Err(error) => error,
             };
             if !error.is_retryable() || attempt >= MAX_ATTEMPTS {
@@ -367,6 +372,7 @@ impl Client {
                 return Err(error);
             }
             tracing::debug!(zone, %endpoint, attempt, wait_ms = wait.as_millis() as u64, error = %error, "retrying");
+            cause = Some(error);
             tokio::time::sleep(wait).await;
         }
     }
