@@ -289,3 +289,22 @@ fn every_relative_link_of_the_documentation_leads_to_a_file() {
         );
     }
 }
+
+#[test]
+fn the_readme_configuration_table_has_a_row_for_every_flag_with_its_twin() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README.md");
+    let command = help::command();
+    for flag in help::user_flags(&command) {
+        let long = flag.get_long().unwrap();
+        let env = flag.get_env().unwrap().to_string_lossy().into_owned();
+        let row = readme
+            .lines()
+            .find(|line| line.starts_with(&format!("| `--{long}`")))
+            .unwrap_or_else(|| panic!("README's configuration table has no row for --{long}"));
+        assert!(
+            row.contains(&format!("`{env}`")),
+            "README row for --{long} lacks {env}: {row}"
+        );
+    }
+}
