@@ -47,15 +47,10 @@ async fn list_servers(
     zone: Result<Path<String>, PathRejection>,
     RawQuery(query): RawQuery,
 ) -> Response {
-    if !authorized(&sim, &headers) {
-        return denied(&sim);
-    }
-    let Ok(Path(zone)) = zone else {
-        return bad_zone(&sim, "");
+    let zone = match admit(&sim, &headers, zone, Style::Instance) {
+        Ok(path) => path,
+        Err(refused) => return *refused,
     };
-    if !is_zone(&zone) {
-        return bad_zone(&sim, &zone);
-    }
     let (page, per_page) = match paging(query.as_deref(), "per_page") {
         Ok(p) => p,
         Err(e) => return reply(&sim, StatusCode::BAD_REQUEST, json::spaced(&e)),
@@ -77,15 +72,10 @@ async fn get_server(
     headers: HeaderMap,
     path: Result<Path<(String, String)>, PathRejection>,
 ) -> Response {
-    if !authorized(&sim, &headers) {
-        return denied(&sim);
-    }
-    let Ok(Path((zone, id))) = path else {
-        return bad_zone(&sim, "");
+    let (zone, id) = match admit(&sim, &headers, path, Style::Instance) {
+        Ok(path) => path,
+        Err(refused) => return *refused,
     };
-    if !is_zone(&zone) {
-        return bad_zone(&sim, &zone);
-    }
     match sim.server_bytes(&zone, &id) {
         Some(server) => {
             let mut body = Vec::with_capacity(server.len() + 16);
@@ -104,15 +94,10 @@ async fn server_action(
     path: Result<Path<(String, String)>, PathRejection>,
     body: Bytes,
 ) -> Response {
-    if !authorized(&sim, &headers) {
-        return denied(&sim);
-    }
-    let Ok(Path((zone, id))) = path else {
-        return bad_zone(&sim, "");
+    let (zone, id) = match admit(&sim, &headers, path, Style::Instance) {
+        Ok(path) => path,
+        Err(refused) => return *refused,
     };
-    if !is_zone(&zone) {
-        return bad_zone(&sim, &zone);
-    }
     let request: serde_json::Value = match serde_json::from_slice(&body) {
         Ok(v) => v,
         Err(_) => {
@@ -162,15 +147,10 @@ async fn list_volumes(
     zone: Result<Path<String>, PathRejection>,
     RawQuery(query): RawQuery,
 ) -> Response {
-    if !authorized(&sim, &headers) {
-        return denied(&sim);
-    }
-    let Ok(Path(zone)) = zone else {
-        return bad_zone_compact(&sim, "");
+    let zone = match admit(&sim, &headers, zone, Style::Block) {
+        Ok(path) => path,
+        Err(refused) => return *refused,
     };
-    if !is_zone(&zone) {
-        return bad_zone_compact(&sim, &zone);
-    }
     match paging(query.as_deref(), "page_size") {
         Ok((page, page_size)) => reply(
             &sim,
@@ -186,15 +166,10 @@ async fn get_volume(
     headers: HeaderMap,
     path: Result<Path<(String, String)>, PathRejection>,
 ) -> Response {
-    if !authorized(&sim, &headers) {
-        return denied(&sim);
-    }
-    let Ok(Path((zone, id))) = path else {
-        return bad_zone_compact(&sim, "");
+    let (zone, id) = match admit(&sim, &headers, path, Style::Block) {
+        Ok(path) => path,
+        Err(refused) => return *refused,
     };
-    if !is_zone(&zone) {
-        return bad_zone_compact(&sim, &zone);
-    }
     match sim.volume_bytes(&zone, &id) {
         Some(body) => reply(&sim, StatusCode::OK, body),
         None => {
@@ -345,20 +320,61 @@ impl InvalidArguments {
     }
 }
 
-fn bad_zone(sim: &Simulator, zone: &str) -> Response {
-    let e = InvalidArguments::one(
-        "zone",
-        format!("'{zone}' is not a valid zone (expected xx-yyy-N)"),
-    );
-    reply(sim, StatusCode::BAD_REQUEST, json::spaced(&e))
+/// Which API an error body imitates: the Instance API writes Python-style JSON, the Block
+/// Storage API compact Go JSON.
+#[derive(Clone, Copy)]
+enum Style {
+    Instance,
+    Block,
 }
 
-fn bad_zone_compact(sim: &Simulator, zone: &str) -> Response {
+/// A path whose first segment is a zone.
+trait ZonePath {
+    fn zone(&self) -> &str;
+}
+
+impl ZonePath for String {
+    fn zone(&self) -> &str {
+        self
+    }
+}
+
+impl ZonePath for (String, String) {
+    fn zone(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The checks every zoned endpoint makes first, in the real API's order: the key, then
+/// the zone's form. The path's segments, or the response that refuses the request.
+fn admit<T: ZonePath>(
+    sim: &Simulator,
+    headers: &HeaderMap,
+    path: Result<Path<T>, PathRejection>,
+    style: Style,
+) -> Result<T, Box<Response>> {
+    if !authorized(sim, headers) {
+        return Err(Box::new(denied(sim)));
+    }
+    let Ok(Path(path)) = path else {
+        return Err(Box::new(bad_zone(sim, "", style)));
+    };
+    if !is_zone(path.zone()) {
+        return Err(Box::new(bad_zone(sim, path.zone(), style)));
+    }
+    Ok(path)
+}
+
+fn bad_zone(sim: &Simulator, zone: &str, style: Style) -> Response {
     let e = InvalidArguments::one(
         "zone",
         format!("'{zone}' is not a valid zone (expected xx-yyy-N)"),
     );
-    reply(sim, StatusCode::BAD_REQUEST, json::compact(&e.compact()))
+    let body = match style {
+        Style::Instance => json::spaced(&e),
+        Style::Block => json::compact(&e.compact()),
+    };
+    reply(sim, StatusCode::BAD_REQUEST, body)
 }
 
 fn server_not_found(sim: &Simulator, id: &str) -> Response {
