@@ -19,6 +19,13 @@ fn fixture(name: &str) -> String {
     .unwrap()
 }
 
+/// An exporter of `zones` against [`fixture_api`], not yet polled; keep the API alive.
+async fn fixture_exporter(zones: &[&str]) -> (MockServer, TestExporter) {
+    let api = fixture_api().await;
+    let exporter = start_exporter(&exporter_config(&api.uri(), zones, TOKEN)).await;
+    (api, exporter)
+}
+
 /// A fake API serving the quirky fixture fleet in fr-par-1 and nothing in nl-ams-1.
 async fn fixture_api() -> MockServer {
     let api = MockServer::start().await;
@@ -75,13 +82,7 @@ fn stable_part(text: &str) -> String {
 
 #[tokio::test]
 async fn the_exposition_of_a_fixed_fleet_matches_the_golden_file() {
-    let api = fixture_api().await;
-    let exporter = start_exporter(&exporter_config(
-        &api.uri(),
-        &["fr-par-1", "nl-ams-1"],
-        TOKEN,
-    ))
-    .await;
+    let (_api, exporter) = fixture_exporter(&["fr-par-1", "nl-ams-1"]).await;
     exporter.poller.poll_once().await;
     let got = stable_part(&exporter.scrape().await.text);
     let golden_path = format!("{}/tests/golden/metrics.txt", env!("CARGO_MANIFEST_DIR"));
@@ -99,13 +100,7 @@ async fn the_exposition_of_a_fixed_fleet_matches_the_golden_file() {
 #[tokio::test]
 #[ignore = "needs promtool (Debian package prometheus)"]
 async fn promtool_finds_no_problem_in_the_exposition() {
-    let api = fixture_api().await;
-    let exporter = start_exporter(&exporter_config(
-        &api.uri(),
-        &["fr-par-1", "nl-ams-1"],
-        TOKEN,
-    ))
-    .await;
+    let (_api, exporter) = fixture_exporter(&["fr-par-1", "nl-ams-1"]).await;
     exporter.poller.poll_once().await;
     let text = exporter.scrape().await.text;
     let mut child = std::process::Command::new("promtool")
@@ -130,8 +125,7 @@ async fn promtool_finds_no_problem_in_the_exposition() {
 
 #[tokio::test]
 async fn metrics_are_gzipped_when_asked_and_decompress_to_the_plain_body() {
-    let api = fixture_api().await;
-    let exporter = start_exporter(&exporter_config(&api.uri(), &["fr-par-1"], TOKEN)).await;
+    let (_api, exporter) = fixture_exporter(&["fr-par-1"]).await;
     exporter.poller.poll_once().await;
     let client = reqwest::Client::new();
     let plain = client
@@ -163,13 +157,7 @@ async fn metrics_are_gzipped_when_asked_and_decompress_to_the_plain_body() {
 
 #[tokio::test]
 async fn readyz_waits_for_every_zone_and_healthz_answers_from_the_start() {
-    let api = fixture_api().await;
-    let exporter = start_exporter(&exporter_config(
-        &api.uri(),
-        &["fr-par-1", "nl-ams-1"],
-        TOKEN,
-    ))
-    .await;
+    let (_api, exporter) = fixture_exporter(&["fr-par-1", "nl-ams-1"]).await;
     let client = reqwest::Client::new();
     let ready = client
         .get(format!("{}/readyz", exporter.url))
@@ -210,13 +198,7 @@ async fn readyz_waits_for_every_zone_and_healthz_answers_from_the_start() {
 
 #[tokio::test]
 async fn the_landing_page_shows_the_version_each_zone_and_a_link_to_the_metrics() {
-    let api = fixture_api().await;
-    let exporter = start_exporter(&exporter_config(
-        &api.uri(),
-        &["fr-par-1", "nl-ams-1"],
-        TOKEN,
-    ))
-    .await;
+    let (_api, exporter) = fixture_exporter(&["fr-par-1", "nl-ams-1"]).await;
     let page = get_text(&exporter.url).await;
     assert!(page.contains("not yet polled"));
     exporter.poller.poll_once().await;
@@ -255,8 +237,7 @@ async fn the_token_never_appears_in_metrics_or_on_the_landing_page() {
 
 #[tokio::test]
 async fn unknown_paths_are_404() {
-    let api = fixture_api().await;
-    let exporter = start_exporter(&exporter_config(&api.uri(), &["fr-par-1"], TOKEN)).await;
+    let (_api, exporter) = fixture_exporter(&["fr-par-1"]).await;
     let response = reqwest::get(format!("{}/nope", exporter.url))
         .await
         .unwrap();
