@@ -16,10 +16,11 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use scaleway_exporter::api::model::{BlockVolumesPage, ServersPage};
-use scaleway_exporter::config::{ApiFlavor, ExporterConfig, ListenAddress, SecretKey, TokenSource};
+use scaleway_exporter::api::ApiFlavor;
 use scaleway_exporter::exporter::Exporter;
 use scaleway_exporter::inventory::{servers_from_api, Snapshot};
 use scaleway_exporter::metrics::{self, OwnMetrics};
+use scaleway_exporter::{ExporterConfig, ListenAddress, SecretKey, TokenSource};
 
 const TOKEN: &str = "bench-secret-key";
 const RUNS: usize = 7;

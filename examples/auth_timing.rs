@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use scaleway_exporter::web_config::BasicAuth;
+use scaleway_exporter::web::BasicAuth;
 
 fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort_unstable();

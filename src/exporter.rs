@@ -10,14 +10,10 @@ use tokio::sync::Notify;
 
 use crate::api::Client;
 use crate::config::ExporterConfig;
-use crate::http::{self, AppState};
 use crate::metrics::OwnMetrics;
 use crate::poller::Poller;
-use crate::server::{self, ServerLimits};
-
-/// How long in-flight requests may take to finish after a shutdown signal, so the process
-/// exits within five seconds of SIGTERM.
-pub const DRAIN_TIMEOUT: Duration = Duration::from_millis(4500);
+use crate::web::server::{self, ServerLimits};
+use crate::web::{self, AppState};
 
 /// The exporter's parts, built but not yet running: tests drive `poller.poll_once()`
 /// themselves and serve `router` on a port-0 listener.
@@ -48,7 +44,7 @@ impl Exporter {
             config.poll_timeout,
             own_metrics,
         ));
-        let router = http::router(AppState {
+        let router = web::router(AppState {
             published: poller.subscribe(),
             telemetry_path: config.telemetry_path.clone(),
         });

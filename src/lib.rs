@@ -4,46 +4,45 @@
 //!
 //! # Layout
 //!
-//! Data flows one way: config -> API client -> poller -> snapshot -> encoded body -> HTTP.
+//! Data flows one way: config -> API client -> poller -> snapshot -> encoded bodies -> web.
+//! Nothing flows back, and nothing here imports the fake API (the `scaleway_simulator`
+//! crate), which only `cmd::demo` and `cmd::simulate` use, behind the `demo` feature.
+//! docs/design.md tells the why of each part.
 //!
-//! - [`config`]: the command line and its environment twins, validated into an
-//!   [`config::ExporterConfig`]; the token as a [`config::SecretKey`] that never prints.
-//! - [`api`]: the HTTP client of the Scaleway API (auth, paging, retries, typed errors) and,
-//!   in [`api::model`], the serde model of what the API sends, tolerant of every quirk of
-//!   the real data.
-//! - [`inventory`]: the API model turned into an immutable [`inventory::Snapshot`] (pure).
-//! - [`poller`]: [`poller::Poller::poll_once`] polls every zone once and publishes the next
-//!   snapshot with its encoding; `run` only schedules it.
-//! - [`metrics`]: snapshot -> exposition text and gzip, once per poll (pure); the metric
-//!   descriptors DESIGN.md fixes.
-//! - [`http`]: the router: `/metrics`, `/`, `/inventory.json`, `/healthz`, `/readyz`.
-//! - [`inventory_page`]: the fleet as an HTML table on `/` and as `/inventory.json`, filtered
-//!   by zone and state (pure).
+//! - [`config`]: the command line and its environment twins (`config/cli.rs`), validated
+//!   once into an [`ExporterConfig`]; the listen address (`config/listen.rs`).
+//! - [`secret`]: the API key as a [`SecretKey`] that never prints, and the [`TokenSource`]
+//!   that re-reads a key file when it changes.
+//! - [`api`]: the HTTP client of the Scaleway API (auth, paging, retries, rate limit, typed
+//!   errors) and, in [`api::model`], the serde model of what each product's API sends.
+//! - [`inventory`]: the API model turned into an immutable [`Snapshot`] (pure).
+//! - [`poller`]: [`Poller::poll_once`] polls every zone once and publishes the next snapshot
+//!   with its encodings; `run` only schedules it.
+//! - [`metrics`]: the metric descriptors (the one table of names and labels), and the
+//!   encoder: snapshot -> exposition text and gzip, once per poll (pure).
+//! - [`web`]: the router (`/metrics`, `/`, `/inventory.json`, `/healthz`, `/readyz`), the
+//!   accept loop, TLS, `--web.config.file`, basic auth, and the HTML and JSON pages.
 //! - [`exporter`]: assembly of the above, and serving with a bounded graceful shutdown.
-//! - [`server`]: the accept loop: plain TCP or TLS, header-read timeout, bounded request
-//!   heads and connections.
-//! - [`web_config`] and [`tls`]: `--web.config.file` (exporter-toolkit format): basic auth,
-//!   response headers, and the rustls configuration.
-//! - [`simulator`]: a fake Scaleway API behind `demo`, `simulate` and the tests.
-//! - [`demo`]: the `demo` and `simulate` subcommands.
-//! - [`help`]: `--help` with the flags grouped by prefix, each with its environment twin.
-//! - [`health`]: the `health` subcommand, the container HEALTHCHECK's probe of `/healthz`.
-//! - [`logging`], [`build_info`]: log setup, and what this binary is.
+//! - [`cmd`]: the `demo`, `simulate` and `health` subcommands, and `--help`.
+//! - [`logging`], [`build_info`], [`shutdown`]: log setup, what this binary is, and the
+//!   signal that stops every task.
 
 pub mod api;
 pub mod build_info;
+pub mod cmd;
 pub mod config;
-pub mod demo;
 pub mod exporter;
-pub mod health;
-pub mod help;
-pub mod http;
 pub mod inventory;
-pub mod inventory_page;
 pub mod logging;
 pub mod metrics;
 pub mod poller;
-pub mod server;
-pub mod simulator;
-pub mod tls;
-pub mod web_config;
+pub mod secret;
+pub mod shutdown;
+pub mod web;
+
+pub use config::{ExporterConfig, ListenAddress};
+pub use exporter::Exporter;
+pub use inventory::Snapshot;
+pub use poller::Poller;
+pub use secret::{SecretKey, TokenSource};
+pub use shutdown::Shutdown;

@@ -3,20 +3,22 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
+#[cfg(feature = "demo")]
 use clap::parser::ValueSource;
 use clap::FromArgMatches as _;
+#[cfg(feature = "demo")]
+use scaleway_exporter::cmd::{demo, simulate};
+use scaleway_exporter::cmd::{health, help};
 use scaleway_exporter::config::{Cli, Command};
-use scaleway_exporter::demo::{self, Shutdown};
-use scaleway_exporter::exporter::Exporter;
-use scaleway_exporter::health;
-use scaleway_exporter::logging;
+use scaleway_exporter::{logging, Exporter, Shutdown};
 
 /// The demo polls more often than the default minute, unless told otherwise.
+#[cfg(feature = "demo")]
 const DEMO_POLL_INTERVAL: Duration = Duration::from_secs(15);
 
 fn main() -> ExitCode {
     tune_allocator();
-    let matches = match scaleway_exporter::help::command().try_get_matches() {
+    let matches = match help::command().try_get_matches() {
         Ok(matches) => matches,
         Err(error) => return clap_exit(error),
     };
@@ -40,7 +42,7 @@ fn main() -> ExitCode {
     };
     logging::init(args.log_level, args.log_format);
     let (stop, shutdown) = Shutdown::new();
-    let result = runtime.block_on(async {
+    let result: anyhow::Result<()> = runtime.block_on(async {
         tokio::spawn(async move {
             wait_for_signal().await;
             tracing::info!("shutting down");
@@ -48,7 +50,9 @@ fn main() -> ExitCode {
         });
         match &cli.command {
             Some(Command::Health(_)) => unreachable!("answered before the runtime starts"),
-            Some(Command::Simulate(sim)) => demo::simulate(sim, env_token, shutdown).await,
+            #[cfg(feature = "demo")]
+            Some(Command::Simulate(sim)) => simulate::simulate(sim, env_token, shutdown).await,
+            #[cfg(feature = "demo")]
             Some(Command::Demo(demo_args)) => {
                 let interval = match matches.value_source("poll_interval") {
                     Some(ValueSource::DefaultValue) | None => DEMO_POLL_INTERVAL,
@@ -84,7 +88,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => match error.downcast_ref::<ConfigFailure>() {
-            Some(ConfigFailure(line)) => fail(line),
+            Some(ConfigFailure(line)) => fail(line.as_str()),
             None => {
                 tracing::error!("{error:#}");
                 ExitCode::FAILURE

@@ -13,8 +13,8 @@ use tokio::sync::watch;
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
+use crate::api::ApiFlavor;
 use crate::api::{ApiError, Client};
-use crate::config::ApiFlavor;
 use crate::inventory::{FleetBuilder, Server, Snapshot};
 use crate::metrics::{self, Exposition, OwnMetrics};
 

@@ -7,9 +7,9 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use scaleway_exporter::demo::Shutdown;
 use scaleway_exporter::exporter::Exporter;
-use scaleway_exporter::server::{self, ServerLimits};
+use scaleway_exporter::web::server::{self, ServerLimits};
+use scaleway_exporter::Shutdown;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
 

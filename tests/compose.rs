@@ -166,7 +166,7 @@ fn the_exporter_runs_the_demo_unless_the_account_override_is_used() {
     // The subcommand-less command is a real flag of the exporter.
     let flag = command[0].as_str().unwrap();
     let parsed =
-        scaleway_exporter::help::command().try_get_matches_from(["scaleway_exporter", flag]);
+        scaleway_exporter::cmd::help::command().try_get_matches_from(["scaleway_exporter", flag]);
     assert!(parsed.is_ok(), "{flag}: {parsed:?}");
 }
 

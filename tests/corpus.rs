@@ -9,11 +9,12 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use scaleway_exporter::api::model::{BlockVolumesPage, ServersPage};
+use scaleway_exporter::api::ApiFlavor;
 use scaleway_exporter::api::{ApiError, Client};
-use scaleway_exporter::config::{ApiFlavor, SecretKey, TokenSource};
 use scaleway_exporter::inventory::{servers_from_api, Snapshot, State};
 use scaleway_exporter::metrics::{render, OwnMetrics};
 use scaleway_exporter::poller::poll_zone;
+use scaleway_exporter::{SecretKey, TokenSource};
 use serde_json::Value;
 
 const IGNORE_REASON: &str = "needs the shared API corpus: set SCALEWAY_API_CORPUS";

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use clap::Arg;
-use scaleway_exporter::help;
+use scaleway_exporter::cmd::help;
 use scaleway_exporter::inventory::State;
 use scaleway_exporter::metrics::DESCRIPTORS;
 

@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::time::Duration;
 
 use common::*;
-use scaleway_exporter::config::ApiFlavor;
+use scaleway_exporter::api::ApiFlavor;
 
 fn a_server_in_state(api: &TestApi, zone: &str, state: &str) -> String {
     api.simulator

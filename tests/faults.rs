@@ -158,7 +158,7 @@ async fn a_fault_is_survived(case: Case) {
     );
     let landing = get_text(&exporter.url).await;
     assert!(
-        landing.contains(&scaleway_exporter::http::escape_html(case.says)),
+        landing.contains(&scaleway_exporter::web::escape_html(case.says)),
         "the landing page says it too"
     );
 

@@ -183,7 +183,7 @@ fn the_token_comes_from_a_secret_mounted_where_the_flag_reads_it() {
     // The flags parse as the exporter's own.
     let mut argv = vec!["scaleway_exporter"];
     argv.extend(&args);
-    let parsed = scaleway_exporter::help::command().try_get_matches_from(argv);
+    let parsed = scaleway_exporter::cmd::help::command().try_get_matches_from(argv);
     assert!(parsed.is_ok(), "{parsed:?}");
 }
 

@@ -8,9 +8,10 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, SystemTime};
 
 use common::*;
+use scaleway_exporter::api::ApiFlavor;
 use scaleway_exporter::api::Client;
-use scaleway_exporter::config::{ApiFlavor, SecretKey, TokenSource};
 use scaleway_exporter::metrics::OwnMetrics;
+use scaleway_exporter::{SecretKey, TokenSource};
 use wiremock::matchers::{header, method};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

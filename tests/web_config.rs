@@ -11,9 +11,9 @@ use std::time::Duration;
 
 use common::pki::Pki;
 use common::*;
-use scaleway_exporter::demo::Shutdown;
 use scaleway_exporter::exporter::Exporter;
-use scaleway_exporter::web_config::WebConfig;
+use scaleway_exporter::web::WebConfig;
+use scaleway_exporter::Shutdown;
 use tokio::net::TcpListener;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_scaleway_exporter");

@@ -51,10 +51,6 @@ impl RateLimiter {
         }
     }
 
-    pub fn per_second(&self) -> f64 {
-        self.per_second
-    }
-
     /// Waits for a token; refuses at once when it would only come after `deadline`.
     pub async fn acquire(&self, deadline: Instant) -> Result<(), NoSlotBeforeDeadline> {
         let wait = self.reserve(Instant::now(), deadline)?;

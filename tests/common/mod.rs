@@ -10,11 +10,12 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use scaleway_exporter::config::{ApiFlavor, ExporterConfig, ListenAddress, SecretKey, TokenSource};
-use scaleway_exporter::demo::Shutdown;
+use scaleway_exporter::api::ApiFlavor;
 use scaleway_exporter::exporter::{serve_router, Exporter};
 use scaleway_exporter::poller::Poller;
-use scaleway_exporter::simulator::{Simulator, SimulatorConfig};
+use scaleway_exporter::Shutdown;
+use scaleway_exporter::{ExporterConfig, ListenAddress, SecretKey, TokenSource};
+use scaleway_simulator::{Simulator, SimulatorConfig};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 

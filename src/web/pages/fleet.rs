@@ -3,7 +3,7 @@
 //! parameters (`/?zone=fr-par-1&state=stopped`). No JavaScript: a form of two selects.
 //!
 //! Everything here is a pure function of a snapshot, a filter and the time; the handlers in
-//! `http.rs` only call it. Every text from the API goes through [`escape_html`]: a server
+//! `web/mod.rs` only call it. Every text from the API goes through [`escape_html`]: a server
 //! name may hold `<`, `&`, quotes or a newline.
 
 use std::cmp::Reverse;
@@ -13,7 +13,7 @@ use std::time::{Duration, SystemTime};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::http::escape_html;
+use super::escape_html;
 use crate::inventory::{Server, Snapshot, State, StateSince, Volume};
 
 /// The most rows the HTML table shows; a page of 10,000 rows helps no one and costs

@@ -1,33 +1,11 @@
-//! The serde model of what the API sends: only the fields the exporter reads, each as
-//! tolerant as the real data requires (FACTS.md §5 and §9).
-//!
-//! Rules, all from real responses: unknown fields are ignored (fields come and go over the
-//! years); every field but `id` may be absent or `null` and then takes its default; `volumes`
-//! is a map keyed by stringified indexes that may come in any order; sizes are `u64` and a
-//! size that is not a non-negative integer reads as unknown instead of failing the page;
-//! the 2014 API says `"running": true|false` instead of `state`.
+//! The Instance API: `GET /instance/v1/zones/{zone}/servers`, the legacy `GET /servers`
+//! (same envelope), and the Block Storage volumes list that gives `sbs_volume` sizes.
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 
-/// Deserializes `null` as the type's default, for fields the API sends as `null` at times.
-fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Default + Deserialize<'de>,
-{
-    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
-}
-
-/// A size in bytes, or `None` when the value is not an integer that fits a `u64`.
-fn lenient_size<'de, D>(deserializer: D) -> Result<Option<u64>, D::Error>
-where
-    D: Deserializer<'de>,
-{
-    let value = Option::<serde_json::Number>::deserialize(deserializer)?;
-    Ok(value.and_then(|n| n.as_u64()))
-}
+use super::{lenient_size, null_as_default};
 
 /// One page of `GET /instance/v1/zones/{zone}/servers`, or the legacy `GET /servers`.
 #[derive(Debug, Deserialize)]

@@ -1,74 +1,20 @@
-//! `demo` and `simulate`: the simulator alone, or the simulator plus the exporter against it.
+//! `demo`: the simulator on loopback and the exporter against it (no token needed).
 
-use std::future::Future;
 use std::time::Duration;
 
 use rand::Rng as _;
 use tokio::net::TcpListener;
-use tokio::sync::watch;
 
-use crate::config::{
-    ApiFlavor, DemoArgs, ExporterArgs, ExporterConfig, ListenAddress, SecretKey, SimulateArgs,
-    TokenSource,
-};
+use crate::api::ApiFlavor;
+use crate::config::{DemoArgs, ExporterArgs, ExporterConfig, ListenAddress};
 use crate::exporter::Exporter;
-use crate::simulator::{Simulator, SimulatorConfig};
+use crate::secret::{SecretKey, TokenSource};
+use scaleway_simulator::{Simulator, SimulatorConfig};
 
-/// The simulator's key when `SCW_SECRET_KEY` is not set for `simulate`: a fake, printed.
-pub const SIMULATOR_DEFAULT_TOKEN: &str = "00000000-0000-4000-8000-00000000c0de";
+use crate::shutdown::Shutdown;
 
 /// How long the demo fleet's starting and stopping states last.
 const DEMO_TRANSITION: Duration = Duration::from_secs(5);
-
-/// A shutdown signal that many tasks can wait on.
-#[derive(Clone)]
-pub struct Shutdown(watch::Receiver<bool>);
-
-impl Shutdown {
-    /// A signal and the function that fires it.
-    pub fn new() -> (watch::Sender<bool>, Shutdown) {
-        let (tx, rx) = watch::channel(false);
-        (tx, Shutdown(rx))
-    }
-
-    pub fn wait(&self) -> impl Future<Output = ()> + Send + 'static {
-        let mut rx = self.0.clone();
-        async move {
-            let _ = rx.wait_for(|stopped| *stopped).await;
-        }
-    }
-}
-
-/// `simulate`: the fake API alone on `args.listen_address`.
-pub async fn simulate(
-    args: &SimulateArgs,
-    token: Option<String>,
-    shutdown: Shutdown,
-) -> anyhow::Result<()> {
-    let token = token.filter(|t| !t.trim().is_empty()).unwrap_or_else(|| {
-        tracing::info!(
-            token = SIMULATOR_DEFAULT_TOKEN,
-            "SCW_SECRET_KEY is not set; the simulator accepts this fake key"
-        );
-        SIMULATOR_DEFAULT_TOKEN.to_owned()
-    });
-    let simulator = Simulator::new(SimulatorConfig {
-        zones: args.zones.clone(),
-        servers_per_zone: args.servers_per_zone,
-        seed: args.seed,
-        token: token.trim().to_owned(),
-        transition: args.transition,
-    });
-    let listener = TcpListener::bind(args.listen_address.as_str())
-        .await
-        .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", args.listen_address))?;
-    tracing::info!(address = %listener.local_addr()?, zones = args.zones.join(","), servers_per_zone = args.servers_per_zone, "simulator listening");
-    if let Some(every) = args.churn_interval {
-        tokio::spawn(churn(simulator.clone(), every, shutdown.clone()));
-    }
-    simulator.serve(listener, shutdown.wait()).await?;
-    Ok(())
-}
 
 /// `demo`: the simulator on an ephemeral loopback port with a generated key, and the
 /// exporter against it on `--web.listen-address`.
@@ -106,7 +52,7 @@ pub async fn demo(
         api_limits: exporter_args.api_limits(),
         web_config: match &exporter_args.web_config_file {
             Some(path) => Some(
-                crate::web_config::WebConfig::load(path)
+                crate::web::WebConfig::load(path)
                     .map_err(|e| anyhow::anyhow!("bad web config file {}: {e}", path.display()))?,
             ),
             None => None,
@@ -132,7 +78,7 @@ pub async fn demo(
 }
 
 /// Changes one server's state every `every`, so dashboards and alerts have something to show.
-async fn churn(simulator: Simulator, every: Duration, shutdown: Shutdown) {
+pub(crate) async fn churn(simulator: Simulator, every: Duration, shutdown: Shutdown) {
     let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
     let stop = shutdown.wait();
     tokio::pin!(stop);

@@ -12,7 +12,7 @@
 //!   server stops accepting, and new clients wait in the kernel's backlog until a slot frees.
 //!
 //! On shutdown it stops accepting, asks every connection to finish its request in flight,
-//! and waits for them for at most [`crate::exporter::DRAIN_TIMEOUT`].
+//! and waits for them for at most [`DRAIN_TIMEOUT`].
 
 use std::future::Future;
 use std::sync::Arc;
@@ -25,7 +25,9 @@ use hyper_util::service::TowerToHyperService;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
 
-use crate::exporter::DRAIN_TIMEOUT;
+/// How long in-flight requests may take to finish after a shutdown signal, so the process
+/// exits within five seconds of SIGTERM.
+pub const DRAIN_TIMEOUT: Duration = Duration::from_millis(4500);
 
 /// Bounds on what one client may cost.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,12 +1,15 @@
 //! The HTTP side: `/metrics`, the landing page with the fleet, `/inventory.json`, `/healthz`
 //! and `/readyz`.
 //!
+//! - `server`: the accept loop (plain TCP or TLS), bounds on heads, time and connections.
+//! - `tls`, `config`, `auth`: `--web.config.file`: rustls, the file's checks, basic auth.
+//! - `pages`: the landing page and the fleet as HTML and JSON (pure).
+//!
 //! Handlers only read the latest publication: a scrape copies a reference to bytes encoded
 //! at poll time, whatever the fleet size.
 
-use std::fmt::Write as _;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -15,9 +18,20 @@ use axum::routing::get;
 use axum::Router;
 use tokio::sync::watch;
 
-use crate::build_info;
-use crate::inventory_page::{self, FleetQuery};
+mod auth;
+mod config;
+mod pages;
+pub mod server;
+mod tls;
+
+pub use auth::check_bcrypt_hash;
+pub use auth::BasicAuth;
+pub use config::{parse as parse_web_config, WebConfig};
+pub use pages::escape_html;
+pub use tls::loopback_client_config;
+
 use crate::poller::Published;
+use pages::FleetQuery;
 
 /// The exposition's content type (text format 0.0.4).
 pub const CONTENT_TYPE_TEXT: &str = "text/plain; version=0.0.4; charset=utf-8";
@@ -108,12 +122,12 @@ async fn not_found() -> (StatusCode, &'static str) {
 async fn landing(State(state): State<AppState>, Query(query): Query<FleetQuery>) -> Response {
     let published = state.published.borrow().clone();
     let now = SystemTime::now();
-    let fleet = inventory_page::fleet_html(&published.snapshot, &query, now);
+    let fleet = pages::fleet_html(&published.snapshot, &query, now);
     let status = match query.filter() {
         Ok(_) => StatusCode::OK,
         Err(_) => StatusCode::BAD_REQUEST,
     };
-    let page = landing_page(&published, &state.telemetry_path, now, &fleet);
+    let page = pages::landing_page(&published, &state.telemetry_path, now, &fleet);
     (status, Html(page)).into_response()
 }
 
@@ -123,7 +137,7 @@ async fn inventory_json(
 ) -> Response {
     let published = state.published.borrow().clone();
     match query.filter() {
-        Ok(filter) => Json(inventory_page::inventory_json(
+        Ok(filter) => Json(pages::inventory_json(
             &published.snapshot,
             &filter,
             SystemTime::now(),
@@ -131,95 +145,6 @@ async fn inventory_json(
         .into_response(),
         Err(e) => (StatusCode::BAD_REQUEST, format!("{e}\n")).into_response(),
     }
-}
-
-/// The landing page: what the exporter is, each zone's last poll, then `fleet` (the table
-/// of servers from [`inventory_page`]).
-fn landing_page(
-    published: &Published,
-    telemetry_path: &str,
-    now: SystemTime,
-    fleet: &str,
-) -> String {
-    let mut html = String::with_capacity(4096);
-    let path = escape_html(telemetry_path);
-    let _ = write!(
-        html,
-        r#"<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Scaleway exporter</title>
-<style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.3em .6em;text-align:left}}.ok{{color:#1a7f37}}.failed{{color:#cf222e}}{fleet_style}</style>
-</head><body>
-<h1>Scaleway exporter</h1>
-<p>Version {version} (revision {revision}, rustc {rustc}). Metrics: <a href="{path}">{path}</a> &middot; <a href="/inventory.json">/inventory.json</a> &middot; <a href="/healthz">/healthz</a> &middot; <a href="/readyz">/readyz</a></p>
-<p>{servers} servers, {series} series in the last encoding.</p>
-<table><thead><tr><th>zone</th><th>servers</th><th>last poll</th><th>age</th><th>last success</th><th>duration</th></tr></thead><tbody>
-"#,
-        version = escape_html(build_info::VERSION),
-        revision = escape_html(build_info::REVISION),
-        rustc = escape_html(build_info::RUSTC_VERSION),
-        servers = published.snapshot.server_count(),
-        series = published.exposition.series,
-        fleet_style = inventory_page::STYLE,
-    );
-    for (name, zone) in &published.snapshot.zones {
-        let (result, age, duration) = match &zone.last_poll {
-            None => (
-                "<td>not yet polled</td>".to_owned(),
-                "-".to_owned(),
-                "-".to_owned(),
-            ),
-            Some(poll) => {
-                let result = match &poll.error {
-                    None => r#"<td class="ok">ok</td>"#.to_owned(),
-                    Some(error) => {
-                        format!(r#"<td class="failed">failed: {}</td>"#, escape_html(error))
-                    }
-                };
-                (
-                    result,
-                    age_text(now, poll.at),
-                    format!("{:.2}s", poll.duration.as_secs_f64()),
-                )
-            }
-        };
-        let last_success = zone
-            .last_success
-            .map_or_else(|| "never".to_owned(), |at| age_text(now, at));
-        let _ = writeln!(
-            html,
-            "<tr><td>{}</td><td>{}</td>{result}<td>{age}</td><td>{last_success}</td><td>{duration}</td></tr>",
-            escape_html(name),
-            zone.servers.len(),
-        );
-    }
-    html.push_str("</tbody></table>\n");
-    html.push_str(fleet);
-    html.push_str("</body></html>\n");
-    html
-}
-
-fn age_text(now: SystemTime, at: SystemTime) -> String {
-    let age = now.duration_since(at).unwrap_or(Duration::ZERO);
-    format!(
-        "{} ago",
-        humantime::format_duration(Duration::from_secs(age.as_secs()))
-    )
-}
-
-/// Escapes text for HTML element content and attribute values.
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -240,13 +165,5 @@ mod tests {
         assert!(!accepts_gzip(&with_encoding("gzip;q=0")));
         assert!(!accepts_gzip(&with_encoding("identity")));
         assert!(!accepts_gzip(&HeaderMap::new()));
-    }
-
-    #[test]
-    fn html_escaping_covers_markup_and_quotes() {
-        assert_eq!(
-            escape_html(r#"<a href="x">'&'</a>"#),
-            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
-        );
     }
 }

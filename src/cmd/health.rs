@@ -93,7 +93,7 @@ async fn exchange(address: &str, url: &str, tls: bool) -> Result<(), HealthError
         return ask(stream, address, url).await;
     }
     let connector =
-        tokio_rustls::TlsConnector::from(Arc::new(crate::tls::loopback_client_config()));
+        tokio_rustls::TlsConnector::from(Arc::new(crate::web::loopback_client_config()));
     let host = address
         .rsplit_once(':')
         .map_or(address, |(host, _)| host)
@@ -214,7 +214,7 @@ fn serves_tls(path: &Path) -> Result<bool, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read the web config file {}: {e}", path.display()))?;
     let dir = path.parent().unwrap_or(Path::new("."));
-    crate::web_config::parse(&text, dir)
+    crate::web::parse_web_config(&text, dir)
         .map(|parsed| parsed.tls.is_some())
         .map_err(|reason| {
             let reason = reason.split_whitespace().collect::<Vec<_>>().join(" ");

@@ -1,0 +1,198 @@
+//! [`ApiError`]: why a request failed, with a hint for the operator.
+
+use std::time::Duration;
+
+use super::{Endpoint, PER_PAGE};
+
+/// Why a request failed, in words an operator can act on. Never carries the token.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ApiError {
+    #[error("{endpoint} request answered HTTP {status}{detail}{hint}", detail = describe(kind, message), hint = status_hint(*status))]
+    Status {
+        endpoint: Endpoint,
+        status: u16,
+        /// The API's `type`, when the body was JSON.
+        kind: Option<String>,
+        /// The API's `message`, when the body was JSON.
+        message: Option<String>,
+        /// `Retry-After`, when the API sent one.
+        retry_after: Option<Duration>,
+    },
+    #[error("{endpoint} request timed out (--poll.timeout)")]
+    Timeout { endpoint: Endpoint },
+    #[error("{endpoint} request not sent: the client-side rate limit (--scaleway.rate-limit) has no slot before --poll.timeout")]
+    Throttled { endpoint: Endpoint },
+    #[error("{endpoint} request failed: {reason}")]
+    Transport { endpoint: Endpoint, reason: String },
+    #[error("{endpoint} response could not be read: it is not the expected JSON{content_type}: {reason}", content_type = content_type_note(content_type))]
+    Decode {
+        endpoint: Endpoint,
+        /// The response's `Content-Type`: `text/html` says a proxy or a maintenance page
+        /// answered instead of the API.
+        content_type: Option<String>,
+        reason: String,
+    },
+    #[error("{endpoint} response is larger than {limit} bytes (--scaleway.max-body-size)")]
+    TooLarge { endpoint: Endpoint, limit: usize },
+    #[error("{endpoint} list did not end after {pages} pages of {PER_PAGE}: the API keeps announcing more")]
+    TooManyPages { endpoint: Endpoint, pages: usize },
+}
+
+fn content_type_note(content_type: &Option<String>) -> String {
+    match content_type {
+        Some(content_type) => format!(" (Content-Type {content_type})"),
+        None => String::new(),
+    }
+}
+
+fn describe(kind: &Option<String>, message: &Option<String>) -> String {
+    match (kind, message) {
+        (Some(kind), Some(message)) => format!(" ({kind}: {message})"),
+        (Some(kind), None) => format!(" ({kind})"),
+        (None, Some(message)) => format!(" ({message})"),
+        (None, None) => String::new(),
+    }
+}
+
+fn status_hint(status: u16) -> &'static str {
+    match status {
+        401 => ": the secret key was refused; check SCW_SECRET_KEY or the key file",
+        403 => ": the key lacks a permission; it needs InstancesReadOnly and BlockStorageReadOnly",
+        404 => ": check --scaleway.api-url and --scaleway.zone",
+        429 => ": rate limited by the API",
+        500..=599 => ": the API failed on its side",
+        _ => "",
+    }
+}
+
+impl ApiError {
+    /// The `code` label of `scaleway_exporter_api_requests_total` for this outcome.
+    pub fn code_label(&self) -> String {
+        match self {
+            ApiError::Status { status, .. } => status.to_string(),
+            ApiError::Timeout { .. } => "timeout".to_owned(),
+            ApiError::Transport { .. } | ApiError::TooLarge { .. } | ApiError::Throttled { .. } => {
+                "error".to_owned()
+            }
+            // A body that does not parse still came with a status: counted as such when read.
+            ApiError::Decode { .. } | ApiError::TooManyPages { .. } => "error".to_owned(),
+        }
+    }
+
+    /// The same error with every occurrence of `secret` replaced, for errors that quote
+    /// what the API sent: an API (or a proxy) that echoes the key must not make us log it.
+    pub(super) fn redact(self, secret: &str) -> ApiError {
+        let clean = |text: String| text.replace(secret, "<redacted>");
+        match self {
+            ApiError::Status {
+                endpoint,
+                status,
+                kind,
+                message,
+                retry_after,
+            } => ApiError::Status {
+                endpoint,
+                status,
+                kind: kind.map(clean),
+                message: message.map(clean),
+                retry_after,
+            },
+            ApiError::Transport { endpoint, reason } => ApiError::Transport {
+                endpoint,
+                reason: clean(reason),
+            },
+            ApiError::Decode {
+                endpoint,
+                content_type,
+                reason,
+            } => ApiError::Decode {
+                endpoint,
+                content_type: content_type.map(clean),
+                reason: clean(reason),
+            },
+            other => other,
+        }
+    }
+
+    /// 429, 5xx, timeouts and transport errors may pass; 4xx and unreadable bodies will not.
+    pub(super) fn is_retryable(&self) -> bool {
+        match self {
+            ApiError::Status { status, .. } => *status == 429 || *status >= 500,
+            ApiError::Timeout { .. } | ApiError::Transport { .. } => true,
+            ApiError::Decode { .. }
+            | ApiError::TooLarge { .. }
+            | ApiError::TooManyPages { .. }
+            | ApiError::Throttled { .. } => false,
+        }
+    }
+}
+
+pub(super) fn transport_error(endpoint: Endpoint, error: &reqwest::Error) -> ApiError {
+    // reqwest's Display says "error sending request for url (...)"; the causes say why.
+    let mut reason = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        reason.push_str(": ");
+        reason.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    if error.is_timeout() {
+        return ApiError::Timeout { endpoint };
+    }
+    ApiError::Transport { endpoint, reason }
+}
+
+pub(super) fn decode_error(
+    endpoint: Endpoint,
+    content_type: Option<String>,
+    error: &serde_json::Error,
+) -> ApiError {
+    ApiError::Decode {
+        endpoint,
+        content_type,
+        reason: error.to_string(),
+    }
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_say_the_status_the_api_type_and_message_and_what_to_check() {
+        let error = ApiError::Status {
+            endpoint: Endpoint::Servers,
+            status: 401,
+            kind: Some("denied_authentication".into()),
+            message: Some("authentication is denied".into()),
+            retry_after: None,
+        };
+        assert_eq!(
+            error.to_string(),
+            "servers request answered HTTP 401 (denied_authentication: authentication is denied): \
+             the secret key was refused; check SCW_SECRET_KEY or the key file"
+        );
+        assert_eq!(error.code_label(), "401");
+        assert!(!error.is_retryable());
+    }
+
+    #[test]
+    fn rate_limits_and_server_errors_are_retried_and_client_errors_are_not() {
+        let status = |status| ApiError::Status {
+            endpoint: Endpoint::Volumes,
+            status,
+            kind: None,
+            message: None,
+            retry_after: None,
+        };
+        for code in [429, 500, 502, 503] {
+            assert!(status(code).is_retryable(), "{code}");
+        }
+        for code in [400, 401, 403, 404] {
+            assert!(!status(code).is_retryable(), "{code}");
+        }
+        assert!(ApiError::Timeout {
+            endpoint: Endpoint::Servers
+        }
+        .is_retryable());
+    }
+}

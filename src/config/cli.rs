@@ -1,0 +1,354 @@
+//! The command line as clap sees it: every flag with its environment twin.
+//!
+//! What clap cannot check (zones, URL, paths, the key) is checked by
+//! [`super::ExporterArgs::resolve`], which gives the [`super::ExporterConfig`] the program runs with.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::api::ApiFlavor;
+
+const ENV_HELP: &str = "\
+The API secret key is read from SCW_SECRET_KEY or from the file named by
+--scaleway.secret-key-file; it is never accepted as a flag value, so it never shows
+in a process list.";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "scaleway_exporter",
+    version = crate::build_info::VERSION_LINE,
+    about = "Prometheus exporter and inventory monitor for Scaleway servers",
+    after_help = ENV_HELP
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub exporter: ExporterArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the built-in API simulator on loopback and the exporter against it (no token needed).
+    #[cfg(feature = "demo")]
+    Demo(DemoArgs),
+    /// Run the API simulator alone, for tests, benchmarks and the end-to-end suite.
+    #[cfg(feature = "demo")]
+    Simulate(SimulateArgs),
+    /// Ask the exporter on --web.listen-address for /healthz; exit 0 if it answers 200, else 1
+    /// (the container HEALTHCHECK: the image has no curl).
+    Health(HealthArgs),
+}
+
+/// Flags of the exporter itself; `demo` uses them too (its API URL and token are its own).
+#[derive(Debug, Args, Clone)]
+pub struct ExporterArgs {
+    /// File holding the API secret key (Docker and Kubernetes secrets); re-read when it changes.
+    #[arg(
+        global = true,
+        long = "scaleway.secret-key-file",
+        env = "SCW_SECRET_KEY_FILE",
+        value_name = "PATH"
+    )]
+    pub secret_key_file: Option<PathBuf>,
+
+    /// Base URL of the Scaleway API.
+    #[arg(
+        global = true,
+        long = "scaleway.api-url",
+        env = "SCW_API_URL",
+        default_value = "https://api.scaleway.com",
+        value_name = "URL"
+    )]
+    pub api_url: String,
+
+    /// Which API to poll: the Instance API, or the pre-2019 Online Labs / Scaleway `/servers`.
+    #[arg(
+        global = true,
+        long = "scaleway.api-flavor",
+        env = "SCW_EXPORTER_API_FLAVOR",
+        value_enum,
+        default_value_t = ApiFlavor::Instance
+    )]
+    pub api_flavor: ApiFlavor,
+
+    /// Zone to poll (repeatable; all zones by default). With `legacy`, the one zone label to use.
+    #[arg(
+        global = true,
+        long = "scaleway.zone",
+        env = "SCW_EXPORTER_ZONES",
+        value_delimiter = ',',
+        value_name = "ZONE"
+    )]
+    pub zones: Vec<String>,
+
+    /// Time between two polls (humantime: 30s, 2m, 1h).
+    #[arg(
+        global = true,
+        long = "poll.interval",
+        env = "SCW_EXPORTER_POLL_INTERVAL",
+        default_value = "60s",
+        value_parser = parse_duration,
+        value_name = "DURATION"
+    )]
+    pub poll_interval: Duration,
+
+    /// Deadline for one zone's poll, retries included.
+    #[arg(
+        global = true,
+        long = "poll.timeout",
+        env = "SCW_EXPORTER_POLL_TIMEOUT",
+        default_value = "30s",
+        value_parser = parse_duration,
+        value_name = "DURATION"
+    )]
+    pub poll_timeout: Duration,
+
+    /// Address to serve on: `:PORT` for every interface, or `HOST:PORT`.
+    #[arg(
+        global = true,
+        long = "web.listen-address",
+        env = "SCW_EXPORTER_LISTEN_ADDRESS",
+        default_value = ":10059",
+        value_name = "ADDRESS"
+    )]
+    pub listen_address: String,
+
+    /// Path under which the metrics are served.
+    #[arg(
+        global = true,
+        long = "web.telemetry-path",
+        env = "SCW_EXPORTER_TELEMETRY_PATH",
+        default_value = "/metrics",
+        value_name = "PATH"
+    )]
+    pub telemetry_path: String,
+
+    /// TLS and basic auth configuration, in the Prometheus exporter-toolkit format.
+    #[arg(
+        global = true,
+        long = "web.config.file",
+        env = "SCW_EXPORTER_WEB_CONFIG_FILE",
+        value_name = "PATH"
+    )]
+    pub web_config_file: Option<PathBuf>,
+
+    /// Least severe log level written.
+    #[arg(
+        global = true,
+        long = "log.level",
+        env = "SCW_EXPORTER_LOG_LEVEL",
+        value_enum,
+        default_value_t = LogLevel::Info
+    )]
+    pub log_level: LogLevel,
+
+    /// Log line format.
+    #[arg(
+        global = true,
+        long = "log.format",
+        env = "SCW_EXPORTER_LOG_FORMAT",
+        value_enum,
+        default_value_t = LogFormat::Logfmt
+    )]
+    pub log_format: LogFormat,
+
+    /// Largest API response body read (bytes, or with KiB, MiB, GiB); a larger one fails the poll.
+    #[arg(
+        global = true,
+        long = "scaleway.max-body-size",
+        env = "SCW_EXPORTER_MAX_BODY_SIZE",
+        default_value = "64MiB",
+        value_parser = parse_byte_size,
+        value_name = "SIZE"
+    )]
+    pub max_body_size: usize,
+
+    /// Most API requests per second, all zones together (retries included).
+    #[arg(
+        global = true,
+        long = "scaleway.rate-limit",
+        env = "SCW_EXPORTER_RATE_LIMIT",
+        default_value = "20",
+        value_parser = parse_rate,
+        value_name = "PER_SECOND"
+    )]
+    pub rate_limit: f64,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct SimulateArgs {
+    /// Address the simulator listens on.
+    #[arg(
+        long = "listen-address",
+        default_value = "127.0.0.1:10060",
+        value_name = "ADDRESS"
+    )]
+    pub listen_address: String,
+    /// Zones of the simulated account (comma list).
+    #[arg(
+        long = "zones",
+        value_delimiter = ',',
+        default_value = "fr-par-1,nl-ams-1",
+        value_name = "ZONE"
+    )]
+    pub zones: Vec<String>,
+    /// Servers generated in each zone.
+    #[arg(long = "servers-per-zone", default_value_t = 25, value_name = "N")]
+    pub servers_per_zone: usize,
+    /// Seed of the generated fleet: the same seed gives the same fleet.
+    #[arg(long = "seed", default_value_t = 42)]
+    pub seed: u64,
+    /// How long the starting and stopping states last.
+    #[arg(long = "transition", default_value = "3s", value_parser = parse_duration, value_name = "DURATION")]
+    pub transition: Duration,
+    /// Change one server's state this often (poweroff, poweron, ...); off when absent.
+    #[arg(long = "churn-interval", value_parser = parse_duration, value_name = "DURATION")]
+    pub churn_interval: Option<Duration>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct HealthArgs {
+    /// Give up and report unhealthy after this long.
+    #[arg(long = "health.timeout", default_value = "3s", value_parser = parse_duration, value_name = "DURATION")]
+    pub timeout: Duration,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct DemoArgs {
+    /// Zones of the simulated account (comma list).
+    #[arg(
+        long = "demo.zones",
+        value_delimiter = ',',
+        default_value = "fr-par-1,nl-ams-1,pl-waw-1",
+        value_name = "ZONE"
+    )]
+    pub zones: Vec<String>,
+    /// Servers generated in each zone.
+    #[arg(long = "demo.servers-per-zone", default_value_t = 40, value_name = "N")]
+    pub servers_per_zone: usize,
+    /// Change one server's state this often, so dashboards and alerts have something to show.
+    #[arg(long = "demo.churn-interval", default_value = "30s", value_parser = parse_duration, value_name = "DURATION")]
+    pub churn_interval: Duration,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogLevel {
+    Error,
+    Warn,
+    Info,
+    Debug,
+    Trace,
+}
+
+impl LogLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogLevel::Error => "error",
+            LogLevel::Warn => "warn",
+            LogLevel::Info => "info",
+            LogLevel::Debug => "debug",
+            LogLevel::Trace => "trace",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Logfmt,
+    Json,
+}
+
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    let duration =
+        humantime::parse_duration(text).map_err(|e| format!("{e} (examples: 30s, 2m, 1h30m)"))?;
+    if duration.is_zero() {
+        return Err("must be longer than zero".to_owned());
+    }
+    Ok(duration)
+}
+
+/// `1048576`, `512KiB`, `64MiB`, `1GiB` (also `KB`, `MB`, `GB` as powers of 1000).
+pub fn parse_byte_size(text: &str) -> Result<usize, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (digits, unit) = text.split_at(split);
+    let unit_size: u64 = match unit.trim() {
+        "" | "B" => 1,
+        "KiB" => 1 << 10,
+        "MiB" => 1 << 20,
+        "GiB" => 1 << 30,
+        "KB" => 1_000,
+        "MB" => 1_000_000,
+        "GB" => 1_000_000_000,
+        other => {
+            return Err(format!(
+                "unknown unit {other:?} (examples: 1048576, 512KiB, 64MiB)"
+            ))
+        }
+    };
+    let count: u64 = digits.parse().map_err(|_| {
+        "expected a whole number of bytes (examples: 1048576, 512KiB, 64MiB)".to_owned()
+    })?;
+    let bytes = count
+        .checked_mul(unit_size)
+        .and_then(|bytes| usize::try_from(bytes).ok())
+        .ok_or_else(|| "too large".to_owned())?;
+    if bytes == 0 {
+        return Err("must be more than zero".to_owned());
+    }
+    Ok(bytes)
+}
+
+fn parse_rate(text: &str) -> Result<f64, String> {
+    let rate: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| "expected requests per second, such as 10 or 0.5".to_owned())?;
+    if !rate.is_finite() || rate <= 0.0 {
+        return Err("must be a number of requests per second above zero".to_owned());
+    }
+    Ok(rate)
+}
+
+/// A configuration error found after clap's parsing: one line, exit code 2.
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byte_sizes_take_plain_bytes_and_binary_or_decimal_units() {
+        assert_eq!(parse_byte_size("1048576"), Ok(1 << 20));
+        assert_eq!(parse_byte_size("64MiB"), Ok(64 << 20));
+        assert_eq!(parse_byte_size("512KiB"), Ok(512 << 10));
+        assert_eq!(parse_byte_size("2MB"), Ok(2_000_000));
+        for bad in [
+            "",
+            "0",
+            "12 parsecs",
+            "-1",
+            "1.5MiB",
+            "99999999999999999999GiB",
+        ] {
+            assert!(parse_byte_size(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_rate("0.5"), Ok(0.5));
+        for bad in ["0", "-3", "NaN", "inf", "fast"] {
+            assert!(parse_rate(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn durations_must_be_positive_humantime() {
+        assert_eq!(parse_duration("90s").unwrap(), Duration::from_secs(90));
+        assert!(parse_duration("5x").is_err());
+        assert!(parse_duration("0s").is_err());
+        let err =
+            Cli::try_parse_from(["scaleway_exporter", "--poll.interval", "soon"]).unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::ValueValidation);
+    }
+}

@@ -1,0 +1,77 @@
+//! `--web.listen-address`: `:PORT` or `HOST:PORT`.
+
+use std::fmt;
+use std::net::SocketAddr;
+
+/// Where to listen, kept as text until bind time so that host names resolve then.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListenAddress {
+    /// `:PORT`: every interface, IPv6 and IPv4.
+    AllInterfaces(u16),
+    /// `HOST:PORT`.
+    Host(String),
+}
+
+impl ListenAddress {
+    pub fn parse(text: &str) -> Option<Self> {
+        if let Some(port) = text.strip_prefix(':') {
+            return port.parse().ok().map(ListenAddress::AllInterfaces);
+        }
+        let (host, port) = text.rsplit_once(':')?;
+        if host.is_empty() || port.parse::<u16>().is_err() {
+            return None;
+        }
+        Some(ListenAddress::Host(text.to_owned()))
+    }
+
+    /// Binds the address; `:PORT` takes the dual-stack `[::]` and falls back to `0.0.0.0`
+    /// on hosts without IPv6.
+    pub async fn bind(&self) -> std::io::Result<tokio::net::TcpListener> {
+        match self {
+            ListenAddress::AllInterfaces(port) => {
+                let v6 = SocketAddr::from(([0u16; 8], *port));
+                match tokio::net::TcpListener::bind(v6).await {
+                    Ok(listener) => Ok(listener),
+                    Err(_) => {
+                        tokio::net::TcpListener::bind(SocketAddr::from(([0; 4], *port))).await
+                    }
+                }
+            }
+            ListenAddress::Host(address) => tokio::net::TcpListener::bind(address.as_str()).await,
+        }
+    }
+}
+
+impl fmt::Display for ListenAddress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ListenAddress::AllInterfaces(port) => write!(f, ":{port}"),
+            ListenAddress::Host(address) => f.write_str(address),
+        }
+    }
+}
+
+/// True for a zone of the form `xx-yyy-N` (fr-par-1, pl-waw-3), so that new zones work
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listen_addresses_take_a_port_alone_or_a_host_and_port() {
+        assert_eq!(
+            ListenAddress::parse(":10059"),
+            Some(ListenAddress::AllInterfaces(10059))
+        );
+        assert_eq!(
+            ListenAddress::parse("127.0.0.1:0"),
+            Some(ListenAddress::Host("127.0.0.1:0".into()))
+        );
+        assert_eq!(
+            ListenAddress::parse("[::1]:9"),
+            Some(ListenAddress::Host("[::1]:9".into()))
+        );
+        for bad in ["10059", ":port", "host:", ":99999"] {
+            assert_eq!(ListenAddress::parse(bad), None, "{bad}");
+        }
+    }
+}

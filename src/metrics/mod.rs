@@ -1,0 +1,20 @@
+//! Snapshot -> encoded exposition (text format 0.0.4), once per poll.
+//!
+//! The fleet's series are a pure function of the [`Snapshot`]: a server gone from the API
+//! has no series by construction. They are written straight into one buffer (at 10,000
+//! servers there are some 200,000 series, and building a registry of them on every poll
+//! would cost more than reading the API). The exporter's own counters and the process
+//! metrics live in a `prometheus` registry and are appended after them. The body is then
+//! gzipped once, so a scrape only hands out shared bytes.
+//!
+//! - `descriptors`: every family's name, type, labels and help, in one table.
+//! - `encoder`: snapshot -> text and gzip (pure).
+//! - `own`: the exporter's own counters, build info and process metrics.
+
+mod descriptors;
+mod encoder;
+mod own;
+
+pub use descriptors::{Descriptor, Kind, DESCRIPTORS};
+pub use encoder::{escape_label_value, exposition, render, Exposition};
+pub use own::OwnMetrics;
