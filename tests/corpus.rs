@@ -1,4 +1,4 @@
-//! Every real response of `../shared/scaleway-api-corpus` is read correctly: the bodies
+//! Every recorded real response (docs/api-notes.md#recorded-responses) is read correctly: the bodies
 //! parse into the exporter's model, every server comes out once with its state and sizes,
 //! and every real error becomes a typed error with the API's status, type and message.
 //!

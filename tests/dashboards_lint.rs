@@ -35,7 +35,7 @@ const ALERT_JOB_MATCHER: &str = r#"job="scaleway""#;
 /// Functions whose range must be `$__rate_interval` in a dashboard.
 const RANGE_FUNCTIONS: [&str; 3] = ["rate", "irate", "increase"];
 
-/// Metric names fixed by DESIGN.md, plus the process metrics and Prometheus's `up`.
+/// Metric names that are a contract (docs/metrics.md, docs/design.md#the-metric-names-are-a-contract), plus the process metrics and Prometheus's `up`.
 const CONTRACT_METRICS: [&str; 17] = [
     "scaleway_server_info",
     "scaleway_server_state",
@@ -826,7 +826,7 @@ fn every_link_to_the_runbook_in_the_docs_resolves() {
 
 #[test]
 fn every_expression_names_only_metrics_of_the_contract() {
-    // Checked against DESIGN.md's list here; against a real scrape of the exporter elsewhere.
+    // Checked against the contract's list here; against a real scrape of the exporter elsewhere.
     let known: BTreeSet<&str> = CONTRACT_METRICS.into_iter().collect();
     let mut problems = Vec::new();
     let exprs = all_exprs();
@@ -837,7 +837,7 @@ fn every_expression_names_only_metrics_of_the_contract() {
         }
         for name in names {
             if !known.contains(name.as_str()) {
-                problems.push(format!("{file}: {name} is not a metric of DESIGN.md"));
+                problems.push(format!("{file}: {name} is not a metric of docs/metrics.md"));
             }
         }
     }

@@ -1,5 +1,5 @@
-//! The API model and the inventory read every quirk of FACTS.md from the project's own
-//! fixtures (tests/fixtures), written after the real responses.
+//! The API model and the inventory read every quirk of the real API (docs/api-notes.md) from
+//! the project's own fixtures (tests/fixtures), written after the real responses.
 
 use scaleway_exporter::api::model::{BlockVolumesPage, ServersPage};
 use scaleway_exporter::inventory::{servers_from_api, Family, Scope, Server, State};

@@ -3,7 +3,7 @@
 //! Every server is a pure function of `(seed, zone, index)`: its own rng is seeded from those
 //! three, so the simulator keeps only the serialised bytes and the few fields that actions change,
 //! and regenerates the rest when a server must be re-rendered (state change, legacy view).
-//! The mix of types, volumes, states, tags and nulls follows FACTS.md §5-§9.
+//! The mix of types, volumes, states, tags and nulls follows the real responses (docs/api-notes.md in the exporter's repository).
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -143,7 +143,7 @@ pub(crate) struct LocalVolume {
     pub zone: String,
 }
 
-/// `sbs_volume` entries: no size, and sometimes no state or zone either (FACTS §9.2).
+/// `sbs_volume` entries: no size, and sometimes no state or zone either (docs/api-notes.md#sbs_volume-without-size-and-the-block-storage-list).
 #[derive(Serialize, Clone, Debug)]
 pub(crate) struct SbsVolume {
     pub boot: bool,
@@ -257,7 +257,8 @@ pub(crate) struct BlockSpecs {
 }
 
 // ------------------------------------------------------------------------------------------
-// States and allowed actions (FACTS §6; the lists are the ones real servers show)
+// States and allowed actions: the lists are the ones real servers show
+// (docs/api-notes.md#server-states).
 // ------------------------------------------------------------------------------------------
 
 pub(crate) const RUNNING: &str = "running";

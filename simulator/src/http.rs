@@ -454,7 +454,7 @@ fn paging(query: Option<&str>, size_name: &str) -> Result<(u64, u64), InvalidArg
     Ok((page, size))
 }
 
-/// `X-Total-Count` and the relative `Link` header rooted at `/servers` (FACTS §2):
+/// `X-Total-Count` and the relative `Link` header rooted at `/servers` (docs/api-notes.md#the-link-header):
 /// `first`/`previous` past page 1, `next` before the last, `last` always (page 0 when empty),
 /// comma-separated without spaces.
 fn paging_headers(response: &mut Response, page: u64, per_page: u64, total: u64, extra: &str) {

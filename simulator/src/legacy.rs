@@ -1,4 +1,4 @@
-//! The pre-zone API (`GET /servers`, FACTS §8): the same fleet rendered in the 2016-2018
+//! The pre-zone API (`GET /servers`, docs/api-notes.md#legacy-2014-running-boolean-and-the-2018-form): the same fleet rendered in the 2016-2018
 //! Scaleway shape, or in the 2014 Online Labs shape (`"running": bool`).
 
 use rand::rngs::StdRng;

@@ -1,7 +1,7 @@
 //! A fake Scaleway API that speaks the real shapes, for `demo`, `simulate`, tests and benchmarks.
 //!
-//! - `fleet`: the seeded, deterministic fleet (servers and Block volumes, FACTS.md §5-§9).
-//! - `legacy`: the same servers in the pre-2019 `/servers` shapes (FACTS §8).
+//! - `fleet`: the seeded, deterministic fleet (servers and Block volumes, as real accounts show them).
+//! - `legacy`: the same servers in the pre-2019 `/servers` shapes.
 //! - `http`: the axum router (auth, paging headers, errors as the real API writes them).
 //! - `json`: Python-style JSON, UUID-shaped ids, the two date forms.
 //!
@@ -668,7 +668,7 @@ impl Simulator {
 }
 
 /// The intermediate state an action puts a server in, and what it becomes after the transition
-/// (FACTS §6, recorded sequences).
+/// (recorded sequences: docs/api-notes.md#server-states).
 fn transition_of(action: Action, state: &str) -> (&'static str, &'static str, Then) {
     match (action, state) {
         (Action::Poweron, STOPPED) => (
