@@ -27,7 +27,6 @@ mod tls;
 pub use auth::check_bcrypt_hash;
 pub use auth::BasicAuth;
 pub use config::{parse as parse_web_config, WebConfig};
-pub use pages::escape_html;
 pub use tls::loopback_client_config;
 
 use crate::poller::Published;
@@ -127,7 +126,7 @@ async fn landing(State(state): State<AppState>, Query(query): Query<FleetQuery>)
         Ok(_) => StatusCode::OK,
         Err(_) => StatusCode::BAD_REQUEST,
     };
-    let page = pages::landing_page(&published, &state.telemetry_path, now, &fleet);
+    let page = pages::landing_page(&published, &state.telemetry_path, now, fleet).into_string();
     (status, Html(page)).into_response()
 }
 

@@ -2,13 +2,15 @@
 //! running first. No JavaScript: a form of two selects. The table stops at
 //! [`MAX_HTML_ROWS`]; `/inventory.json` has every server.
 //!
-//! Every text from the API goes through [`escape_html`]: a server name may hold `<`, `&`,
-//! quotes or a newline.
+//! Written with maud's `html!`, which escapes every `(expression)` it interpolates, in
+//! element text and attribute values alike: a server name may hold `<`, `&`, quotes or a
+//! newline, and no call site has to remember it. `PreEscaped` holds only constants of this
+//! file (an entity), never a text from the API or the request.
 
-use std::fmt::Write as _;
 use std::time::{Duration, SystemTime};
 
-use super::escape_html;
+use maud::{html, Markup, PreEscaped};
+
 use super::filter::{rows, FleetQuery};
 use super::rfc3339;
 use crate::inventory::{Server, Snapshot, State};
@@ -27,21 +29,16 @@ td.since.bounded::before{content:\"\\2265\\00a0\"}\
 .muted{color:#666}ul.cell{margin:0;padding:0;list-style:none}\
 code{background:#f3f3f3;padding:0 .2em}";
 
-/// The fleet section of the landing page: the filter form and the table.
-pub fn fleet_html(snapshot: &Snapshot, query: &FleetQuery, now: SystemTime) -> String {
-    let mut html = String::with_capacity(16 * 1024);
-    html.push_str("<h2 id=\"fleet\">Fleet</h2>\n");
-    let filter = query.filter();
-    filter_form(&mut html, snapshot, query);
-    let filter = match filter {
+/// The fleet section of the landing page: the filter form, then the table (or, for a bad
+/// filter, what is wrong with it).
+pub fn fleet_html(snapshot: &Snapshot, query: &FleetQuery, now: SystemTime) -> Markup {
+    let filter = match query.filter() {
         Ok(filter) => filter,
         Err(e) => {
-            let _ = writeln!(
-                html,
-                "<p class=\"failed\">{}</p>",
-                escape_html(&e.to_string())
-            );
-            return html;
+            return html! {
+                (heading_and_form(snapshot, query))
+                p class="failed" { (e) } "\n"
+            }
         }
     };
     let rows = rows(snapshot, &filter);
@@ -49,132 +46,122 @@ pub fn fleet_html(snapshot: &Snapshot, query: &FleetQuery, now: SystemTime) -> S
         .iter()
         .filter(|(_, s)| s.state != State::Running)
         .count();
-    let _ = writeln!(
-        html,
-        "<p id=\"fleet-summary\">{} of {} servers shown, {} not running. \
-<a href=\"/inventory.json{}\">This list as JSON</a>.</p>",
-        rows.len(),
-        snapshot.server_count(),
-        not_running,
-        escape_html(&filter.query_string()),
-    );
-    if rows.len() > MAX_HTML_ROWS {
-        let _ = writeln!(
-            html,
-            "<p class=\"muted\">The table shows the first {MAX_HTML_ROWS} (those not running come first); \
-filter by zone or state, or read the JSON, for the others.</p>"
-        );
+    html! {
+        (heading_and_form(snapshot, query))
+        p id="fleet-summary" {
+            (rows.len()) " of " (snapshot.server_count()) " servers shown, "
+            (not_running) " not running. "
+            a href={ "/inventory.json" (filter.query_string()) } { "This list as JSON" } "."
+        } "\n"
+        @if rows.len() > MAX_HTML_ROWS {
+            p class="muted" {
+                "The table shows the first " (MAX_HTML_ROWS) " (those not running come first); \
+                 filter by zone or state, or read the JSON, for the others."
+            } "\n"
+        }
+        table class="fleet" {
+            thead { tr {
+                th { "name" } th { "zone" } th { "state" } th { "since" }
+                th { "type" } th { "volumes" } th { "tags" } th { "addresses" }
+            } }
+            tbody {
+                "\n"
+                @for (zone, server) in rows.iter().take(MAX_HTML_ROWS) {
+                    (server_row(zone, server, now)) "\n"
+                }
+            }
+        } "\n"
+        p class="muted" {
+            "Since: when this exporter first saw the server in its state, to within a poll \
+             interval; " (PreEscaped("&ge;")) " marks a state the server was already in when \
+             this exporter first saw it (after a restart, or a new server), which began then \
+             or earlier."
+        } "\n"
     }
-    html.push_str(
-        "<table class=\"fleet\"><thead><tr><th>name</th><th>zone</th><th>state</th><th>since</th>\
-<th>type</th><th>volumes</th><th>tags</th><th>addresses</th></tr></thead><tbody>\n",
-    );
-    for (zone, server) in rows.iter().take(MAX_HTML_ROWS) {
-        server_row(&mut html, zone, server, now);
-    }
-    html.push_str("</tbody></table>\n");
-    html.push_str(
-        "<p class=\"muted\">Since: when this exporter first saw the server in its state, to \
-within a poll interval; &ge; marks a state the server was already in when this exporter \
-first saw it (after a restart, or a new server), which began then or earlier.</p>\n",
-    );
-    html
 }
 
-fn filter_form(html: &mut String, snapshot: &Snapshot, query: &FleetQuery) {
+fn heading_and_form(snapshot: &Snapshot, query: &FleetQuery) -> Markup {
     let chosen_zone = query.zone.as_deref().unwrap_or("");
     let chosen_state = query.state.as_deref().unwrap_or("");
-    html.push_str("<form method=\"get\" action=\"/#fleet\"><label>zone <select name=\"zone\"><option value=\"\">all</option>");
-    for zone in snapshot.zones.keys() {
-        option(html, zone, chosen_zone == zone);
+    html! {
+        h2 id="fleet" { "Fleet" } "\n"
+        form method="get" action="/#fleet" {
+            label {
+                "zone "
+                select name="zone" {
+                    option value="" { "all" }
+                    @for zone in snapshot.zones.keys() {
+                        option value=(zone) selected[chosen_zone == zone] { (zone) }
+                    }
+                }
+            }
+            " "
+            label {
+                "state "
+                select name="state" {
+                    option value="" { "all" }
+                    @for state in State::ALL {
+                        option value=(state.as_str()) selected[chosen_state == state.as_str()] {
+                            (state.as_str())
+                        }
+                    }
+                }
+            }
+            " " button type="submit" { "Filter" }
+            " " a href="/#fleet" { "clear" }
+        } "\n"
     }
-    html.push_str(
-        "</select></label> <label>state <select name=\"state\"><option value=\"\">all</option>",
-    );
-    for state in State::ALL {
-        option(html, state.as_str(), chosen_state == state.as_str());
-    }
-    html.push_str("</select></label> <button type=\"submit\">Filter</button> <a href=\"/#fleet\">clear</a></form>\n");
 }
 
-fn option(html: &mut String, value: &str, selected: bool) {
-    let value = escape_html(value);
-    let selected = if selected { " selected" } else { "" };
-    let _ = write!(html, "<option value=\"{value}\"{selected}>{value}</option>");
-}
-
-fn server_row(html: &mut String, zone: &str, server: &Server, now: SystemTime) {
-    let running = server.state == State::Running;
-    let class = if running { "running" } else { "not-running" };
-    let _ = write!(
-        html,
-        "<tr class=\"{class}\" data-zone=\"{}\" data-state=\"{}\" data-server-id=\"{}\">",
-        escape_html(zone),
-        server.state.as_str(),
-        escape_html(&server.id),
-    );
-    let _ = write!(
-        html,
-        "<td title=\"{}\">{}</td><td>{}</td>",
-        escape_html(&server.id),
-        escape_html(&server.name),
-        escape_html(zone)
-    );
-    let _ = write!(
-        html,
-        "<td class=\"state {class}\">{}</td>",
-        server.state.as_str()
-    );
-    match server.state_since {
-        Some(since) => {
-            let bounded = if since.observed_change {
-                ""
-            } else {
-                " bounded"
-            };
-            let _ = write!(
-                html,
-                "<td class=\"since{bounded}\" title=\"{}\">{}</td>",
-                rfc3339(since.at),
-                age(now, since.at)
-            );
+fn server_row(zone: &str, server: &Server, now: SystemTime) -> Markup {
+    let class = if server.state == State::Running {
+        "running"
+    } else {
+        "not-running"
+    };
+    html! {
+        tr class=(class) data-zone=(zone) data-state=(server.state.as_str())
+            data-server-id=(server.id) {
+            td title=(server.id) { (server.name) }
+            td { (zone) }
+            td class={ "state " (class) } { (server.state.as_str()) }
+            @match server.state_since {
+                Some(since) => {
+                    td class={ "since" @if !since.observed_change { " bounded" } }
+                        title=(rfc3339(since.at)) { (age(now, since.at)) }
+                }
+                None => { td class="since" { "-" } }
+            }
+            td { (server.commercial_type) }
+            td { ul class="cell" {
+                @for volume in &server.volumes {
+                    li {
+                        (if volume.name.is_empty() { &volume.id } else { &volume.name })
+                        " "
+                        span class="muted" {
+                            "(" (volume.volume_type) ", "
+                            (volume.size.map_or_else(|| "size unknown".to_owned(), human_size))
+                            ")"
+                        }
+                    }
+                }
+            } }
+            td {
+                @for (i, tag) in server.tags.iter().enumerate() {
+                    @if i > 0 { " " }
+                    code { (tag) }
+                }
+            }
+            td { ul class="cell" {
+                @for address in &server.addresses {
+                    li {
+                        (address.address) " "
+                        span class="muted" { "(" (address.scope.as_str()) ")" }
+                    }
+                }
+            } }
         }
-        None => html.push_str("<td class=\"since\">-</td>"),
     }
-    let _ = write!(html, "<td>{}</td>", escape_html(&server.commercial_type));
-    html.push_str("<td><ul class=\"cell\">");
-    for volume in &server.volumes {
-        let _ = write!(
-            html,
-            "<li>{} <span class=\"muted\">({}, {})</span></li>",
-            escape_html(if volume.name.is_empty() {
-                &volume.id
-            } else {
-                &volume.name
-            }),
-            escape_html(&volume.volume_type),
-            volume
-                .size
-                .map_or_else(|| "size unknown".to_owned(), human_size)
-        );
-    }
-    html.push_str("</ul></td><td>");
-    let tags: Vec<String> = server
-        .tags
-        .iter()
-        .map(|tag| format!("<code>{}</code>", escape_html(tag)))
-        .collect();
-    html.push_str(&tags.join(" "));
-    html.push_str("</td><td><ul class=\"cell\">");
-    for address in &server.addresses {
-        let _ = write!(
-            html,
-            "<li>{} <span class=\"muted\">({})</span></li>",
-            escape_html(&address.address),
-            address.scope.as_str()
-        );
-    }
-    html.push_str("</ul></td></tr>\n");
 }
 
 /// Sizes as Scaleway states them, in decimal units (a "20 GB" volume is 20,000,000,000 bytes).
@@ -222,11 +209,13 @@ mod tests {
             &snapshot,
             &FleetQuery::default(),
             SystemTime::UNIX_EPOCH + NOW,
-        );
+        )
+        .into_string();
         assert!(!html.contains("<b>web"), "{html}");
         assert!(!html.contains("<script>"), "{html}");
         assert!(!html.contains("<i>t"), "{html}");
-        assert!(html.contains("&lt;b&gt;web&lt;/b&gt; &amp; &quot;db&quot;\n&#39;two&#39;"));
+        // maud leaves `'` as it is: every attribute it writes is in double quotes.
+        assert!(html.contains("&lt;b&gt;web&lt;/b&gt; &amp; &quot;db&quot;\n'two'"));
         assert!(html.contains("data-server-id=\"x&quot;&gt;&lt;script&gt;\""));
         assert!(html.contains("DEV1-S&lt;"));
         assert!(html.contains("a&amp;b <span class=\"muted\">(l_ssd, 20 GB)</span>"));
@@ -242,7 +231,8 @@ mod tests {
             &snapshot,
             &FleetQuery::default(),
             SystemTime::UNIX_EPOCH + NOW,
-        );
+        )
+        .into_string();
         assert!(html.contains(
             "<tr class=\"not-running\" data-zone=\"fr-par-1\" data-state=\"stopped\" data-server-id=\"2\">"
         ));
@@ -256,7 +246,8 @@ mod tests {
             &snapshot,
             &query(None, Some("<asleep>")),
             SystemTime::UNIX_EPOCH + NOW,
-        );
+        )
+        .into_string();
         assert!(
             html.contains("unknown state &quot;&lt;asleep&gt;&quot;"),
             "{html}"
@@ -271,7 +262,8 @@ mod tests {
             &snapshot,
             &query(Some("nl-ams-1"), Some("stopped in place")),
             SystemTime::UNIX_EPOCH + NOW,
-        );
+        )
+        .into_string();
         assert!(html.contains("<option value=\"nl-ams-1\" selected>nl-ams-1</option>"));
         assert!(html.contains("<option value=\"stopped in place\" selected>"));
         assert!(
@@ -286,7 +278,8 @@ mod tests {
             &snapshot,
             &FleetQuery::default(),
             SystemTime::UNIX_EPOCH + NOW,
-        );
+        )
+        .into_string();
         assert!(
             html.contains(
                 "<td class=\"since bounded\" title=\"1970-01-01T00:16:40Z\">10m ago</td>"
