@@ -217,7 +217,11 @@ fn serves_tls(path: &Path) -> Result<bool, String> {
     crate::web::parse_web_config(&text, dir)
         .map(|parsed| parsed.tls.is_some())
         .map_err(|reason| {
-            let reason = reason.split_whitespace().collect::<Vec<_>>().join(" ");
+            let reason = reason
+                .to_string()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
             format!("bad web config file {}: {reason}", path.display())
         })
 }

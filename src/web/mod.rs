@@ -2,7 +2,8 @@
 //! and `/readyz`.
 //!
 //! - `server`: the accept loop (plain TCP or TLS), bounds on heads, time and connections.
-//! - `tls`, `config`, `auth`: `--web.config.file`: rustls, the file's checks, basic auth.
+//! - `tls`, `config`, `auth`: `--web.config.file`: rustls, the file's checks, basic auth;
+//!   `error`: why a web config is refused.
 //! - `pages`: the landing page and the fleet as HTML and JSON (pure).
 //!
 //! Handlers only read the latest publication: a scrape copies a reference to bytes encoded
@@ -20,13 +21,14 @@ use tokio::sync::watch;
 
 mod auth;
 mod config;
+mod error;
 mod pages;
 pub mod server;
 mod tls;
 
-pub use auth::check_bcrypt_hash;
-pub use auth::BasicAuth;
+pub use auth::{check_bcrypt_hash, BadBcryptHash, BasicAuth};
 pub use config::{parse as parse_web_config, WebConfig};
+pub use error::WebConfigError;
 pub use tls::loopback_client_config;
 
 use crate::poller::Published;
