@@ -29,7 +29,6 @@ mod tls;
 pub use auth::{check_bcrypt_hash, BadBcryptHash, BasicAuth};
 pub use config::{parse as parse_web_config, WebConfig};
 pub use error::WebConfigError;
-pub use tls::loopback_client_config;
 
 use crate::poller::Published;
 use pages::FleetQuery;
