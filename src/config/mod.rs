@@ -88,7 +88,11 @@ fn load_web_config(path: &Path) -> Result<WebConfig, ConfigError> {
     WebConfig::load(path).map_err(|reason| ConfigError::BadWebConfig {
         path: path.to_owned(),
         // One line, whatever the YAML parser wrote.
-        reason: reason.split_whitespace().collect::<Vec<_>>().join(" "),
+        reason: reason
+            .to_string()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
     })
 }
 

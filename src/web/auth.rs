@@ -24,26 +24,41 @@ const DEFAULT_BCRYPT_COST: u32 = 10;
 /// Outcomes of basic-auth checks remembered, by digest of user and password.
 const AUTH_CACHE_SIZE: usize = 128;
 
+/// Why a `basic_auth_users` entry is not a bcrypt hash, in the words of Go's checks.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BadBcryptHash {
+    #[error("not a bcrypt hash (too short)")]
+    TooShort,
+    #[error("not a bcrypt hash (it must start with $2)")]
+    NoDollar,
+    #[error("a bcrypt hash of a version newer than 2")]
+    NewerVersion,
+    #[error("not a bcrypt hash (no cost)")]
+    NoCost,
+    #[error("bcrypt cost {0} is outside 4..=31")]
+    CostOutOfRange(i64),
+}
+
 /// The checks Go's `bcrypt.Cost` makes, which are what `promtool check web-config` makes:
 /// at least 59 bytes, `$` then a major version no newer than 2, a cost of 4 to 31.
-pub fn check_bcrypt_hash(hash: &str) -> Result<u32, String> {
+pub fn check_bcrypt_hash(hash: &str) -> Result<u32, BadBcryptHash> {
     let bytes = hash.as_bytes();
     if bytes.len() < 59 {
-        return Err("not a bcrypt hash (too short)".to_owned());
+        return Err(BadBcryptHash::TooShort);
     }
     if bytes[0] != b'$' {
-        return Err("not a bcrypt hash (it must start with $2)".to_owned());
+        return Err(BadBcryptHash::NoDollar);
     }
     if bytes[1] > b'2' {
-        return Err("a bcrypt hash of a version newer than 2".to_owned());
+        return Err(BadBcryptHash::NewerVersion);
     }
     let cost_at = if bytes[2] == b'$' { 3 } else { 4 };
     let cost: i64 = std::str::from_utf8(&bytes[cost_at..cost_at + 2])
         .ok()
         .and_then(|digits| digits.parse().ok())
-        .ok_or("not a bcrypt hash (no cost)")?;
+        .ok_or(BadBcryptHash::NoCost)?;
     if !(4..=31).contains(&cost) {
-        return Err(format!("bcrypt cost {cost} is outside 4..=31"));
+        return Err(BadBcryptHash::CostOutOfRange(cost));
     }
     Ok(cost as u32)
 }

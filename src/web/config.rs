@@ -21,9 +21,10 @@ use serde::Deserialize;
 
 use super::auth::{check_bcrypt_hash, require_basic_auth, BasicAuth};
 use super::tls::{self, ClientAuth, TlsSettings, TlsVersion};
+use super::WebConfigError;
 
 /// Headers the toolkit lets a web config set, with the values it allows (`None`: any).
-const SETTABLE_HEADERS: &[(&str, Option<&[&str]>)] = &[
+pub(super) const SETTABLE_HEADERS: &[(&str, Option<&[&str]>)] = &[
     ("Strict-Transport-Security", None),
     ("X-Content-Type-Options", Some(&["nosniff"])),
     ("X-Frame-Options", Some(&["deny", "sameorigin"])),
@@ -96,14 +97,14 @@ pub struct Parsed {
 
 impl WebConfig {
     /// Reads and checks the file, and loads the certificates it names.
-    pub fn load(path: &Path) -> Result<WebConfig, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    pub fn load(path: &Path) -> Result<WebConfig, WebConfigError> {
+        let text = std::fs::read_to_string(path).map_err(WebConfigError::Read)?;
         let dir = path.parent().unwrap_or(Path::new("."));
         let parsed = parse(&text, dir)?;
         WebConfig::from_parsed(&parsed)
     }
 
-    pub fn from_parsed(parsed: &Parsed) -> Result<WebConfig, String> {
+    pub fn from_parsed(parsed: &Parsed) -> Result<WebConfig, WebConfigError> {
         let tls = match &parsed.tls {
             Some(settings) => Some(Arc::new(tls::server_config(settings)?)),
             None => None,
@@ -117,15 +118,14 @@ impl WebConfig {
             .headers
             .iter()
             .map(|(name, value)| {
-                let value = HeaderValue::from_str(value).map_err(|_| {
-                    format!("http_server_config.headers.{name}: not a valid header value")
-                })?;
+                let value = HeaderValue::from_str(value)
+                    .map_err(|_| WebConfigError::InvalidHeaderValue { name: name.clone() })?;
                 Ok((
                     HeaderName::from_bytes(name.as_bytes()).expect("a known header"),
                     value,
                 ))
             })
-            .collect::<Result<Vec<_>, String>>()?;
+            .collect::<Result<Vec<_>, WebConfigError>>()?;
         Ok(WebConfig {
             tls,
             basic_auth,
@@ -154,38 +154,35 @@ impl WebConfig {
 
 /// Parses and checks a web config's text; relative paths are taken from `dir`, the config
 /// file's directory, as the toolkit does.
-pub fn parse(text: &str, dir: &Path) -> Result<Parsed, String> {
+pub fn parse(text: &str, dir: &Path) -> Result<Parsed, WebConfigError> {
     let raw: RawConfig = if text.trim().is_empty() {
         RawConfig::default()
     } else {
         serde_norway::from_str::<Option<RawConfig>>(text)
-            .map_err(|e| e.to_string())?
+            .map_err(WebConfigError::Yaml)?
             .unwrap_or_default()
     };
     let mut users = BTreeMap::new();
     for (user, hash) in raw.basic_auth_users.unwrap_or_default() {
         let hash = hash.unwrap_or_default();
-        check_bcrypt_hash(&hash).map_err(|e| format!("basic_auth_users.{user}: {e}"))?;
+        if let Err(reason) = check_bcrypt_hash(&hash) {
+            return Err(WebConfigError::BadHash { user, reason });
+        }
         users.insert(user, hash);
     }
     let mut headers = Vec::new();
     let http = raw.http_server_config.unwrap_or_default();
     for (name, value) in http.headers.unwrap_or_default() {
         let Some((_, allowed)) = SETTABLE_HEADERS.iter().find(|(known, _)| *known == name) else {
-            return Err(format!(
-                "http_server_config.headers: {name:?} cannot be set (only {})",
-                SETTABLE_HEADERS
-                    .iter()
-                    .map(|(n, _)| *n)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
+            return Err(WebConfigError::UnsettableHeader { name });
         };
-        if let Some(allowed) = allowed {
+        if let Some(allowed) = *allowed {
             if !allowed.contains(&value.as_str()) {
-                return Err(format!(
-                    "http_server_config.headers.{name}: {value:?} is not one of {allowed:?}"
-                ));
+                return Err(WebConfigError::HeaderValueNotAllowed {
+                    name,
+                    value,
+                    allowed,
+                });
             }
         }
         headers.push((name, value));
@@ -201,15 +198,13 @@ pub fn parse(text: &str, dir: &Path) -> Result<Parsed, String> {
     })
 }
 
-fn tls_settings(raw: RawTls, dir: &Path) -> Result<Option<TlsSettings>, String> {
+fn tls_settings(raw: RawTls, dir: &Path) -> Result<Option<TlsSettings>, WebConfigError> {
     let non_empty = |s: Option<String>| s.filter(|s| !s.is_empty());
-    let version = |field: &str, text: Option<String>, default| {
-        match text {
+    let version = |field: &'static str, text: Option<String>, default| match text {
         None => Ok(default),
-        Some(text) => TlsVersion::parse(&text).ok_or_else(|| {
-            format!("tls_server_config.{field}: unknown TLS version {text:?} (TLS10, TLS11, TLS12, TLS13)")
-        }),
-    }
+        Some(text) => {
+            TlsVersion::parse(&text).ok_or(WebConfigError::UnknownTlsVersion { field, value: text })
+        }
     };
     let min_version = version("min_version", raw.min_version, TlsVersion::Tls12)?;
     let max_version = version("max_version", raw.max_version, TlsVersion::Tls13)?;
@@ -218,19 +213,14 @@ fn tls_settings(raw: RawTls, dir: &Path) -> Result<Option<TlsSettings>, String> 
         .iter()
         .find(|name| !tls::GO_CIPHER_SUITES.contains(&name.as_str()))
     {
-        return Err(format!(
-            "tls_server_config.cipher_suites: unknown cipher suite {unknown:?}"
-        ));
+        return Err(WebConfigError::UnknownCipherSuite(unknown.clone()));
     }
     let curve_preferences = raw.curve_preferences.unwrap_or_default();
     if let Some(unknown) = curve_preferences
         .iter()
         .find(|name| !tls::GO_CURVES.contains(&name.as_str()))
     {
-        return Err(format!(
-            "tls_server_config.curve_preferences: unknown curve {unknown:?} ({})",
-            tls::GO_CURVES.join(", ")
-        ));
+        return Err(WebConfigError::UnknownCurve(unknown.clone()));
     }
     let cert_file = non_empty(raw.cert_file);
     let key_file = non_empty(raw.key_file);
@@ -244,17 +234,13 @@ fn tls_settings(raw: RawTls, dir: &Path) -> Result<Option<TlsSettings>, String> 
         // The toolkit's rule: without these, the other TLS keys do not turn TLS on.
         return Ok(None);
     }
-    let cert_file = cert_file.ok_or("tls_server_config: missing cert_file")?;
-    let key_file = key_file.ok_or("tls_server_config: missing key_file")?;
+    let cert_file = cert_file.ok_or(WebConfigError::MissingCertFile)?;
+    let key_file = key_file.ok_or(WebConfigError::MissingKeyFile)?;
     let client_auth_text = client_auth_type.unwrap_or_default();
-    let client_auth = ClientAuth::parse(&client_auth_text).ok_or_else(|| {
-        format!("tls_server_config.client_auth_type: unknown value {client_auth_text:?} (NoClientCert, RequestClientCert, RequireAnyClientCert, VerifyClientCertIfGiven, RequireAndVerifyClientCert)")
-    })?;
+    let client_auth = ClientAuth::parse(&client_auth_text)
+        .ok_or(WebConfigError::UnknownClientAuth(client_auth_text))?;
     if client_ca_file.is_some() && client_auth == ClientAuth::NoClientCert {
-        return Err(
-            "tls_server_config: client_ca_file is set but client_auth_type asks for no client certificate"
-                .to_owned(),
-        );
+        return Err(WebConfigError::ClientCaWithoutClientAuth);
     }
     let join = |path: String| -> PathBuf {
         let path = PathBuf::from(path);
@@ -293,7 +279,7 @@ async fn add_headers(
 mod tests {
     use super::*;
 
-    fn parse_here(text: &str) -> Result<Parsed, String> {
+    fn parse_here(text: &str) -> Result<Parsed, WebConfigError> {
         parse(text, Path::new("/etc/exporter"))
     }
 
@@ -312,7 +298,9 @@ mod tests {
 
     #[test]
     fn unknown_keys_are_refused_and_say_where() {
-        let error = parse_here("tls_server_config:\n  cert_flie: x\n").unwrap_err();
+        let error = parse_here("tls_server_config:\n  cert_flie: x\n")
+            .unwrap_err()
+            .to_string();
         assert!(error.contains("unknown field `cert_flie`"), "{error}");
         assert!(
             parse_here("rate_limit: {burst: 1}").is_err(),
@@ -332,5 +320,38 @@ mod tests {
             (tls.min_version, tls.max_version),
             (TlsVersion::Tls12, TlsVersion::Tls13)
         );
+    }
+
+    #[test]
+    fn a_refusal_names_the_key_and_what_it_would_take() {
+        for (text, said) in [
+            (
+                "basic_auth_users:\n  u: plain\n",
+                "basic_auth_users.u: not a bcrypt hash (too short)",
+            ),
+            (
+                "http_server_config:\n  headers:\n    Server: x\n",
+                "http_server_config.headers: \"Server\" cannot be set (only Strict-Transport-Security, \
+                 X-Content-Type-Options, X-Frame-Options, X-XSS-Protection, Content-Security-Policy)",
+            ),
+            (
+                "http_server_config:\n  headers:\n    X-Frame-Options: Deny\n",
+                "http_server_config.headers.X-Frame-Options: \"Deny\" is not one of [\"deny\", \"sameorigin\"]",
+            ),
+            (
+                "tls_server_config:\n  cert_file: c\n  key_file: k\n  min_version: tls13\n",
+                "tls_server_config.min_version: unknown TLS version \"tls13\" (TLS10, TLS11, TLS12, TLS13)",
+            ),
+            (
+                "tls_server_config:\n  cert_file: c\n  key_file: k\n  curve_preferences: [P999]\n",
+                "tls_server_config.curve_preferences: unknown curve \"P999\" (CurveP256, CurveP384, CurveP521, X25519)",
+            ),
+            (
+                "tls_server_config:\n  key_file: k\n",
+                "tls_server_config: missing cert_file",
+            ),
+        ] {
+            assert_eq!(parse_here(text).unwrap_err().to_string(), said, "{text:?}");
+        }
     }
 }

@@ -2,7 +2,8 @@
 //! and `/readyz`.
 //!
 //! - `server`: the accept loop (plain TCP or TLS), bounds on heads, time and connections.
-//! - `tls`, `config`, `auth`: `--web.config.file`: rustls, the file's checks, basic auth.
+//! - `tls`, `config`, `auth`: `--web.config.file`: rustls, the file's checks, basic auth;
+//!   `error`: why a web config is refused.
 //! - `pages`: the landing page and the fleet as HTML and JSON (pure).
 //!
 //! Handlers only read the latest publication: a scrape copies a reference to bytes encoded
@@ -20,15 +21,14 @@ use tokio::sync::watch;
 
 mod auth;
 mod config;
+mod error;
 mod pages;
 pub mod server;
 mod tls;
 
-pub use auth::check_bcrypt_hash;
-pub use auth::BasicAuth;
+pub use auth::{check_bcrypt_hash, BadBcryptHash, BasicAuth};
 pub use config::{parse as parse_web_config, WebConfig};
-pub use pages::escape_html;
-pub use tls::loopback_client_config;
+pub use error::WebConfigError;
 
 use crate::poller::Published;
 use pages::FleetQuery;
@@ -127,7 +127,7 @@ async fn landing(State(state): State<AppState>, Query(query): Query<FleetQuery>)
         Ok(_) => StatusCode::OK,
         Err(_) => StatusCode::BAD_REQUEST,
     };
-    let page = pages::landing_page(&published, &state.telemetry_path, now, &fleet);
+    let page = pages::landing_page(&published, &state.telemetry_path, now, fleet).into_string();
     (status, Html(page)).into_response()
 }
 

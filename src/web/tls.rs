@@ -19,14 +19,16 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::client::danger::HandshakeSignatureValid;
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::pem::PemObject as _;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, UnixTime};
 use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
 use rustls::server::{ClientHello, ResolvesServerCert, WebPkiClientVerifier};
 use rustls::sign::CertifiedKey;
 use rustls::{DigitallySignedStruct, DistinguishedName, RootCertStore, SignatureScheme};
+
+use super::WebConfigError;
 
 /// A TLS version as the web config names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -115,7 +117,7 @@ pub struct TlsSettings {
 
 /// Builds the server configuration, reading the certificate, key and client CAs now so
 /// that a bad file stops the start.
-pub fn server_config(settings: &TlsSettings) -> Result<rustls::ServerConfig, String> {
+pub fn server_config(settings: &TlsSettings) -> Result<rustls::ServerConfig, WebConfigError> {
     let provider = Arc::new(provider(settings)?);
     let versions = versions(settings, &provider)?;
     let resolver = ReloadingCert::load(
@@ -125,7 +127,7 @@ pub fn server_config(settings: &TlsSettings) -> Result<rustls::ServerConfig, Str
     )?;
     let builder = rustls::ServerConfig::builder_with_provider(provider.clone())
         .with_protocol_versions(&versions)
-        .map_err(|e| format!("tls_server_config: {e}"))?;
+        .map_err(WebConfigError::Rustls)?;
     let verifier = client_verifier(settings, &provider)?;
     let mut config = match verifier {
         Some(verifier) => builder.with_client_cert_verifier(verifier),
@@ -137,7 +139,7 @@ pub fn server_config(settings: &TlsSettings) -> Result<rustls::ServerConfig, Str
     Ok(config)
 }
 
-fn provider(settings: &TlsSettings) -> Result<CryptoProvider, String> {
+fn provider(settings: &TlsSettings) -> Result<CryptoProvider, WebConfigError> {
     let mut provider = rustls::crypto::ring::default_provider();
     if !settings.cipher_suites.is_empty() {
         let tls13: Vec<_> = provider
@@ -185,9 +187,8 @@ fn provider(settings: &TlsSettings) -> Result<CryptoProvider, String> {
             })
             .collect();
         if groups.is_empty() {
-            return Err(format!(
-                "tls_server_config.curve_preferences: none of {:?} is available (X25519, CurveP256 and CurveP384 are)",
-                settings.curve_preferences
+            return Err(WebConfigError::NoCurveAvailable(
+                settings.curve_preferences.clone(),
             ));
         }
         provider.kx_groups = groups;
@@ -198,7 +199,7 @@ fn provider(settings: &TlsSettings) -> Result<CryptoProvider, String> {
 fn versions(
     settings: &TlsSettings,
     provider: &CryptoProvider,
-) -> Result<Vec<&'static rustls::SupportedProtocolVersion>, String> {
+) -> Result<Vec<&'static rustls::SupportedProtocolVersion>, WebConfigError> {
     let has_tls12_suite = provider
         .cipher_suites
         .iter()
@@ -218,10 +219,10 @@ fn versions(
         }
     }
     if versions.is_empty() {
-        return Err(format!(
-            "tls_server_config: min_version {:?} and max_version {:?} leave no version this exporter serves (TLS12 and TLS13)",
-            settings.min_version, settings.max_version
-        ));
+        return Err(WebConfigError::NoTlsVersion {
+            min: settings.min_version,
+            max: settings.max_version,
+        });
     }
     if settings.min_version < TlsVersion::Tls12 {
         tracing::warn!("min_version below TLS12: rustls serves TLS 1.2 and 1.3 only");
@@ -232,19 +233,19 @@ fn versions(
 fn client_verifier(
     settings: &TlsSettings,
     provider: &Arc<CryptoProvider>,
-) -> Result<Option<Arc<dyn ClientCertVerifier>>, String> {
+) -> Result<Option<Arc<dyn ClientCertVerifier>>, WebConfigError> {
     let verified = |allow_unauthenticated: bool| {
         let Some(path) = &settings.client_ca_file else {
-            return Err(format!(
-                "tls_server_config: client_auth_type {:?} needs client_ca_file, the CAs to check client certificates against",
-                settings.client_auth
-            ));
+            return Err(WebConfigError::ClientCaMissing(settings.client_auth));
         };
         let mut roots = RootCertStore::empty();
         for cert in read_certs(path, "client_ca_file")? {
             roots
                 .add(cert)
-                .map_err(|e| format!("client_ca_file {}: {e}", path.display()))?;
+                .map_err(|reason| WebConfigError::ClientCaRefused {
+                    path: path.clone(),
+                    reason,
+                })?;
         }
         let mut builder =
             WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider.clone());
@@ -254,14 +255,18 @@ fn client_verifier(
         builder
             .build()
             .map(Some)
-            .map_err(|e| format!("client_ca_file {}: {e}", path.display()))
+            .map_err(|reason| WebConfigError::ClientVerifier {
+                path: path.clone(),
+                reason,
+            })
     };
-    let unverified = |mandatory: bool| -> Result<Option<Arc<dyn ClientCertVerifier>>, String> {
-        Ok(Some(Arc::new(AnyClientCert {
-            mandatory,
-            provider: provider.clone(),
-        })))
-    };
+    let unverified =
+        |mandatory: bool| -> Result<Option<Arc<dyn ClientCertVerifier>>, WebConfigError> {
+            Ok(Some(Arc::new(AnyClientCert {
+                mandatory,
+                provider: provider.clone(),
+            })))
+        };
     match settings.client_auth {
         ClientAuth::NoClientCert => Ok(None),
         ClientAuth::RequestClientCert => unverified(false),
@@ -271,15 +276,22 @@ fn client_verifier(
     }
 }
 
-fn read_certs(path: &Path, what: &str) -> Result<Vec<CertificateDer<'static>>, String> {
+fn read_certs(
+    path: &Path,
+    what: &'static str,
+) -> Result<Vec<CertificateDer<'static>>, WebConfigError> {
     let certs = CertificateDer::pem_file_iter(path)
         .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
-        .map_err(|e| format!("{what} {}: {e}", path.display()))?;
+        .map_err(|reason| WebConfigError::UnreadableCerts {
+            what,
+            path: path.to_owned(),
+            reason,
+        })?;
     if certs.is_empty() {
-        return Err(format!(
-            "{what} {}: no PEM certificate in it",
-            path.display()
-        ));
+        return Err(WebConfigError::NoCertificate {
+            what,
+            path: path.to_owned(),
+        });
     }
     Ok(certs)
 }
@@ -288,16 +300,17 @@ fn load_key_pair(
     cert_file: &Path,
     key_file: &Path,
     provider: &CryptoProvider,
-) -> Result<CertifiedKey, String> {
+) -> Result<CertifiedKey, WebConfigError> {
     let certs = read_certs(cert_file, "cert_file")?;
-    let key = PrivateKeyDer::from_pem_file(key_file)
-        .map_err(|e| format!("key_file {}: {e}", key_file.display()))?;
-    CertifiedKey::from_der(certs, key, provider).map_err(|e| {
-        format!(
-            "cert_file {} and key_file {}: {e}",
-            cert_file.display(),
-            key_file.display()
-        )
+    let key =
+        PrivateKeyDer::from_pem_file(key_file).map_err(|reason| WebConfigError::UnreadableKey {
+            path: key_file.to_owned(),
+            reason,
+        })?;
+    CertifiedKey::from_der(certs, key, provider).map_err(|reason| WebConfigError::KeyPair {
+        cert_file: cert_file.to_owned(),
+        key_file: key_file.to_owned(),
+        reason,
     })
 }
 
@@ -322,7 +335,7 @@ impl ReloadingCert {
         cert_file: PathBuf,
         key_file: PathBuf,
         provider: Arc<CryptoProvider>,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, WebConfigError> {
         let seen = stamps(&cert_file, &key_file);
         let key = load_key_pair(&cert_file, &key_file, &provider)?;
         Ok(ReloadingCert {
@@ -359,46 +372,6 @@ impl ResolvesServerCert for ReloadingCert {
     }
 }
 
-/// The handshake-signature half of a certificate verifier: both verifiers below accept any
-/// certificate but still check that the peer holds its key.
-macro_rules! check_handshake_signatures {
-    () => {
-        fn verify_tls12_signature(
-            &self,
-            message: &[u8],
-            cert: &CertificateDer<'_>,
-            dss: &DigitallySignedStruct,
-        ) -> Result<HandshakeSignatureValid, rustls::Error> {
-            rustls::crypto::verify_tls12_signature(
-                message,
-                cert,
-                dss,
-                &self.provider.signature_verification_algorithms,
-            )
-        }
-
-        fn verify_tls13_signature(
-            &self,
-            message: &[u8],
-            cert: &CertificateDer<'_>,
-            dss: &DigitallySignedStruct,
-        ) -> Result<HandshakeSignatureValid, rustls::Error> {
-            rustls::crypto::verify_tls13_signature(
-                message,
-                cert,
-                dss,
-                &self.provider.signature_verification_algorithms,
-            )
-        }
-
-        fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-            self.provider
-                .signature_verification_algorithms
-                .supported_schemes()
-        }
-    };
-}
-
 /// Go's `RequestClientCert` and `RequireAnyClientCert`: a client certificate is asked for
 /// (and with `mandatory`, required), its handshake signature is checked, its chain is not.
 #[derive(Debug)]
@@ -425,42 +398,38 @@ impl ClientCertVerifier for AnyClientCert {
         Ok(ClientCertVerified::assertion())
     }
 
-    check_handshake_signatures!();
-}
-
-/// A client configuration for the `health` subcommand, which asks its own exporter on
-/// loopback whether it is alive: the question is liveness, not identity, so the server's
-/// certificate is taken as it comes (its handshake signature is still checked). It offers
-/// no client certificate: with `RequireAnyClientCert` or `RequireAndVerifyClientCert` the
-/// health check cannot pass (see docs/security.md).
-pub fn loopback_client_config() -> rustls::ClientConfig {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let mut config = rustls::ClientConfig::builder_with_provider(provider.clone())
-        .with_safe_default_protocol_versions()
-        .expect("ring supports the default versions")
-        .dangerous()
-        .with_custom_certificate_verifier(Arc::new(AnyServerCert { provider }))
-        .with_no_client_auth();
-    config.alpn_protocols = vec![b"http/1.1".to_vec()];
-    config
-}
-
-#[derive(Debug)]
-struct AnyServerCert {
-    provider: Arc<CryptoProvider>,
-}
-
-impl ServerCertVerifier for AnyServerCert {
-    fn verify_server_cert(
+    // Any certificate is taken, but the client must still prove it holds its key.
+    fn verify_tls12_signature(
         &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
     }
 
-    check_handshake_signatures!();
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
 }

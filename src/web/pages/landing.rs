@@ -1,75 +1,101 @@
 //! The landing page: what the exporter is, each zone's last poll, then the fleet table.
+//!
+//! Written with maud's `html!`, which escapes every `(expression)`: a poll's error text
+//! quotes what the API sent. `PreEscaped` holds only this crate's constants (the CSS, an
+//! entity) and the fleet section, which is itself maud markup.
 
-use std::fmt::Write as _;
 use std::time::{Duration, SystemTime};
+
+use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use super::fleet;
 use crate::build_info;
+use crate::inventory::ZoneState;
 use crate::poller::Published;
 
-/// The landing page: what the exporter is, each zone's last poll, then `fleet` (the table
-/// of servers from [`fleet`]).
+/// The CSS of the page, before the fleet section's.
+const STYLE: &str = "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}\
+td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}.ok{color:#1a7f37}\
+.failed{color:#cf222e}";
+
+const MIDDOT: PreEscaped<&str> = PreEscaped(" &middot; ");
+
+/// The landing page: what the exporter is, each zone's last poll, then `fleet` (the
+/// section from [`fleet::fleet_html`]).
 pub fn landing_page(
     published: &Published,
     telemetry_path: &str,
     now: SystemTime,
-    fleet: &str,
-) -> String {
-    let mut html = String::with_capacity(4096);
-    let path = escape_html(telemetry_path);
-    let _ = write!(
-        html,
-        r#"<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Scaleway exporter</title>
-<style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.3em .6em;text-align:left}}.ok{{color:#1a7f37}}.failed{{color:#cf222e}}{fleet_style}</style>
-</head><body>
-<h1>Scaleway exporter</h1>
-<p>Version {version} (revision {revision}, rustc {rustc}). Metrics: <a href="{path}">{path}</a> &middot; <a href="/inventory.json">/inventory.json</a> &middot; <a href="/healthz">/healthz</a> &middot; <a href="/readyz">/readyz</a></p>
-<p>{servers} servers, {series} series in the last encoding.</p>
-<table><thead><tr><th>zone</th><th>servers</th><th>last poll</th><th>age</th><th>last success</th><th>duration</th></tr></thead><tbody>
-"#,
-        version = escape_html(build_info::VERSION),
-        revision = escape_html(build_info::REVISION),
-        rustc = escape_html(build_info::RUSTC_VERSION),
-        servers = published.snapshot.server_count(),
-        series = published.exposition.series,
-        fleet_style = fleet::STYLE,
-    );
-    for (name, zone) in &published.snapshot.zones {
-        let (result, age, duration) = match &zone.last_poll {
-            None => (
-                "<td>not yet polled</td>".to_owned(),
-                "-".to_owned(),
-                "-".to_owned(),
-            ),
-            Some(poll) => {
-                let result = match &poll.error {
-                    None => r#"<td class="ok">ok</td>"#.to_owned(),
-                    Some(error) => {
-                        format!(r#"<td class="failed">failed: {}</td>"#, escape_html(error))
-                    }
-                };
-                (
-                    result,
-                    age_text(now, poll.at),
-                    format!("{:.2}s", poll.duration.as_secs_f64()),
-                )
+    fleet: Markup,
+) -> Markup {
+    html! {
+        (DOCTYPE) "\n"
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                title { "Scaleway exporter" } "\n"
+                style { (PreEscaped(STYLE)) (PreEscaped(fleet::STYLE)) } "\n"
             }
-        };
-        let last_success = zone
-            .last_success
-            .map_or_else(|| "never".to_owned(), |at| age_text(now, at));
-        let _ = writeln!(
-            html,
-            "<tr><td>{}</td><td>{}</td>{result}<td>{age}</td><td>{last_success}</td><td>{duration}</td></tr>",
-            escape_html(name),
-            zone.servers.len(),
-        );
+            body {
+                "\n"
+                h1 { "Scaleway exporter" } "\n"
+                p {
+                    "Version " (build_info::VERSION) " (revision " (build_info::REVISION)
+                    ", rustc " (build_info::RUSTC_VERSION) "). Metrics: "
+                    a href=(telemetry_path) { (telemetry_path) }
+                    (MIDDOT) a href="/inventory.json" { "/inventory.json" }
+                    (MIDDOT) a href="/healthz" { "/healthz" }
+                    (MIDDOT) a href="/readyz" { "/readyz" }
+                } "\n"
+                p {
+                    (published.snapshot.server_count()) " servers, "
+                    (published.exposition.series) " series in the last encoding."
+                } "\n"
+                table {
+                    thead { tr {
+                        th { "zone" } th { "servers" } th { "last poll" } th { "age" }
+                        th { "last success" } th { "duration" }
+                    } }
+                    tbody {
+                        "\n"
+                        @for (name, zone) in &published.snapshot.zones {
+                            (zone_row(name, zone, now)) "\n"
+                        }
+                    }
+                } "\n"
+                (fleet)
+            }
+        } "\n"
     }
-    html.push_str("</tbody></table>\n");
-    html.push_str(fleet);
-    html.push_str("</body></html>\n");
-    html
+}
+
+fn zone_row(name: &str, zone: &ZoneState, now: SystemTime) -> Markup {
+    let last_success = zone
+        .last_success
+        .map_or_else(|| "never".to_owned(), |at| age_text(now, at));
+    html! {
+        tr {
+            td { (name) }
+            td { (zone.servers.len()) }
+            @match &zone.last_poll {
+                None => {
+                    td { "not yet polled" }
+                    td { "-" }
+                    td { (last_success) }
+                    td { "-" }
+                }
+                Some(poll) => {
+                    @match &poll.error {
+                        None => { td class="ok" { "ok" } }
+                        Some(error) => { td class="failed" { "failed: " (error) } }
+                    }
+                    td { (age_text(now, poll.at)) }
+                    td { (last_success) }
+                    td { (format!("{:.2}s", poll.duration.as_secs_f64())) }
+                }
+            }
+        }
+    }
 }
 
 fn age_text(now: SystemTime, at: SystemTime) -> String {
@@ -78,33 +104,4 @@ fn age_text(now: SystemTime, at: SystemTime) -> String {
         "{} ago",
         humantime::format_duration(Duration::from_secs(age.as_secs()))
     )
-}
-
-/// Escapes text for HTML element content and attribute values.
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn html_escaping_covers_markup_and_quotes() {
-        assert_eq!(
-            escape_html(r#"<a href="x">'&'</a>"#),
-            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
-        );
-    }
 }

@@ -1,7 +1,165 @@
 //! The pages: the landing page, and the fleet as an HTML table and as JSON (pure).
+//!
+//! The fleet is every server of the latest snapshot, those not running first, filterable by
+//! zone and state with query parameters (`/?zone=fr-par-1&state=stopped`). Everything here
+//! is a pure function of a snapshot, a filter and the time; the handlers in `web/mod.rs`
+//! only call it.
+//!
+//! The HTML is written with maud's `html!`, which escapes every `(expression)` it
+//! interpolates, in text and attribute values alike (`&`, `<`, `>`, `"`); `'` needs no
+//! escaping, since maud puts every attribute in double quotes. JSON is written by serde.
+//!
+//! - `filter`: the query parameters, checked, and the rows they keep, in order.
+//! - `fleet`: the fleet section of the landing page (the form and the table).
+//! - `json`: `/inventory.json`.
+//! - `landing`: the landing page around the fleet section.
 
+use std::time::SystemTime;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+
+mod filter;
 mod fleet;
+mod json;
 mod landing;
 
-pub use fleet::{fleet_html, inventory_json, FleetQuery};
-pub use landing::{escape_html, landing_page};
+pub use filter::FleetQuery;
+pub use fleet::fleet_html;
+pub use json::inventory_json;
+pub use landing::landing_page;
+
+/// A time as both views write it: RFC 3339, UTC, to the second.
+fn rfc3339(at: SystemTime) -> String {
+    DateTime::<Utc>::from(at).to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use std::time::{Duration, SystemTime};
+
+    use super::*;
+    use crate::api::model;
+    use crate::inventory::{servers_from_api, Snapshot};
+
+    /// The time the pages are rendered at in these tests: 600 s after the poll.
+    pub const NOW: Duration = Duration::from_secs(1_600);
+
+    /// Two zones, `fr-par-1` polled at 1,000 s with the servers of `json` (a servers page),
+    /// `nl-ams-1` not yet polled.
+    pub fn snapshot_of(json: &str) -> Snapshot {
+        let page: model::ServersPage = serde_json::from_str(json).unwrap();
+        let servers = servers_from_api(page.servers, &[]);
+        Snapshot::new(&["fr-par-1".to_owned(), "nl-ams-1".to_owned()]).with_poll(
+            "fr-par-1",
+            Ok(servers),
+            SystemTime::UNIX_EPOCH + Duration::from_secs(1_000),
+            Duration::ZERO,
+        )
+    }
+
+    pub fn query(zone: Option<&str>, state: Option<&str>) -> FleetQuery {
+        FleetQuery {
+            zone: zone.map(str::to_owned),
+            state: state.map(str::to_owned),
+        }
+    }
+
+    /// A text as an operator could type it into a server's name, tags or type, or as an
+    /// API could echo it back in an error: markup, an ampersand, quotes and a newline.
+    fn hostile(field: &str) -> String {
+        format!("<script>{field}</script> & \"q\"\n'{field}'")
+    }
+
+    /// [`hostile`] as it must appear in the HTML, written out by hand.
+    fn escaped(field: &str) -> String {
+        format!("&lt;script&gt;{field}&lt;/script&gt; &amp; &quot;q&quot;\n'{field}'")
+    }
+
+    #[test]
+    fn hostile_texts_render_escaped_in_every_place_the_landing_page_shows_them() {
+        use std::sync::Arc;
+
+        use crate::metrics::Exposition;
+        use crate::poller::Published;
+
+        let zone = hostile("zone");
+        let page: model::ServersPage = serde_json::from_value(serde_json::json!({"servers": [{
+            "id": hostile("id"),
+            "name": hostile("name"),
+            "state": "stopped",
+            "commercial_type": hostile("type"),
+            "image": {"name": hostile("image")},
+            "tags": [hostile("tag"), "plain"],
+            "volumes": {"0": {"id": "v", "name": hostile("volume"),
+                              "volume_type": hostile("volume type"), "size": 20_000_000_000u64}},
+        }]}))
+        .unwrap();
+        let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000);
+        let snapshot = Snapshot::new(&["fr-par-1".to_owned(), zone.clone()])
+            .with_poll(
+                &zone,
+                Ok(servers_from_api(page.servers, &[])),
+                at,
+                Duration::ZERO,
+            )
+            .with_poll("fr-par-1", Err(hostile("error")), at, Duration::ZERO);
+        let published = Published {
+            snapshot: Arc::new(snapshot),
+            exposition: Exposition {
+                text: Default::default(),
+                gzip: Default::default(),
+                series: 0,
+            },
+        };
+        let now = SystemTime::UNIX_EPOCH + NOW;
+        let render = |query: &FleetQuery| {
+            let fleet = fleet_html(&published.snapshot, query, now);
+            landing_page(&published, &hostile("path"), now, fleet).into_string()
+        };
+
+        let html = render(&FleetQuery::default());
+        assert!(!html.contains("<script"), "{html}");
+        let (zone, id) = (escaped("zone"), escaped("id"));
+        for expected in [
+            // The telemetry path, in the link and its text.
+            format!("<a href=\"{0}\">{0}</a>", escaped("path")),
+            // The zone table, with a poll's error text.
+            format!("<tr><td>{zone}</td><td>1</td><td class=\"ok\">ok</td>"),
+            format!("<td class=\"failed\">failed: {}</td>", escaped("error")),
+            // The filter form's options.
+            format!("<option value=\"{zone}\">{zone}</option>"),
+            // The fleet row: attributes and cells.
+            format!("data-zone=\"{zone}\" data-state=\"stopped\" data-server-id=\"{id}\">"),
+            format!("<td title=\"{id}\">{}</td><td>{zone}</td>", escaped("name")),
+            format!("<td>{}</td>", escaped("type")),
+            format!(
+                "<li>{} <span class=\"muted\">({}, 20 GB)</span></li>",
+                escaped("volume"),
+                escaped("volume type")
+            ),
+            format!("<code>{}</code> <code>plain</code>", escaped("tag")),
+        ] {
+            assert!(html.contains(&expected), "{expected:?} in {html}");
+        }
+        // The image name is not on the page (only in /inventory.json); neither is any of
+        // its text unescaped.
+        assert!(!html.contains("image</script>"), "{html}");
+
+        // A zone chosen in the form, and a state that is none: the option stays selected,
+        // and the error quotes the state escaped.
+        let html = render(&query(Some(&hostile("zone")), Some(&hostile("state"))));
+        assert!(!html.contains("<script"), "{html}");
+        assert!(
+            html.contains(&format!(
+                "<option value=\"{zone}\" selected>{zone}</option>"
+            )),
+            "{html}"
+        );
+        assert!(
+            html.contains(
+                r#"<p class="failed">unknown state &quot;&lt;script&gt;state&lt;/script&gt; &amp; \&quot;q\&quot;\n'state'&quot; in the filter"#
+            ),
+            "{html}"
+        );
+    }
+}

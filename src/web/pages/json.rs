@@ -1,0 +1,175 @@
+//! `/inventory.json`: the zones' poll status and the filtered servers, in the table's order,
+//! with every field the table shows and a few more. JSON needs no HTML escaping: serde
+//! writes the texts as JSON strings.
+
+use std::time::SystemTime;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Serialize;
+
+use super::filter::{rows, Filter};
+use super::rfc3339;
+use crate::inventory::{Server, Snapshot, State, StateSince, Volume};
+
+/// `/inventory.json`: the zones' poll status and the filtered servers, in the table's order.
+#[derive(Debug, Serialize)]
+pub struct InventoryJson<'a> {
+    pub generated_at: String,
+    pub zones: Vec<ZoneJson<'a>>,
+    pub servers: Vec<ServerJson<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ZoneJson<'a> {
+    pub zone: &'a str,
+    pub servers: usize,
+    pub last_poll_at: Option<String>,
+    pub last_poll_ok: Option<bool>,
+    pub last_poll_error: Option<&'a str>,
+    pub last_success_at: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ServerJson<'a> {
+    pub zone: &'a str,
+    pub id: &'a str,
+    pub name: &'a str,
+    pub state: &'static str,
+    pub running: bool,
+    /// See [`StateSince`]: as seen by this exporter.
+    pub state_since: Option<String>,
+    pub state_change_observed: Option<bool>,
+    pub commercial_type: &'a str,
+    pub arch: &'a str,
+    pub image_name: &'a str,
+    pub project_id: &'a str,
+    pub organization_id: &'a str,
+    pub created_at: Option<String>,
+    pub modified_at: Option<String>,
+    pub volumes: Vec<VolumeJson<'a>>,
+    pub tags: &'a [String],
+    pub addresses: Vec<AddressJson<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct VolumeJson<'a> {
+    pub id: &'a str,
+    pub index: &'a str,
+    pub volume_type: &'a str,
+    pub name: &'a str,
+    pub size_bytes: Option<u64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AddressJson<'a> {
+    pub address: &'a str,
+    pub family: &'static str,
+    pub scope: &'static str,
+}
+
+/// The JSON view of the snapshot through `filter`.
+pub fn inventory_json<'a>(
+    snapshot: &'a Snapshot,
+    filter: &Filter,
+    now: SystemTime,
+) -> InventoryJson<'a> {
+    let zones = snapshot
+        .zones
+        .iter()
+        .map(|(zone, state)| ZoneJson {
+            zone,
+            servers: state.servers.len(),
+            last_poll_at: state.last_poll.as_ref().map(|p| rfc3339(p.at)),
+            last_poll_ok: state.last_poll.as_ref().map(|p| p.error.is_none()),
+            last_poll_error: state.last_poll.as_ref().and_then(|p| p.error.as_deref()),
+            last_success_at: state.last_success.map(rfc3339),
+        })
+        .collect();
+    let servers = rows(snapshot, filter)
+        .into_iter()
+        .map(|(zone, s)| server_json(zone, s))
+        .collect();
+    InventoryJson {
+        generated_at: rfc3339(now),
+        zones,
+        servers,
+    }
+}
+
+fn rfc3339_from_unix(seconds: f64) -> Option<String> {
+    DateTime::<Utc>::from_timestamp(seconds.floor() as i64, 0)
+        .map(|d| d.to_rfc3339_opts(SecondsFormat::Secs, true))
+}
+
+fn server_json<'a>(zone: &'a str, s: &'a Server) -> ServerJson<'a> {
+    ServerJson {
+        zone,
+        id: &s.id,
+        name: &s.name,
+        state: s.state.as_str(),
+        running: s.state == State::Running,
+        state_since: s.state_since.map(|since: StateSince| rfc3339(since.at)),
+        state_change_observed: s.state_since.map(|since| since.observed_change),
+        commercial_type: &s.commercial_type,
+        arch: &s.arch,
+        image_name: &s.image_name,
+        project_id: &s.project_id,
+        organization_id: &s.organization_id,
+        created_at: s.created.and_then(rfc3339_from_unix),
+        modified_at: s.modified.and_then(rfc3339_from_unix),
+        volumes: s.volumes.iter().map(volume_json).collect(),
+        tags: &s.tags,
+        addresses: s
+            .addresses
+            .iter()
+            .map(|a| AddressJson {
+                address: &a.address,
+                family: a.family.as_str(),
+                scope: a.scope.as_str(),
+            })
+            .collect(),
+    }
+}
+
+fn volume_json(v: &Volume) -> VolumeJson<'_> {
+    VolumeJson {
+        id: &v.id,
+        index: &v.index,
+        volume_type: &v.volume_type,
+        name: &v.name,
+        size_bytes: v.size,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::web::pages::tests::{snapshot_of, NOW};
+
+    #[test]
+    fn the_json_carries_every_field_of_the_table() {
+        let snapshot = snapshot_of(
+            r#"{"servers":[{"id":"1","name":"n","state":"stopped","tags":["a"],
+                "public_ips":[{"address":"51.15.1.2","family":"inet"}],
+                "volumes":{"0":{"id":"v","volume_type":"l_ssd","size":10}},
+                "creation_date":"2026-07-20T14:35:34Z"}]}"#,
+        );
+        let json = serde_json::to_value(inventory_json(
+            &snapshot,
+            &Filter::default(),
+            SystemTime::UNIX_EPOCH + NOW,
+        ))
+        .unwrap();
+        let server = &json["servers"][0];
+        assert_eq!(server["state"], "stopped");
+        assert_eq!(server["running"], false);
+        assert_eq!(server["state_since"], "1970-01-01T00:16:40Z");
+        assert_eq!(server["state_change_observed"], false);
+        assert_eq!(server["volumes"][0]["size_bytes"], 10);
+        assert_eq!(server["tags"][0], "a");
+        assert_eq!(server["addresses"][0]["scope"], "public");
+        assert_eq!(server["created_at"], "2026-07-20T14:35:34Z");
+        assert_eq!(json["zones"][1]["zone"], "nl-ams-1");
+        assert_eq!(json["zones"][1]["last_poll_ok"], serde_json::Value::Null);
+    }
+}
