@@ -15,6 +15,15 @@ use crate::poller::Poller;
 use crate::web::server::{self, ServerLimits};
 use crate::web::{self, AppState};
 
+/// Why the exporter could not be assembled.
+#[derive(Debug, thiserror::Error)]
+pub enum ExporterError {
+    /// reqwest could not build its client: its TLS backend or the system's resolver
+    /// configuration failed to load.
+    #[error("cannot build the HTTP client of the Scaleway API")]
+    HttpClient(#[source] reqwest::Error),
+}
+
 /// The exporter's parts, built but not yet running: tests drive `poller.poll_once()`
 /// themselves and serve `router` on a port-0 listener.
 pub struct Exporter {
@@ -29,14 +38,15 @@ pub struct Exporter {
 }
 
 impl Exporter {
-    pub fn new(config: &ExporterConfig) -> anyhow::Result<Self> {
+    pub fn new(config: &ExporterConfig) -> Result<Self, ExporterError> {
         let own_metrics = OwnMetrics::new();
         let client = Client::new(
             &config.api_url,
             config.api_flavor,
             config.token.clone(),
             own_metrics.api_requests.clone(),
-        )?
+        )
+        .map_err(ExporterError::HttpClient)?
         .with_limits(&config.api_limits);
         let poller = Arc::new(Poller::new(
             client,

@@ -6,6 +6,7 @@
 //! ends when every zone has ended, and iterations never overlap (a lock serialises callers
 //! of `poll_once`), so a zone is never polled twice at a time.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -75,25 +76,37 @@ impl Poller {
     pub async fn poll_once(&self) -> Arc<Published> {
         let _one_at_a_time = self.polling.lock().await;
         let mut polls = JoinSet::new();
+        // Which zone each task polls, for the log line of a task that panics.
+        let mut zone_of_task = HashMap::new();
         for zone in &self.zones {
             let client = self.client.clone();
             let zone = zone.clone();
             let timeout = self.timeout;
-            polls.spawn(async move {
-                let started = Instant::now();
-                let outcome = poll_zone(&client, &zone, started + timeout).await;
-                (zone, outcome, started.elapsed(), SystemTime::now())
+            let task = polls.spawn({
+                let zone = zone.clone();
+                async move {
+                    let started = Instant::now();
+                    let outcome = poll_zone(&client, &zone, started + timeout).await;
+                    (zone, outcome, started.elapsed(), SystemTime::now())
+                }
             });
+            zone_of_task.insert(task.id(), zone);
         }
         let previous = self.latest().snapshot.clone();
         let mut next = (*previous).clone();
         while let Some(joined) = polls.join_next().await {
-            let Ok((zone, outcome, duration, at)) = joined else {
-                // A poll task only ends abnormally if it panicked: that zone keeps its data.
-                tracing::error!(
-                    "a zone's poll task ended abnormally; its zone keeps its last data"
-                );
-                continue;
+            let (zone, outcome, duration, at) = match joined {
+                Ok(polled) => polled,
+                Err(error) => {
+                    // A poll task only ends abnormally if it panicked: that zone keeps its data.
+                    let zone = zone_of_task.get(&error.id()).map_or("", String::as_str);
+                    tracing::error!(
+                        zone,
+                        error = %error,
+                        "zone poll task ended abnormally; its zone keeps its last data"
+                    );
+                    continue;
+                }
             };
             log_outcome(&zone, &outcome, duration, &previous);
             let outcome = outcome.map_err(|e| e.to_string());
@@ -185,11 +198,13 @@ fn log_outcome(
         }
         Err(error) => {
             let kept = before.map_or(0, |z| z.servers.len());
+            // The error's text carries the operator's hint ("check SCW_SECRET_KEY ...").
             tracing::warn!(
                 zone,
                 duration_ms,
                 kept_servers = kept,
-                "zone poll failed: {error}; keeping its servers from the last successful poll"
+                error = %error,
+                "zone poll failed; keeping its servers from the last successful poll"
             );
         }
     }

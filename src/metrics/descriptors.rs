@@ -17,93 +17,140 @@ impl Kind {
 }
 
 /// One metric family the exporter emits: the single source of its name, help and labels.
+///
+/// `N` is its number of labels, so a sample of it takes exactly `N` label values, by
+/// position, in the order of `labels` (as Prometheus client_golang's
+/// `MustNewConstMetric(desc, type, value, labels...)`): a value missing or too many is a
+/// compile error, and no call site spells a label name.
 #[derive(Debug, Clone, Copy)]
-pub struct Descriptor {
+pub struct Descriptor<const N: usize> {
+    pub name: &'static str,
+    pub help: &'static str,
+    pub kind: Kind,
+    pub labels: &'static [&'static str; N],
+}
+
+impl<const N: usize> Descriptor<N> {
+    /// The same family with its number of labels erased, for the table of every family.
+    pub const fn erase(&self) -> AnyDescriptor {
+        AnyDescriptor {
+            name: self.name,
+            help: self.help,
+            kind: self.kind,
+            labels: self.labels,
+        }
+    }
+}
+
+/// A [`Descriptor`] of any number of labels, as [`DESCRIPTORS`] lists it.
+#[derive(Debug, Clone, Copy)]
+pub struct AnyDescriptor {
     pub name: &'static str,
     pub help: &'static str,
     pub kind: Kind,
     pub labels: &'static [&'static str],
 }
 
-const SERVER_LABELS: [&str; 3] = ["zone", "server_id", "name"];
+/// The labels of every per-server family, first and in this order. Names are not unique;
+/// `server_id` is.
+pub const SERVER_LABELS: [&str; 3] = ["zone", "server_id", "name"];
 
-pub const SERVER_INFO: Descriptor = Descriptor {
+/// [`SERVER_LABELS`] followed by a family's own labels. `N`, the descriptor's count, must
+/// be their sum: a wrong count fails the build.
+const fn per_server<const N: usize, const EXTRA: usize>(
+    extra: [&'static str; EXTRA],
+) -> [&'static str; N] {
+    assert!(
+        N == SERVER_LABELS.len() + EXTRA,
+        "a per-server family has the server labels and its own"
+    );
+    let mut all = [""; N];
+    let mut i = 0;
+    while i < N {
+        all[i] = if i < SERVER_LABELS.len() {
+            SERVER_LABELS[i]
+        } else {
+            extra[i - SERVER_LABELS.len()]
+        };
+        i += 1;
+    }
+    all
+}
+
+pub const SERVER_INFO: Descriptor<8> = Descriptor {
     name: "scaleway_server_info",
     help:
         "Descriptive labels of a server, value 1. Cached from the last successful poll of its zone.",
     kind: Kind::Gauge,
-    labels: &[
-        "zone",
-        "server_id",
-        "name",
+    labels: &per_server([
         "commercial_type",
         "arch",
         "image_name",
         "project_id",
         "organization_id",
-    ],
+    ]),
 };
-pub const SERVER_STATE: Descriptor = Descriptor {
+pub const SERVER_STATE: Descriptor<4> = Descriptor {
     name: "scaleway_server_state",
     help: "1 for the server's current state, 0 for the six others. Cached from the last successful poll of its zone.",
     kind: Kind::Gauge,
-    labels: &["zone", "server_id", "name", "state"],
+    labels: &per_server(["state"]),
 };
-pub const SERVER_CREATED: Descriptor = Descriptor {
+pub const SERVER_CREATED: Descriptor<3> = Descriptor {
     name: "scaleway_server_created_timestamp_seconds",
     help: "Creation date of the server, in Unix seconds. Cached from the last successful poll of its zone.",
     kind: Kind::Gauge,
     labels: &SERVER_LABELS,
 };
-pub const SERVER_MODIFIED: Descriptor = Descriptor {
+pub const SERVER_MODIFIED: Descriptor<3> = Descriptor {
     name: "scaleway_server_modified_timestamp_seconds",
     help: "Last modification date of the server, in Unix seconds. Cached from the last successful poll of its zone.",
     kind: Kind::Gauge,
     labels: &SERVER_LABELS,
 };
-pub const VOLUME_SIZE: Descriptor = Descriptor {
+pub const VOLUME_SIZE: Descriptor<7> = Descriptor {
     name: "scaleway_server_volume_size_bytes",
     help: "Size of a volume attached to the server, in bytes (no series when the size is unknown). Cached from the last successful poll of its zone.",
     kind: Kind::Gauge,
-    labels: &["zone", "server_id", "name", "volume_id", "volume_index", "volume_type", "volume_name"],
+    labels: &per_server(["volume_id", "volume_index", "volume_type", "volume_name"]),
 };
-pub const SERVER_TAG: Descriptor = Descriptor {
+pub const SERVER_TAG: Descriptor<4> = Descriptor {
     name: "scaleway_server_tag_info",
     help: "One series of value 1 per tag of the server. Cached from the last successful poll of its zone.",
     kind: Kind::Gauge,
-    labels: &["zone", "server_id", "name", "tag"],
+    labels: &per_server(["tag"]),
 };
-pub const SERVER_IP: Descriptor = Descriptor {
+pub const SERVER_IP: Descriptor<6> = Descriptor {
     name: "scaleway_server_ip_info",
     help: "One series of value 1 per address of the server. Cached from the last successful poll of its zone.",
     kind: Kind::Gauge,
-    labels: &["zone", "server_id", "name", "address", "family", "scope"],
+    labels: &per_server(["address", "family", "scope"]),
 };
-pub const POLL_SUCCESS: Descriptor = Descriptor {
+pub const POLL_SUCCESS: Descriptor<1> = Descriptor {
     name: "scaleway_exporter_poll_success",
     help: "1 if the zone's last poll succeeded, 0 if it failed (its servers' series are then those of its last successful poll).",
     kind: Kind::Gauge,
     labels: &["zone"],
 };
-pub const LAST_SUCCESS: Descriptor = Descriptor {
+pub const LAST_SUCCESS: Descriptor<1> = Descriptor {
     name: "scaleway_exporter_last_success_timestamp_seconds",
     help: "When the zone's last successful poll ended, in Unix seconds.",
     kind: Kind::Gauge,
     labels: &["zone"],
 };
-pub const POLL_DURATION: Descriptor = Descriptor {
+pub const POLL_DURATION: Descriptor<1> = Descriptor {
     name: "scaleway_exporter_poll_duration_seconds",
     help: "How long the zone's last poll took, retries included, in seconds.",
     kind: Kind::Gauge,
     labels: &["zone"],
 };
-pub const API_REQUESTS: Descriptor = Descriptor {
+pub const API_REQUESTS: Descriptor<3> = Descriptor {
     name: "scaleway_exporter_api_requests_total",
     help: "Requests sent to the Scaleway API, by zone, endpoint and outcome (HTTP status, error or timeout). As of the last poll.",
     kind: Kind::Counter,
     labels: &["zone", "endpoint", "code"],
 };
-pub const BUILD_INFO: Descriptor = Descriptor {
+pub const BUILD_INFO: Descriptor<3> = Descriptor {
     name: "scaleway_exporter_build_info",
     help: "Version, git revision and compiler of the running exporter, value 1.",
     kind: Kind::Gauge,
@@ -111,19 +158,19 @@ pub const BUILD_INFO: Descriptor = Descriptor {
 };
 
 /// Every family the exporter defines, in the order of the exposition.
-pub const DESCRIPTORS: &[Descriptor] = &[
-    SERVER_INFO,
-    SERVER_STATE,
-    SERVER_CREATED,
-    SERVER_MODIFIED,
-    VOLUME_SIZE,
-    SERVER_TAG,
-    SERVER_IP,
-    POLL_SUCCESS,
-    LAST_SUCCESS,
-    POLL_DURATION,
-    API_REQUESTS,
-    BUILD_INFO,
+pub const DESCRIPTORS: &[AnyDescriptor] = &[
+    SERVER_INFO.erase(),
+    SERVER_STATE.erase(),
+    SERVER_CREATED.erase(),
+    SERVER_MODIFIED.erase(),
+    VOLUME_SIZE.erase(),
+    SERVER_TAG.erase(),
+    SERVER_IP.erase(),
+    POLL_SUCCESS.erase(),
+    LAST_SUCCESS.erase(),
+    POLL_DURATION.erase(),
+    API_REQUESTS.erase(),
+    BUILD_INFO.erase(),
 ];
 
 #[cfg(test)]

@@ -85,32 +85,21 @@ fn render_with_capacity(snapshot: &Snapshot, own: &OwnMetrics, capacity: usize) 
 
     out.family(&SERVER_INFO);
     for (zone, s) in each_server() {
-        out.sample(
-            SERVER_INFO.name,
-            &[
-                ("zone", zone),
-                ("server_id", &s.id),
-                ("name", &s.name),
-                ("commercial_type", &s.commercial_type),
-                ("arch", &s.arch),
-                ("image_name", &s.image_name),
-                ("project_id", &s.project_id),
-                ("organization_id", &s.organization_id),
-            ],
-            1,
-        );
+        let extra = [
+            s.commercial_type.as_str(),
+            &s.arch,
+            &s.image_name,
+            &s.project_id,
+            &s.organization_id,
+        ];
+        out.sample(&SERVER_INFO, server_and(zone, s, extra), 1);
     }
     out.family(&SERVER_STATE);
     for (zone, s) in each_server() {
         for state in State::ALL {
             out.sample(
-                SERVER_STATE.name,
-                &[
-                    ("zone", zone),
-                    ("server_id", &s.id),
-                    ("name", &s.name),
-                    ("state", state.as_str()),
-                ],
+                &SERVER_STATE,
+                server_and(zone, s, [state.as_str()]),
                 u8::from(s.state == state),
             );
         }
@@ -125,7 +114,7 @@ fn render_with_capacity(snapshot: &Snapshot, own: &OwnMetrics, capacity: usize) 
         out.family(descriptor);
         for (zone, s) in each_server() {
             if let Some(seconds) = field(s) {
-                out.sample(descriptor.name, &server_labels(zone, s), seconds);
+                out.sample(descriptor, server_values(zone, s), seconds);
             }
         }
     }
@@ -133,79 +122,46 @@ fn render_with_capacity(snapshot: &Snapshot, own: &OwnMetrics, capacity: usize) 
     for (zone, s) in each_server() {
         for volume in &s.volumes {
             if let Some(size) = volume.size {
-                out.sample(
-                    VOLUME_SIZE.name,
-                    &[
-                        ("zone", zone),
-                        ("server_id", &s.id),
-                        ("name", &s.name),
-                        ("volume_id", &volume.id),
-                        ("volume_index", &volume.index),
-                        ("volume_type", &volume.volume_type),
-                        ("volume_name", &volume.name),
-                    ],
-                    size,
-                );
+                let extra = [
+                    volume.id.as_str(),
+                    &volume.index,
+                    &volume.volume_type,
+                    &volume.name,
+                ];
+                out.sample(&VOLUME_SIZE, server_and(zone, s, extra), size);
             }
         }
     }
     out.family(&SERVER_TAG);
     for (zone, s) in each_server() {
         for tag in &s.tags {
-            out.sample(
-                SERVER_TAG.name,
-                &[
-                    ("zone", zone),
-                    ("server_id", &s.id),
-                    ("name", &s.name),
-                    ("tag", tag),
-                ],
-                1,
-            );
+            out.sample(&SERVER_TAG, server_and(zone, s, [tag]), 1);
         }
     }
     out.family(&SERVER_IP);
     for (zone, s) in each_server() {
         for ip in &s.addresses {
-            out.sample(
-                SERVER_IP.name,
-                &[
-                    ("zone", zone),
-                    ("server_id", &s.id),
-                    ("name", &s.name),
-                    ("address", &ip.address),
-                    ("family", ip.family.as_str()),
-                    ("scope", ip.scope.as_str()),
-                ],
-                1,
-            );
+            let extra = [ip.address.as_str(), ip.family.as_str(), ip.scope.as_str()];
+            out.sample(&SERVER_IP, server_and(zone, s, extra), 1);
         }
     }
 
     out.family(&POLL_SUCCESS);
     for (zone, state) in &snapshot.zones {
         if state.last_poll.is_some() {
-            out.sample(
-                POLL_SUCCESS.name,
-                &[("zone", zone)],
-                u8::from(state.last_poll_succeeded()),
-            );
+            out.sample(&POLL_SUCCESS, [zone], u8::from(state.last_poll_succeeded()));
         }
     }
     out.family(&LAST_SUCCESS);
     for (zone, state) in &snapshot.zones {
         if let Some(at) = state.last_success {
-            out.sample(LAST_SUCCESS.name, &[("zone", zone)], unix(at));
+            out.sample(&LAST_SUCCESS, [zone], unix(at));
         }
     }
     out.family(&POLL_DURATION);
     for (zone, state) in &snapshot.zones {
         if let Some(poll) = &state.last_poll {
-            out.sample(
-                POLL_DURATION.name,
-                &[("zone", zone)],
-                poll.duration.as_secs_f64(),
-            );
+            out.sample(&POLL_DURATION, [zone], poll.duration.as_secs_f64());
         }
     }
 
@@ -220,8 +176,24 @@ fn render_with_capacity(snapshot: &Snapshot, own: &OwnMetrics, capacity: usize) 
     (out.text, out.series)
 }
 
-fn server_labels<'a>(zone: &'a str, s: &'a Server) -> [(&'static str, &'a str); 3] {
-    [("zone", zone), ("server_id", &s.id), ("name", &s.name)]
+/// The values of [`SERVER_LABELS`] for a server, in their order.
+fn server_values<'a>(zone: &'a str, s: &'a Server) -> [&'a str; SERVER_LABELS.len()] {
+    [zone, &s.id, &s.name]
+}
+
+/// The values of [`SERVER_LABELS`] followed by a family's own: `N`, the family's number of
+/// labels, must be their sum, or the build fails.
+fn server_and<'a, const EXTRA: usize, const N: usize>(
+    zone: &'a str,
+    s: &'a Server,
+    extra: [&'a str; EXTRA],
+) -> [&'a str; N] {
+    const { assert!(N == SERVER_LABELS.len() + EXTRA) };
+    let mut values = [""; N];
+    let (server, rest) = values.split_at_mut(SERVER_LABELS.len());
+    server.copy_from_slice(&server_values(zone, s));
+    rest.copy_from_slice(&extra);
+    values
 }
 
 fn unix(at: SystemTime) -> f64 {
@@ -236,7 +208,7 @@ struct Writer {
 }
 
 impl Writer {
-    fn family(&mut self, descriptor: &Descriptor) {
+    fn family<const N: usize>(&mut self, descriptor: &Descriptor<N>) {
         let _ = writeln!(
             self.text,
             "# HELP {} {}",
@@ -251,11 +223,17 @@ impl Writer {
         );
     }
 
-    fn sample(&mut self, name: &str, labels: &[(&str, &str)], value: impl std::fmt::Display) {
+    /// One series of `family`: its label values by position, in the order of its labels.
+    fn sample<const N: usize>(
+        &mut self,
+        family: &Descriptor<N>,
+        values: [&str; N],
+        value: impl std::fmt::Display,
+    ) {
         self.series += 1;
-        self.text.push_str(name);
+        self.text.push_str(family.name);
         self.text.push('{');
-        for (i, (label, value)) in labels.iter().enumerate() {
+        for (i, (label, value)) in family.labels.iter().zip(values).enumerate() {
             if i > 0 {
                 self.text.push(',');
             }
@@ -299,6 +277,66 @@ mod tests {
         let mut out = String::new();
         escape_label_value(&mut out, "a\\b \"c\"\nd – é 東京");
         assert_eq!(out, "a\\\\b \\\"c\\\"\\nd – é 東京");
+    }
+
+    /// Every family of the table is written, and each of its samples has the descriptor's
+    /// label names, in its order: the values a call site gives by position land under the
+    /// right names. (The count is checked when built: `Descriptor<N>` takes `[&str; N]`.)
+    #[test]
+    fn every_family_is_rendered_with_the_label_names_of_its_descriptor() {
+        let page = r#"{"servers":[{"id":"s-1","name":"web","commercial_type":"DEV1-S",
+            "arch":"x86_64","image":{"name":"Ubuntu"},"project":"p","organization":"o",
+            "state":"running","creation_date":"2026-07-20T14:35:34Z",
+            "modification_date":"2026-07-21T14:35:34Z","tags":["prod"],
+            "volumes":{"0":{"id":"v-1","volume_type":"l_ssd","name":"root","size":10}},
+            "public_ips":[{"address":"51.15.0.1","family":"inet"}]}]}"#;
+        let servers = serde_json::from_str::<crate::api::model::ServersPage>(page)
+            .unwrap()
+            .servers;
+        let zones = ["fr-par-1".to_owned()];
+        let snapshot = Snapshot::new(&zones).with_poll(
+            "fr-par-1",
+            Ok(crate::inventory::servers_from_api(servers, &[])),
+            SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_800_000_000),
+            std::time::Duration::from_millis(250),
+        );
+        let own = OwnMetrics::new();
+        own.api_requests
+            .with_label_values(&["fr-par-1", "servers", "200"])
+            .inc();
+        let (text, series) = render(&snapshot, &own);
+        let mut seen = 0;
+        for family in DESCRIPTORS {
+            assert!(
+                text.contains(&format!(
+                    "# TYPE {} {}\n",
+                    family.name,
+                    family.kind.as_str()
+                )),
+                "{}",
+                family.name
+            );
+            let samples: Vec<&str> = text
+                .lines()
+                .filter(|line| line.starts_with(&format!("{}{{", family.name)))
+                .collect();
+            assert!(!samples.is_empty(), "no sample of {}", family.name);
+            for sample in samples {
+                let mut names: Vec<&str> = sample[family.name.len() + 1..]
+                    .split("\",")
+                    .map(|pair| pair.split('=').next().unwrap())
+                    .collect();
+                let mut expected = family.labels.to_vec();
+                if [API_REQUESTS.name, BUILD_INFO.name].contains(&family.name) {
+                    // The `prometheus` registry writes label names sorted.
+                    names.sort_unstable();
+                    expected.sort_unstable();
+                }
+                assert_eq!(names, expected, "{sample}");
+                seen += 1;
+            }
+        }
+        assert!(seen <= series, "{seen} samples, {series} series");
     }
 
     #[test]

@@ -7,7 +7,8 @@
 //! metrics live in a `prometheus` registry and are appended after them. The body is then
 //! gzipped once, so a scrape only hands out shared bytes.
 //!
-//! - `descriptors`: every family's name, type, labels and help, in one table.
+//! - `descriptors`: every family's name, type, labels and help, in one table; a sample
+//!   gives its label values by position, as many as the family has labels.
 //! - `encoder`: snapshot -> text and gzip (pure).
 //! - `own`: the exporter's own counters, build info and process metrics.
 
@@ -15,6 +16,6 @@ mod descriptors;
 mod encoder;
 mod own;
 
-pub use descriptors::{Descriptor, Kind, DESCRIPTORS};
+pub use descriptors::{AnyDescriptor, Descriptor, Kind, DESCRIPTORS, SERVER_LABELS};
 pub use encoder::{escape_label_value, exposition, render, Exposition};
 pub use own::OwnMetrics;

@@ -27,13 +27,13 @@ impl OwnMetrics {
             BUILD_INFO.labels,
         )
         .expect("a valid gauge definition");
-        build
-            .with_label_values(&[
-                build_info::VERSION,
-                build_info::REVISION,
-                build_info::RUSTC_VERSION,
-            ])
-            .set(1);
+        // By position, as many as BUILD_INFO has labels (checked when built).
+        let values: [&str; BUILD_INFO.labels.len()] = [
+            build_info::VERSION,
+            build_info::REVISION,
+            build_info::RUSTC_VERSION,
+        ];
+        build.with_label_values(&values).set(1);
         registry
             .register(Box::new(api_requests.clone()))
             .expect("registered once");
