@@ -29,7 +29,7 @@ pub enum ApiFlavor {
     Legacy,
 }
 
-/// Servers per page: the most the API gives (FACTS.md §2).
+/// Servers per page: the most the API gives (docs/api-notes.md#paging-with-x-total-count-instances).
 pub const PER_PAGE: usize = 100;
 /// Pages read at most for one list: 100,000 servers a zone. A list that goes on past it is
 /// an API that never says "last page", and the poll fails rather than spin.

@@ -12,9 +12,10 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 /// The default `--scaleway.rate-limit`: requests per second, all zones together. The API's
-/// limit is not published; support spoke of 100/s per account in 2017 (FACTS.md §3), and an
-/// exporter should leave most of it to Terraform, the CLI and the console. 20/s still reads
-/// 2,000 servers a second: 50,000 within the default `--poll.timeout`.
+/// limit is not published; support spoke of 100/s per account in 2017
+/// (docs/api-notes.md#rate-limits), and an exporter should leave most of it to Terraform,
+/// the CLI and the console. 20/s still reads 2,000 servers a second: 50,000 within the
+/// default `--poll.timeout`.
 pub const DEFAULT_REQUESTS_PER_SECOND: f64 = 20.0;
 
 #[derive(Debug)]

@@ -12,7 +12,7 @@ mod instance;
 
 pub use instance::{servers_from_api, FleetBuilder};
 
-/// The states DESIGN.md names; anything else the API says is [`State::Unknown`].
+/// The states the metrics name (docs/api-notes.md#server-states); anything else the API says is [`State::Unknown`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum State {
     Running,
@@ -72,7 +72,7 @@ impl State {
     }
 }
 
-/// One server as the metrics see it: the fields DESIGN.md exports, already normalised.
+/// One server as the metrics see it: the fields the metrics export, already normalised.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Server {
     pub id: String,

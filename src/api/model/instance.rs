@@ -114,7 +114,7 @@ pub struct BlockVolume {
     pub volume_type: String,
 }
 
-/// The JSON error body of the API: `type` and `message` when present (FACTS.md §4).
+/// The JSON error body of the API: `type` and `message` when present (docs/api-notes.md#error-bodies).
 #[derive(Debug, Default, Deserialize)]
 pub struct ErrorBody {
     #[serde(default, rename = "type")]

@@ -1,5 +1,5 @@
 //! The serde model of what the API sends, one module per product: only the fields the exporter reads, each as
-//! tolerant as the real data requires (FACTS.md §5 and §9).
+//! tolerant as the real data requires (docs/api-notes.md#how-the-parser-reads-the-server-object).
 //!
 //! Rules, all from real responses: unknown fields are ignored (fields come and go over the
 //! years); every field but `id` may be absent or `null` and then takes its default; `volumes`
