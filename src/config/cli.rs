@@ -15,6 +15,15 @@ The API secret key is read from SCW_SECRET_KEY or from the file named by
 --scaleway.secret-key-file; it is never accepted as a flag value, so it never shows
 in a process list.";
 
+/// The longest duration any flag takes. Past it a duration is a typo (`60y` for `60s`), and
+/// a deadline that far away overflows the clock.
+pub const MAX_DURATION: Duration = Duration::from_secs(365 * 24 * 3600);
+/// The fewest API requests a second `--scaleway.rate-limit` takes: one every 1000 s.
+pub const MIN_RATE: f64 = 0.001;
+/// The most servers a simulated zone holds: the most one zone's list can hold (1,000 pages of
+/// 100).
+pub const MAX_SIMULATED_SERVERS: usize = 100_000;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "scaleway_exporter",
@@ -196,7 +205,7 @@ pub struct SimulateArgs {
     )]
     pub zones: Vec<String>,
     /// Servers generated in each zone.
-    #[arg(long = "servers-per-zone", default_value_t = 25, value_name = "N")]
+    #[arg(long = "servers-per-zone", default_value_t = 25, value_parser = parse_server_count, value_name = "N")]
     pub servers_per_zone: usize,
     /// Seed of the generated fleet: the same seed gives the same fleet.
     #[arg(long = "seed", default_value_t = 42)]
@@ -227,7 +236,7 @@ pub struct DemoArgs {
     )]
     pub zones: Vec<String>,
     /// Servers generated in each zone.
-    #[arg(long = "demo.servers-per-zone", default_value_t = 40, value_name = "N")]
+    #[arg(long = "demo.servers-per-zone", default_value_t = 40, value_parser = parse_server_count, value_name = "N")]
     pub servers_per_zone: usize,
     /// Change one server's state this often, so dashboards and alerts have something to show.
     #[arg(long = "demo.churn-interval", default_value = "30s", value_parser = parse_duration, value_name = "DURATION")]
@@ -264,10 +273,31 @@ pub enum LogFormat {
 fn parse_duration(text: &str) -> Result<Duration, String> {
     let duration =
         humantime::parse_duration(text).map_err(|e| format!("{e} (examples: 30s, 2m, 1h30m)"))?;
+    check_duration(duration)
+}
+
+/// What every duration flag must be.
+pub(crate) fn check_duration(duration: Duration) -> Result<Duration, String> {
     if duration.is_zero() {
         return Err("must be longer than zero".to_owned());
     }
+    if duration > MAX_DURATION {
+        return Err("must be at most 365 days".to_owned());
+    }
     Ok(duration)
+}
+
+fn parse_server_count(text: &str) -> Result<usize, String> {
+    let count: usize = text
+        .trim()
+        .parse()
+        .map_err(|_| "expected a whole number of servers, such as 40".to_owned())?;
+    if count > MAX_SIMULATED_SERVERS {
+        return Err(format!(
+            "at most {MAX_SIMULATED_SERVERS}, the most one zone's list holds"
+        ));
+    }
+    Ok(count)
 }
 
 /// `1048576`, `512KiB`, `64MiB`, `1GiB` (also `KB`, `MB`, `GB` as powers of 1000).
@@ -298,6 +328,11 @@ pub fn parse_byte_size(text: &str) -> Result<usize, String> {
         .checked_mul(unit_size)
         .and_then(|bytes| usize::try_from(bytes).ok())
         .ok_or_else(|| "too large".to_owned())?;
+    check_body_size(bytes)
+}
+
+/// What `--scaleway.max-body-size` must be.
+pub(crate) fn check_body_size(bytes: usize) -> Result<usize, String> {
     if bytes == 0 {
         return Err("must be more than zero".to_owned());
     }
@@ -309,13 +344,23 @@ fn parse_rate(text: &str) -> Result<f64, String> {
         .trim()
         .parse()
         .map_err(|_| "expected requests per second, such as 10 or 0.5".to_owned())?;
+    check_rate(rate)
+}
+
+/// What `--scaleway.rate-limit` must be: below [`MIN_RATE`] the wait for one request
+/// outgrows any deadline.
+pub(crate) fn check_rate(rate: f64) -> Result<f64, String> {
     if !rate.is_finite() || rate <= 0.0 {
         return Err("must be a number of requests per second above zero".to_owned());
+    }
+    if rate < MIN_RATE {
+        return Err(format!(
+            "must be at least {MIN_RATE} (one request every 1000 s)"
+        ));
     }
     Ok(rate)
 }
 
-/// A configuration error found after clap's parsing: one line, exit code 2.
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -337,8 +382,27 @@ mod tests {
             assert!(parse_byte_size(bad).is_err(), "{bad}");
         }
         assert_eq!(parse_rate("0.5"), Ok(0.5));
-        for bad in ["0", "-3", "NaN", "inf", "fast"] {
+        for bad in ["0", "-3", "NaN", "inf", "fast", "1e-300"] {
             assert!(parse_rate(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn huge_values_are_refused_before_they_overflow_a_clock_or_an_allocation() {
+        assert_eq!(
+            parse_duration("365days").unwrap(),
+            Duration::from_secs(365 * 24 * 3600)
+        );
+        for huge in ["366days", "500000000y", "18446744073709551615s"] {
+            assert_eq!(
+                parse_duration(huge).unwrap_err(),
+                "must be at most 365 days",
+                "{huge}"
+            );
+        }
+        assert_eq!(parse_server_count("100000"), Ok(100_000));
+        for huge in ["100001", "18446744073709551615", "99999999999999999999999"] {
+            assert!(parse_server_count(huge).is_err(), "{huge}");
         }
     }
 
