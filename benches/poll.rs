@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 
 use scaleway_exporter::api::model::{BlockVolumesPage, ServersPage};
 use scaleway_exporter::api::ApiFlavor;
+use scaleway_exporter::config::TelemetryPath;
 use scaleway_exporter::exporter::Exporter;
 use scaleway_exporter::inventory::{servers_from_api, Snapshot};
 use scaleway_exporter::metrics::{self, OwnMetrics};
@@ -202,7 +203,7 @@ fn main() {
             poll_interval: Duration::from_secs(3600),
             poll_timeout: Duration::from_secs(120),
             listen_address: ListenAddress::Host("127.0.0.1:0".to_owned()),
-            telemetry_path: "/metrics".to_owned(),
+            telemetry_path: TelemetryPath::new("/metrics").unwrap(),
             // The bench measures what a poll costs, not the client-side pacing of requests.
             api_limits: scaleway_exporter::api::Limits {
                 requests_per_second: 1e6,

@@ -223,6 +223,25 @@ fn help_groups_the_flags_and_starts_with_the_version() {
 }
 
 #[test]
+fn a_telemetry_path_the_router_cannot_take_ends_the_start_with_exit_code_2_and_one_line() {
+    for (path, says) in [
+        (
+            "/inventory.json",
+            "/inventory.json is a page of the exporter already",
+        ),
+        ("/*x", "a segment that starts with '*' is route syntax"),
+        ("/a{b", "'{' is route syntax"),
+        ("/{x}", "'{' is route syntax"),
+    ] {
+        assert_one_line_exit_2(
+            &[&format!("--web.telemetry-path={path}")],
+            &[("SCW_SECRET_KEY", "k")],
+            &format!("bad --web.telemetry-path {path:?}: {says}"),
+        );
+    }
+}
+
+#[test]
 fn version_names_the_revision_and_the_compiler() {
     let output = Command::new(BINARY).arg("--version").output().unwrap();
     assert!(output.status.success());

@@ -6,7 +6,9 @@ use rand::Rng as _;
 use tokio::net::TcpListener;
 
 use crate::api::ApiFlavor;
-use crate::config::{DemoArgs, ExporterArgs, ExporterConfig, ListenAddress};
+use crate::config::{
+    ConfigError, DemoArgs, ExporterArgs, ExporterConfig, ListenAddress, TelemetryPath,
+};
 use crate::exporter::Exporter;
 use crate::secret::{SecretKey, TokenSource};
 use scaleway_simulator::{Simulator, SimulatorConfig};
@@ -48,7 +50,12 @@ pub async fn demo(
         poll_interval,
         poll_timeout: exporter_args.poll_timeout.min(poll_interval),
         listen_address: listen_address.clone(),
-        telemetry_path: exporter_args.telemetry_path.clone(),
+        telemetry_path: TelemetryPath::new(&exporter_args.telemetry_path).map_err(|reason| {
+            ConfigError::BadTelemetryPath {
+                path: exporter_args.telemetry_path.clone(),
+                reason,
+            }
+        })?,
         api_limits: exporter_args.api_limits(),
         web_config: match &exporter_args.web_config_file {
             Some(path) => Some(

@@ -7,6 +7,7 @@
 
 mod cli;
 mod listen;
+mod telemetry_path;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -20,6 +21,7 @@ pub use cli::{
     Cli, Command, DemoArgs, ExporterArgs, HealthArgs, LogFormat, LogLevel, SimulateArgs,
 };
 pub use listen::ListenAddress;
+pub use telemetry_path::{TelemetryPath, RESERVED_PATHS};
 
 /// The zones of the Instance API polled when none is given (DESIGN.md, FACTS.md §1).
 pub const DEFAULT_ZONES: &[&str] = &[
@@ -49,10 +51,8 @@ pub enum ConfigError {
     BadApiUrl { url: String, reason: String },
     #[error("bad --web.listen-address {address:?}: expected :PORT or HOST:PORT")]
     BadListenAddress { address: String },
-    #[error(
-        "bad --web.telemetry-path {path:?}: must start with / and not be /, /healthz or /readyz"
-    )]
-    BadTelemetryPath { path: String },
+    #[error("bad --web.telemetry-path {path:?}: {reason}")]
+    BadTelemetryPath { path: String, reason: String },
     #[error("--poll.timeout ({timeout}) must not be longer than --poll.interval ({interval})")]
     TimeoutLongerThanInterval { timeout: String, interval: String },
     #[error("cannot read the web config file {path}: {reason}")]
@@ -73,7 +73,7 @@ pub struct ExporterConfig {
     pub poll_interval: Duration,
     pub poll_timeout: Duration,
     pub listen_address: ListenAddress,
-    pub telemetry_path: String,
+    pub telemetry_path: TelemetryPath,
     /// `--scaleway.max-body-size` and `--scaleway.rate-limit`.
     pub api_limits: Limits,
     /// `--web.config.file`, loaded: TLS, basic auth, headers.
@@ -119,10 +119,12 @@ impl ExporterArgs {
                 address: self.listen_address.clone(),
             }
         })?;
-        let path = &self.telemetry_path;
-        if !path.starts_with('/') || ["/", "/healthz", "/readyz"].contains(&path.as_str()) {
-            return Err(ConfigError::BadTelemetryPath { path: path.clone() });
-        }
+        let telemetry_path = TelemetryPath::new(&self.telemetry_path).map_err(|reason| {
+            ConfigError::BadTelemetryPath {
+                path: self.telemetry_path.clone(),
+                reason,
+            }
+        })?;
         if self.poll_timeout > self.poll_interval {
             return Err(ConfigError::TimeoutLongerThanInterval {
                 timeout: humantime::format_duration(self.poll_timeout).to_string(),
@@ -148,7 +150,7 @@ impl ExporterArgs {
             poll_interval: self.poll_interval,
             poll_timeout: self.poll_timeout,
             listen_address,
-            telemetry_path: self.telemetry_path.clone(),
+            telemetry_path,
             api_limits: self.api_limits(),
             web_config,
         })

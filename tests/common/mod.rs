@@ -11,6 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use scaleway_exporter::api::ApiFlavor;
+use scaleway_exporter::config::TelemetryPath;
 use scaleway_exporter::exporter::{serve_router, Exporter};
 use scaleway_exporter::poller::Poller;
 use scaleway_exporter::Shutdown;
@@ -82,7 +83,7 @@ pub fn exporter_config(api_url: &str, zones: &[&str], token: &str) -> ExporterCo
         poll_interval: Duration::from_secs(3600),
         poll_timeout: Duration::from_secs(5),
         listen_address: ListenAddress::Host("127.0.0.1:0".to_owned()),
-        telemetry_path: "/metrics".to_owned(),
+        telemetry_path: TelemetryPath::new("/metrics").unwrap(),
         api_limits: Default::default(),
         web_config: None,
     }
