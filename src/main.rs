@@ -9,7 +9,7 @@ use clap::FromArgMatches as _;
 #[cfg(feature = "demo")]
 use scaleway_exporter::cmd::{demo, simulate};
 use scaleway_exporter::cmd::{health, help};
-use scaleway_exporter::config::{Cli, Command};
+use scaleway_exporter::config::{Cli, Command, ConfigError};
 use scaleway_exporter::{logging, Exporter, Shutdown};
 
 /// The demo polls more often than the default minute, unless told otherwise.
@@ -61,18 +61,15 @@ fn main() -> ExitCode {
                 demo::demo(demo_args, args, interval, shutdown).await
             }
             None => {
-                let config = match args.resolve(env_token) {
-                    Ok(config) => config,
-                    Err(error) => return Err(ConfigFailure(error.to_string()).into()),
-                };
-                let listener = config.listen_address.bind().await.map_err(|e| {
-                    ConfigFailure(format!("cannot listen on {}: {e}", config.listen_address))
+                let config = args.resolve(env_token)?;
+                let listener = config.listen_address().bind().await.map_err(|e| {
+                    ConfigFailure(format!("cannot listen on {}: {e}", config.listen_address()))
                 })?;
                 tracing::info!(
                     address = %listener.local_addr()?,
-                    api = %config.api_url,
-                    zones = config.zones.join(","),
-                    poll_interval = %humantime::format_duration(config.poll_interval),
+                    api = %config.api_url(),
+                    zones = config.zones().join(","),
+                    poll_interval = %humantime::format_duration(config.poll_interval()),
                     version = scaleway_exporter::build_info::VERSION,
                     "exporter starting"
                 );
@@ -89,6 +86,8 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => match error.downcast_ref::<ConfigFailure>() {
             Some(ConfigFailure(line)) => fail(line.as_str()),
+            // The configuration's checks, the demo's included: one line, as at start.
+            None if error.is::<ConfigError>() => fail(&error.to_string()),
             None => {
                 tracing::error!("{error:#}");
                 ExitCode::FAILURE

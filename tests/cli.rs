@@ -241,6 +241,26 @@ fn a_telemetry_path_the_router_cannot_take_ends_the_start_with_exit_code_2_and_o
     }
 }
 
+#[cfg(feature = "demo")]
+#[test]
+fn the_demo_checks_its_telemetry_path_as_the_exporter_does() {
+    assert_one_line_exit_2(
+        &[
+            "demo",
+            "--web.telemetry-path=/",
+            "--web.listen-address=127.0.0.1:0",
+        ],
+        &[],
+        "bad --web.telemetry-path \"/\": / is a page of the exporter already",
+    );
+    // The environment twin too.
+    assert_one_line_exit_2(
+        &["demo", "--web.listen-address=127.0.0.1:0"],
+        &[("SCW_EXPORTER_TELEMETRY_PATH", "/healthz")],
+        "bad --web.telemetry-path \"/healthz\"",
+    );
+}
+
 #[test]
 fn version_names_the_revision_and_the_compiler() {
     let output = Command::new(BINARY).arg("--version").output().unwrap();

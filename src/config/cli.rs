@@ -1,7 +1,8 @@
 //! The command line as clap sees it: every flag with its environment twin.
 //!
 //! What clap cannot check (zones, URL, paths, the key) is checked by
-//! [`super::ExporterArgs::resolve`], which gives the [`super::ExporterConfig`] the program runs with.
+//! [`super::ExporterConfigBuilder::build`], which gives the [`super::ExporterConfig`] the
+//! program runs with.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -15,6 +16,10 @@ The API secret key is read from SCW_SECRET_KEY or from the file named by
 --scaleway.secret-key-file; it is never accepted as a flag value, so it never shows
 in a process list.";
 
+/// `--web.listen-address` when none is given.
+pub const DEFAULT_LISTEN_ADDRESS: &str = ":10059";
+/// `--web.telemetry-path` when none is given.
+pub const DEFAULT_TELEMETRY_PATH: &str = "/metrics";
 /// The longest duration any flag takes. Past it a duration is a typo (`60y` for `60s`), and
 /// a deadline that far away overflows the clock.
 pub const MAX_DURATION: Duration = Duration::from_secs(365 * 24 * 3600);
@@ -120,7 +125,7 @@ pub struct ExporterArgs {
         global = true,
         long = "web.listen-address",
         env = "SCW_EXPORTER_LISTEN_ADDRESS",
-        default_value = ":10059",
+        default_value = DEFAULT_LISTEN_ADDRESS,
         value_name = "ADDRESS"
     )]
     pub listen_address: String,
@@ -130,7 +135,7 @@ pub struct ExporterArgs {
         global = true,
         long = "web.telemetry-path",
         env = "SCW_EXPORTER_TELEMETRY_PATH",
-        default_value = "/metrics",
+        default_value = DEFAULT_TELEMETRY_PATH,
         value_name = "PATH"
     )]
     pub telemetry_path: String,
@@ -276,7 +281,8 @@ fn parse_duration(text: &str) -> Result<Duration, String> {
     check_duration(duration)
 }
 
-/// What every duration flag must be.
+/// What every duration flag must be, from the command line or from
+/// [`super::ExporterConfigBuilder`].
 pub(crate) fn check_duration(duration: Duration) -> Result<Duration, String> {
     if duration.is_zero() {
         return Err("must be longer than zero".to_owned());
@@ -331,7 +337,7 @@ pub fn parse_byte_size(text: &str) -> Result<usize, String> {
     check_body_size(bytes)
 }
 
-/// What `--scaleway.max-body-size` must be.
+/// What `--scaleway.max-body-size` must be, from the command line or from the builder.
 pub(crate) fn check_body_size(bytes: usize) -> Result<usize, String> {
     if bytes == 0 {
         return Err("must be more than zero".to_owned());
@@ -347,8 +353,8 @@ fn parse_rate(text: &str) -> Result<f64, String> {
     check_rate(rate)
 }
 
-/// What `--scaleway.rate-limit` must be: below [`MIN_RATE`] the wait for one request
-/// outgrows any deadline.
+/// What `--scaleway.rate-limit` must be, from the command line or from the builder: below
+/// [`MIN_RATE`] the wait for one request outgrows any deadline.
 pub(crate) fn check_rate(rate: f64) -> Result<f64, String> {
     if !rate.is_finite() || rate <= 0.0 {
         return Err("must be a number of requests per second above zero".to_owned());

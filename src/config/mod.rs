@@ -1,9 +1,11 @@
 //! The command line: every flag has an environment twin, as DESIGN.md fixes them.
 //!
 //! Parsing happens in two steps. clap turns `argv` and the environment into [`Cli`]; then
-//! [`ExporterArgs::resolve`] checks what clap cannot (zones, URL, paths, the token) and gives
-//! an [`ExporterConfig`] that the rest of the program trusts. Either step's error is one line
-//! and exit code 2 (see `main.rs`).
+//! [`ExporterConfigBuilder::build`] checks what clap cannot (zones, URL, paths, the token)
+//! and gives an [`ExporterConfig`] that the rest of the program trusts. The builder is the
+//! only way to an `ExporterConfig`: the command line, the demo, the tests and the benchmarks
+//! all go through the same checks. Either step's error is one line and exit code 2 (see
+//! `main.rs`).
 
 mod cli;
 mod listen;
@@ -16,9 +18,10 @@ use crate::api::{ApiFlavor, Limits};
 use crate::secret::{SecretError, SecretKey, TokenSource};
 use crate::web::WebConfig;
 
-pub use cli::parse_byte_size;
 pub use cli::{
-    Cli, Command, DemoArgs, ExporterArgs, HealthArgs, LogFormat, LogLevel, SimulateArgs,
+    parse_byte_size, Cli, Command, DemoArgs, ExporterArgs, HealthArgs, LogFormat, LogLevel,
+    SimulateArgs, DEFAULT_LISTEN_ADDRESS, DEFAULT_TELEMETRY_PATH, MAX_DURATION,
+    MAX_SIMULATED_SERVERS, MIN_RATE,
 };
 pub use listen::ListenAddress;
 pub use telemetry_path::{TelemetryPath, RESERVED_PATHS};
@@ -33,6 +36,11 @@ pub const DEFAULT_ZONES: &[&str] = &[
 /// until 2016, and `par1` is what its `location.zone_id` says.
 pub const DEFAULT_LEGACY_ZONE: &str = "par1";
 
+/// `--poll.interval` and `--poll.timeout` when none is given (the command line's defaults).
+pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(60);
+pub const DEFAULT_POLL_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// What the user gave cannot run: one line on standard error, exit code 2.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error(
@@ -53,6 +61,12 @@ pub enum ConfigError {
     BadListenAddress { address: String },
     #[error("bad --web.telemetry-path {path:?}: {reason}")]
     BadTelemetryPath { path: String, reason: String },
+    #[error("bad {flag} ({value}): {reason}")]
+    BadValue {
+        flag: &'static str,
+        value: String,
+        reason: String,
+    },
     #[error("--poll.timeout ({timeout}) must not be longer than --poll.interval ({interval})")]
     TimeoutLongerThanInterval { timeout: String, interval: String },
     #[error("cannot read the web config file {path}: {reason}")]
@@ -61,23 +75,213 @@ pub enum ConfigError {
     BadWebConfig { path: PathBuf, reason: String },
 }
 
-/// A validated configuration: what the exporter runs with.
+/// A validated configuration: what the exporter runs with. Only
+/// [`ExporterConfigBuilder::build`] makes one, so every one has passed its checks.
 #[derive(Debug, Clone)]
 pub struct ExporterConfig {
-    pub token: TokenSource,
+    token: TokenSource,
+    api_url: String,
+    api_flavor: ApiFlavor,
+    zones: Vec<String>,
+    poll_interval: Duration,
+    poll_timeout: Duration,
+    listen_address: ListenAddress,
+    telemetry_path: TelemetryPath,
+    api_limits: Limits,
+    web_config: Option<WebConfig>,
+}
+
+impl ExporterConfig {
+    /// A configuration polling `api_url` with `token`; everything else defaults as on the
+    /// command line until set.
+    pub fn builder(api_url: impl Into<String>, token: TokenSource) -> ExporterConfigBuilder {
+        ExporterConfigBuilder {
+            token,
+            api_url: api_url.into(),
+            api_flavor: ApiFlavor::Instance,
+            zones: Vec::new(),
+            poll_interval: DEFAULT_POLL_INTERVAL,
+            poll_timeout: DEFAULT_POLL_TIMEOUT,
+            listen_address: DEFAULT_LISTEN_ADDRESS.to_owned(),
+            telemetry_path: DEFAULT_TELEMETRY_PATH.to_owned(),
+            api_limits: Limits::default(),
+            web_config_file: None,
+        }
+    }
+
+    pub fn token(&self) -> &TokenSource {
+        &self.token
+    }
+
     /// Base URL without a trailing slash.
-    pub api_url: String,
-    pub api_flavor: ApiFlavor,
+    pub fn api_url(&self) -> &str {
+        &self.api_url
+    }
+
+    pub fn api_flavor(&self) -> ApiFlavor {
+        self.api_flavor
+    }
+
     /// Zones to poll (instance) or the one zone label (legacy); never empty.
-    pub zones: Vec<String>,
-    pub poll_interval: Duration,
-    pub poll_timeout: Duration,
-    pub listen_address: ListenAddress,
-    pub telemetry_path: TelemetryPath,
+    pub fn zones(&self) -> &[String] {
+        &self.zones
+    }
+
+    pub fn poll_interval(&self) -> Duration {
+        self.poll_interval
+    }
+
+    /// Never longer than [`Self::poll_interval`].
+    pub fn poll_timeout(&self) -> Duration {
+        self.poll_timeout
+    }
+
+    pub fn listen_address(&self) -> &ListenAddress {
+        &self.listen_address
+    }
+
+    pub fn telemetry_path(&self) -> &TelemetryPath {
+        &self.telemetry_path
+    }
+
     /// `--scaleway.max-body-size` and `--scaleway.rate-limit`.
-    pub api_limits: Limits,
+    pub fn api_limits(&self) -> &Limits {
+        &self.api_limits
+    }
+
     /// `--web.config.file`, loaded: TLS, basic auth, headers.
-    pub web_config: Option<WebConfig>,
+    pub fn web_config(&self) -> Option<&WebConfig> {
+        self.web_config.as_ref()
+    }
+}
+
+/// The settings of an [`ExporterConfig`] as given, checked by [`Self::build`].
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct ExporterConfigBuilder {
+    token: TokenSource,
+    api_url: String,
+    api_flavor: ApiFlavor,
+    zones: Vec<String>,
+    poll_interval: Duration,
+    poll_timeout: Duration,
+    listen_address: String,
+    telemetry_path: String,
+    api_limits: Limits,
+    web_config_file: Option<PathBuf>,
+}
+
+impl ExporterConfigBuilder {
+    pub fn api_flavor(mut self, flavor: ApiFlavor) -> Self {
+        self.api_flavor = flavor;
+        self
+    }
+
+    /// Zones to poll; none means every zone (instance) or `par1` (legacy).
+    pub fn zones<Z: Into<String>>(mut self, zones: impl IntoIterator<Item = Z>) -> Self {
+        self.zones = zones.into_iter().map(Into::into).collect();
+        self
+    }
+
+    pub fn poll_interval(mut self, interval: Duration) -> Self {
+        self.poll_interval = interval;
+        self
+    }
+
+    pub fn poll_timeout(mut self, timeout: Duration) -> Self {
+        self.poll_timeout = timeout;
+        self
+    }
+
+    /// `:PORT` or `HOST:PORT`.
+    pub fn listen_address(mut self, address: impl Into<String>) -> Self {
+        self.listen_address = address.into();
+        self
+    }
+
+    pub fn telemetry_path(mut self, path: impl Into<String>) -> Self {
+        self.telemetry_path = path.into();
+        self
+    }
+
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.api_limits.max_body_size = bytes;
+        self
+    }
+
+    pub fn rate_limit(mut self, requests_per_second: f64) -> Self {
+        self.api_limits.requests_per_second = requests_per_second;
+        self
+    }
+
+    /// The web config file, loaded and checked by [`Self::build`].
+    pub fn web_config_file(mut self, path: Option<impl Into<PathBuf>>) -> Self {
+        self.web_config_file = path.map(Into::into);
+        self
+    }
+
+    /// Checks every setting; the first that cannot run is the error.
+    pub fn build(self) -> Result<ExporterConfig, ConfigError> {
+        let zones = resolve_zones(self.api_flavor, &self.zones)?;
+        let api_url = resolve_api_url(&self.api_url)?;
+        let listen_address = ListenAddress::parse(&self.listen_address).ok_or_else(|| {
+            ConfigError::BadListenAddress {
+                address: self.listen_address.clone(),
+            }
+        })?;
+        let telemetry_path = TelemetryPath::new(&self.telemetry_path).map_err(|reason| {
+            ConfigError::BadTelemetryPath {
+                path: self.telemetry_path.clone(),
+                reason,
+            }
+        })?;
+        for (flag, duration) in [
+            ("--poll.interval", self.poll_interval),
+            ("--poll.timeout", self.poll_timeout),
+        ] {
+            cli::check_duration(duration).map_err(|reason| ConfigError::BadValue {
+                flag,
+                value: humantime::format_duration(duration).to_string(),
+                reason,
+            })?;
+        }
+        if self.poll_timeout > self.poll_interval {
+            return Err(ConfigError::TimeoutLongerThanInterval {
+                timeout: humantime::format_duration(self.poll_timeout).to_string(),
+                interval: humantime::format_duration(self.poll_interval).to_string(),
+            });
+        }
+        let Limits {
+            max_body_size,
+            requests_per_second,
+        } = self.api_limits;
+        cli::check_body_size(max_body_size).map_err(|reason| ConfigError::BadValue {
+            flag: "--scaleway.max-body-size",
+            value: max_body_size.to_string(),
+            reason,
+        })?;
+        cli::check_rate(requests_per_second).map_err(|reason| ConfigError::BadValue {
+            flag: "--scaleway.rate-limit",
+            value: format!("{requests_per_second:?}"),
+            reason,
+        })?;
+        let web_config = match &self.web_config_file {
+            Some(path) => Some(load_web_config(path)?),
+            None => None,
+        };
+        Ok(ExporterConfig {
+            token: self.token,
+            api_url,
+            api_flavor: self.api_flavor,
+            zones,
+            poll_interval: self.poll_interval,
+            poll_timeout: self.poll_timeout,
+            listen_address,
+            telemetry_path,
+            api_limits: self.api_limits,
+            web_config,
+        })
+    }
 }
 
 fn load_web_config(path: &Path) -> Result<WebConfig, ConfigError> {
@@ -92,6 +296,7 @@ fn load_web_config(path: &Path) -> Result<WebConfig, ConfigError> {
     })
 }
 
+/// True for a zone of the form `xx-yyy-N` (fr-par-1, pl-waw-3), so that new zones work
 /// without a release.
 pub fn is_valid_zone(zone: &str) -> bool {
     let parts: Vec<&str> = zone.split('-').collect();
@@ -110,31 +315,8 @@ fn is_valid_legacy_zone(zone: &str) -> bool {
 }
 
 impl ExporterArgs {
-    /// Checks what clap cannot and reads the token. `env_token` is `SCW_SECRET_KEY`.
+    /// Reads the key (`env_token` is `SCW_SECRET_KEY`) and builds the configuration.
     pub fn resolve(&self, env_token: Option<String>) -> Result<ExporterConfig, ConfigError> {
-        let zones = self.resolve_zones()?;
-        let api_url = resolve_api_url(&self.api_url)?;
-        let listen_address = ListenAddress::parse(&self.listen_address).ok_or_else(|| {
-            ConfigError::BadListenAddress {
-                address: self.listen_address.clone(),
-            }
-        })?;
-        let telemetry_path = TelemetryPath::new(&self.telemetry_path).map_err(|reason| {
-            ConfigError::BadTelemetryPath {
-                path: self.telemetry_path.clone(),
-                reason,
-            }
-        })?;
-        if self.poll_timeout > self.poll_interval {
-            return Err(ConfigError::TimeoutLongerThanInterval {
-                timeout: humantime::format_duration(self.poll_timeout).to_string(),
-                interval: humantime::format_duration(self.poll_interval).to_string(),
-            });
-        }
-        let web_config = match &self.web_config_file {
-            Some(path) => Some(load_web_config(path)?),
-            None => None,
-        };
         let token = match &self.secret_key_file {
             Some(path) => TokenSource::from_file(path)?,
             None => {
@@ -142,64 +324,50 @@ impl ExporterArgs {
                 TokenSource::fixed(SecretKey::new(&token, "SCW_SECRET_KEY")?)
             }
         };
-        Ok(ExporterConfig {
-            token,
-            api_url,
-            api_flavor: self.api_flavor,
-            zones,
-            poll_interval: self.poll_interval,
-            poll_timeout: self.poll_timeout,
-            listen_address,
-            telemetry_path,
-            api_limits: self.api_limits(),
-            web_config,
-        })
+        ExporterConfig::builder(&self.api_url, token)
+            .api_flavor(self.api_flavor)
+            .zones(&self.zones)
+            .max_body_size(self.max_body_size)
+            .rate_limit(self.rate_limit)
+            .poll_interval(self.poll_interval)
+            .poll_timeout(self.poll_timeout)
+            .listen_address(&self.listen_address)
+            .telemetry_path(&self.telemetry_path)
+            .web_config_file(self.web_config_file.as_ref())
+            .build()
     }
+}
 
-    /// What the API client may ask and read, from the flags.
-    pub fn api_limits(&self) -> Limits {
-        Limits {
-            max_body_size: self.max_body_size,
-            requests_per_second: self.rate_limit,
+fn resolve_zones(flavor: ApiFlavor, given: &[String]) -> Result<Vec<String>, ConfigError> {
+    // Trim and drop empty entries: `SCW_EXPORTER_ZONES="fr-par-1, nl-ams-1,"` is a typo, not an error.
+    let mut zones: Vec<String> = Vec::new();
+    for zone in given.iter().map(|z| z.trim()).filter(|z| !z.is_empty()) {
+        if !zones.iter().any(|known| known == zone) {
+            zones.push(zone.to_owned());
         }
     }
-
-    fn resolve_zones(&self) -> Result<Vec<String>, ConfigError> {
-        // Trim and drop empty entries: `SCW_EXPORTER_ZONES="fr-par-1, nl-ams-1,"` is a typo, not an error.
-        let mut zones: Vec<String> = Vec::new();
-        for zone in self
-            .zones
-            .iter()
-            .map(|z| z.trim())
-            .filter(|z| !z.is_empty())
-        {
-            if !zones.iter().any(|known| known == zone) {
-                zones.push(zone.to_owned());
+    match flavor {
+        ApiFlavor::Instance => {
+            if let Some(zone) = zones.iter().find(|zone| !is_valid_zone(zone)) {
+                return Err(ConfigError::MalformedZone { zone: zone.clone() });
+            }
+            if zones.is_empty() {
+                zones = DEFAULT_ZONES.iter().map(|z| (*z).to_owned()).collect();
             }
         }
-        match self.api_flavor {
-            ApiFlavor::Instance => {
-                if let Some(zone) = zones.iter().find(|zone| !is_valid_zone(zone)) {
-                    return Err(ConfigError::MalformedZone { zone: zone.clone() });
-                }
-                if zones.is_empty() {
-                    zones = DEFAULT_ZONES.iter().map(|z| (*z).to_owned()).collect();
-                }
+        ApiFlavor::Legacy => {
+            if zones.len() > 1 {
+                return Err(ConfigError::TooManyLegacyZones { count: zones.len() });
             }
-            ApiFlavor::Legacy => {
-                if zones.len() > 1 {
-                    return Err(ConfigError::TooManyLegacyZones { count: zones.len() });
-                }
-                if let Some(zone) = zones.iter().find(|zone| !is_valid_legacy_zone(zone)) {
-                    return Err(ConfigError::MalformedLegacyZone { zone: zone.clone() });
-                }
-                if zones.is_empty() {
-                    zones.push(DEFAULT_LEGACY_ZONE.to_owned());
-                }
+            if let Some(zone) = zones.iter().find(|zone| !is_valid_legacy_zone(zone)) {
+                return Err(ConfigError::MalformedLegacyZone { zone: zone.clone() });
+            }
+            if zones.is_empty() {
+                zones.push(DEFAULT_LEGACY_ZONE.to_owned());
             }
         }
-        Ok(zones)
     }
+    Ok(zones)
 }
 
 fn resolve_api_url(text: &str) -> Result<String, ConfigError> {
@@ -249,8 +417,8 @@ mod tests {
     #[test]
     fn all_ten_zones_are_polled_when_none_is_given() {
         let config = args(&[]).resolve(Some("k".into())).unwrap();
-        assert_eq!(config.zones.len(), 10);
-        assert_eq!(config.zones[0], "fr-par-1");
+        assert_eq!(config.zones().len(), 10);
+        assert_eq!(config.zones()[0], "fr-par-1");
     }
 
     #[test]
@@ -269,7 +437,7 @@ mod tests {
         let config = args(&["--scaleway.api-flavor", "legacy"])
             .resolve(Some("k".into()))
             .unwrap();
-        assert_eq!(config.zones, vec!["par1"]);
+        assert_eq!(config.zones(), ["par1"]);
         let err = args(&[
             "--scaleway.api-flavor",
             "legacy",
@@ -302,7 +470,7 @@ mod tests {
             .unwrap();
         let shown = format!("{config:?}");
         assert!(!shown.contains("tok-3f1c-distinctive"), "{shown}");
-        assert_eq!(config.token.current().expose(), "tok-3f1c-distinctive");
+        assert_eq!(config.token().current().expose(), "tok-3f1c-distinctive");
     }
 
     #[test]
@@ -320,7 +488,7 @@ mod tests {
         let config = args(&["--scaleway.api-url", "http://127.0.0.1:8080/"])
             .resolve(Some("k".into()))
             .unwrap();
-        assert_eq!(config.api_url, "http://127.0.0.1:8080");
+        assert_eq!(config.api_url(), "http://127.0.0.1:8080");
         for bad in ["ftp://x", "not a url", "http://x/?a=b"] {
             assert!(
                 args(&["--scaleway.api-url", bad])
@@ -337,5 +505,53 @@ mod tests {
             .resolve(Some("k".into()))
             .unwrap_err();
         assert!(matches!(err, ConfigError::TimeoutLongerThanInterval { .. }));
+    }
+
+    fn builder() -> ExporterConfigBuilder {
+        ExporterConfig::builder(
+            "http://127.0.0.1:9",
+            TokenSource::fixed(SecretKey::new("k", "test").unwrap()),
+        )
+    }
+
+    #[test]
+    fn the_builder_defaults_are_the_command_line_defaults() {
+        let built = builder().build().unwrap();
+        let parsed = args(&[]).resolve(Some("k".into())).unwrap();
+        assert_eq!(built.zones(), parsed.zones());
+        assert_eq!(built.api_flavor(), parsed.api_flavor());
+        assert_eq!(built.poll_interval(), parsed.poll_interval());
+        assert_eq!(built.poll_timeout(), parsed.poll_timeout());
+        assert_eq!(built.listen_address(), parsed.listen_address());
+        assert_eq!(built.telemetry_path(), parsed.telemetry_path());
+        assert_eq!(built.api_limits(), parsed.api_limits());
+        assert!(built.web_config().is_none());
+    }
+
+    #[test]
+    fn the_builder_refuses_what_the_command_line_refuses() {
+        let refused = |builder: ExporterConfigBuilder| builder.build().unwrap_err().to_string();
+        assert!(
+            refused(builder().telemetry_path("/inventory.json")).contains("a page of the exporter")
+        );
+        assert!(refused(builder().telemetry_path("/{x}")).contains("route syntax"));
+        assert!(refused(builder().zones(["paris"])).starts_with("malformed zone"));
+        assert!(refused(builder().listen_address("10059")).starts_with("bad --web.listen-address"));
+        assert!(refused(builder().poll_timeout(Duration::from_secs(120)))
+            .contains("must not be longer"));
+        assert!(refused(builder().poll_interval(Duration::ZERO)).contains("longer than zero"));
+        assert!(refused(
+            builder()
+                .poll_interval(MAX_DURATION * 2)
+                .poll_timeout(Duration::from_secs(1))
+        )
+        .contains("at most 365 days"));
+        assert!(refused(builder().rate_limit(1e-300)).starts_with("bad --scaleway.rate-limit"));
+        assert!(refused(builder().rate_limit(f64::NAN)).starts_with("bad --scaleway.rate-limit"));
+        assert!(refused(builder().max_body_size(0)).starts_with("bad --scaleway.max-body-size"));
+        assert!(
+            refused(builder().web_config_file(Some("/nonexistent/web.yml")))
+                .starts_with("cannot read the web config file /nonexistent/web.yml")
+        );
     }
 }

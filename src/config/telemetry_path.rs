@@ -160,12 +160,12 @@ mod tests {
     /// or the list has a path the router no longer serves.
     #[tokio::test]
     async fn every_reserved_path_is_a_page_of_the_router() {
-        use clap::Parser as _;
-        let config = crate::config::Cli::try_parse_from(["scaleway_exporter"])
-            .unwrap()
-            .exporter
-            .resolve(Some("k".into()))
-            .unwrap();
+        let config = crate::ExporterConfig::builder(
+            "http://127.0.0.1:9",
+            crate::TokenSource::fixed(crate::SecretKey::new("k", "test").unwrap()),
+        )
+        .build()
+        .unwrap();
         let exporter = crate::Exporter::new(&config).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
