@@ -2,6 +2,7 @@
 //! clear log line; SIGTERM ends the process cleanly within five seconds.
 
 use std::io::{BufRead as _, BufReader};
+use std::net::TcpListener;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -258,6 +259,100 @@ fn the_demo_checks_its_telemetry_path_as_the_exporter_does() {
         &["demo", "--web.listen-address=127.0.0.1:0"],
         &[("SCW_EXPORTER_TELEMETRY_PATH", "/healthz")],
         "bad --web.telemetry-path \"/healthz\"",
+    );
+}
+
+#[cfg(feature = "demo")]
+#[test]
+fn a_flag_a_subcommand_does_not_use_ends_the_start_with_exit_code_2_and_one_line() {
+    for (args, expected) in [
+        (
+            ["demo", "--scaleway.api-url=http://127.0.0.1:9"],
+            "unexpected argument '--scaleway.api-url' found",
+        ),
+        (
+            ["demo", "--scaleway.zone=fr-par-1"],
+            "unexpected argument '--scaleway.zone' found",
+        ),
+        (
+            ["simulate", "--scaleway.secret-key-file=/run/secrets/key"],
+            "unexpected argument '--scaleway.secret-key-file' found",
+        ),
+        (
+            ["health", "--poll.interval=5s"],
+            "unexpected argument '--poll.interval' found",
+        ),
+        (
+            ["--poll.interval=5s", "demo"],
+            "the subcommand 'demo' cannot be used with",
+        ),
+    ] {
+        assert_one_line_exit_2(&args, &[], expected);
+    }
+}
+
+#[test]
+fn health_reads_only_the_environment_twins_of_its_own_flags() {
+    let closed = {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap()
+    };
+    // A variable of the exporter's that health does not use does not stop it; its own
+    // twin is read: it asks the (closed) port it names.
+    let (code, lines) = run(
+        &["health", "--health.timeout=2s"],
+        &[
+            ("SCW_EXPORTER_POLL_INTERVAL", "not a duration"),
+            ("SCW_EXPORTER_LISTEN_ADDRESS", &closed.to_string()),
+        ],
+    );
+    assert_eq!(code, 1, "{lines:?}");
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].contains(&format!("cannot connect to {closed}")),
+        "{lines:?}"
+    );
+}
+
+/// A port the test holds for as long as it lives: the binary finds it busy, with no race.
+fn busy_port() -> (TcpListener, String) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    (listener, address)
+}
+
+#[test]
+fn a_busy_port_ends_the_exporter_with_exit_code_2_and_one_line() {
+    let (_held, address) = busy_port();
+    assert_one_line_exit_2(
+        &[&format!("--web.listen-address={address}")],
+        &[
+            ("SCW_SECRET_KEY", "k"),
+            ("SCW_API_URL", "http://127.0.0.1:9"),
+        ],
+        &format!(
+            "scaleway_exporter: cannot listen on {address}: address already in use; choose another with --web.listen-address"
+        ),
+    );
+}
+
+#[cfg(feature = "demo")]
+#[test]
+fn a_busy_port_ends_demo_and_simulate_with_exit_code_2_and_one_line() {
+    let (_held, address) = busy_port();
+    assert_one_line_exit_2(
+        &["demo", &format!("--web.listen-address={address}")],
+        &[],
+        &format!(
+            "scaleway_exporter: cannot listen on {address}: address already in use; choose another with --web.listen-address"
+        ),
+    );
+    assert_one_line_exit_2(
+        &["simulate", &format!("--listen-address={address}")],
+        &[],
+        &format!(
+            "scaleway_exporter: cannot listen on {address}: address already in use; choose another with --listen-address"
+        ),
     );
 }
 

@@ -5,7 +5,7 @@ use std::time::Duration;
 use rand::Rng as _;
 use tokio::net::TcpListener;
 
-use crate::config::{ConfigError, DemoArgs, ExporterArgs, ExporterConfig};
+use crate::config::{ConfigError, DemoArgs, ExporterConfig};
 use crate::exporter::Exporter;
 use crate::secret::{SecretKey, TokenSource};
 use scaleway_simulator::{Simulator, SimulatorConfig};
@@ -15,13 +15,14 @@ use crate::shutdown::Shutdown;
 /// How long the demo fleet's starting and stopping states last.
 const DEMO_TRANSITION: Duration = Duration::from_secs(5);
 
+/// `--poll.interval` of the demo when none is given: more often than the exporter's minute.
+pub const DEMO_POLL_INTERVAL: &str = "15s";
+
 /// The exporter's configuration in the demo: the simulator's URL and key, and the demo's
 /// flags, through the same checks as the exporter's own command line. The poll timeout is
 /// cut to the interval, which the demo shortens.
 pub fn exporter_config(
-    exporter_args: &ExporterArgs,
-    poll_interval: Duration,
-    zones: &[String],
+    args: &DemoArgs,
     api_url: &str,
     token: &str,
 ) -> Result<ExporterConfig, ConfigError> {
@@ -29,34 +30,27 @@ pub fn exporter_config(
         api_url,
         TokenSource::fixed(SecretKey::new(token, "the demo")?),
     )
-    .zones(zones)
-    .max_body_size(exporter_args.max_body_size)
-    .rate_limit(exporter_args.rate_limit)
-    .poll_interval(poll_interval)
-    .poll_timeout(exporter_args.poll_timeout.min(poll_interval))
-    .listen_address(&exporter_args.listen_address)
-    .telemetry_path(&exporter_args.telemetry_path)
-    .web_config_file(exporter_args.web_config_file.as_ref())
+    .zones(&args.zones)
+    .max_body_size(args.limits.max_body_size)
+    .rate_limit(args.limits.rate_limit)
+    .poll_interval(args.poll.interval)
+    .poll_timeout(args.poll.timeout.min(args.poll.interval))
+    .listen_address(&args.web.listen_address)
+    .telemetry_path(&args.web.telemetry_path)
+    .web_config_file(args.web.web_config_file.as_ref())
     .build()
 }
 
 /// `demo`: the simulator on an ephemeral loopback port with a generated key, and the
 /// exporter against it on `--web.listen-address`.
-pub async fn demo(
-    args: &DemoArgs,
-    exporter_args: &ExporterArgs,
-    poll_interval: Duration,
-    shutdown: Shutdown,
-) -> anyhow::Result<()> {
+pub async fn demo(args: &DemoArgs, shutdown: Shutdown) -> anyhow::Result<()> {
     let token = format!("{:032x}", rand::rng().random::<u128>());
     let api_listener = TcpListener::bind("127.0.0.1:0").await?;
     let api_url = format!("http://{}", api_listener.local_addr()?);
-    let config = exporter_config(exporter_args, poll_interval, &args.zones, &api_url, &token)?;
-    let listen_address = config.listen_address();
-    let listener = listen_address
-        .bind()
-        .await
-        .map_err(|e| anyhow::anyhow!("cannot listen on {listen_address}: {e}"))?;
+    let config = exporter_config(args, &api_url, &token)?;
+    let listener = config.listen_address().bind().await.map_err(|e| {
+        ConfigError::cannot_listen(config.listen_address(), "--web.listen-address", &e)
+    })?;
     let simulator = Simulator::new(SimulatorConfig {
         zones: config.zones().to_vec(),
         servers_per_zone: args.servers_per_zone,

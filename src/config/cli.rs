@@ -1,8 +1,9 @@
 //! The command line as clap sees it: every flag with its environment twin.
 //!
-//! What clap cannot check (zones, URL, paths, the key) is checked by
-//! [`super::ExporterConfigBuilder::build`], which gives the [`super::ExporterConfig`] the
-//! program runs with.
+//! Each subcommand takes only the flags it uses: the groups below (`ApiArgs`, `PollArgs`, ...)
+//! are flattened into each command that uses them, never global. What clap cannot check
+//! (zones, URL, paths, the key) is checked by [`super::ExporterConfigBuilder::build`], which
+//! gives the [`super::ExporterConfig`] the program runs with.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -14,7 +15,10 @@ use crate::api::ApiFlavor;
 const ENV_HELP: &str = "\
 The API secret key is read from SCW_SECRET_KEY or from the file named by
 --scaleway.secret-key-file; it is never accepted as a flag value, so it never shows
-in a process list.";
+in a process list.
+
+These flags are the exporter's. Each subcommand takes only the flags it uses:
+`scaleway_exporter <COMMAND> --help` lists them.";
 
 /// `--web.listen-address` when none is given.
 pub const DEFAULT_LISTEN_ADDRESS: &str = ":10059";
@@ -34,7 +38,9 @@ pub const MAX_SIMULATED_SERVERS: usize = 100_000;
     name = "scaleway_exporter",
     version = crate::build_info::VERSION_LINE,
     about = "Prometheus exporter and inventory monitor for Scaleway servers",
-    after_help = ENV_HELP
+    after_help = ENV_HELP,
+    // The exporter's flags go without a subcommand; a subcommand's flags go after it.
+    args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -56,12 +62,26 @@ pub enum Command {
     Health(HealthArgs),
 }
 
-/// Flags of the exporter itself; `demo` uses them too (its API URL and token are its own).
+/// The flags of the exporter itself, given without a subcommand.
 #[derive(Debug, Args, Clone)]
 pub struct ExporterArgs {
+    #[command(flatten)]
+    pub api: ApiArgs,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+    #[command(flatten)]
+    pub poll: PollArgs,
+    #[command(flatten)]
+    pub web: WebArgs,
+    #[command(flatten)]
+    pub log: LogArgs,
+}
+
+/// Which API, with which key: the exporter's only (the demo brings its own API and key).
+#[derive(Debug, Args, Clone)]
+pub struct ApiArgs {
     /// File holding the API secret key (Docker and Kubernetes secrets); re-read when it changes.
     #[arg(
-        global = true,
         long = "scaleway.secret-key-file",
         env = "SCW_SECRET_KEY_FILE",
         value_name = "PATH"
@@ -70,7 +90,6 @@ pub struct ExporterArgs {
 
     /// Base URL of the Scaleway API.
     #[arg(
-        global = true,
         long = "scaleway.api-url",
         env = "SCW_API_URL",
         default_value = "https://api.scaleway.com",
@@ -80,7 +99,6 @@ pub struct ExporterArgs {
 
     /// Which API to poll: the Instance API, or the pre-2019 Online Labs / Scaleway `/servers`.
     #[arg(
-        global = true,
         long = "scaleway.api-flavor",
         env = "SCW_EXPORTER_API_FLAVOR",
         value_enum,
@@ -90,88 +108,19 @@ pub struct ExporterArgs {
 
     /// Zone to poll (repeatable; all zones by default). With `legacy`, the one zone label to use.
     #[arg(
-        global = true,
         long = "scaleway.zone",
         env = "SCW_EXPORTER_ZONES",
         value_delimiter = ',',
         value_name = "ZONE"
     )]
     pub zones: Vec<String>,
+}
 
-    /// Time between two polls (humantime: 30s, 2m, 1h).
-    #[arg(
-        global = true,
-        long = "poll.interval",
-        env = "SCW_EXPORTER_POLL_INTERVAL",
-        default_value = "60s",
-        value_parser = parse_duration,
-        value_name = "DURATION"
-    )]
-    pub poll_interval: Duration,
-
-    /// Deadline for one zone's poll, retries included.
-    #[arg(
-        global = true,
-        long = "poll.timeout",
-        env = "SCW_EXPORTER_POLL_TIMEOUT",
-        default_value = "30s",
-        value_parser = parse_duration,
-        value_name = "DURATION"
-    )]
-    pub poll_timeout: Duration,
-
-    /// Address to serve on: `:PORT` for every interface, or `HOST:PORT`.
-    #[arg(
-        global = true,
-        long = "web.listen-address",
-        env = "SCW_EXPORTER_LISTEN_ADDRESS",
-        default_value = DEFAULT_LISTEN_ADDRESS,
-        value_name = "ADDRESS"
-    )]
-    pub listen_address: String,
-
-    /// Path under which the metrics are served.
-    #[arg(
-        global = true,
-        long = "web.telemetry-path",
-        env = "SCW_EXPORTER_TELEMETRY_PATH",
-        default_value = DEFAULT_TELEMETRY_PATH,
-        value_name = "PATH"
-    )]
-    pub telemetry_path: String,
-
-    /// TLS and basic auth configuration, in the Prometheus exporter-toolkit format.
-    #[arg(
-        global = true,
-        long = "web.config.file",
-        env = "SCW_EXPORTER_WEB_CONFIG_FILE",
-        value_name = "PATH"
-    )]
-    pub web_config_file: Option<PathBuf>,
-
-    /// Least severe log level written.
-    #[arg(
-        global = true,
-        long = "log.level",
-        env = "SCW_EXPORTER_LOG_LEVEL",
-        value_enum,
-        default_value_t = LogLevel::Info
-    )]
-    pub log_level: LogLevel,
-
-    /// Log line format.
-    #[arg(
-        global = true,
-        long = "log.format",
-        env = "SCW_EXPORTER_LOG_FORMAT",
-        value_enum,
-        default_value_t = LogFormat::Logfmt
-    )]
-    pub log_format: LogFormat,
-
+/// What the API client may ask and read: the exporter's and the demo's.
+#[derive(Debug, Args, Clone)]
+pub struct LimitArgs {
     /// Largest API response body read (bytes, or with KiB, MiB, GiB); a larger one fails the poll.
     #[arg(
-        global = true,
         long = "scaleway.max-body-size",
         env = "SCW_EXPORTER_MAX_BODY_SIZE",
         default_value = "64MiB",
@@ -182,7 +131,6 @@ pub struct ExporterArgs {
 
     /// Most API requests per second, all zones together (retries included).
     #[arg(
-        global = true,
         long = "scaleway.rate-limit",
         env = "SCW_EXPORTER_RATE_LIMIT",
         default_value = "20",
@@ -190,6 +138,84 @@ pub struct ExporterArgs {
         value_name = "PER_SECOND"
     )]
     pub rate_limit: f64,
+}
+
+/// The schedule: the exporter's and the demo's.
+#[derive(Debug, Args, Clone)]
+pub struct PollArgs {
+    /// Time between two polls (humantime: 30s, 2m, 1h).
+    #[arg(
+        long = "poll.interval",
+        env = "SCW_EXPORTER_POLL_INTERVAL",
+        default_value = "60s",
+        value_parser = parse_duration,
+        value_name = "DURATION"
+    )]
+    pub interval: Duration,
+
+    /// Deadline for one zone's poll, retries included.
+    #[arg(
+        long = "poll.timeout",
+        env = "SCW_EXPORTER_POLL_TIMEOUT",
+        default_value = "30s",
+        value_parser = parse_duration,
+        value_name = "DURATION"
+    )]
+    pub timeout: Duration,
+}
+
+/// Where and how the pages are served: the exporter's and the demo's.
+#[derive(Debug, Args, Clone)]
+pub struct WebArgs {
+    /// Address to serve on: `:PORT` for every interface, or `HOST:PORT`.
+    #[arg(
+        long = "web.listen-address",
+        env = "SCW_EXPORTER_LISTEN_ADDRESS",
+        default_value = DEFAULT_LISTEN_ADDRESS,
+        value_name = "ADDRESS"
+    )]
+    pub listen_address: String,
+
+    /// Path under which the metrics are served.
+    #[arg(
+        long = "web.telemetry-path",
+        env = "SCW_EXPORTER_TELEMETRY_PATH",
+        default_value = DEFAULT_TELEMETRY_PATH,
+        value_name = "PATH"
+    )]
+    pub telemetry_path: String,
+
+    /// TLS and basic auth configuration, in the Prometheus exporter-toolkit format.
+    #[arg(
+        long = "web.config.file",
+        env = "SCW_EXPORTER_WEB_CONFIG_FILE",
+        value_name = "PATH"
+    )]
+    pub web_config_file: Option<PathBuf>,
+}
+
+/// The log: every subcommand that runs for a while (not `health`, which prints one line).
+#[derive(Debug, Args, Clone)]
+pub struct LogArgs {
+    /// Least severe log level written.
+    #[arg(
+        long = "log.level",
+        env = "SCW_EXPORTER_LOG_LEVEL",
+        value_enum,
+        value_name = "LOG_LEVEL",
+        default_value_t = LogLevel::Info
+    )]
+    pub level: LogLevel,
+
+    /// Log line format.
+    #[arg(
+        long = "log.format",
+        env = "SCW_EXPORTER_LOG_FORMAT",
+        value_enum,
+        value_name = "LOG_FORMAT",
+        default_value_t = LogFormat::Logfmt
+    )]
+    pub format: LogFormat,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -221,10 +247,28 @@ pub struct SimulateArgs {
     /// Change one server's state this often (poweroff, poweron, ...); off when absent.
     #[arg(long = "churn-interval", value_parser = parse_duration, value_name = "DURATION")]
     pub churn_interval: Option<Duration>,
+    #[command(flatten)]
+    pub log: LogArgs,
 }
 
+/// `health` asks the exporter that the same flags (or environment) configure.
 #[derive(Debug, Args, Clone)]
 pub struct HealthArgs {
+    /// The exporter's --web.listen-address: where to ask (`:PORT` and `0.0.0.0` mean loopback).
+    #[arg(
+        long = "web.listen-address",
+        env = "SCW_EXPORTER_LISTEN_ADDRESS",
+        default_value = DEFAULT_LISTEN_ADDRESS,
+        value_name = "ADDRESS"
+    )]
+    pub listen_address: String,
+    /// The exporter's --web.config.file: when it turns TLS on, the check speaks TLS.
+    #[arg(
+        long = "web.config.file",
+        env = "SCW_EXPORTER_WEB_CONFIG_FILE",
+        value_name = "PATH"
+    )]
+    pub web_config_file: Option<PathBuf>,
     /// Give up and report unhealthy after this long.
     #[arg(long = "health.timeout", default_value = "3s", value_parser = parse_duration, value_name = "DURATION")]
     pub timeout: Duration,
@@ -232,6 +276,14 @@ pub struct HealthArgs {
 
 #[derive(Debug, Args, Clone)]
 pub struct DemoArgs {
+    #[command(flatten)]
+    pub limits: LimitArgs,
+    #[command(flatten)]
+    pub poll: PollArgs,
+    #[command(flatten)]
+    pub web: WebArgs,
+    #[command(flatten)]
+    pub log: LogArgs,
     /// Zones of the simulated account (comma list).
     #[arg(
         long = "demo.zones",

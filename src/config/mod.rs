@@ -4,8 +4,8 @@
 //! [`ExporterConfigBuilder::build`] checks what clap cannot (zones, URL, paths, the token)
 //! and gives an [`ExporterConfig`] that the rest of the program trusts. The builder is the
 //! only way to an `ExporterConfig`: the command line, the demo, the tests and the benchmarks
-//! all go through the same checks. Either step's error is one line and exit code 2 (see
-//! `main.rs`).
+//! all go through the same checks. `cmd::start::parse_command_line` does both steps for
+//! `main`; either step's error is one line and exit code 2.
 
 mod cli;
 mod listen;
@@ -19,9 +19,9 @@ use crate::secret::{SecretError, SecretKey, TokenSource};
 use crate::web::WebConfig;
 
 pub use cli::{
-    parse_byte_size, Cli, Command, DemoArgs, ExporterArgs, HealthArgs, LogFormat, LogLevel,
-    SimulateArgs, DEFAULT_LISTEN_ADDRESS, DEFAULT_TELEMETRY_PATH, MAX_DURATION,
-    MAX_SIMULATED_SERVERS, MIN_RATE,
+    parse_byte_size, ApiArgs, Cli, Command, DemoArgs, ExporterArgs, HealthArgs, LimitArgs, LogArgs,
+    LogFormat, LogLevel, PollArgs, SimulateArgs, WebArgs, DEFAULT_LISTEN_ADDRESS,
+    DEFAULT_TELEMETRY_PATH, MAX_DURATION, MAX_SIMULATED_SERVERS, MIN_RATE,
 };
 pub use listen::ListenAddress;
 pub use telemetry_path::{TelemetryPath, RESERVED_PATHS};
@@ -73,6 +73,35 @@ pub enum ConfigError {
     UnreadableWebConfig { path: PathBuf, reason: String },
     #[error("bad web config file {path}: {reason}")]
     BadWebConfig { path: PathBuf, reason: String },
+    #[error("cannot listen on {address}: {reason}; choose another with {flag}")]
+    CannotListen {
+        address: String,
+        reason: String,
+        /// The flag that sets the address: `--web.listen-address`, or simulate's own.
+        flag: &'static str,
+    },
+}
+
+impl ConfigError {
+    /// A listener could not be had on `address`, set by `flag`.
+    pub fn cannot_listen(
+        address: impl std::fmt::Display,
+        flag: &'static str,
+        error: &std::io::Error,
+    ) -> Self {
+        use std::io::ErrorKind;
+        let reason = match error.kind() {
+            ErrorKind::AddrInUse => "address already in use".to_owned(),
+            ErrorKind::PermissionDenied => "permission denied".to_owned(),
+            ErrorKind::AddrNotAvailable => "no such address on this host".to_owned(),
+            _ => error.to_string(),
+        };
+        ConfigError::CannotListen {
+            address: address.to_string(),
+            reason,
+            flag,
+        }
+    }
 }
 
 /// A validated configuration: what the exporter runs with. Only
@@ -317,23 +346,23 @@ fn is_valid_legacy_zone(zone: &str) -> bool {
 impl ExporterArgs {
     /// Reads the key (`env_token` is `SCW_SECRET_KEY`) and builds the configuration.
     pub fn resolve(&self, env_token: Option<String>) -> Result<ExporterConfig, ConfigError> {
-        let token = match &self.secret_key_file {
+        let token = match &self.api.secret_key_file {
             Some(path) => TokenSource::from_file(path)?,
             None => {
                 let token = env_token.ok_or(ConfigError::MissingToken)?;
                 TokenSource::fixed(SecretKey::new(&token, "SCW_SECRET_KEY")?)
             }
         };
-        ExporterConfig::builder(&self.api_url, token)
-            .api_flavor(self.api_flavor)
-            .zones(&self.zones)
-            .max_body_size(self.max_body_size)
-            .rate_limit(self.rate_limit)
-            .poll_interval(self.poll_interval)
-            .poll_timeout(self.poll_timeout)
-            .listen_address(&self.listen_address)
-            .telemetry_path(&self.telemetry_path)
-            .web_config_file(self.web_config_file.as_ref())
+        ExporterConfig::builder(&self.api.api_url, token)
+            .api_flavor(self.api.api_flavor)
+            .zones(&self.api.zones)
+            .max_body_size(self.limits.max_body_size)
+            .rate_limit(self.limits.rate_limit)
+            .poll_interval(self.poll.interval)
+            .poll_timeout(self.poll.timeout)
+            .listen_address(&self.web.listen_address)
+            .telemetry_path(&self.web.telemetry_path)
+            .web_config_file(self.web.web_config_file.as_ref())
             .build()
     }
 }
@@ -552,6 +581,16 @@ mod tests {
         assert!(
             refused(builder().web_config_file(Some("/nonexistent/web.yml")))
                 .starts_with("cannot read the web config file /nonexistent/web.yml")
+        );
+    }
+
+    #[test]
+    fn a_busy_port_says_which_flag_moves_it() {
+        let error = std::io::Error::from(std::io::ErrorKind::AddrInUse);
+        let listen = ListenAddress::parse(":10059").unwrap();
+        assert_eq!(
+            ConfigError::cannot_listen(&listen, "--web.listen-address", &error).to_string(),
+            "cannot listen on :10059: address already in use; choose another with --web.listen-address"
         );
     }
 }
