@@ -224,6 +224,19 @@ fn help_groups_the_flags_and_starts_with_the_version() {
 }
 
 #[test]
+fn version_names_the_revision_and_the_compiler() {
+    let output = Command::new(BINARY).arg("--version").output().unwrap();
+    assert!(output.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout).trim(),
+        format!(
+            "scaleway_exporter {}",
+            scaleway_exporter::build_info::VERSION_LINE
+        )
+    );
+}
+
+#[test]
 fn a_telemetry_path_the_router_cannot_take_ends_the_start_with_exit_code_2_and_one_line() {
     for (path, says) in [
         (
@@ -268,23 +281,23 @@ fn a_flag_a_subcommand_does_not_use_ends_the_start_with_exit_code_2_and_one_line
     for (args, expected) in [
         (
             ["demo", "--scaleway.api-url=http://127.0.0.1:9"],
-            "unexpected argument '--scaleway.api-url' found",
+            "unexpected argument '--scaleway.api-url' found; `demo` does not take it, the exporter does",
         ),
         (
             ["demo", "--scaleway.zone=fr-par-1"],
-            "unexpected argument '--scaleway.zone' found",
+            "unexpected argument '--scaleway.zone' found; `demo` does not take it, the exporter does",
         ),
         (
             ["simulate", "--scaleway.secret-key-file=/run/secrets/key"],
-            "unexpected argument '--scaleway.secret-key-file' found",
+            "unexpected argument '--scaleway.secret-key-file' found; `simulate` does not take it",
         ),
         (
             ["health", "--poll.interval=5s"],
-            "unexpected argument '--poll.interval' found",
+            "unexpected argument '--poll.interval' found; `health` does not take it, the exporter and `demo` do",
         ),
         (
             ["--poll.interval=5s", "demo"],
-            "the subcommand 'demo' cannot be used with",
+            "'--poll.interval <DURATION>' cannot go before the subcommand 'demo'",
         ),
     ] {
         assert_one_line_exit_2(&args, &[], expected);
@@ -357,14 +370,40 @@ fn a_busy_port_ends_demo_and_simulate_with_exit_code_2_and_one_line() {
 }
 
 #[test]
-fn version_names_the_revision_and_the_compiler() {
-    let output = Command::new(BINARY).arg("--version").output().unwrap();
-    assert!(output.status.success());
-    assert_eq!(
-        String::from_utf8_lossy(&output.stdout).trim(),
-        format!(
-            "scaleway_exporter {}",
-            scaleway_exporter::build_info::VERSION_LINE
-        )
+fn a_value_outside_the_list_is_refused_with_the_possible_values() {
+    assert_one_line_exit_2(
+        &["--log.level=verbose"],
+        &[("SCW_SECRET_KEY", "k")],
+        "invalid value 'verbose' for '--log.level <LOG_LEVEL>'; possible values: error, warn, info, debug, trace",
+    );
+}
+
+#[test]
+fn a_misspelt_flag_is_refused_with_the_flag_it_resembles() {
+    assert_one_line_exit_2(
+        &["--poll.intervall=5s"],
+        &[("SCW_SECRET_KEY", "k")],
+        "unexpected argument '--poll.intervall' found; did you mean '--poll.interval'?",
+    );
+}
+
+#[test]
+fn a_key_given_as_a_flag_is_refused_with_where_the_key_goes_and_not_repeated() {
+    let (code, lines) = run(&["--scaleway.secret-key=tok-3f1c-distinctive"], &[]);
+    assert_eq!(code, 2, "{lines:?}");
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].contains("set SCW_SECRET_KEY, or --scaleway.secret-key-file"),
+        "{lines:?}"
+    );
+    assert!(!lines[0].contains("tok-3f1c-distinctive"), "{lines:?}");
+}
+
+#[test]
+fn an_api_url_without_a_scheme_is_refused_with_https_suggested() {
+    assert_one_line_exit_2(
+        &["--scaleway.api-url=api.scaleway.com"],
+        &[("SCW_SECRET_KEY", "k")],
+        "bad --scaleway.api-url \"api.scaleway.com\": no scheme; did you mean https://api.scaleway.com?",
     );
 }

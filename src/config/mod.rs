@@ -404,6 +404,18 @@ fn resolve_api_url(text: &str) -> Result<String, ConfigError> {
         url: text.to_owned(),
         reason: reason.to_owned(),
     };
+    // The URL parser drops white space and control characters that the client's requests,
+    // built from this text, would then choke on.
+    if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(bad("a URL holds no white space"));
+    }
+    // `api.scaleway.com` does not parse, and `localhost:8080` parses as the scheme `localhost`.
+    if !text.contains("://") {
+        return Err(bad(&format!(
+            "no scheme; did you mean {}?",
+            with_scheme(text)
+        )));
+    }
     let url = reqwest::Url::parse(text).map_err(|e| bad(&e.to_string()))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(bad("the scheme must be http or https"));
@@ -412,6 +424,16 @@ fn resolve_api_url(text: &str) -> Result<String, ConfigError> {
         return Err(bad("a base URL takes no query or fragment"));
     }
     Ok(text.trim_end_matches('/').to_owned())
+}
+
+/// `text` with the scheme it most likely lacks: `http://` on loopback (the simulator, a
+/// test), else `https://`, as the real API speaks.
+fn with_scheme(text: &str) -> String {
+    let host = text.trim_start_matches('/');
+    let loopback = ["localhost", "127.", "[::1]"]
+        .iter()
+        .any(|prefix| host.starts_with(prefix));
+    format!("{}://{host}", if loopback { "http" } else { "https" })
 }
 
 #[cfg(test)]
@@ -518,7 +540,13 @@ mod tests {
             .resolve(Some("k".into()))
             .unwrap();
         assert_eq!(config.api_url(), "http://127.0.0.1:8080");
-        for bad in ["ftp://x", "not a url", "http://x/?a=b"] {
+        for bad in [
+            "ftp://x",
+            "not a url",
+            "http://x/?a=b",
+            "http://exa\nmple.com",
+            " http://x",
+        ] {
             assert!(
                 args(&["--scaleway.api-url", bad])
                     .resolve(Some("k".into()))
@@ -534,6 +562,24 @@ mod tests {
             .resolve(Some("k".into()))
             .unwrap_err();
         assert!(matches!(err, ConfigError::TimeoutLongerThanInterval { .. }));
+    }
+
+    #[test]
+    fn a_url_without_a_scheme_gets_one_suggested() {
+        for (given, suggested) in [
+            ("api.scaleway.com", "https://api.scaleway.com"),
+            ("api.scaleway.com:443/", "https://api.scaleway.com:443/"),
+            ("localhost:8080", "http://localhost:8080"),
+            ("127.0.0.1:8080", "http://127.0.0.1:8080"),
+        ] {
+            let err = args(&["--scaleway.api-url", given])
+                .resolve(Some("k".into()))
+                .unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                format!("bad --scaleway.api-url {given:?}: no scheme; did you mean {suggested}?")
+            );
+        }
     }
 
     fn builder() -> ExporterConfigBuilder {
@@ -582,6 +628,11 @@ mod tests {
             refused(builder().web_config_file(Some("/nonexistent/web.yml")))
                 .starts_with("cannot read the web config file /nonexistent/web.yml")
         );
+        assert!(refused(ExporterConfig::builder(
+            "api.scaleway.com",
+            TokenSource::fixed(SecretKey::new("k", "test").unwrap())
+        ))
+        .contains("did you mean https://api.scaleway.com?"));
     }
 
     #[test]
