@@ -16,11 +16,10 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use scaleway_exporter::api::model::{BlockVolumesPage, ServersPage};
-use scaleway_exporter::api::ApiFlavor;
 use scaleway_exporter::exporter::Exporter;
 use scaleway_exporter::inventory::{servers_from_api, Snapshot};
 use scaleway_exporter::metrics::{self, OwnMetrics};
-use scaleway_exporter::{ExporterConfig, ListenAddress, SecretKey, TokenSource};
+use scaleway_exporter::{ExporterConfig, SecretKey, TokenSource};
 
 const TOKEN: &str = "bench-secret-key";
 const RUNS: usize = 7;
@@ -194,22 +193,18 @@ fn main() {
         let gzip = time(|| metrics::exposition(&snapshot, &own, None)) - encode;
         let exposition = metrics::exposition(&snapshot, &own, None);
 
-        let config = ExporterConfig {
-            token: TokenSource::fixed(SecretKey::new(TOKEN, "bench").unwrap()),
-            api_url: url.clone(),
-            api_flavor: ApiFlavor::Instance,
-            zones: vec!["fr-par-1".to_owned()],
-            poll_interval: Duration::from_secs(3600),
-            poll_timeout: Duration::from_secs(120),
-            listen_address: ListenAddress::Host("127.0.0.1:0".to_owned()),
-            telemetry_path: "/metrics".to_owned(),
-            // The bench measures what a poll costs, not the client-side pacing of requests.
-            api_limits: scaleway_exporter::api::Limits {
-                requests_per_second: 1e6,
-                ..Default::default()
-            },
-            web_config: None,
-        };
+        let config = ExporterConfig::builder(
+            url.clone(),
+            TokenSource::fixed(SecretKey::new(TOKEN, "bench").unwrap()),
+        )
+        .zones(["fr-par-1"])
+        .poll_interval(Duration::from_secs(3600))
+        .poll_timeout(Duration::from_secs(120))
+        .listen_address("127.0.0.1:0")
+        // The bench measures what a poll costs, not the client-side pacing of requests.
+        .rate_limit(1e6)
+        .build()
+        .unwrap();
         let exporter = runtime.block_on(async { Exporter::new(&config).unwrap() });
         let mut cpu = Vec::new();
         let mut wall = Vec::new();

@@ -41,31 +41,31 @@ impl Exporter {
     pub fn new(config: &ExporterConfig) -> Result<Self, ExporterError> {
         let own_metrics = OwnMetrics::new();
         let client = Client::new(
-            &config.api_url,
-            config.api_flavor,
-            config.token.clone(),
+            config.api_url(),
+            config.api_flavor(),
+            config.token().clone(),
             own_metrics.api_requests.clone(),
         )
         .map_err(ExporterError::HttpClient)?
-        .with_limits(&config.api_limits);
+        .with_limits(config.api_limits());
         let poller = Arc::new(Poller::new(
             client,
-            config.zones.clone(),
-            config.poll_timeout,
+            config.zones().to_vec(),
+            config.poll_timeout(),
             own_metrics,
         ));
         let router = web::router(AppState {
             published: poller.subscribe(),
-            telemetry_path: config.telemetry_path.clone(),
+            telemetry_path: config.telemetry_path().clone(),
         });
-        let (router, tls) = match &config.web_config {
+        let (router, tls) = match config.web_config() {
             Some(web) => (web.protect(router), web.tls.clone()),
             None => (router, None),
         };
         Ok(Exporter {
             poller,
             router,
-            poll_interval: config.poll_interval,
+            poll_interval: config.poll_interval(),
             tls,
             server_limits: ServerLimits::default(),
         })

@@ -10,7 +10,8 @@
 //! docs/design.md tells the why of each part.
 //!
 //! - [`config`]: the command line and its environment twins (`config/cli.rs`), validated
-//!   once into an [`ExporterConfig`]; the listen address (`config/listen.rs`).
+//!   once into an [`ExporterConfig`], which only its builder makes; the listen address
+//!   (`config/listen.rs`) and the telemetry path (`config/telemetry_path.rs`).
 //! - [`secret`]: the API key as a [`SecretKey`] that never prints, and the [`TokenSource`]
 //!   that re-reads a key file when it changes.
 //! - [`api`]: the HTTP client of the Scaleway API (auth, paging, retries, rate limit, typed
@@ -23,7 +24,8 @@
 //! - [`web`]: the router (`/metrics`, `/`, `/inventory.json`, `/healthz`, `/readyz`), the
 //!   accept loop, TLS, `--web.config.file`, basic auth, and the HTML and JSON pages.
 //! - [`exporter`]: assembly of the above, and serving with a bounded graceful shutdown.
-//! - [`cmd`]: the `demo`, `simulate` and `health` subcommands, and `--help`.
+//! - [`cmd`]: the `demo`, `simulate` and `health` subcommands, `--help`, and `cmd::start`,
+//!   `argv` to the one of them to run (or to the one line that says why not).
 //! - [`logging`], [`build_info`], [`shutdown`]: log setup, what this binary is, and the
 //!   signal that stops every task.
 

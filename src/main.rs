@@ -3,44 +3,44 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-#[cfg(feature = "demo")]
-use clap::parser::ValueSource;
-use clap::FromArgMatches as _;
+use scaleway_exporter::cmd::health;
+use scaleway_exporter::cmd::start::{one_line, parse_command_line, Invocation, EXIT_REFUSED};
 #[cfg(feature = "demo")]
 use scaleway_exporter::cmd::{demo, simulate};
-use scaleway_exporter::cmd::{health, help};
-use scaleway_exporter::config::{Cli, Command};
+use scaleway_exporter::config::ConfigError;
 use scaleway_exporter::{logging, Exporter, Shutdown};
-
-/// The demo polls more often than the default minute, unless told otherwise.
-#[cfg(feature = "demo")]
-const DEMO_POLL_INTERVAL: Duration = Duration::from_secs(15);
 
 fn main() -> ExitCode {
     tune_allocator();
-    let matches = match help::command().try_get_matches() {
-        Ok(matches) => matches,
-        Err(error) => return clap_exit(error),
-    };
-    let cli = match Cli::from_arg_matches(&matches) {
-        Ok(cli) => cli,
-        Err(error) => return clap_exit(error),
-    };
     let env_token = std::env::var("SCW_SECRET_KEY").ok();
-    let args = &cli.exporter;
-    if let Some(Command::Health(health_args)) = &cli.command {
-        return health::main(
-            &args.listen_address,
-            health_args.timeout,
-            args.web_config_file.as_deref(),
-        );
-    }
+    let invocation = match parse_command_line(std::env::args_os(), env_token.clone()) {
+        Ok(invocation) => invocation,
+        Err(error) => return fail(&error.to_string()),
+    };
+    let log = match &invocation {
+        Invocation::Show(shown) => {
+            let _ = shown.print();
+            return ExitCode::SUCCESS;
+        }
+        Invocation::Health(args) => {
+            return health::main(
+                &args.listen_address,
+                args.timeout,
+                args.web_config_file.as_deref(),
+            );
+        }
+        Invocation::Exporter { log, .. } => log,
+        #[cfg(feature = "demo")]
+        Invocation::Demo(args) => &args.log,
+        #[cfg(feature = "demo")]
+        Invocation::Simulate(args) => &args.log,
+    };
 
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(error) => return fail(&format!("cannot start the async runtime: {error}")),
     };
-    logging::init(args.log_level, args.log_format);
+    logging::init(log.level, log.format);
     let (stop, shutdown) = Shutdown::new();
     let result: anyhow::Result<()> = runtime.block_on(async {
         tokio::spawn(async move {
@@ -48,31 +48,25 @@ fn main() -> ExitCode {
             tracing::info!("shutting down");
             let _ = stop.send(true);
         });
-        match &cli.command {
-            Some(Command::Health(_)) => unreachable!("answered before the runtime starts"),
-            #[cfg(feature = "demo")]
-            Some(Command::Simulate(sim)) => simulate::simulate(sim, env_token, shutdown).await,
-            #[cfg(feature = "demo")]
-            Some(Command::Demo(demo_args)) => {
-                let interval = match matches.value_source("poll_interval") {
-                    Some(ValueSource::DefaultValue) | None => DEMO_POLL_INTERVAL,
-                    Some(_) => args.poll_interval,
-                };
-                demo::demo(demo_args, args, interval, shutdown).await
+        match invocation {
+            Invocation::Show(_) | Invocation::Health(_) => {
+                unreachable!("answered before the runtime starts")
             }
-            None => {
-                let config = match args.resolve(env_token) {
-                    Ok(config) => config,
-                    Err(error) => return Err(ConfigFailure(error.to_string()).into()),
-                };
-                let listener = config.listen_address.bind().await.map_err(|e| {
-                    ConfigFailure(format!("cannot listen on {}: {e}", config.listen_address))
-                })?;
+            #[cfg(feature = "demo")]
+            Invocation::Simulate(args) => simulate::simulate(&args, env_token, shutdown).await,
+            #[cfg(feature = "demo")]
+            Invocation::Demo(args) => demo::demo(&args, shutdown).await,
+            Invocation::Exporter { config, .. } => {
+                let address = config.listen_address();
+                let listener = address
+                    .bind()
+                    .await
+                    .map_err(|e| ConfigError::cannot_listen(address, "--web.listen-address", &e))?;
                 tracing::info!(
                     address = %listener.local_addr()?,
-                    api = %config.api_url,
-                    zones = config.zones.join(","),
-                    poll_interval = %humantime::format_duration(config.poll_interval),
+                    api = %config.api_url(),
+                    zones = config.zones().join(","),
+                    poll_interval = %humantime::format_duration(config.poll_interval()),
                     version = scaleway_exporter::build_info::VERSION,
                     "exporter starting"
                 );
@@ -87,8 +81,9 @@ fn main() -> ExitCode {
     runtime.shutdown_timeout(Duration::from_millis(300));
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(error) => match error.downcast_ref::<ConfigFailure>() {
-            Some(ConfigFailure(line)) => fail(line.as_str()),
+        // A configuration found wrong once running (a busy port): one line, as at start.
+        Err(error) => match error.downcast_ref::<ConfigError>() {
+            Some(error) => fail(&error.to_string()),
             None => {
                 tracing::error!("{error:#}");
                 ExitCode::FAILURE
@@ -110,38 +105,9 @@ fn tune_allocator() {
 }
 
 /// A problem with what the user gave: one line on standard error, exit code 2.
-#[derive(Debug)]
-struct ConfigFailure(String);
-
-impl std::fmt::Display for ConfigFailure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for ConfigFailure {}
-
 fn fail(line: &str) -> ExitCode {
-    eprintln!("scaleway_exporter: {line}");
-    ExitCode::from(2)
-}
-
-/// `--help` and `--version` print and succeed; any other clap error is one line, exit 2.
-fn clap_exit(error: clap::Error) -> ExitCode {
-    use clap::error::ErrorKind;
-    match error.kind() {
-        ErrorKind::DisplayHelp
-        | ErrorKind::DisplayVersion
-        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            let _ = error.print();
-            ExitCode::SUCCESS
-        }
-        _ => {
-            let rendered = error.render().to_string();
-            let line = rendered.lines().next().unwrap_or("invalid command line");
-            fail(line.trim_start_matches("error: "))
-        }
-    }
+    eprintln!("scaleway_exporter: {}", one_line(line));
+    ExitCode::from(EXIT_REFUSED)
 }
 
 async fn wait_for_signal() {

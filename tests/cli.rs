@@ -1,9 +1,19 @@
 //! The real binary: start-up errors are one line and exit code 2; a refused key is one
-//! clear log line; SIGTERM ends the process cleanly within five seconds.
+//! clear log line; SIGTERM ends the process cleanly within five seconds. And, in-process,
+//! any command line at all either starts or is refused in one line: never a panic.
 
+use std::collections::BTreeSet;
 use std::io::{BufRead as _, BufReader};
+use std::net::TcpListener;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+use proptest::prelude::*;
+#[cfg(feature = "demo")]
+use scaleway_exporter::cmd::demo;
+use scaleway_exporter::cmd::help;
+use scaleway_exporter::cmd::start::{parse_command_line, Invocation};
+use scaleway_exporter::{Exporter, ListenAddress};
 
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -233,4 +243,366 @@ fn version_names_the_revision_and_the_compiler() {
             scaleway_exporter::build_info::VERSION_LINE
         )
     );
+}
+
+#[test]
+fn a_telemetry_path_the_router_cannot_take_ends_the_start_with_exit_code_2_and_one_line() {
+    for (path, says) in [
+        (
+            "/inventory.json",
+            "/inventory.json is a page of the exporter already",
+        ),
+        ("/*x", "a segment that starts with '*' is route syntax"),
+        ("/a{b", "'{' is route syntax"),
+        ("/{x}", "'{' is route syntax"),
+    ] {
+        assert_one_line_exit_2(
+            &[&format!("--web.telemetry-path={path}")],
+            &[("SCW_SECRET_KEY", "k")],
+            &format!("bad --web.telemetry-path {path:?}: {says}"),
+        );
+    }
+}
+
+#[cfg(feature = "demo")]
+#[test]
+fn the_demo_checks_its_telemetry_path_as_the_exporter_does() {
+    assert_one_line_exit_2(
+        &[
+            "demo",
+            "--web.telemetry-path=/",
+            "--web.listen-address=127.0.0.1:0",
+        ],
+        &[],
+        "bad --web.telemetry-path \"/\": / is a page of the exporter already",
+    );
+    // The environment twin too.
+    assert_one_line_exit_2(
+        &["demo", "--web.listen-address=127.0.0.1:0"],
+        &[("SCW_EXPORTER_TELEMETRY_PATH", "/healthz")],
+        "bad --web.telemetry-path \"/healthz\"",
+    );
+}
+
+#[cfg(feature = "demo")]
+#[test]
+fn a_flag_a_subcommand_does_not_use_ends_the_start_with_exit_code_2_and_one_line() {
+    for (args, expected) in [
+        (
+            ["demo", "--scaleway.api-url=http://127.0.0.1:9"],
+            "unexpected argument '--scaleway.api-url' found; `demo` does not take it, the exporter does",
+        ),
+        (
+            ["demo", "--scaleway.zone=fr-par-1"],
+            "unexpected argument '--scaleway.zone' found; `demo` does not take it, the exporter does",
+        ),
+        (
+            ["simulate", "--scaleway.secret-key-file=/run/secrets/key"],
+            "unexpected argument '--scaleway.secret-key-file' found; `simulate` does not take it",
+        ),
+        (
+            ["health", "--poll.interval=5s"],
+            "unexpected argument '--poll.interval' found; `health` does not take it, the exporter and `demo` do",
+        ),
+        (
+            ["--poll.interval=5s", "demo"],
+            "'--poll.interval <DURATION>' cannot go before the subcommand 'demo'",
+        ),
+    ] {
+        assert_one_line_exit_2(&args, &[], expected);
+    }
+}
+
+#[test]
+fn health_reads_only_the_environment_twins_of_its_own_flags() {
+    let closed = {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap()
+    };
+    // A variable of the exporter's that health does not use does not stop it; its own
+    // twin is read: it asks the (closed) port it names.
+    let (code, lines) = run(
+        &["health", "--health.timeout=2s"],
+        &[
+            ("SCW_EXPORTER_POLL_INTERVAL", "not a duration"),
+            ("SCW_EXPORTER_LISTEN_ADDRESS", &closed.to_string()),
+        ],
+    );
+    assert_eq!(code, 1, "{lines:?}");
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].contains(&format!("cannot connect to {closed}")),
+        "{lines:?}"
+    );
+}
+
+/// A port the test holds for as long as it lives: the binary finds it busy, with no race.
+fn busy_port() -> (TcpListener, String) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    (listener, address)
+}
+
+#[test]
+fn a_busy_port_ends_the_exporter_with_exit_code_2_and_one_line() {
+    let (_held, address) = busy_port();
+    assert_one_line_exit_2(
+        &[&format!("--web.listen-address={address}")],
+        &[
+            ("SCW_SECRET_KEY", "k"),
+            ("SCW_API_URL", "http://127.0.0.1:9"),
+        ],
+        &format!(
+            "scaleway_exporter: cannot listen on {address}: address already in use; choose another with --web.listen-address"
+        ),
+    );
+}
+
+#[cfg(feature = "demo")]
+#[test]
+fn a_busy_port_ends_demo_and_simulate_with_exit_code_2_and_one_line() {
+    let (_held, address) = busy_port();
+    assert_one_line_exit_2(
+        &["demo", &format!("--web.listen-address={address}")],
+        &[],
+        &format!(
+            "scaleway_exporter: cannot listen on {address}: address already in use; choose another with --web.listen-address"
+        ),
+    );
+    assert_one_line_exit_2(
+        &["simulate", &format!("--listen-address={address}")],
+        &[],
+        &format!(
+            "scaleway_exporter: cannot listen on {address}: address already in use; choose another with --listen-address"
+        ),
+    );
+}
+
+#[test]
+fn a_value_outside_the_list_is_refused_with_the_possible_values() {
+    assert_one_line_exit_2(
+        &["--log.level=verbose"],
+        &[("SCW_SECRET_KEY", "k")],
+        "invalid value 'verbose' for '--log.level <LOG_LEVEL>'; possible values: error, warn, info, debug, trace",
+    );
+}
+
+#[test]
+fn a_misspelt_flag_is_refused_with_the_flag_it_resembles() {
+    assert_one_line_exit_2(
+        &["--poll.intervall=5s"],
+        &[("SCW_SECRET_KEY", "k")],
+        "unexpected argument '--poll.intervall' found; did you mean '--poll.interval'?",
+    );
+}
+
+#[test]
+fn a_key_given_as_a_flag_is_refused_with_where_the_key_goes_and_not_repeated() {
+    let (code, lines) = run(&["--scaleway.secret-key=tok-3f1c-distinctive"], &[]);
+    assert_eq!(code, 2, "{lines:?}");
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].contains("set SCW_SECRET_KEY, or --scaleway.secret-key-file"),
+        "{lines:?}"
+    );
+    assert!(!lines[0].contains("tok-3f1c-distinctive"), "{lines:?}");
+}
+
+#[test]
+fn an_api_url_without_a_scheme_is_refused_with_https_suggested() {
+    assert_one_line_exit_2(
+        &["--scaleway.api-url=api.scaleway.com"],
+        &[("SCW_SECRET_KEY", "k")],
+        "bad --scaleway.api-url \"api.scaleway.com\": no scheme; did you mean https://api.scaleway.com?",
+    );
+}
+
+/// Every long flag of every command, and a few that are no flag at all.
+fn every_flag() -> Vec<String> {
+    let command = help::command();
+    let mut flags: BTreeSet<String> = std::iter::once(&command)
+        .chain(command.get_subcommands())
+        .flat_map(|c| c.get_arguments())
+        .filter_map(|arg| arg.get_long())
+        .map(str::to_owned)
+        .collect();
+    flags.extend(["scaleway.secret-key", "poll.intervall", "token"].map(String::from));
+    flags.into_iter().collect()
+}
+
+/// Values `--long` takes, so that a command line often gets as far as building the router.
+fn accepted_values(long: &str) -> Vec<&'static str> {
+    match long {
+        "web.telemetry-path" => vec!["/metrics", "/a/b:c", "/m%C3%A9trics"],
+        "web.listen-address" | "listen-address" => vec!["127.0.0.1:0", ":10059"],
+        "poll.interval"
+        | "poll.timeout"
+        | "demo.churn-interval"
+        | "health.timeout"
+        | "transition"
+        | "churn-interval" => vec!["1s", "60s", "365days"],
+        "scaleway.zone" | "demo.zones" | "zones" => vec!["fr-par-1", "nl-ams-1,pl-waw-2", ""],
+        "scaleway.api-url" => vec!["http://127.0.0.1:9", "https://api.scaleway.com/"],
+        "scaleway.api-flavor" => vec!["instance", "legacy"],
+        "scaleway.max-body-size" => vec!["1", "64MiB", "18446744073709551615"],
+        "scaleway.rate-limit" => vec!["0.001", "1e300"],
+        "log.level" => vec!["debug"],
+        "log.format" => vec!["json"],
+        "demo.servers-per-zone" | "servers-per-zone" => vec!["0", "100000"],
+        "seed" => vec!["18446744073709551615"],
+        _ => vec!["/nonexistent/file"],
+    }
+}
+
+/// Values that broke, or could break, what `--long` feeds: route syntax and the exporter's
+/// own pages for a path, numbers past every range for a number or a duration.
+fn hostile_values(long: &str) -> Vec<&'static str> {
+    match long {
+        "web.telemetry-path" => vec![
+            "/",
+            "/inventory.json",
+            "/healthz",
+            "/readyz",
+            "/*x",
+            "/a{b",
+            "/{x}",
+            "/:id",
+            "/{*rest}",
+            "/a}",
+            "/{}",
+            "//",
+            "/a b",
+            "/é",
+            "/%",
+            "/?",
+            "",
+        ],
+        "scaleway.api-url" => vec![
+            "api.scaleway.com",
+            "localhost:8080",
+            "http://",
+            "ftp://x",
+            "http://a b",
+        ],
+        "web.listen-address" | "listen-address" => {
+            vec![":99999", ":", "[::1", "host:", "0.0.0.0:-1"]
+        }
+        _ => vec![
+            "0",
+            "-1",
+            "NaN",
+            "inf",
+            "1e-300",
+            "18446744073709551616",
+            "18446744073709551615s",
+            "99999999999999999999999GiB",
+            "366days",
+            "500000000y",
+        ],
+    }
+}
+
+/// Values `--long` takes or that broke it, any text at all, route syntax, huge numbers.
+fn flag_value(long: &str) -> impl Strategy<Value = String> {
+    prop_oneof![
+        3 => prop::sample::select(accepted_values(long)).prop_map(String::from),
+        2 => prop::sample::select(hostile_values(long)).prop_map(String::from),
+        1 => prop::arbitrary::any::<String>(),
+        1 => "/?[{}*:?#%/ .a-zé0-9]{0,10}",
+        1 => "[0-9]{1,40}(s|ms|h|d|y|years|KiB|MiB|GiB|KB|e300|e-300)?",
+    ]
+}
+
+/// The long flags `subcommand` takes (the exporter's for none, or for `help`).
+fn own_flags(subcommand: &str) -> Vec<String> {
+    let command = help::command();
+    let command = command.find_subcommand(subcommand).unwrap_or(&command);
+    help::user_flags(command)
+        .filter_map(|arg| arg.get_long())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The program name, maybe a subcommand (or `help`), then up to four flags with values:
+/// mostly the subcommand's own flags, sometimes any command's or none's.
+fn command_line() -> impl Strategy<Value = Vec<String>> {
+    prop_oneof![
+        3 => Just(""),
+        2 => Just("demo"),
+        1 => Just("health"),
+        1 => Just("simulate"),
+        1 => prop::sample::select(vec!["help", "--help", "--version"]),
+    ]
+    .prop_flat_map(|subcommand| {
+        let flag = prop_oneof![
+            4 => prop::sample::select(own_flags(subcommand)),
+            1 => prop::sample::select(every_flag()),
+        ]
+        .prop_flat_map(|long| {
+            let value = flag_value(&long);
+            (Just(long), value, prop::arbitrary::any::<bool>())
+        });
+        (Just(subcommand), prop::collection::vec(flag, 0..5))
+    })
+    .prop_map(|(subcommand, flags)| {
+        let mut argv = vec!["scaleway_exporter".to_owned()];
+        if !subcommand.is_empty() {
+            argv.push(subcommand.to_owned());
+        }
+        for (flag, value, joined) in flags {
+            if joined {
+                argv.push(format!("--{flag}={value}"));
+            } else {
+                argv.push(format!("--{flag}"));
+                argv.push(value);
+            }
+        }
+        argv
+    })
+}
+
+/// A refusal is one line: exit code 2 and that line on standard error.
+fn assert_one_line(line: &str) -> Result<(), TestCaseError> {
+    prop_assert!(!line.is_empty());
+    prop_assert!(!line.chars().any(char::is_control), "{line:?}");
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// What `main` does with a command line, short of serving: parse, check, and build the
+    /// router (where axum panicked on a bad route). Whatever the flags and values, that
+    /// starts (exit 0 on SIGTERM) or is refused in one line (exit 2); it never panics (101).
+    #[test]
+    fn any_command_line_starts_or_is_refused_in_one_line(
+        argv in command_line(),
+        key in prop_oneof![
+            4 => Just(Some("k".to_owned())),
+            1 => prop::option::of(prop::arbitrary::any::<String>()),
+        ],
+    ) {
+        match parse_command_line(&argv, key) {
+            Err(refused) => assert_one_line(&refused.to_string())?,
+            Ok(Invocation::Exporter { config, .. }) => {
+                Exporter::new(&config).expect("a checked configuration builds");
+            }
+            #[cfg(feature = "demo")]
+            Ok(Invocation::Demo(args)) => {
+                match demo::exporter_config(&args, "http://127.0.0.1:9", "demo-key") {
+                    Ok(config) => {
+                        Exporter::new(&config).expect("a checked configuration builds");
+                    }
+                    Err(refused) => assert_one_line(&refused.to_string())?,
+                }
+            }
+            Ok(Invocation::Health(args)) => {
+                // What `health` does before it connects.
+                let _ = ListenAddress::parse(&args.listen_address);
+            }
+            #[cfg(feature = "demo")]
+            Ok(Invocation::Simulate(_)) => {}
+            Ok(Invocation::Show(_)) => {}
+        }
+    }
 }

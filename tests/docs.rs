@@ -141,21 +141,46 @@ fn default_of(arg: &Arg) -> String {
     }
 }
 
+/// Whether `command` takes `--long`.
+fn takes(command: &clap::Command, long: &str) -> bool {
+    help::user_flags(command).any(|arg| arg.get_long() == Some(long))
+}
+
+/// The commands that take `--long`: `exporter` (no subcommand) and each subcommand.
+fn taken_by(command: &clap::Command, long: &str) -> String {
+    let mut takers = Vec::new();
+    if takes(command, long) {
+        takers.push("exporter".to_owned());
+    }
+    for sub in command.get_subcommands() {
+        if takes(sub, long) {
+            takers.push(format!("`{}`", sub.get_name()));
+        }
+    }
+    takers.join(", ")
+}
+
 fn render_configuration() -> String {
     let command = help::command();
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "# Configuration\n\n<!-- Generated from the command line (src/config.rs, src/help.rs) by `{REGENERATE}`: edit the code, not this file. -->\n"
+        "# Configuration\n\n<!-- Generated from the command line (src/config/cli.rs, src/cmd/help.rs) by `{REGENERATE}`: edit the code, not this file. -->\n"
     );
     out.push_str(
         "Every flag of the exporter has an environment twin; the flag wins when both are set. \
 `scaleway_exporter --help` prints the same, grouped the same way.\n\n\
+Each subcommand takes only the flags it uses: the column *taken by* says which (`exporter` is \
+the exporter itself, run without a subcommand), and `scaleway_exporter <COMMAND> --help` lists \
+them. A flag given to a command that does not take it is refused, and so is an exporter flag \
+given before a subcommand: the subcommand comes first. A subcommand reads the environment \
+twins of its own flags only.\n\n\
 The API secret key is read from `SCW_SECRET_KEY`, or from the file named by \
 `--scaleway.secret-key-file` (re-read when it changes, so a rotated Kubernetes or Docker \
 secret is used without a restart). It is never accepted as a flag value, so it never shows \
 in a process list, and it never appears in logs, metrics or the pages.\n\n\
-A missing key, a bad duration, a malformed zone or an unreadable file ends the process at \
+A missing key, a bad duration, a malformed zone, an unreadable file, a telemetry path the \
+router cannot serve, a flag the command does not take or a busy port ends the process at \
 start with exit code 2 and one line on standard error that says what to fix.\n",
     );
     let flags: Vec<&Arg> = help::user_flags(&command).collect();
@@ -169,7 +194,7 @@ start with exit code 2 and one line on standard error that says what to fix.\n",
     for heading in headings {
         let _ = writeln!(
             out,
-            "\n## {heading}\n\n| flag | environment | default | meaning |\n|---|---|---|---|"
+            "\n## {heading}\n\n| flag | environment | default | taken by | meaning |\n|---|---|---|---|---|"
         );
         for flag in flags
             .iter()
@@ -181,16 +206,15 @@ start with exit code 2 and one line on standard error that says what to fix.\n",
                 .unwrap_or_else(|| "—".to_owned());
             let _ = writeln!(
                 out,
-                "| {} | {env} | {} | {} |",
+                "| {} | {env} | {} | {} | {} |",
                 flag_name(flag),
                 default_of(flag),
+                taken_by(&command, flag.get_long().unwrap()),
                 meaning(flag)
             );
         }
     }
-    out.push_str(
-        "\n## Subcommands\n\nThe flags above apply to every subcommand; these are their own.\n",
-    );
+    out.push_str("\n## Subcommands\n");
     for sub in command.get_subcommands() {
         let about = sub.get_about().map(|a| a.to_string()).unwrap_or_default();
         let _ = writeln!(
@@ -199,16 +223,57 @@ start with exit code 2 and one line on standard error that says what to fix.\n",
             sub.get_name(),
             cell(&about)
         );
-        // Not built yet, so the global flags have not been copied into the subcommands.
-        let own: Vec<&Arg> = help::user_flags(sub).collect();
+        // The exporter's flags it takes, in the exporter's order, as the subcommand has them.
+        let shared: Vec<&Arg> = help::user_flags(&command)
+            .filter_map(|exporters| {
+                help::user_flags(sub).find(|flag| flag.get_long() == exporters.get_long())
+            })
+            .collect();
+        let own: Vec<&Arg> = help::user_flags(sub)
+            .filter(|flag| !takes(&command, flag.get_long().unwrap()))
+            .collect();
+        if !shared.is_empty() {
+            let names: Vec<String> = shared
+                .iter()
+                .map(|flag| format!("`--{}`", flag.get_long().unwrap()))
+                .collect();
+            let _ = write!(
+                out,
+                "\nIt takes these flags of the exporter: {}.",
+                names.join(", ")
+            );
+            let different: Vec<String> = shared
+                .iter()
+                .filter_map(|flag| {
+                    let long = flag.get_long().unwrap();
+                    let exporters =
+                        help::user_flags(&command).find(|f| f.get_long() == Some(long))?;
+                    (exporters.get_default_values() != flag.get_default_values())
+                        .then(|| format!("`--{long}` defaults to {}", default_of(flag)))
+                })
+                .collect();
+            if !different.is_empty() {
+                let _ = write!(out, " Here {}.", different.join(", "));
+            }
+            out.push('\n');
+        }
         if own.is_empty() {
             continue;
         }
-        out.push_str("\n| flag | default | meaning |\n|---|---|---|\n");
+        out.push_str(if shared.is_empty() {
+            "\nIts flags:\n"
+        } else {
+            "\nAnd its own:\n"
+        });
+        out.push_str("\n| flag | environment | default | meaning |\n|---|---|---|---|\n");
         for flag in own {
+            let env = flag
+                .get_env()
+                .map(|e| format!("`{}`", e.to_string_lossy()))
+                .unwrap_or_else(|| "—".to_owned());
             let _ = writeln!(
                 out,
-                "| {} | {} | {} |",
+                "| {} | {env} | {} | {} |",
                 flag_name(flag),
                 default_of(flag),
                 meaning(flag)

@@ -282,8 +282,10 @@ async fn every_server_has_one_info_series_seven_state_series_and_its_dates() {
 #[tokio::test]
 async fn the_legacy_flavor_reads_the_servers_endpoint_under_the_configured_zone_label() {
     let api = start_simulator(simulator_config(&["fr-par-1"], 12)).await;
-    let mut config = exporter_config(&api.url, &["par1"], "test-secret-key");
-    config.api_flavor = ApiFlavor::Legacy;
+    let config = exporter_config_builder(&api.url, &["par1"], "test-secret-key")
+        .api_flavor(ApiFlavor::Legacy)
+        .build()
+        .unwrap();
     let exporter = start_exporter(&config).await;
     exporter.poller.poll_once().await;
     let metrics = exporter.scrape().await;

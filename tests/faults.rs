@@ -80,10 +80,12 @@ async fn a_fault_is_survived(case: Case) {
         vec![server("p1", "running"), server("p2", "running")],
     );
     api.set_servers(AMSTERDAM, vec![server("a1", "running")]);
-    let mut config = exporter_config(&api.url, &[PARIS, AMSTERDAM], "k");
-    config.poll_timeout = case.poll_timeout;
-    config.api_limits.max_body_size = BODY_CAP;
-    config.api_limits.requests_per_second = 10_000.0;
+    let config = exporter_config_builder(&api.url, &[PARIS, AMSTERDAM], "k")
+        .poll_timeout(case.poll_timeout)
+        .max_body_size(BODY_CAP)
+        .rate_limit(10_000.0)
+        .build()
+        .unwrap();
     let exporter = start_exporter(&config).await;
     exporter.poller.poll_once().await;
     let healthy = exporter.scrape().await;
@@ -267,8 +269,10 @@ async fn an_api_that_refuses_connections_fails_every_zone_and_they_heal_when_it_
     let api = FaultyApi::start().await;
     api.set_servers(PARIS, vec![server("p1", "running")]);
     api.set_servers(AMSTERDAM, vec![server("a1", "running")]);
-    let mut config = exporter_config(&api.url, &[PARIS, AMSTERDAM], "k");
-    config.poll_timeout = Duration::from_secs(2);
+    let config = exporter_config_builder(&api.url, &[PARIS, AMSTERDAM], "k")
+        .poll_timeout(Duration::from_secs(2))
+        .build()
+        .unwrap();
     let exporter = start_exporter(&config).await;
     exporter.poller.poll_once().await;
 
@@ -318,8 +322,10 @@ async fn an_api_that_refuses_connections_fails_every_zone_and_they_heal_when_it_
 async fn metrics_answer_from_the_last_snapshot_while_a_poll_hangs() {
     let api = FaultyApi::start().await;
     api.set_servers(PARIS, vec![server("p1", "running")]);
-    let mut config = exporter_config(&api.url, &[PARIS], "k");
-    config.poll_timeout = Duration::from_secs(3);
+    let config = exporter_config_builder(&api.url, &[PARIS], "k")
+        .poll_timeout(Duration::from_secs(3))
+        .build()
+        .unwrap();
     let exporter = start_exporter(&config).await;
     exporter.poller.poll_once().await;
     api.set_fault(PARIS, Fault::Hang);

@@ -243,3 +243,19 @@ async fn unknown_paths_are_404() {
         .unwrap();
     assert_eq!(response.status(), 404);
 }
+
+/// The router's fallback answers 404: each reserved path must answer something else, or the
+/// list the telemetry path is checked against names a path the router no longer serves.
+#[tokio::test]
+async fn every_path_the_telemetry_path_may_not_take_is_a_page_of_the_exporter() {
+    let exporter =
+        start_exporter(&exporter_config("http://127.0.0.1:9", &["fr-par-1"], TOKEN)).await;
+    let status = |path: &str| {
+        let url = format!("{}{path}", exporter.url);
+        async move { reqwest::get(url).await.unwrap().status().as_u16() }
+    };
+    assert_eq!(status("/not-a-page").await, 404);
+    for path in scaleway_exporter::web::RESERVED_PATHS {
+        assert_ne!(status(path).await, 404, "{path}");
+    }
+}

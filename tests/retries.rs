@@ -45,8 +45,10 @@ fn counted(metrics: &Exposition, code: &str) -> f64 {
 async fn a_429_is_retried_once_retry_after_has_passed_and_the_poll_succeeds() {
     let api = one_zone_api().await;
     api.fail_next(PARIS, limited("1"), 1);
-    let mut config = exporter_config(&api.url, &[PARIS], "k");
-    config.poll_timeout = Duration::from_secs(5);
+    let config = exporter_config_builder(&api.url, &[PARIS], "k")
+        .poll_timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
     let exporter = start_exporter(&config).await;
     exporter.poller.poll_once().await;
     let metrics = exporter.scrape().await;
@@ -70,8 +72,10 @@ async fn a_429_is_retried_once_retry_after_has_passed_and_the_poll_succeeds() {
 async fn a_retry_after_past_the_poll_timeout_is_not_waited_for() {
     let api = one_zone_api().await;
     api.set_fault(PARIS, limited("3600"));
-    let mut config = exporter_config(&api.url, &[PARIS], "k");
-    config.poll_timeout = Duration::from_secs(5);
+    let config = exporter_config_builder(&api.url, &[PARIS], "k")
+        .poll_timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
     let exporter = start_exporter(&config).await;
     let published = exporter.poller.poll_once().await;
     let poll = published.snapshot.zones[PARIS].last_poll.clone().unwrap();
@@ -92,8 +96,10 @@ async fn a_retry_after_past_the_poll_timeout_is_not_waited_for() {
 async fn server_errors_that_pass_are_retried_within_the_same_poll() {
     let api = one_zone_api().await;
     api.fail_next(PARIS, unavailable(), 2);
-    let mut config = exporter_config(&api.url, &[PARIS], "k");
-    config.poll_timeout = Duration::from_secs(10);
+    let config = exporter_config_builder(&api.url, &[PARIS], "k")
+        .poll_timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
     let exporter = start_exporter(&config).await;
     exporter.poller.poll_once().await;
     let metrics = exporter.scrape().await;
@@ -112,8 +118,10 @@ async fn retries_and_hangs_never_outlive_the_poll_timeout() {
     for fault in [unavailable(), Fault::Hang, limited("1")] {
         let api = one_zone_api().await;
         api.set_fault(PARIS, fault.clone());
-        let mut config = exporter_config(&api.url, &[PARIS], "k");
-        config.poll_timeout = Duration::from_millis(1500);
+        let config = exporter_config_builder(&api.url, &[PARIS], "k")
+            .poll_timeout(Duration::from_millis(1500))
+            .build()
+            .unwrap();
         let exporter = start_exporter(&config).await;
         let published = exporter.poller.poll_once().await;
         let poll = published.snapshot.zones[PARIS].last_poll.clone().unwrap();
@@ -135,8 +143,10 @@ async fn the_rate_limit_paces_requests_across_every_zone() {
         "pl-waw-2", "pl-waw-3", "it-mil-1",
     ];
     let api = FaultyApi::start().await;
-    let mut config = exporter_config(&api.url, &zones, "k");
-    config.api_limits.requests_per_second = 4.0;
+    let config = exporter_config_builder(&api.url, &zones, "k")
+        .rate_limit(4.0)
+        .build()
+        .unwrap();
     let exporter = start_exporter(&config).await;
     exporter.poller.poll_once().await;
     let mut times: Vec<_> = api.all_received().into_iter().map(|r| r.at).collect();
@@ -171,8 +181,10 @@ async fn a_retry_cut_short_by_the_deadline_reports_the_error_that_caused_it() {
     let api = one_zone_api().await;
     api.set_fault(PARIS, Fault::Hang);
     api.fail_next(PARIS, unavailable(), 1);
-    let mut config = exporter_config(&api.url, &[PARIS], "k");
-    config.poll_timeout = Duration::from_millis(1500);
+    let config = exporter_config_builder(&api.url, &[PARIS], "k")
+        .poll_timeout(Duration::from_millis(1500))
+        .build()
+        .unwrap();
     let exporter = start_exporter(&config).await;
     let published = exporter.poller.poll_once().await;
     let error = published.snapshot.zones[PARIS]

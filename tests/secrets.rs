@@ -60,8 +60,13 @@ async fn a_rotated_key_file_is_used_at_the_next_poll_without_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let key_file = dir.path().join("scw_secret_key");
     std::fs::write(&key_file, "old-key\n").unwrap();
-    let mut config = exporter_config(&api.uri(), &["fr-par-1"], "unused");
-    config.token = TokenSource::from_file(&key_file).unwrap();
+    let config = exporter_config_with_token(
+        &api.uri(),
+        &["fr-par-1"],
+        TokenSource::from_file(&key_file).unwrap(),
+    )
+    .build()
+    .unwrap();
     let exporter = start_exporter(&config).await;
     let success = |p: &std::sync::Arc<scaleway_exporter::poller::Published>| {
         p.snapshot.zones["fr-par-1"].last_poll_succeeded()
@@ -98,8 +103,13 @@ async fn a_key_file_emptied_by_mistake_keeps_the_last_good_key_and_says_so_once(
     let dir = tempfile::tempdir().unwrap();
     let key_file = dir.path().join("key");
     std::fs::write(&key_file, "good-key").unwrap();
-    let mut config = exporter_config(&api.uri(), &["fr-par-1"], "unused");
-    config.token = TokenSource::from_file(&key_file).unwrap();
+    let config = exporter_config_with_token(
+        &api.uri(),
+        &["fr-par-1"],
+        TokenSource::from_file(&key_file).unwrap(),
+    )
+    .build()
+    .unwrap();
     let exporter = start_exporter(&config).await;
     rotate(&key_file, "");
     let (logs, _guard) = CapturedLogs::start();
@@ -244,9 +254,9 @@ async fn the_key_is_in_no_log_line_at_trace_level_even_when_the_api_echoes_it_ba
 async fn every_value_that_holds_the_key_debug_prints_without_it_so_no_panic_message_can_show_it() {
     let config = exporter_config("http://127.0.0.1:9", &["fr-par-1"], SECRET);
     let client = Client::new(
-        &config.api_url,
+        config.api_url(),
         ApiFlavor::Instance,
-        config.token.clone(),
+        config.token().clone(),
         OwnMetrics::new().api_requests,
     )
     .unwrap();
@@ -255,7 +265,7 @@ async fn every_value_that_holds_the_key_debug_prints_without_it_so_no_panic_mess
         format!("{config:?}"),
         format!("{config:#?}"),
         format!("{client:?}"),
-        format!("{:?}", config.token),
+        format!("{:?}", config.token()),
         format!("{key:?}"),
     ] {
         assert!(!shown.contains(SECRET), "{shown}");

@@ -123,8 +123,10 @@ async fn secured(web_config: &str) -> Secured {
     let path = dir.path().join("web.yml");
     std::fs::write(&path, web_config).unwrap();
     let api = start_simulator(simulator_config(&["fr-par-1"], 3)).await;
-    let mut config = exporter_config(&api.url, &["fr-par-1"], "test-secret-key");
-    config.web_config = Some(WebConfig::load(&path).unwrap());
+    let config = exporter_config_builder(&api.url, &["fr-par-1"], "test-secret-key")
+        .web_config_file(Some(&path))
+        .build()
+        .unwrap();
     let exporter = Exporter::new(&config).unwrap();
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();

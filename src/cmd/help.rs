@@ -19,7 +19,18 @@ pub const HEADINGS: &[(&str, &str)] = &[
 
 /// The command line as `main` parses it: [`Cli`] with its flags grouped.
 pub fn command() -> clap::Command {
-    group_flags(Cli::command()).help_template(HELP_TEMPLATE)
+    let command = group_flags(Cli::command()).help_template(HELP_TEMPLATE);
+    // The demo polls more often than the exporter, so its fleet moves on the pages; its
+    // `--help` says so.
+    // (`mut_subcommands`, not `mut_subcommand`, which would move `demo` to the end of the list.)
+    #[cfg(feature = "demo")]
+    let command = command.mut_subcommands(|sub| match sub.get_name() {
+        "demo" => sub.mut_arg("interval", |arg| {
+            arg.default_value(super::demo::DEMO_POLL_INTERVAL)
+        }),
+        _ => sub,
+    });
+    command
 }
 
 /// The version on the first line, so a pasted `--help` says which release it describes.
@@ -75,6 +86,32 @@ mod tests {
             assert_eq!(flag.get_help_heading(), heading_for(long), "--{long}");
             assert!(flag.get_env().is_some(), "--{long} has no environment twin");
         }
+    }
+
+    #[test]
+    fn every_dotted_flag_of_a_subcommand_has_its_heading() {
+        let command = command();
+        for sub in command.get_subcommands() {
+            for flag in user_flags(sub) {
+                let long = flag.get_long().unwrap();
+                if long.contains('.') {
+                    assert!(heading_for(long).is_some(), "{} --{long}", sub.get_name());
+                    assert_eq!(flag.get_help_heading(), heading_for(long), "--{long}");
+                }
+            }
+        }
+    }
+
+    #[cfg(feature = "demo")]
+    #[test]
+    fn the_demo_polls_every_15_seconds_unless_told_otherwise() {
+        let command = command();
+        let demo = command.find_subcommand("demo").unwrap();
+        let interval = demo
+            .get_arguments()
+            .find(|a| a.get_long() == Some("poll.interval"))
+            .unwrap();
+        assert_eq!(interval.get_default_values(), ["15s"]);
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! The subcommands beside the exporter itself: `demo`, `simulate`, `health`, and `--help`.
+//! The subcommands beside the exporter itself: `demo`, `simulate`, `health`, and `--help`;
+//! and `start`, which turns the command line into the one of them to run.
 
 #[cfg(feature = "demo")]
 pub mod demo;
@@ -6,3 +7,4 @@ pub mod health;
 pub mod help;
 #[cfg(feature = "demo")]
 pub mod simulate;
+pub mod start;

@@ -4,7 +4,7 @@ use scaleway_simulator::{Simulator, SimulatorConfig};
 use tokio::net::TcpListener;
 
 use super::demo::churn;
-use crate::config::SimulateArgs;
+use crate::config::{ConfigError, SimulateArgs};
 use crate::shutdown::Shutdown;
 
 /// The simulator's key when `SCW_SECRET_KEY` is not set for `simulate`: a fake, printed.
@@ -16,6 +16,10 @@ pub async fn simulate(
     token: Option<String>,
     shutdown: Shutdown,
 ) -> anyhow::Result<()> {
+    // First, so that a busy port is the one line the process writes.
+    let listener = TcpListener::bind(args.listen_address.as_str())
+        .await
+        .map_err(|e| ConfigError::cannot_listen(&args.listen_address, "--listen-address", &e))?;
     let token = token.filter(|t| !t.trim().is_empty()).unwrap_or_else(|| {
         tracing::info!(
             token = SIMULATOR_DEFAULT_TOKEN,
@@ -30,9 +34,6 @@ pub async fn simulate(
         token: token.trim().to_owned(),
         transition: args.transition,
     });
-    let listener = TcpListener::bind(args.listen_address.as_str())
-        .await
-        .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", args.listen_address))?;
     tracing::info!(address = %listener.local_addr()?, zones = args.zones.join(","), servers_per_zone = args.servers_per_zone, "simulator listening");
     if let Some(every) = args.churn_interval {
         tokio::spawn(churn(simulator.clone(), every, shutdown.clone()));

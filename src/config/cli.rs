@@ -1,7 +1,9 @@
 //! The command line as clap sees it: every flag with its environment twin.
 //!
-//! What clap cannot check (zones, URL, paths, the key) is checked by
-//! [`super::ExporterArgs::resolve`], which gives the [`super::ExporterConfig`] the program runs with.
+//! Each subcommand takes only the flags it uses: the groups below (`ApiArgs`, `PollArgs`, ...)
+//! are flattened into each command that uses them, never global. What clap cannot check
+//! (zones, URL, paths, the key) is checked by [`super::ExporterConfigBuilder::build`], which
+//! gives the [`super::ExporterConfig`] the program runs with.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -13,14 +15,32 @@ use crate::api::ApiFlavor;
 const ENV_HELP: &str = "\
 The API secret key is read from SCW_SECRET_KEY or from the file named by
 --scaleway.secret-key-file; it is never accepted as a flag value, so it never shows
-in a process list.";
+in a process list.
+
+These flags are the exporter's. Each subcommand takes only the flags it uses:
+`scaleway_exporter <COMMAND> --help` lists them.";
+
+/// `--web.listen-address` when none is given.
+pub const DEFAULT_LISTEN_ADDRESS: &str = ":10059";
+/// `--web.telemetry-path` when none is given.
+pub const DEFAULT_TELEMETRY_PATH: &str = "/metrics";
+/// The longest duration any flag takes. Past it a duration is a typo (`60y` for `60s`), and
+/// a deadline that far away overflows the clock.
+pub const MAX_DURATION: Duration = Duration::from_secs(365 * 24 * 3600);
+/// The fewest API requests a second `--scaleway.rate-limit` takes: one every 1000 s.
+pub const MIN_RATE: f64 = 0.001;
+/// The most servers a simulated zone holds: the most one zone's list can hold (1,000 pages of
+/// 100).
+pub const MAX_SIMULATED_SERVERS: usize = 100_000;
 
 #[derive(Debug, Parser)]
 #[command(
     name = "scaleway_exporter",
     version = crate::build_info::VERSION_LINE,
     about = "Prometheus exporter and inventory monitor for Scaleway servers",
-    after_help = ENV_HELP
+    after_help = ENV_HELP,
+    // The exporter's flags go without a subcommand; a subcommand's flags go after it.
+    args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -42,12 +62,26 @@ pub enum Command {
     Health(HealthArgs),
 }
 
-/// Flags of the exporter itself; `demo` uses them too (its API URL and token are its own).
+/// The flags of the exporter itself, given without a subcommand.
 #[derive(Debug, Args, Clone)]
 pub struct ExporterArgs {
+    #[command(flatten)]
+    pub api: ApiArgs,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+    #[command(flatten)]
+    pub poll: PollArgs,
+    #[command(flatten)]
+    pub web: WebArgs,
+    #[command(flatten)]
+    pub log: LogArgs,
+}
+
+/// Which API, with which key: the exporter's only (the demo brings its own API and key).
+#[derive(Debug, Args, Clone)]
+pub struct ApiArgs {
     /// File holding the API secret key (Docker and Kubernetes secrets); re-read when it changes.
     #[arg(
-        global = true,
         long = "scaleway.secret-key-file",
         env = "SCW_SECRET_KEY_FILE",
         value_name = "PATH"
@@ -56,7 +90,6 @@ pub struct ExporterArgs {
 
     /// Base URL of the Scaleway API.
     #[arg(
-        global = true,
         long = "scaleway.api-url",
         env = "SCW_API_URL",
         default_value = "https://api.scaleway.com",
@@ -66,7 +99,6 @@ pub struct ExporterArgs {
 
     /// Which API to poll: the Instance API, or the pre-2019 Online Labs / Scaleway `/servers`.
     #[arg(
-        global = true,
         long = "scaleway.api-flavor",
         env = "SCW_EXPORTER_API_FLAVOR",
         value_enum,
@@ -76,88 +108,19 @@ pub struct ExporterArgs {
 
     /// Zone to poll (repeatable; all zones by default). With `legacy`, the one zone label to use.
     #[arg(
-        global = true,
         long = "scaleway.zone",
         env = "SCW_EXPORTER_ZONES",
         value_delimiter = ',',
         value_name = "ZONE"
     )]
     pub zones: Vec<String>,
+}
 
-    /// Time between two polls (humantime: 30s, 2m, 1h).
-    #[arg(
-        global = true,
-        long = "poll.interval",
-        env = "SCW_EXPORTER_POLL_INTERVAL",
-        default_value = "60s",
-        value_parser = parse_duration,
-        value_name = "DURATION"
-    )]
-    pub poll_interval: Duration,
-
-    /// Deadline for one zone's poll, retries included.
-    #[arg(
-        global = true,
-        long = "poll.timeout",
-        env = "SCW_EXPORTER_POLL_TIMEOUT",
-        default_value = "30s",
-        value_parser = parse_duration,
-        value_name = "DURATION"
-    )]
-    pub poll_timeout: Duration,
-
-    /// Address to serve on: `:PORT` for every interface, or `HOST:PORT`.
-    #[arg(
-        global = true,
-        long = "web.listen-address",
-        env = "SCW_EXPORTER_LISTEN_ADDRESS",
-        default_value = ":10059",
-        value_name = "ADDRESS"
-    )]
-    pub listen_address: String,
-
-    /// Path under which the metrics are served.
-    #[arg(
-        global = true,
-        long = "web.telemetry-path",
-        env = "SCW_EXPORTER_TELEMETRY_PATH",
-        default_value = "/metrics",
-        value_name = "PATH"
-    )]
-    pub telemetry_path: String,
-
-    /// TLS and basic auth configuration, in the Prometheus exporter-toolkit format.
-    #[arg(
-        global = true,
-        long = "web.config.file",
-        env = "SCW_EXPORTER_WEB_CONFIG_FILE",
-        value_name = "PATH"
-    )]
-    pub web_config_file: Option<PathBuf>,
-
-    /// Least severe log level written.
-    #[arg(
-        global = true,
-        long = "log.level",
-        env = "SCW_EXPORTER_LOG_LEVEL",
-        value_enum,
-        default_value_t = LogLevel::Info
-    )]
-    pub log_level: LogLevel,
-
-    /// Log line format.
-    #[arg(
-        global = true,
-        long = "log.format",
-        env = "SCW_EXPORTER_LOG_FORMAT",
-        value_enum,
-        default_value_t = LogFormat::Logfmt
-    )]
-    pub log_format: LogFormat,
-
+/// What the API client may ask and read: the exporter's and the demo's.
+#[derive(Debug, Args, Clone)]
+pub struct LimitArgs {
     /// Largest API response body read (bytes, or with KiB, MiB, GiB); a larger one fails the poll.
     #[arg(
-        global = true,
         long = "scaleway.max-body-size",
         env = "SCW_EXPORTER_MAX_BODY_SIZE",
         default_value = "64MiB",
@@ -168,7 +131,6 @@ pub struct ExporterArgs {
 
     /// Most API requests per second, all zones together (retries included).
     #[arg(
-        global = true,
         long = "scaleway.rate-limit",
         env = "SCW_EXPORTER_RATE_LIMIT",
         default_value = "20",
@@ -176,6 +138,84 @@ pub struct ExporterArgs {
         value_name = "PER_SECOND"
     )]
     pub rate_limit: f64,
+}
+
+/// The schedule: the exporter's and the demo's.
+#[derive(Debug, Args, Clone)]
+pub struct PollArgs {
+    /// Time between two polls (humantime: 30s, 2m, 1h).
+    #[arg(
+        long = "poll.interval",
+        env = "SCW_EXPORTER_POLL_INTERVAL",
+        default_value = "60s",
+        value_parser = parse_duration,
+        value_name = "DURATION"
+    )]
+    pub interval: Duration,
+
+    /// Deadline for one zone's poll, retries included.
+    #[arg(
+        long = "poll.timeout",
+        env = "SCW_EXPORTER_POLL_TIMEOUT",
+        default_value = "30s",
+        value_parser = parse_duration,
+        value_name = "DURATION"
+    )]
+    pub timeout: Duration,
+}
+
+/// Where and how the pages are served: the exporter's and the demo's.
+#[derive(Debug, Args, Clone)]
+pub struct WebArgs {
+    /// Address to serve on: `:PORT` for every interface, or `HOST:PORT`.
+    #[arg(
+        long = "web.listen-address",
+        env = "SCW_EXPORTER_LISTEN_ADDRESS",
+        default_value = DEFAULT_LISTEN_ADDRESS,
+        value_name = "ADDRESS"
+    )]
+    pub listen_address: String,
+
+    /// Path under which the metrics are served.
+    #[arg(
+        long = "web.telemetry-path",
+        env = "SCW_EXPORTER_TELEMETRY_PATH",
+        default_value = DEFAULT_TELEMETRY_PATH,
+        value_name = "PATH"
+    )]
+    pub telemetry_path: String,
+
+    /// TLS and basic auth configuration, in the Prometheus exporter-toolkit format.
+    #[arg(
+        long = "web.config.file",
+        env = "SCW_EXPORTER_WEB_CONFIG_FILE",
+        value_name = "PATH"
+    )]
+    pub web_config_file: Option<PathBuf>,
+}
+
+/// The log: every subcommand that runs for a while (not `health`, which prints one line).
+#[derive(Debug, Args, Clone)]
+pub struct LogArgs {
+    /// Least severe log level written.
+    #[arg(
+        long = "log.level",
+        env = "SCW_EXPORTER_LOG_LEVEL",
+        value_enum,
+        value_name = "LOG_LEVEL",
+        default_value_t = LogLevel::Info
+    )]
+    pub level: LogLevel,
+
+    /// Log line format.
+    #[arg(
+        long = "log.format",
+        env = "SCW_EXPORTER_LOG_FORMAT",
+        value_enum,
+        value_name = "LOG_FORMAT",
+        default_value_t = LogFormat::Logfmt
+    )]
+    pub format: LogFormat,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -196,7 +236,7 @@ pub struct SimulateArgs {
     )]
     pub zones: Vec<String>,
     /// Servers generated in each zone.
-    #[arg(long = "servers-per-zone", default_value_t = 25, value_name = "N")]
+    #[arg(long = "servers-per-zone", default_value_t = 25, value_parser = parse_server_count, value_name = "N")]
     pub servers_per_zone: usize,
     /// Seed of the generated fleet: the same seed gives the same fleet.
     #[arg(long = "seed", default_value_t = 42)]
@@ -207,10 +247,28 @@ pub struct SimulateArgs {
     /// Change one server's state this often (poweroff, poweron, ...); off when absent.
     #[arg(long = "churn-interval", value_parser = parse_duration, value_name = "DURATION")]
     pub churn_interval: Option<Duration>,
+    #[command(flatten)]
+    pub log: LogArgs,
 }
 
+/// `health` asks the exporter that the same flags (or environment) configure.
 #[derive(Debug, Args, Clone)]
 pub struct HealthArgs {
+    /// The exporter's --web.listen-address: where to ask (`:PORT` and `0.0.0.0` mean loopback).
+    #[arg(
+        long = "web.listen-address",
+        env = "SCW_EXPORTER_LISTEN_ADDRESS",
+        default_value = DEFAULT_LISTEN_ADDRESS,
+        value_name = "ADDRESS"
+    )]
+    pub listen_address: String,
+    /// The exporter's --web.config.file: when it turns TLS on, the check speaks TLS.
+    #[arg(
+        long = "web.config.file",
+        env = "SCW_EXPORTER_WEB_CONFIG_FILE",
+        value_name = "PATH"
+    )]
+    pub web_config_file: Option<PathBuf>,
     /// Give up and report unhealthy after this long.
     #[arg(long = "health.timeout", default_value = "3s", value_parser = parse_duration, value_name = "DURATION")]
     pub timeout: Duration,
@@ -218,6 +276,14 @@ pub struct HealthArgs {
 
 #[derive(Debug, Args, Clone)]
 pub struct DemoArgs {
+    #[command(flatten)]
+    pub limits: LimitArgs,
+    #[command(flatten)]
+    pub poll: PollArgs,
+    #[command(flatten)]
+    pub web: WebArgs,
+    #[command(flatten)]
+    pub log: LogArgs,
     /// Zones of the simulated account (comma list).
     #[arg(
         long = "demo.zones",
@@ -227,7 +293,7 @@ pub struct DemoArgs {
     )]
     pub zones: Vec<String>,
     /// Servers generated in each zone.
-    #[arg(long = "demo.servers-per-zone", default_value_t = 40, value_name = "N")]
+    #[arg(long = "demo.servers-per-zone", default_value_t = 40, value_parser = parse_server_count, value_name = "N")]
     pub servers_per_zone: usize,
     /// Change one server's state this often, so dashboards and alerts have something to show.
     #[arg(long = "demo.churn-interval", default_value = "30s", value_parser = parse_duration, value_name = "DURATION")]
@@ -264,10 +330,32 @@ pub enum LogFormat {
 fn parse_duration(text: &str) -> Result<Duration, String> {
     let duration =
         humantime::parse_duration(text).map_err(|e| format!("{e} (examples: 30s, 2m, 1h30m)"))?;
+    check_duration(duration)
+}
+
+/// What every duration flag must be, from the command line or from
+/// [`super::ExporterConfigBuilder`].
+pub(crate) fn check_duration(duration: Duration) -> Result<Duration, String> {
     if duration.is_zero() {
         return Err("must be longer than zero".to_owned());
     }
+    if duration > MAX_DURATION {
+        return Err("must be at most 365 days".to_owned());
+    }
     Ok(duration)
+}
+
+fn parse_server_count(text: &str) -> Result<usize, String> {
+    let count: usize = text
+        .trim()
+        .parse()
+        .map_err(|_| "expected a whole number of servers, such as 40".to_owned())?;
+    if count > MAX_SIMULATED_SERVERS {
+        return Err(format!(
+            "at most {MAX_SIMULATED_SERVERS}, the most one zone's list holds"
+        ));
+    }
+    Ok(count)
 }
 
 /// `1048576`, `512KiB`, `64MiB`, `1GiB` (also `KB`, `MB`, `GB` as powers of 1000).
@@ -298,6 +386,11 @@ pub fn parse_byte_size(text: &str) -> Result<usize, String> {
         .checked_mul(unit_size)
         .and_then(|bytes| usize::try_from(bytes).ok())
         .ok_or_else(|| "too large".to_owned())?;
+    check_body_size(bytes)
+}
+
+/// What `--scaleway.max-body-size` must be, from the command line or from the builder.
+pub(crate) fn check_body_size(bytes: usize) -> Result<usize, String> {
     if bytes == 0 {
         return Err("must be more than zero".to_owned());
     }
@@ -309,13 +402,23 @@ fn parse_rate(text: &str) -> Result<f64, String> {
         .trim()
         .parse()
         .map_err(|_| "expected requests per second, such as 10 or 0.5".to_owned())?;
+    check_rate(rate)
+}
+
+/// What `--scaleway.rate-limit` must be, from the command line or from the builder: below
+/// [`MIN_RATE`] the wait for one request outgrows any deadline.
+pub(crate) fn check_rate(rate: f64) -> Result<f64, String> {
     if !rate.is_finite() || rate <= 0.0 {
         return Err("must be a number of requests per second above zero".to_owned());
+    }
+    if rate < MIN_RATE {
+        return Err(format!(
+            "must be at least {MIN_RATE} (one request every 1000 s)"
+        ));
     }
     Ok(rate)
 }
 
-/// A configuration error found after clap's parsing: one line, exit code 2.
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -337,8 +440,27 @@ mod tests {
             assert!(parse_byte_size(bad).is_err(), "{bad}");
         }
         assert_eq!(parse_rate("0.5"), Ok(0.5));
-        for bad in ["0", "-3", "NaN", "inf", "fast"] {
+        for bad in ["0", "-3", "NaN", "inf", "fast", "1e-300"] {
             assert!(parse_rate(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn huge_values_are_refused_before_they_overflow_a_clock_or_an_allocation() {
+        assert_eq!(
+            parse_duration("365days").unwrap(),
+            Duration::from_secs(365 * 24 * 3600)
+        );
+        for huge in ["366days", "500000000y", "18446744073709551615s"] {
+            assert_eq!(
+                parse_duration(huge).unwrap_err(),
+                "must be at most 365 days",
+                "{huge}"
+            );
+        }
+        assert_eq!(parse_server_count("100000"), Ok(100_000));
+        for huge in ["100001", "18446744073709551615", "99999999999999999999999"] {
+            assert!(parse_server_count(huge).is_err(), "{huge}");
         }
     }
 

@@ -51,7 +51,6 @@ impl fmt::Display for ListenAddress {
     }
 }
 
-/// True for a zone of the form `xx-yyy-N` (fr-par-1, pl-waw-3), so that new zones work
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,27 +1,35 @@
-//! The command line: every flag has an environment twin, as DESIGN.md fixes them.
+//! The command line: every flag has an environment twin (docs/configuration.md).
 //!
 //! Parsing happens in two steps. clap turns `argv` and the environment into [`Cli`]; then
-//! [`ExporterArgs::resolve`] checks what clap cannot (zones, URL, paths, the token) and gives
-//! an [`ExporterConfig`] that the rest of the program trusts. Either step's error is one line
-//! and exit code 2 (see `main.rs`).
+//! [`ExporterConfigBuilder::build`] checks what clap cannot (zones, URL, paths, the token)
+//! and gives an [`ExporterConfig`] that the rest of the program trusts. The builder is the
+//! only way to an `ExporterConfig`: the command line, the demo, the tests and the benchmarks
+//! all go through the same checks. `cmd::start::parse_command_line` does both steps for
+//! `main`; either step's error is one line and exit code 2.
 
+mod builder;
+mod checks;
 mod cli;
 mod listen;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::api::{ApiFlavor, Limits};
 use crate::secret::{SecretError, SecretKey, TokenSource};
 use crate::web::WebConfig;
 
-pub use cli::parse_byte_size;
+use crate::web::TelemetryPath;
+pub use builder::ExporterConfigBuilder;
+pub use checks::is_valid_zone;
 pub use cli::{
-    Cli, Command, DemoArgs, ExporterArgs, HealthArgs, LogFormat, LogLevel, SimulateArgs,
+    parse_byte_size, ApiArgs, Cli, Command, DemoArgs, ExporterArgs, HealthArgs, LimitArgs, LogArgs,
+    LogFormat, LogLevel, PollArgs, SimulateArgs, WebArgs, DEFAULT_LISTEN_ADDRESS,
+    DEFAULT_TELEMETRY_PATH, MAX_DURATION, MAX_SIMULATED_SERVERS, MIN_RATE,
 };
 pub use listen::ListenAddress;
 
-/// The zones of the Instance API polled when none is given (DESIGN.md, FACTS.md §1).
+/// The zones of the Instance API polled when none is given (docs/api-notes.md#zones-and-endpoints).
 pub const DEFAULT_ZONES: &[&str] = &[
     "fr-par-1", "fr-par-2", "fr-par-3", "nl-ams-1", "nl-ams-2", "nl-ams-3", "pl-waw-1", "pl-waw-2",
     "pl-waw-3", "it-mil-1",
@@ -31,6 +39,11 @@ pub const DEFAULT_ZONES: &[&str] = &[
 /// until 2016, and `par1` is what its `location.zone_id` says.
 pub const DEFAULT_LEGACY_ZONE: &str = "par1";
 
+/// `--poll.interval` and `--poll.timeout` when none is given (the command line's defaults).
+pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(60);
+pub const DEFAULT_POLL_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// What the user gave cannot run: one line on standard error, exit code 2.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error(
@@ -49,174 +62,142 @@ pub enum ConfigError {
     BadApiUrl { url: String, reason: String },
     #[error("bad --web.listen-address {address:?}: expected :PORT or HOST:PORT")]
     BadListenAddress { address: String },
-    #[error(
-        "bad --web.telemetry-path {path:?}: must start with / and not be /, /healthz or /readyz"
-    )]
-    BadTelemetryPath { path: String },
+    #[error("bad --web.telemetry-path {path:?}: {reason}")]
+    BadTelemetryPath { path: String, reason: String },
+    #[error("bad {flag} ({value}): {reason}")]
+    BadValue {
+        flag: &'static str,
+        value: String,
+        reason: String,
+    },
     #[error("--poll.timeout ({timeout}) must not be longer than --poll.interval ({interval})")]
     TimeoutLongerThanInterval { timeout: String, interval: String },
     #[error("cannot read the web config file {path}: {reason}")]
     UnreadableWebConfig { path: PathBuf, reason: String },
     #[error("bad web config file {path}: {reason}")]
     BadWebConfig { path: PathBuf, reason: String },
+    #[error("cannot listen on {address}: {reason}; choose another with {flag}")]
+    CannotListen {
+        address: String,
+        reason: String,
+        /// The flag that sets the address: `--web.listen-address`, or simulate's own.
+        flag: &'static str,
+    },
 }
 
-/// A validated configuration: what the exporter runs with.
+impl ConfigError {
+    /// A listener could not be had on `address`, set by `flag`.
+    pub fn cannot_listen(
+        address: impl std::fmt::Display,
+        flag: &'static str,
+        error: &std::io::Error,
+    ) -> Self {
+        use std::io::ErrorKind;
+        let reason = match error.kind() {
+            ErrorKind::AddrInUse => "address already in use".to_owned(),
+            ErrorKind::PermissionDenied => "permission denied".to_owned(),
+            ErrorKind::AddrNotAvailable => "no such address on this host".to_owned(),
+            _ => error.to_string(),
+        };
+        ConfigError::CannotListen {
+            address: address.to_string(),
+            reason,
+            flag,
+        }
+    }
+}
+
+/// A validated configuration: what the exporter runs with. Only
+/// [`ExporterConfigBuilder::build`] makes one, so every one has passed its checks.
 #[derive(Debug, Clone)]
 pub struct ExporterConfig {
-    pub token: TokenSource,
+    token: TokenSource,
+    api_url: String,
+    api_flavor: ApiFlavor,
+    zones: Vec<String>,
+    poll_interval: Duration,
+    poll_timeout: Duration,
+    listen_address: ListenAddress,
+    telemetry_path: TelemetryPath,
+    api_limits: Limits,
+    web_config: Option<WebConfig>,
+}
+
+impl ExporterConfig {
+    /// A configuration polling `api_url` with `token`; everything else defaults as on the
+    /// command line until set.
+    pub fn builder(api_url: impl Into<String>, token: TokenSource) -> ExporterConfigBuilder {
+        ExporterConfigBuilder::new(api_url.into(), token)
+    }
+
+    pub fn token(&self) -> &TokenSource {
+        &self.token
+    }
+
     /// Base URL without a trailing slash.
-    pub api_url: String,
-    pub api_flavor: ApiFlavor,
+    pub fn api_url(&self) -> &str {
+        &self.api_url
+    }
+
+    pub fn api_flavor(&self) -> ApiFlavor {
+        self.api_flavor
+    }
+
     /// Zones to poll (instance) or the one zone label (legacy); never empty.
-    pub zones: Vec<String>,
-    pub poll_interval: Duration,
-    pub poll_timeout: Duration,
-    pub listen_address: ListenAddress,
-    pub telemetry_path: String,
+    pub fn zones(&self) -> &[String] {
+        &self.zones
+    }
+
+    pub fn poll_interval(&self) -> Duration {
+        self.poll_interval
+    }
+
+    /// Never longer than [`Self::poll_interval`].
+    pub fn poll_timeout(&self) -> Duration {
+        self.poll_timeout
+    }
+
+    pub fn listen_address(&self) -> &ListenAddress {
+        &self.listen_address
+    }
+
+    pub fn telemetry_path(&self) -> &TelemetryPath {
+        &self.telemetry_path
+    }
+
     /// `--scaleway.max-body-size` and `--scaleway.rate-limit`.
-    pub api_limits: Limits,
+    pub fn api_limits(&self) -> &Limits {
+        &self.api_limits
+    }
+
     /// `--web.config.file`, loaded: TLS, basic auth, headers.
-    pub web_config: Option<WebConfig>,
-}
-
-fn load_web_config(path: &Path) -> Result<WebConfig, ConfigError> {
-    std::fs::metadata(path).map_err(|e| ConfigError::UnreadableWebConfig {
-        path: path.to_owned(),
-        reason: e.to_string(),
-    })?;
-    WebConfig::load(path).map_err(|reason| ConfigError::BadWebConfig {
-        path: path.to_owned(),
-        // One line, whatever the YAML parser wrote.
-        reason: reason
-            .to_string()
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" "),
-    })
-}
-
-/// without a release.
-pub fn is_valid_zone(zone: &str) -> bool {
-    let parts: Vec<&str> = zone.split('-').collect();
-    matches!(parts.as_slice(), [country, city, number]
-        if country.len() == 2 && country.bytes().all(|b| b.is_ascii_lowercase())
-        && city.len() == 3 && city.bytes().all(|b| b.is_ascii_lowercase())
-        && !number.is_empty() && number.len() <= 3 && number.bytes().all(|b| b.is_ascii_digit()))
-}
-
-fn is_valid_legacy_zone(zone: &str) -> bool {
-    !zone.is_empty()
-        && zone.len() <= 32
-        && zone
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    pub fn web_config(&self) -> Option<&WebConfig> {
+        self.web_config.as_ref()
+    }
 }
 
 impl ExporterArgs {
-    /// Checks what clap cannot and reads the token. `env_token` is `SCW_SECRET_KEY`.
+    /// Reads the key (`env_token` is `SCW_SECRET_KEY`) and builds the configuration.
     pub fn resolve(&self, env_token: Option<String>) -> Result<ExporterConfig, ConfigError> {
-        let zones = self.resolve_zones()?;
-        let api_url = resolve_api_url(&self.api_url)?;
-        let listen_address = ListenAddress::parse(&self.listen_address).ok_or_else(|| {
-            ConfigError::BadListenAddress {
-                address: self.listen_address.clone(),
-            }
-        })?;
-        let path = &self.telemetry_path;
-        if !path.starts_with('/') || ["/", "/healthz", "/readyz"].contains(&path.as_str()) {
-            return Err(ConfigError::BadTelemetryPath { path: path.clone() });
-        }
-        if self.poll_timeout > self.poll_interval {
-            return Err(ConfigError::TimeoutLongerThanInterval {
-                timeout: humantime::format_duration(self.poll_timeout).to_string(),
-                interval: humantime::format_duration(self.poll_interval).to_string(),
-            });
-        }
-        let web_config = match &self.web_config_file {
-            Some(path) => Some(load_web_config(path)?),
-            None => None,
-        };
-        let token = match &self.secret_key_file {
+        let token = match &self.api.secret_key_file {
             Some(path) => TokenSource::from_file(path)?,
             None => {
                 let token = env_token.ok_or(ConfigError::MissingToken)?;
                 TokenSource::fixed(SecretKey::new(&token, "SCW_SECRET_KEY")?)
             }
         };
-        Ok(ExporterConfig {
-            token,
-            api_url,
-            api_flavor: self.api_flavor,
-            zones,
-            poll_interval: self.poll_interval,
-            poll_timeout: self.poll_timeout,
-            listen_address,
-            telemetry_path: self.telemetry_path.clone(),
-            api_limits: self.api_limits(),
-            web_config,
-        })
+        ExporterConfig::builder(&self.api.api_url, token)
+            .api_flavor(self.api.api_flavor)
+            .zones(&self.api.zones)
+            .max_body_size(self.limits.max_body_size)
+            .rate_limit(self.limits.rate_limit)
+            .poll_interval(self.poll.interval)
+            .poll_timeout(self.poll.timeout)
+            .listen_address(&self.web.listen_address)
+            .telemetry_path(&self.web.telemetry_path)
+            .web_config_file(self.web.web_config_file.as_ref())
+            .build()
     }
-
-    /// What the API client may ask and read, from the flags.
-    pub fn api_limits(&self) -> Limits {
-        Limits {
-            max_body_size: self.max_body_size,
-            requests_per_second: self.rate_limit,
-        }
-    }
-
-    fn resolve_zones(&self) -> Result<Vec<String>, ConfigError> {
-        // Trim and drop empty entries: `SCW_EXPORTER_ZONES="fr-par-1, nl-ams-1,"` is a typo, not an error.
-        let mut zones: Vec<String> = Vec::new();
-        for zone in self
-            .zones
-            .iter()
-            .map(|z| z.trim())
-            .filter(|z| !z.is_empty())
-        {
-            if !zones.iter().any(|known| known == zone) {
-                zones.push(zone.to_owned());
-            }
-        }
-        match self.api_flavor {
-            ApiFlavor::Instance => {
-                if let Some(zone) = zones.iter().find(|zone| !is_valid_zone(zone)) {
-                    return Err(ConfigError::MalformedZone { zone: zone.clone() });
-                }
-                if zones.is_empty() {
-                    zones = DEFAULT_ZONES.iter().map(|z| (*z).to_owned()).collect();
-                }
-            }
-            ApiFlavor::Legacy => {
-                if zones.len() > 1 {
-                    return Err(ConfigError::TooManyLegacyZones { count: zones.len() });
-                }
-                if let Some(zone) = zones.iter().find(|zone| !is_valid_legacy_zone(zone)) {
-                    return Err(ConfigError::MalformedLegacyZone { zone: zone.clone() });
-                }
-                if zones.is_empty() {
-                    zones.push(DEFAULT_LEGACY_ZONE.to_owned());
-                }
-            }
-        }
-        Ok(zones)
-    }
-}
-
-fn resolve_api_url(text: &str) -> Result<String, ConfigError> {
-    let bad = |reason: &str| ConfigError::BadApiUrl {
-        url: text.to_owned(),
-        reason: reason.to_owned(),
-    };
-    let url = reqwest::Url::parse(text).map_err(|e| bad(&e.to_string()))?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(bad("the scheme must be http or https"));
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(bad("a base URL takes no query or fragment"));
-    }
-    Ok(text.trim_end_matches('/').to_owned())
 }
 
 #[cfg(test)]
@@ -251,8 +232,8 @@ mod tests {
     #[test]
     fn all_ten_zones_are_polled_when_none_is_given() {
         let config = args(&[]).resolve(Some("k".into())).unwrap();
-        assert_eq!(config.zones.len(), 10);
-        assert_eq!(config.zones[0], "fr-par-1");
+        assert_eq!(config.zones().len(), 10);
+        assert_eq!(config.zones()[0], "fr-par-1");
     }
 
     #[test]
@@ -271,7 +252,7 @@ mod tests {
         let config = args(&["--scaleway.api-flavor", "legacy"])
             .resolve(Some("k".into()))
             .unwrap();
-        assert_eq!(config.zones, vec!["par1"]);
+        assert_eq!(config.zones(), ["par1"]);
         let err = args(&[
             "--scaleway.api-flavor",
             "legacy",
@@ -304,7 +285,7 @@ mod tests {
             .unwrap();
         let shown = format!("{config:?}");
         assert!(!shown.contains("tok-3f1c-distinctive"), "{shown}");
-        assert_eq!(config.token.current().expose(), "tok-3f1c-distinctive");
+        assert_eq!(config.token().current().expose(), "tok-3f1c-distinctive");
     }
 
     #[test]
@@ -322,8 +303,14 @@ mod tests {
         let config = args(&["--scaleway.api-url", "http://127.0.0.1:8080/"])
             .resolve(Some("k".into()))
             .unwrap();
-        assert_eq!(config.api_url, "http://127.0.0.1:8080");
-        for bad in ["ftp://x", "not a url", "http://x/?a=b"] {
+        assert_eq!(config.api_url(), "http://127.0.0.1:8080");
+        for bad in [
+            "ftp://x",
+            "not a url",
+            "http://x/?a=b",
+            "http://exa\nmple.com",
+            " http://x",
+        ] {
             assert!(
                 args(&["--scaleway.api-url", bad])
                     .resolve(Some("k".into()))
@@ -339,5 +326,86 @@ mod tests {
             .resolve(Some("k".into()))
             .unwrap_err();
         assert!(matches!(err, ConfigError::TimeoutLongerThanInterval { .. }));
+    }
+
+    #[test]
+    fn a_url_without_a_scheme_gets_one_suggested() {
+        for (given, suggested) in [
+            ("api.scaleway.com", "https://api.scaleway.com"),
+            ("api.scaleway.com:443/", "https://api.scaleway.com:443/"),
+            ("localhost:8080", "http://localhost:8080"),
+            ("127.0.0.1:8080", "http://127.0.0.1:8080"),
+        ] {
+            let err = args(&["--scaleway.api-url", given])
+                .resolve(Some("k".into()))
+                .unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                format!("bad --scaleway.api-url {given:?}: no scheme; did you mean {suggested}?")
+            );
+        }
+    }
+
+    fn builder() -> ExporterConfigBuilder {
+        ExporterConfig::builder(
+            "http://127.0.0.1:9",
+            TokenSource::fixed(SecretKey::new("k", "test").unwrap()),
+        )
+    }
+
+    #[test]
+    fn the_builder_defaults_are_the_command_line_defaults() {
+        let built = builder().build().unwrap();
+        let parsed = args(&[]).resolve(Some("k".into())).unwrap();
+        assert_eq!(built.zones(), parsed.zones());
+        assert_eq!(built.api_flavor(), parsed.api_flavor());
+        assert_eq!(built.poll_interval(), parsed.poll_interval());
+        assert_eq!(built.poll_timeout(), parsed.poll_timeout());
+        assert_eq!(built.listen_address(), parsed.listen_address());
+        assert_eq!(built.telemetry_path(), parsed.telemetry_path());
+        assert_eq!(built.api_limits(), parsed.api_limits());
+        assert!(built.web_config().is_none());
+    }
+
+    #[test]
+    fn the_builder_refuses_what_the_command_line_refuses() {
+        let refused = |builder: ExporterConfigBuilder| builder.build().unwrap_err().to_string();
+        assert!(
+            refused(builder().telemetry_path("/inventory.json")).contains("a page of the exporter")
+        );
+        assert!(refused(builder().telemetry_path("/{x}")).contains("route syntax"));
+        assert!(refused(builder().zones(["paris"])).starts_with("malformed zone"));
+        assert!(refused(builder().listen_address("10059")).starts_with("bad --web.listen-address"));
+        assert!(refused(builder().poll_timeout(Duration::from_secs(120)))
+            .contains("must not be longer"));
+        assert!(refused(builder().poll_interval(Duration::ZERO)).contains("longer than zero"));
+        assert!(refused(
+            builder()
+                .poll_interval(MAX_DURATION * 2)
+                .poll_timeout(Duration::from_secs(1))
+        )
+        .contains("at most 365 days"));
+        assert!(refused(builder().rate_limit(1e-300)).starts_with("bad --scaleway.rate-limit"));
+        assert!(refused(builder().rate_limit(f64::NAN)).starts_with("bad --scaleway.rate-limit"));
+        assert!(refused(builder().max_body_size(0)).starts_with("bad --scaleway.max-body-size"));
+        assert!(
+            refused(builder().web_config_file(Some("/nonexistent/web.yml")))
+                .starts_with("cannot read the web config file /nonexistent/web.yml")
+        );
+        assert!(refused(ExporterConfig::builder(
+            "api.scaleway.com",
+            TokenSource::fixed(SecretKey::new("k", "test").unwrap())
+        ))
+        .contains("did you mean https://api.scaleway.com?"));
+    }
+
+    #[test]
+    fn a_busy_port_says_which_flag_moves_it() {
+        let error = std::io::Error::from(std::io::ErrorKind::AddrInUse);
+        let listen = ListenAddress::parse(":10059").unwrap();
+        assert_eq!(
+            ConfigError::cannot_listen(&listen, "--web.listen-address", &error).to_string(),
+            "cannot listen on :10059: address already in use; choose another with --web.listen-address"
+        );
     }
 }

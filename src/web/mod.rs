@@ -24,11 +24,13 @@ mod config;
 mod error;
 mod pages;
 pub mod server;
+mod telemetry_path;
 mod tls;
 
 pub use auth::{check_bcrypt_hash, BadBcryptHash, BasicAuth};
 pub use config::{parse as parse_web_config, WebConfig};
 pub use error::WebConfigError;
+pub use telemetry_path::{TelemetryPath, RESERVED_PATHS};
 
 use crate::poller::Published;
 use pages::FleetQuery;
@@ -40,13 +42,13 @@ pub const CONTENT_TYPE_TEXT: &str = "text/plain; version=0.0.4; charset=utf-8";
 pub struct AppState {
     /// The latest snapshot and its encoded body, swapped by the poller.
     pub published: watch::Receiver<Arc<Published>>,
-    /// `--web.telemetry-path`, linked from the landing page.
-    pub telemetry_path: String,
+    /// `--web.telemetry-path`, linked from the landing page; checked, so the route cannot panic.
+    pub telemetry_path: TelemetryPath,
 }
 
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .route(&state.telemetry_path.clone(), get(metrics))
+        .route(state.telemetry_path.as_str(), get(metrics))
         .route("/", get(landing))
         .route("/inventory.json", get(inventory_json))
         .route("/healthz", get(healthz))
@@ -127,7 +129,8 @@ async fn landing(State(state): State<AppState>, Query(query): Query<FleetQuery>)
         Ok(_) => StatusCode::OK,
         Err(_) => StatusCode::BAD_REQUEST,
     };
-    let page = pages::landing_page(&published, &state.telemetry_path, now, fleet).into_string();
+    let page =
+        pages::landing_page(&published, state.telemetry_path.as_str(), now, fleet).into_string();
     (status, Html(page)).into_response()
 }
 

@@ -10,11 +10,11 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use scaleway_exporter::api::ApiFlavor;
+use scaleway_exporter::config::ExporterConfigBuilder;
 use scaleway_exporter::exporter::{serve_router, Exporter};
 use scaleway_exporter::poller::Poller;
 use scaleway_exporter::Shutdown;
-use scaleway_exporter::{ExporterConfig, ListenAddress, SecretKey, TokenSource};
+use scaleway_exporter::{ExporterConfig, SecretKey, TokenSource};
 use scaleway_simulator::{Simulator, SimulatorConfig};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -73,19 +73,38 @@ pub fn simulator_config(zones: &[&str], servers_per_zone: usize) -> SimulatorCon
     }
 }
 
+/// The configuration of a test's exporter: `zones` of the API at `api_url`, polled only when
+/// the test says (an hour's interval), through the same checks as the command line.
 pub fn exporter_config(api_url: &str, zones: &[&str], token: &str) -> ExporterConfig {
-    ExporterConfig {
-        token: TokenSource::fixed(SecretKey::new(token, "test").unwrap()),
-        api_url: api_url.to_owned(),
-        api_flavor: ApiFlavor::Instance,
-        zones: zones.iter().map(|z| (*z).to_owned()).collect(),
-        poll_interval: Duration::from_secs(3600),
-        poll_timeout: Duration::from_secs(5),
-        listen_address: ListenAddress::Host("127.0.0.1:0".to_owned()),
-        telemetry_path: "/metrics".to_owned(),
-        api_limits: Default::default(),
-        web_config: None,
-    }
+    exporter_config_builder(api_url, zones, token)
+        .build()
+        .expect("a valid test configuration")
+}
+
+/// [`exporter_config`] before its checks, for a test that changes a setting.
+pub fn exporter_config_builder(
+    api_url: &str,
+    zones: &[&str],
+    token: &str,
+) -> ExporterConfigBuilder {
+    exporter_config_with_token(
+        api_url,
+        zones,
+        TokenSource::fixed(SecretKey::new(token, "test").unwrap()),
+    )
+}
+
+/// [`exporter_config_builder`] with the key from `token` (a key file, say).
+pub fn exporter_config_with_token(
+    api_url: &str,
+    zones: &[&str],
+    token: TokenSource,
+) -> ExporterConfigBuilder {
+    ExporterConfig::builder(api_url, token)
+        .zones(zones.iter().copied())
+        .poll_interval(Duration::from_secs(3600))
+        .poll_timeout(Duration::from_secs(5))
+        .listen_address("127.0.0.1:0")
 }
 
 /// An exporter serving on a loopback port, with no schedule: the test calls

@@ -1,0 +1,158 @@
+//! [`ExporterConfigBuilder`]: the one way to an [`ExporterConfig`], every setting checked.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use super::checks::{load_web_config, resolve_api_url, resolve_zones};
+use super::{
+    cli, ConfigError, ExporterConfig, ListenAddress, DEFAULT_LISTEN_ADDRESS, DEFAULT_POLL_INTERVAL,
+    DEFAULT_POLL_TIMEOUT, DEFAULT_TELEMETRY_PATH,
+};
+use crate::api::{ApiFlavor, Limits};
+use crate::secret::TokenSource;
+use crate::web::TelemetryPath;
+
+/// The settings of an [`ExporterConfig`] as given, checked by [`Self::build`].
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct ExporterConfigBuilder {
+    token: TokenSource,
+    api_url: String,
+    api_flavor: ApiFlavor,
+    zones: Vec<String>,
+    poll_interval: Duration,
+    poll_timeout: Duration,
+    listen_address: String,
+    telemetry_path: String,
+    api_limits: Limits,
+    web_config_file: Option<PathBuf>,
+}
+
+impl ExporterConfigBuilder {
+    /// Every setting as the command line defaults it (see [`ExporterConfig::builder`]).
+    pub(super) fn new(api_url: String, token: TokenSource) -> Self {
+        ExporterConfigBuilder {
+            token,
+            api_url,
+            api_flavor: ApiFlavor::Instance,
+            zones: Vec::new(),
+            poll_interval: DEFAULT_POLL_INTERVAL,
+            poll_timeout: DEFAULT_POLL_TIMEOUT,
+            listen_address: DEFAULT_LISTEN_ADDRESS.to_owned(),
+            telemetry_path: DEFAULT_TELEMETRY_PATH.to_owned(),
+            api_limits: Limits::default(),
+            web_config_file: None,
+        }
+    }
+
+    pub fn api_flavor(mut self, flavor: ApiFlavor) -> Self {
+        self.api_flavor = flavor;
+        self
+    }
+
+    /// Zones to poll; none means every zone (instance) or `par1` (legacy).
+    pub fn zones<Z: Into<String>>(mut self, zones: impl IntoIterator<Item = Z>) -> Self {
+        self.zones = zones.into_iter().map(Into::into).collect();
+        self
+    }
+
+    pub fn poll_interval(mut self, interval: Duration) -> Self {
+        self.poll_interval = interval;
+        self
+    }
+
+    pub fn poll_timeout(mut self, timeout: Duration) -> Self {
+        self.poll_timeout = timeout;
+        self
+    }
+
+    /// `:PORT` or `HOST:PORT`.
+    pub fn listen_address(mut self, address: impl Into<String>) -> Self {
+        self.listen_address = address.into();
+        self
+    }
+
+    pub fn telemetry_path(mut self, path: impl Into<String>) -> Self {
+        self.telemetry_path = path.into();
+        self
+    }
+
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.api_limits.max_body_size = bytes;
+        self
+    }
+
+    pub fn rate_limit(mut self, requests_per_second: f64) -> Self {
+        self.api_limits.requests_per_second = requests_per_second;
+        self
+    }
+
+    /// The web config file, loaded and checked by [`Self::build`].
+    pub fn web_config_file(mut self, path: Option<impl Into<PathBuf>>) -> Self {
+        self.web_config_file = path.map(Into::into);
+        self
+    }
+
+    /// Checks every setting; the first that cannot run is the error.
+    pub fn build(self) -> Result<ExporterConfig, ConfigError> {
+        let zones = resolve_zones(self.api_flavor, &self.zones)?;
+        let api_url = resolve_api_url(&self.api_url)?;
+        let listen_address = ListenAddress::parse(&self.listen_address).ok_or_else(|| {
+            ConfigError::BadListenAddress {
+                address: self.listen_address.clone(),
+            }
+        })?;
+        let telemetry_path = TelemetryPath::new(&self.telemetry_path).map_err(|reason| {
+            ConfigError::BadTelemetryPath {
+                path: self.telemetry_path.clone(),
+                reason,
+            }
+        })?;
+        for (flag, duration) in [
+            ("--poll.interval", self.poll_interval),
+            ("--poll.timeout", self.poll_timeout),
+        ] {
+            cli::check_duration(duration).map_err(|reason| ConfigError::BadValue {
+                flag,
+                value: humantime::format_duration(duration).to_string(),
+                reason,
+            })?;
+        }
+        if self.poll_timeout > self.poll_interval {
+            return Err(ConfigError::TimeoutLongerThanInterval {
+                timeout: humantime::format_duration(self.poll_timeout).to_string(),
+                interval: humantime::format_duration(self.poll_interval).to_string(),
+            });
+        }
+        let Limits {
+            max_body_size,
+            requests_per_second,
+        } = self.api_limits;
+        cli::check_body_size(max_body_size).map_err(|reason| ConfigError::BadValue {
+            flag: "--scaleway.max-body-size",
+            value: max_body_size.to_string(),
+            reason,
+        })?;
+        cli::check_rate(requests_per_second).map_err(|reason| ConfigError::BadValue {
+            flag: "--scaleway.rate-limit",
+            value: format!("{requests_per_second:?}"),
+            reason,
+        })?;
+        let web_config = match &self.web_config_file {
+            Some(path) => Some(load_web_config(path)?),
+            None => None,
+        };
+        Ok(ExporterConfig {
+            token: self.token,
+            api_url,
+            api_flavor: self.api_flavor,
+            zones,
+            poll_interval: self.poll_interval,
+            poll_timeout: self.poll_timeout,
+            listen_address,
+            telemetry_path,
+            api_limits: self.api_limits,
+            web_config,
+        })
+    }
+}

@@ -1,0 +1,113 @@
+//! The checks clap cannot make: zones, the API URL, the web config file.
+
+use std::path::Path;
+
+use super::{ConfigError, DEFAULT_LEGACY_ZONE, DEFAULT_ZONES};
+use crate::api::ApiFlavor;
+use crate::web::WebConfig;
+
+pub(super) fn load_web_config(path: &Path) -> Result<WebConfig, ConfigError> {
+    std::fs::metadata(path).map_err(|e| ConfigError::UnreadableWebConfig {
+        path: path.to_owned(),
+        reason: e.to_string(),
+    })?;
+    WebConfig::load(path).map_err(|reason| ConfigError::BadWebConfig {
+        path: path.to_owned(),
+        // One line, whatever the YAML parser wrote.
+        reason: reason
+            .to_string()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
+    })
+}
+
+/// True for a zone of the form `xx-yyy-N` (fr-par-1, pl-waw-3), so that new zones work
+/// without a release.
+pub fn is_valid_zone(zone: &str) -> bool {
+    let parts: Vec<&str> = zone.split('-').collect();
+    matches!(parts.as_slice(), [country, city, number]
+        if country.len() == 2 && country.bytes().all(|b| b.is_ascii_lowercase())
+        && city.len() == 3 && city.bytes().all(|b| b.is_ascii_lowercase())
+        && !number.is_empty() && number.len() <= 3 && number.bytes().all(|b| b.is_ascii_digit()))
+}
+
+fn is_valid_legacy_zone(zone: &str) -> bool {
+    !zone.is_empty()
+        && zone.len() <= 32
+        && zone
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+pub(super) fn resolve_zones(
+    flavor: ApiFlavor,
+    given: &[String],
+) -> Result<Vec<String>, ConfigError> {
+    // Trim and drop empty entries: `SCW_EXPORTER_ZONES="fr-par-1, nl-ams-1,"` is a typo, not an error.
+    let mut zones: Vec<String> = Vec::new();
+    for zone in given.iter().map(|z| z.trim()).filter(|z| !z.is_empty()) {
+        if !zones.iter().any(|known| known == zone) {
+            zones.push(zone.to_owned());
+        }
+    }
+    match flavor {
+        ApiFlavor::Instance => {
+            if let Some(zone) = zones.iter().find(|zone| !is_valid_zone(zone)) {
+                return Err(ConfigError::MalformedZone { zone: zone.clone() });
+            }
+            if zones.is_empty() {
+                zones = DEFAULT_ZONES.iter().map(|z| (*z).to_owned()).collect();
+            }
+        }
+        ApiFlavor::Legacy => {
+            if zones.len() > 1 {
+                return Err(ConfigError::TooManyLegacyZones { count: zones.len() });
+            }
+            if let Some(zone) = zones.iter().find(|zone| !is_valid_legacy_zone(zone)) {
+                return Err(ConfigError::MalformedLegacyZone { zone: zone.clone() });
+            }
+            if zones.is_empty() {
+                zones.push(DEFAULT_LEGACY_ZONE.to_owned());
+            }
+        }
+    }
+    Ok(zones)
+}
+
+pub(super) fn resolve_api_url(text: &str) -> Result<String, ConfigError> {
+    let bad = |reason: &str| ConfigError::BadApiUrl {
+        url: text.to_owned(),
+        reason: reason.to_owned(),
+    };
+    // The URL parser drops white space and control characters that the client's requests,
+    // built from this text, would then choke on.
+    if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(bad("a URL holds no white space"));
+    }
+    // `api.scaleway.com` does not parse, and `localhost:8080` parses as the scheme `localhost`.
+    if !text.contains("://") {
+        return Err(bad(&format!(
+            "no scheme; did you mean {}?",
+            with_scheme(text)
+        )));
+    }
+    let url = reqwest::Url::parse(text).map_err(|e| bad(&e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(bad("the scheme must be http or https"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(bad("a base URL takes no query or fragment"));
+    }
+    Ok(text.trim_end_matches('/').to_owned())
+}
+
+/// `text` with the scheme it most likely lacks: `http://` on loopback (the simulator, a
+/// test), else `https://`, as the real API speaks.
+fn with_scheme(text: &str) -> String {
+    let host = text.trim_start_matches('/');
+    let loopback = ["localhost", "127.", "[::1]"]
+        .iter()
+        .any(|prefix| host.starts_with(prefix));
+    format!("{}://{host}", if loopback { "http" } else { "https" })
+}
