@@ -93,6 +93,7 @@ async fn an_alert_for_a_stopped_server_reaches_the_receiver_and_resolves_and_eve
     // Off: the server's alert fires. The exempt server goes off too, and must stay silent.
     api.act(&zone, &server_id, "poweroff").await;
     api.act(&exempt_zone, &exempt_id, "poweroff").await;
+    api.finish_transitions();
     let powered_off = Instant::now();
     let firing = stack
         .eventually(
@@ -132,6 +133,7 @@ async fn an_alert_for_a_stopped_server_reaches_the_receiver_and_resolves_and_eve
 
     // On again: the resolved notification arrives.
     api.act(&zone, &server_id, "poweron").await;
+    api.finish_transitions();
     let powered_on = Instant::now();
     stack
         .eventually("a resolved ScalewayServerNotRunning for the server", || {

@@ -60,7 +60,19 @@ impl TestApi {
             response.text().await.unwrap()
         );
     }
+
+    /// Moves the simulator's clock one transition on: every action sent so far, and every
+    /// server generated starting or stopping, has reached its target state.
+    pub fn finish_transitions(&self) {
+        self.simulator
+            .advance_clock(self.simulator.config().transition);
+    }
 }
+
+/// How long the simulator's `starting`, `stopping` and `terminating` last in tests: longer
+/// than any test runs, so no server ever settles by the wall clock, however loaded the
+/// machine. A test ends the transitions in flight with [`TestApi::finish_transitions`].
+pub const TRANSITION: Duration = Duration::from_secs(3600);
 
 pub fn simulator_config(zones: &[&str], servers_per_zone: usize) -> SimulatorConfig {
     SimulatorConfig {
@@ -68,7 +80,7 @@ pub fn simulator_config(zones: &[&str], servers_per_zone: usize) -> SimulatorCon
         servers_per_zone,
         seed: 7,
         token: "test-secret-key".to_owned(),
-        transition: Duration::from_millis(200),
+        transition: TRANSITION,
     }
 }
 
