@@ -1,7 +1,9 @@
 //! Test helpers: the simulator and the exporter on port-0 listeners, scrapes over real HTTP,
-//! and a small reader of the exposition text for assertions.
+//! and a small reader of the exposition text for assertions. `child_log` reads the address
+//! of a child process that bound port 0 itself from its log.
 #![allow(dead_code)] // each test binary uses a part of this module
 
+pub mod child_log;
 pub mod faulty_api;
 pub mod monitoring;
 pub mod pki;
