@@ -1,4 +1,14 @@
 //! Records the git revision and the compiler version for `scaleway_exporter_build_info`.
+//!
+//! Cargo reruns this script, and so recompiles the crate, when a file it was told to watch
+//! changes, and on every build when such a file does not exist. So it watches only files
+//! that exist and that the revision is read from: the HEAD of this checkout, the ref HEAD
+//! names (or, while that ref is only packed, the folder its file would be written to), and
+//! `packed-refs` if there is one. A git worktree has its own git dir (`.git` is a file there)
+//! and shares the refs of the main checkout: both come from `git rev-parse`. Outside git, or
+//! when `SCALEWAY_EXPORTER_REVISION` is set (the container build), only the variable is
+//! watched.
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn output(cmd: &str, args: &[&str]) -> Option<String> {
@@ -11,23 +21,70 @@ fn output(cmd: &str, args: &[&str]) -> Option<String> {
 }
 
 fn main() {
-    let revision = std::env::var("SCALEWAY_EXPORTER_REVISION")
-        .ok()
-        .or_else(|| output("git", &["rev-parse", "--short=12", "HEAD"]))
-        .unwrap_or_else(|| "unknown".to_owned());
+    println!("cargo:rerun-if-env-changed=SCALEWAY_EXPORTER_REVISION");
+    let revision = match std::env::var("SCALEWAY_EXPORTER_REVISION") {
+        Ok(revision) => revision,
+        Err(_) => {
+            let revision = output("git", &["rev-parse", "--short=12", "HEAD"]);
+            if revision.is_some() {
+                for path in files_the_revision_is_read_from() {
+                    println!("cargo:rerun-if-changed={}", path.display());
+                }
+            }
+            revision.unwrap_or_else(|| "unknown".to_owned())
+        }
+    };
     let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_owned());
     let rustc_version = output(&rustc, &["--version"])
         .and_then(|v| v.split_whitespace().nth(1).map(str::to_owned))
         .unwrap_or_else(|| "unknown".to_owned());
     println!("cargo:rustc-env=SCALEWAY_EXPORTER_REVISION={revision}");
     println!("cargo:rustc-env=SCALEWAY_EXPORTER_RUSTC_VERSION={rustc_version}");
-    println!("cargo:rerun-if-env-changed=SCALEWAY_EXPORTER_REVISION");
-    // The revision changes when HEAD moves to another ref or its ref moves.
-    println!("cargo:rerun-if-changed=.git/HEAD");
-    if let Ok(head) = std::fs::read_to_string(".git/HEAD") {
-        if let Some(reference) = head.trim().strip_prefix("ref: ") {
-            println!("cargo:rerun-if-changed=.git/{reference}");
+}
+
+/// The files (and at most one folder) whose change can change `git rev-parse HEAD`, each
+/// one that exists.
+fn files_the_revision_is_read_from() -> Vec<PathBuf> {
+    let Some(dirs) = output("git", &["rev-parse", "--git-dir", "--git-common-dir"]) else {
+        return Vec::new();
+    };
+    // Relative to the current directory, the package root, as git prints them.
+    let root = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
+    let mut lines = dirs.lines().map(|line| root.join(line));
+    let Some(git_dir) = lines.next() else {
+        return Vec::new();
+    };
+    let common_dir = lines.next().unwrap_or_else(|| git_dir.clone());
+
+    let head = git_dir.join("HEAD");
+    let mut watched = vec![head.clone()];
+    let reference = std::fs::read_to_string(&head)
+        .ok()
+        .and_then(|text| text.trim().strip_prefix("ref: ").map(str::to_owned));
+    if let Some(reference) = reference {
+        // Branches live in the common dir; the few per-worktree refs in the git dir.
+        let file = [&git_dir, &common_dir]
+            .into_iter()
+            .map(|dir| dir.join(&reference))
+            .find(|file| file.is_file());
+        match file {
+            Some(file) => watched.push(file),
+            // Packed only: the next commit writes the file, in this folder.
+            None => watched.extend(nearest_existing_folder(&common_dir.join(&reference))),
         }
     }
-    println!("cargo:rerun-if-changed=.git/packed-refs");
+    let packed = common_dir.join("packed-refs");
+    if packed.is_file() {
+        watched.push(packed);
+    }
+    watched.dedup();
+    watched
+}
+
+/// The folder `file` would be written in, or its nearest ancestor that exists.
+fn nearest_existing_folder(file: &Path) -> Option<PathBuf> {
+    file.ancestors()
+        .skip(1)
+        .find(|dir| dir.is_dir())
+        .map(Path::to_path_buf)
 }

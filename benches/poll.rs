@@ -12,7 +12,7 @@
 //!
 //! Every figure is the median of several runs; ratios are taken within the one run.
 
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use scaleway_exporter::api::model::{BlockVolumesPage, ServersPage};
@@ -24,42 +24,36 @@ use scaleway_exporter::{ExporterConfig, SecretKey, TokenSource};
 const TOKEN: &str = "bench-secret-key";
 const RUNS: usize = 7;
 
-struct Simulator(Child);
+#[allow(dead_code)] // the bench uses a part of it
+#[path = "../tests/common/child_log.rs"]
+mod child_log;
 
-impl Drop for Simulator {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use child_log::{logged_address, ChildLog, KillOnDrop};
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn start_simulator(servers: usize) -> (Simulator, String) {
-    let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_scaleway_exporter"))
-        .args(["simulate", "--zones", "fr-par-1", "--listen-address"])
-        .arg(format!("127.0.0.1:{port}"))
+/// `scaleway_exporter simulate` on a port it picks itself and names in its start line (a
+/// port picked here and handed over could be taken by another process first).
+fn start_simulator(runtime: &tokio::runtime::Runtime, servers: usize) -> (KillOnDrop, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_scaleway_exporter"))
+        .args([
+            "simulate",
+            "--zones",
+            "fr-par-1",
+            "--listen-address",
+            "127.0.0.1:0",
+        ])
         .args(["--servers-per-zone", &servers.to_string()])
         .env("SCW_SECRET_KEY", TOKEN)
-        .env("SCW_EXPORTER_LOG_LEVEL", "warn")
+        .env("SCW_EXPORTER_LOG_LEVEL", "info")
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .expect("the simulator starts");
-    let url = format!("http://127.0.0.1:{port}");
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "the simulator did not listen");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    (Simulator(child), url)
+    let mut log = ChildLog::read(child.stderr.take().unwrap());
+    let simulator = KillOnDrop(child);
+    // A fleet of 50,000 servers takes a while to build.
+    let line = runtime.block_on(log.wait_for("simulator listening", Duration::from_secs(120)));
+    let address = logged_address(&line).expect("the start line names the address");
+    (simulator, format!("http://{address}"))
 }
 
 fn cpu_seconds() -> f64 {
@@ -134,7 +128,7 @@ fn main() {
     );
     println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for servers in sizes {
-        let (_simulator, url) = start_simulator(servers);
+        let (_simulator, url) = start_simulator(&runtime, servers);
         let (server_pages, block_pages) = runtime.block_on(async {
             (
                 fetch_pages(&url, "/instance/v1/zones/fr-par-1/servers", "per_page").await,

@@ -1,4 +1,4 @@
-//! Load generator of `bench/load.sh`: N concurrent scrapers of one `/metrics` URL for a
+//! Load generator of `scripts/bench-load.sh`: N concurrent scrapers of one `/metrics` URL for a
 //! while; prints figures. Every response is checked to be a complete exposition taken from
 //! one snapshot:
 //!

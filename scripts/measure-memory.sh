@@ -9,41 +9,41 @@
 #
 # Polls every 10 s; fetches /metrics (plain and gzip), / and /inventory.json about once a
 # second for DURATION seconds (45); then prints VmHWM (peak RSS) and VmRSS of the exporter.
-# Loopback only; ports SIM_PORT (18060) and EXPORTER_PORT (18059).
+# Loopback only, on ports the simulator and the exporter pick themselves. Every wait is
+# bounded. BINARY overrides the binary (default: $CARGO_TARGET_DIR/release/scaleway_exporter,
+# CARGO_TARGET_DIR defaulting to target).
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 per_zone=${1:?servers per zone}
-binary=${BINARY:-${CARGO_TARGET_DIR:-target}/release/scaleway_exporter}
+binary=${BINARY:-$target_dir/release/scaleway_exporter}
 [ -x "$binary" ] || { echo "no $binary: run cargo build --release --locked first" >&2; exit 2; }
-sim_port=${SIM_PORT:-18060}
-exporter_port=${EXPORTER_PORT:-18059}
 duration=${DURATION:-45}
-base="http://127.0.0.1:$exporter_port"
 work=$(mktemp -d)
 export SCW_SECRET_KEY=measure-memory-key
 
-"$binary" simulate --listen-address "127.0.0.1:$sim_port" --zones fr-par-1,nl-ams-1 \
-  --servers-per-zone "$per_zone" --log.level warn &
+# Info level: the start lines name the ports they got.
+"$binary" simulate --listen-address 127.0.0.1:0 --zones fr-par-1,nl-ams-1 \
+  --servers-per-zone "$per_zone" --log.level info 2>"$work/simulator.log" &
 sim=$!
-"$binary" --scaleway.api-url "http://127.0.0.1:$sim_port" --scaleway.zone fr-par-1 \
+trap 'kill "$sim" "${exporter:-}" 2>/dev/null; rm -rf "$work"' EXIT
+api=$(logged_address "$work/simulator.log" "simulator listening" 300 "$sim")
+"$binary" --scaleway.api-url "http://$api" --scaleway.zone fr-par-1 \
   --scaleway.zone nl-ams-1 --poll.interval 10s --poll.timeout 10s \
-  --web.listen-address "127.0.0.1:$exporter_port" --log.level warn &
+  --web.listen-address 127.0.0.1:0 --log.level info 2>"$work/exporter.log" &
 exporter=$!
-trap 'kill $exporter $sim 2>/dev/null; rm -rf "$work"' EXIT
+base="http://$(logged_address "$work/exporter.log" "exporter starting" 60 "$exporter")"
 
 memory() { grep -E '^(VmHWM|VmRSS)' "/proc/$exporter/status" | tr -s ' \t\n' ' '; }
 
-for _ in $(seq 1 300); do
-  curl -sf -o /dev/null "$base/readyz" && break
-  sleep 0.2
-done
+wait_http "$base/readyz" 300
 echo "after the first poll: $(memory)"
 end=$((SECONDS + duration))
 while [ $SECONDS -lt $end ]; do
-  curl -sf -o "$work/metrics.txt" "$base/metrics"
-  curl -sf -o "$work/metrics.gz" -H 'Accept-Encoding: gzip' "$base/metrics"
+  curl -sf --max-time 60 -o "$work/metrics.txt" "$base/metrics"
+  curl -sf --max-time 60 -o "$work/metrics.gz" -H 'Accept-Encoding: gzip' "$base/metrics"
   if [ -z "${METRICS_ONLY:-}" ]; then
-    curl -sf -o "$work/page.html" "$base/"
-    curl -sf -o "$work/inventory.json" "$base/inventory.json"
+    curl -sf --max-time 60 -o "$work/page.html" "$base/"
+    curl -sf --max-time 60 -o "$work/inventory.json" "$base/inventory.json"
   fi
   sleep 1
 done

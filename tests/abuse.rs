@@ -115,8 +115,12 @@ async fn a_request_head_larger_than_allowed_is_refused_with_431() {
 
 #[tokio::test]
 async fn connections_past_the_bound_wait_until_a_slot_frees() {
+    // The two held connections send nothing: a header read timeout longer than any test
+    // keeps their slots held however slow the machine, so the third can only be served
+    // once a slot is given back.
     let served = serve_with(ServerLimits {
         max_connections: 2,
+        header_read_timeout: Duration::from_secs(3600),
         ..ServerLimits::default()
     })
     .await;
@@ -124,6 +128,8 @@ async fn connections_past_the_bound_wait_until_a_slot_frees() {
     let second = TcpStream::connect(served.addr).await.unwrap();
     let url = format!("http://{}/healthz", served.addr);
     let third = tokio::spawn(async move { reqwest::get(url).await.map(|r| r.status()) });
+    // Time for a server that ignored the bound to answer; a slow machine can only make this
+    // check pass when it should not, never fail when it should pass.
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert!(
         !third.is_finished(),

@@ -153,54 +153,67 @@ fn the_real_block_storage_list_gives_sizes_to_sbs_volumes() {
 async fn every_real_error_response_becomes_a_typed_error_with_its_status_type_and_message() {
     let files = corpus_files(&["real-err-"]);
     assert!(files.len() >= 10, "found {} error files", files.len());
+    // All at once: a retryable status is asked for again (with backoff) until the attempts
+    // run out, so the files take the time of one instead of the sum.
+    let mut checks = tokio::task::JoinSet::new();
     for (name, text) in files {
-        let recorded: Value = serde_json::from_str(&text).unwrap();
-        let status = recorded["status_code"].as_u64().unwrap() as u16;
-        let body = recorded["body_raw"].as_str().unwrap().to_owned();
-        let mut response =
-            wiremock::ResponseTemplate::new(status).set_body_raw(body.clone(), "application/json");
-        if body.is_empty() {
-            response = wiremock::ResponseTemplate::new(status);
+        checks.spawn(an_error_response_is_typed(name, text));
+    }
+    while let Some(done) = checks.join_next().await {
+        if let Err(failed) = done {
+            std::panic::resume_unwind(failed.into_panic());
         }
-        let server = wiremock::MockServer::start().await;
-        wiremock::Mock::given(wiremock::matchers::any())
-            .respond_with(response)
-            .mount(&server)
-            .await;
-        let client = Client::new(
-            &server.uri(),
-            ApiFlavor::Instance,
-            TokenSource::fixed(SecretKey::new("corpus-test-key", "test").unwrap()),
-            OwnMetrics::new().api_requests,
-        )
-        .unwrap();
-        // Long enough for the first answer on a loaded machine; a retry the deadline cuts short
-        // still reports the status that caused it.
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(1);
-        let error = poll_zone(&client, "fr-par-1", deadline)
-            .await
-            .expect_err(&name);
-        let expected: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
-        match error {
-            ApiError::Status {
-                status: got,
-                kind,
-                message,
-                ..
-            } => {
-                assert_eq!(got, status, "{name}");
-                assert_eq!(
-                    kind.as_deref(),
-                    expected.get("type").and_then(Value::as_str),
-                    "{name}"
-                );
-                assert_eq!(
-                    message.as_deref(),
-                    expected.get("message").and_then(Value::as_str),
-                    "{name}"
-                );
-            }
-            other => panic!("{name}: expected a status error, got {other}"),
+    }
+}
+
+async fn an_error_response_is_typed(name: String, text: String) {
+    let recorded: Value = serde_json::from_str(&text).unwrap();
+    let status = recorded["status_code"].as_u64().unwrap() as u16;
+    let body = recorded["body_raw"].as_str().unwrap().to_owned();
+    let mut response =
+        wiremock::ResponseTemplate::new(status).set_body_raw(body.clone(), "application/json");
+    if body.is_empty() {
+        response = wiremock::ResponseTemplate::new(status);
+    }
+    let server = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::any())
+        .respond_with(response)
+        .mount(&server)
+        .await;
+    let client = Client::new(
+        &server.uri(),
+        ApiFlavor::Instance,
+        TokenSource::fixed(SecretKey::new("corpus-test-key", "test").unwrap()),
+        OwnMetrics::new().api_requests,
+    )
+    .unwrap();
+    // Far past the last retry (the backoff of every attempt adds up to a few seconds): the
+    // answers end the poll, never the deadline, however slow the machine. Every attempt gets
+    // the same recorded answer, so the error is that answer.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    let error = poll_zone(&client, "fr-par-1", deadline)
+        .await
+        .expect_err(&name);
+    let expected: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
+    match error {
+        ApiError::Status {
+            status: got,
+            kind,
+            message,
+            ..
+        } => {
+            assert_eq!(got, status, "{name}");
+            assert_eq!(
+                kind.as_deref(),
+                expected.get("type").and_then(Value::as_str),
+                "{name}"
+            );
+            assert_eq!(
+                message.as_deref(),
+                expected.get("message").and_then(Value::as_str),
+                "{name}"
+            );
         }
+        other => panic!("{name}: expected a status error, got {other}"),
     }
 }

@@ -23,6 +23,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
 use axum::{Json, Router};
+use common::child_log::address_in_log;
 use common::monitoring::{all_panels, dashboards, read, rule_files, targets, variable_query};
 use common::{simulator_config, start_simulator, TestApi};
 use serde_json::Value;
@@ -45,6 +46,9 @@ const SHORT_FOR: Duration = Duration::from_secs(5);
 /// The longest any one step may take before the test fails.
 const WAIT: Duration = Duration::from_secs(60);
 const POLL: Duration = Duration::from_millis(250);
+/// Where every child listens: a port the system picks when the child binds, which the child
+/// then logs (a port picked here and handed over could be taken by another test first).
+const ANY_PORT: &str = "127.0.0.1:0";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs prometheus and prometheus-alertmanager (Debian packages)"]
@@ -62,9 +66,9 @@ async fn an_alert_for_a_stopped_server_reaches_the_receiver_and_resolves_and_eve
     );
     let inbox = start_receiver().await;
 
-    let exporter = stack.start_exporter(&api);
-    let alertmanager = stack.start_alertmanager(&inbox.url);
-    let prometheus = stack.start_prometheus(&exporter, &alertmanager);
+    let exporter = stack.start_exporter(&api).await;
+    let alertmanager = stack.start_alertmanager(&inbox.url).await;
+    let prometheus = stack.start_prometheus(&exporter, &alertmanager).await;
     for ready in [
         format!("{exporter}/readyz"),
         format!("{alertmanager}/-/ready"),
@@ -93,6 +97,7 @@ async fn an_alert_for_a_stopped_server_reaches_the_receiver_and_resolves_and_eve
     // Off: the server's alert fires. The exempt server goes off too, and must stay silent.
     api.act(&zone, &server_id, "poweroff").await;
     api.act(&exempt_zone, &exempt_id, "poweroff").await;
+    api.finish_transitions();
     let powered_off = Instant::now();
     let firing = stack
         .eventually(
@@ -132,6 +137,7 @@ async fn an_alert_for_a_stopped_server_reaches_the_receiver_and_resolves_and_eve
 
     // On again: the resolved notification arrives.
     api.act(&zone, &server_id, "poweron").await;
+    api.finish_transitions();
     let powered_on = Instant::now();
     stack
         .eventually("a resolved ScalewayServerNotRunning for the server", || {
@@ -331,15 +337,14 @@ impl Processes {
     }
 
     /// The real exporter binary, polling the simulator every second. Returns its base URL.
-    fn start_exporter(&mut self, api: &TestApi) -> String {
-        let address = free_address();
+    async fn start_exporter(&mut self, api: &TestApi) -> String {
         self.spawn(
             "exporter",
             EXPORTER,
             &[
                 "--poll.interval=1s".to_owned(),
                 "--poll.timeout=1s".to_owned(),
-                format!("--web.listen-address={address}"),
+                format!("--web.listen-address={ANY_PORT}"),
             ],
             &[
                 ("SCW_API_URL", &api.url),
@@ -347,13 +352,13 @@ impl Processes {
                 ("SCW_EXPORTER_ZONES", &ZONES.join(",")),
             ],
         );
+        let address = self.logged_address("exporter", "exporter starting").await;
         format!("http://{address}")
     }
 
     /// Alertmanager, without clustering, sending every group to the receiver at once and
     /// again when it resolves. Returns its base URL.
-    fn start_alertmanager(&mut self, receiver_url: &str) -> String {
-        let address = free_address();
+    async fn start_alertmanager(&mut self, receiver_url: &str) -> String {
         // One group per server, so another server's alert never delays or hides this one's.
         let config = self.write(
             "alertmanager.yml",
@@ -379,18 +384,18 @@ receivers:
             &[
                 format!("--config.file={}", config.display()),
                 format!("--storage.path={}", storage.display()),
-                format!("--web.listen-address={address}"),
+                format!("--web.listen-address={ANY_PORT}"),
                 "--cluster.listen-address=".to_owned(),
             ],
             &[],
         );
+        let address = self.logged_address("alertmanager", "Listening on").await;
         format!("http://{address}")
     }
 
     /// Prometheus scraping the exporter as job `scaleway` every second, with the shipped rules
     /// (`for:` shortened), alerting to Alertmanager. Returns its base URL.
-    fn start_prometheus(&mut self, exporter: &str, alertmanager: &str) -> String {
-        let address = free_address();
+    async fn start_prometheus(&mut self, exporter: &str, alertmanager: &str) -> String {
         let mut rule_paths = Vec::new();
         for shipped in rule_files() {
             let name = shipped.file_name().unwrap().to_str().unwrap();
@@ -429,11 +434,25 @@ scrape_configs:
             &[
                 format!("--config.file={}", config.display()),
                 format!("--storage.tsdb.path={}", storage.display()),
-                format!("--web.listen-address={address}"),
+                format!("--web.listen-address={ANY_PORT}"),
             ],
             &[],
         );
+        let address = self.logged_address("prometheus", "Listening on").await;
         format!("http://{address}")
+    }
+
+    /// The address the child `name` logs that it listens on, in the line with `marker` of its
+    /// standard error: every child binds [`ANY_PORT`] and says which port it got.
+    async fn logged_address(&mut self, name: &str, marker: &str) -> String {
+        let log = self.path(&format!("{name}.stderr"));
+        self.eventually(&format!("{name} to log the address it listens on"), || {
+            let text = std::fs::read_to_string(&log).unwrap_or_default();
+            let found = address_in_log(&text, marker)
+                .ok_or_else(|| format!("no {marker:?} line with an address in {}", log.display()));
+            async move { found }
+        })
+        .await
     }
 
     /// Panics if a child has exited: everything after would only time out.
@@ -482,13 +501,6 @@ impl Drop for Processes {
             }
         }
     }
-}
-
-/// A loopback address no one listens on now. The port is free until someone else takes it;
-/// the children take theirs within a second of this.
-fn free_address() -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap().to_string()
 }
 
 fn host_port(url: &str) -> &str {

@@ -3,7 +3,6 @@
 mod common;
 
 use std::collections::{BTreeSet, HashMap};
-use std::time::Duration;
 
 use common::*;
 use scaleway_exporter::api::ApiFlavor;
@@ -132,7 +131,7 @@ async fn a_server_powered_off_through_the_action_endpoint_shows_stopped_after_th
         Some("stopping")
     );
 
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    api.finish_transitions();
     exporter.poller.poll_once().await;
     let metrics = exporter.scrape().await;
     assert_eq!(
@@ -158,7 +157,7 @@ async fn a_terminated_server_has_no_series_after_the_next_poll() {
     assert!(exporter.scrape().await.text.contains(&id));
 
     api.act("fr-par-1", &id, "terminate").await;
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    api.finish_transitions();
     exporter.poller.poll_once().await;
     let metrics = exporter.scrape().await;
     assert!(
@@ -239,33 +238,18 @@ async fn every_server_has_one_info_series_seven_state_series_and_its_dates() {
     let api = start_simulator(simulator_config(&["fr-par-1"], 40)).await;
     let exporter =
         start_exporter(&exporter_config(&api.url, &["fr-par-1"], "test-secret-key")).await;
-    // Servers generated starting or stopping settle one transition (200 ms) after the
-    // simulator starts, which a loaded machine may pass during the poll: the exported state
-    // is the one before or the one after.
-    let state_now = || {
-        api.simulator
-            .server_ids("fr-par-1")
-            .into_iter()
-            .map(|id| {
-                let state = api.simulator.server_state("fr-par-1", &id).unwrap();
-                (id, state)
-            })
-            .collect::<std::collections::HashMap<_, _>>()
-    };
-    let before = state_now();
+    // Servers generated starting or stopping stay so: the simulator's clock does not move
+    // during the test (common::TRANSITION), so the exported state is the simulator's.
     exporter.poller.poll_once().await;
     let metrics = exporter.scrape().await;
-    let after = state_now();
     for id in api.simulator.server_ids("fr-par-1") {
         let with = [("zone", "fr-par-1"), ("server_id", id.as_str())];
         assert_eq!(metrics.select("scaleway_server_info", &with).len(), 1);
         assert_eq!(metrics.select("scaleway_server_state", &with).len(), 7);
-        let exported = metrics.state_of("fr-par-1", &id).unwrap();
-        assert!(
-            exported == before[&id] || exported == after[&id],
-            "{id}: exported {exported}, simulator {} then {}",
-            before[&id],
-            after[&id]
+        assert_eq!(
+            metrics.state_of("fr-par-1", &id),
+            api.simulator.server_state("fr-par-1", &id),
+            "{id}"
         );
         assert!(metrics.value("scaleway_server_created_timestamp_seconds", &with) > 1.0e9);
         assert!(metrics.value("scaleway_server_modified_timestamp_seconds", &with) > 1.0e9);

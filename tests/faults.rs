@@ -322,19 +322,30 @@ async fn an_api_that_refuses_connections_fails_every_zone_and_they_heal_when_it_
 async fn metrics_answer_from_the_last_snapshot_while_a_poll_hangs() {
     let api = FaultyApi::start().await;
     api.set_servers(PARIS, vec![server("p1", "running")]);
+    // Longer than the test: the poll cannot end before the scrape, however slow the machine.
     let config = exporter_config_builder(&api.url, &[PARIS], "k")
-        .poll_timeout(Duration::from_secs(3))
+        .poll_interval(Duration::from_secs(3600))
+        .poll_timeout(Duration::from_secs(3600))
         .build()
         .unwrap();
     let exporter = start_exporter(&config).await;
     exporter.poller.poll_once().await;
     api.set_fault(PARIS, Fault::Hang);
+    let asked_before = api.received(PARIS).len();
     let poll = exporter.poller.poll_once();
     tokio::pin!(poll);
     let scraped = tokio::select! {
         _ = &mut poll => panic!("the poll ended before the scrape"),
         scraped = async {
-            tokio::time::sleep(Duration::from_millis(100)).await;
+            // Scrape once the hanging request is in flight: the event, not a guess at its time.
+            let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+            while api.received(PARIS).len() == asked_before {
+                assert!(
+                    tokio::time::Instant::now() < deadline,
+                    "the poll sent no request in 30s"
+                );
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
             exporter.scrape().await
         } => scraped,
     };
@@ -344,7 +355,7 @@ async fn metrics_answer_from_the_last_snapshot_while_a_poll_hangs() {
         "the scrape got the last snapshot without waiting for the poll"
     );
     assert_eq!(scraped.server_ids(PARIS), ["p1"]);
-    poll.await;
+    // The poll would hang until its timeout: the test ends it by dropping it.
 }
 
 #[tokio::test]

@@ -79,13 +79,11 @@ async fn a_running_exporter_is_healthy_by_flag_by_environment_and_by_port_alone(
 
 #[tokio::test(flavor = "multi_thread")]
 async fn nothing_listening_is_unhealthy_with_one_line_that_says_so() {
-    // Bind then drop: the port is free, and nothing listens on it.
-    let port = TcpListener::bind("127.0.0.1:0")
-        .await
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    // A socket bound but not listening: connections to its port are refused, and no other
+    // test can take the port while it is held (a port bound then closed could be).
+    let held = tokio::net::TcpSocket::new_v4().unwrap();
+    held.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let port = held.local_addr().unwrap().port();
     let output = health(&["--web.listen-address", &format!("127.0.0.1:{port}")], &[]).await;
     assert_eq!(output.status.code(), Some(1));
     let said = stderr(&output);

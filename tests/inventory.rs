@@ -7,7 +7,6 @@ mod common;
 
 use std::path::Path;
 use std::process::Command;
-use std::time::Duration;
 
 use common::*;
 use serde_json::Value;
@@ -36,8 +35,8 @@ impl Fleet {
             .expect("the generated fleet has a running server")
     }
 
-    /// Powers a server off the way a user would, through the API's action endpoint, waits
-    /// for the simulator's transition to end, and polls.
+    /// Powers a server off the way a user would, through the API's action endpoint, moves
+    /// the simulator's clock past the transition, and polls.
     async fn power_off(&self, zone: &str, id: &str) {
         let response = reqwest::Client::new()
             .post(format!(
@@ -51,13 +50,11 @@ impl Fleet {
             .await
             .unwrap();
         assert_eq!(response.status(), 202, "{}", response.text().await.unwrap());
-        // The simulator's transition lasts 200 ms (simulator_config).
-        for _ in 0..50 {
-            tokio::time::sleep(Duration::from_millis(50)).await;
-            if self.api.simulator.server_state(zone, id).as_deref() == Some("stopped") {
-                break;
-            }
-        }
+        assert_eq!(
+            self.api.simulator.server_state(zone, id).as_deref(),
+            Some("stopping")
+        );
+        self.api.finish_transitions();
         assert_eq!(
             self.api.simulator.server_state(zone, id).as_deref(),
             Some("stopped")

@@ -3,10 +3,10 @@
 
 mod common;
 
-use std::io::{BufRead as _, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, SystemTime};
 
+use common::child_log::{ChildLog, KillOnDrop, START_WAIT};
 use common::*;
 use scaleway_exporter::api::ApiFlavor;
 use scaleway_exporter::api::Client;
@@ -126,29 +126,6 @@ async fn a_key_file_emptied_by_mistake_keeps_the_last_good_key_and_says_so_once(
     assert!(warnings[0].contains("is empty"), "{}", warnings[0]);
 }
 
-/// Reads the child's standard error until `done` has matched `count` lines.
-fn read_lines_until(
-    stderr: std::process::ChildStderr,
-    done: &'static str,
-    count: usize,
-) -> std::thread::JoinHandle<Vec<String>> {
-    std::thread::spawn(move || {
-        let mut lines = Vec::new();
-        let mut seen = 0;
-        for line in BufReader::new(stderr).lines() {
-            let Ok(line) = line else { break };
-            if line.contains(done) {
-                seen += 1;
-            }
-            lines.push(line);
-            if seen >= count {
-                break;
-            }
-        }
-        lines
-    })
-}
-
 #[tokio::test]
 async fn the_key_is_in_no_log_line_at_trace_level_even_when_the_api_echoes_it_back() {
     let api = MockServer::start().await;
@@ -189,40 +166,32 @@ async fn the_key_is_in_no_log_line_at_trace_level_even_when_the_api_echoes_it_ba
             .with_priority(10)
             .mount(&api)
             .await;
-        let mut child = Command::new(BINARY)
-            .env_clear()
-            .env("SCW_SECRET_KEY", SECRET)
-            .env("SCW_API_URL", api.uri())
-            .env("SCW_EXPORTER_ZONES", "fr-par-1")
-            .env("SCW_EXPORTER_LISTEN_ADDRESS", "127.0.0.1:0")
-            .env("SCW_EXPORTER_LOG_LEVEL", "trace")
-            .env("SCW_EXPORTER_LOG_FORMAT", format)
-            .env("SCW_EXPORTER_POLL_INTERVAL", "1s")
-            .env("SCW_EXPORTER_POLL_TIMEOUT", "1s")
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let reader = read_lines_until(child.stderr.take().unwrap(), "zone poll failed", 4);
-        let lines = tokio::task::spawn_blocking(move || reader.join().unwrap())
-            .await
-            .unwrap();
-        let address = lines
-            .iter()
-            .find(|l| l.contains("exporter starting"))
-            .and_then(|l| l.split("127.0.0.1:").nth(1))
-            .map(|rest| {
-                rest.chars()
-                    .take_while(char::is_ascii_digit)
-                    .collect::<String>()
-            })
-            .expect("the start line names the address");
-        let url = format!("http://127.0.0.1:{address}");
+        let mut child = KillOnDrop(
+            Command::new(BINARY)
+                .env_clear()
+                .env("SCW_SECRET_KEY", SECRET)
+                .env("SCW_API_URL", api.uri())
+                .env("SCW_EXPORTER_ZONES", "fr-par-1")
+                .env("SCW_EXPORTER_LISTEN_ADDRESS", "127.0.0.1:0")
+                .env("SCW_EXPORTER_LOG_LEVEL", "trace")
+                .env("SCW_EXPORTER_LOG_FORMAT", format)
+                .env("SCW_EXPORTER_POLL_INTERVAL", "1s")
+                .env("SCW_EXPORTER_POLL_TIMEOUT", "1s")
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap(),
+        );
+        let mut log = ChildLog::read(child.0.stderr.take().unwrap());
+        let address = log.address("exporter starting").await;
+        // Four failed polls: every echo, then the plain refusal.
+        for _ in 0..4 {
+            log.wait_for("zone poll failed", START_WAIT).await;
+        }
+        let lines = log.lines.clone();
+        let url = format!("http://{address}");
         let metrics = get_text(&format!("{url}/metrics")).await;
         let landing = get_text(&url).await;
-        let _ = Command::new("kill")
-            .args(["-TERM", &child.id().to_string()])
-            .status();
-        let _ = child.wait();
+        drop(child);
 
         assert!(
             lines.len() > 10,

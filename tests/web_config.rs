@@ -4,11 +4,11 @@
 
 mod common;
 
-use std::io::{BufRead as _, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use common::child_log::{ChildLog, KillOnDrop};
 use common::pki::Pki;
 use common::*;
 use scaleway_exporter::exporter::Exporter;
@@ -335,14 +335,6 @@ async fn the_health_subcommand_speaks_tls_when_the_web_config_asks_for_it() {
     assert!(String::from_utf8_lossy(&output.stdout).starts_with("healthy: https://127.0.0.1:"));
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 #[tokio::test]
 #[ignore = "needs prometheus (Debian package prometheus)"]
 async fn a_real_prometheus_scrapes_the_exporter_over_tls_with_basic_auth() {
@@ -359,64 +351,54 @@ async fn a_real_prometheus_scrapes_the_exporter_over_tls_with_basic_auth() {
     )
     .unwrap();
     let api = start_simulator(simulator_config(&["fr-par-1"], 5)).await;
-    let mut exporter = Command::new(BINARY)
-        .env_clear()
-        .env("SCW_SECRET_KEY", "test-secret-key")
-        .env("SCW_API_URL", &api.url)
-        .env("SCW_EXPORTER_ZONES", "fr-par-1")
-        .env("SCW_EXPORTER_LISTEN_ADDRESS", "127.0.0.1:0")
-        .env("SCW_EXPORTER_WEB_CONFIG_FILE", &web)
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = exporter.stderr.take().unwrap();
-    let start_line = tokio::task::spawn_blocking(move || {
-        BufReader::new(stderr)
-            .lines()
-            .map_while(Result::ok)
-            .find(|line| line.contains("exporter starting"))
-    })
-    .await
-    .unwrap()
-    .expect("the exporter starts");
-    let port: String = start_line
-        .split("127.0.0.1:")
-        .nth(1)
-        .unwrap()
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect();
+    let mut exporter = KillOnDrop(
+        Command::new(BINARY)
+            .env_clear()
+            .env("SCW_SECRET_KEY", "test-secret-key")
+            .env("SCW_API_URL", &api.url)
+            .env("SCW_EXPORTER_ZONES", "fr-par-1")
+            .env("SCW_EXPORTER_LISTEN_ADDRESS", "127.0.0.1:0")
+            .env("SCW_EXPORTER_WEB_CONFIG_FILE", &web)
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut exporter_log = ChildLog::read(exporter.0.stderr.take().unwrap());
+    let address = exporter_log.address("exporter starting").await;
 
-    let prometheus_port = free_port();
     std::fs::write(
         dir.path().join("prometheus.yml"),
         format!(
             "global:\n  scrape_interval: 1s\nscrape_configs:\n\
              - job_name: scaleway\n  scheme: https\n  tls_config:\n    ca_file: {ca}\n    server_name: localhost\n  \
-               basic_auth:\n    username: prometheus\n    password: s3cret\n  static_configs:\n  - targets: ['127.0.0.1:{port}']\n\
+               basic_auth:\n    username: prometheus\n    password: s3cret\n  static_configs:\n  - targets: ['{address}']\n\
              - job_name: wrong-password\n  scheme: https\n  tls_config:\n    ca_file: {ca}\n    server_name: localhost\n  \
-               basic_auth:\n    username: prometheus\n    password: guess\n  static_configs:\n  - targets: ['127.0.0.1:{port}']\n",
+               basic_auth:\n    username: prometheus\n    password: guess\n  static_configs:\n  - targets: ['{address}']\n",
             ca = dir.path().join("ca.crt").display()
         ),
     )
     .unwrap();
-    let mut prometheus = Command::new("prometheus")
-        .arg(format!(
-            "--config.file={}",
-            dir.path().join("prometheus.yml").display()
-        ))
-        .arg(format!(
-            "--storage.tsdb.path={}",
-            dir.path().join("data").display()
-        ))
-        .arg(format!("--web.listen-address=127.0.0.1:{prometheus_port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("prometheus runs");
+    let mut prometheus = KillOnDrop(
+        Command::new("prometheus")
+            .arg(format!(
+                "--config.file={}",
+                dir.path().join("prometheus.yml").display()
+            ))
+            .arg(format!(
+                "--storage.tsdb.path={}",
+                dir.path().join("data").display()
+            ))
+            .arg("--web.listen-address=127.0.0.1:0")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("prometheus runs"),
+    );
+    let mut prometheus_log = ChildLog::read(prometheus.0.stderr.take().unwrap());
+    let prometheus_address = prometheus_log.address("Listening on").await;
 
     let query = |expr: &str| {
-        let url = format!("http://127.0.0.1:{prometheus_port}/api/v1/query");
+        let url = format!("http://{prometheus_address}/api/v1/query");
         let expr = expr.to_owned();
         async move {
             let response = reqwest::Client::new()
@@ -446,10 +428,8 @@ async fn a_real_prometheus_scrapes_the_exporter_over_tls_with_basic_auth() {
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
-    let _ = prometheus.kill();
-    let _ = prometheus.wait();
-    let _ = exporter.kill();
-    let _ = exporter.wait();
+    drop(prometheus);
+    drop(exporter);
     assert_eq!(
         seen,
         (Some("1".into()), Some("0".into()), Some("5".into())),

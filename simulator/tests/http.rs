@@ -12,6 +12,9 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
 
 const TOKEN: &str = "7d0a2c1e-6a0b-4c9e-9f1a-2b3c4d5e6f70";
+/// Longer than any test runs: a server settles only when a test moves the simulator's clock,
+/// never by the wall clock of a loaded machine.
+const TRANSITION: Duration = Duration::from_secs(3600);
 const DENIED: &str = r#"{"message":"authentication is denied","method":"api_key","reason":"not_found","type":"denied_authentication"}"#;
 
 struct Running {
@@ -25,7 +28,7 @@ async fn start(servers_per_zone: usize) -> Running {
     start_with(SimulatorConfig {
         servers_per_zone,
         token: TOKEN.to_owned(),
-        transition: Duration::from_secs(3),
+        transition: TRANSITION,
         ..SimulatorConfig::default()
     })
     .await
@@ -372,7 +375,7 @@ async fn poweroff_over_http_answers_a_task_and_moves_the_server() {
         .await
         .json();
     assert_eq!(server["server"]["state"], "stopping");
-    s.sim.advance_clock(Duration::from_secs(3));
+    s.sim.advance_clock(TRANSITION);
     let server = get(s.addr, &format!("/instance/v1/zones/fr-par-1/servers/{id}"))
         .await
         .json();
@@ -403,7 +406,7 @@ async fn terminated_server_disappears_from_the_list_after_the_transition() {
         .await
         .json();
     assert_eq!(one["server"]["state_detail"], "terminating");
-    s.sim.advance_clock(Duration::from_secs(4));
+    s.sim.advance_clock(TRANSITION);
     assert_eq!(
         get(s.addr, &format!("/instance/v1/zones/fr-par-1/servers/{id}"))
             .await

@@ -49,7 +49,7 @@ fn fit(mut buffer: Vec<u8>) -> Vec<u8> {
 
 fn gzip(text: &[u8], capacity: usize) -> Vec<u8> {
     // Level 1: at 10,000 servers it compresses 23 MB in a seventh of the default level's
-    // time for a body 15% larger (bench/run.sh, docs/performance.md).
+    // time for a body 15% larger (scripts/bench.sh, docs/performance.md).
     let mut encoder =
         flate2::write::GzEncoder::new(Vec::with_capacity(capacity), flate2::Compression::fast());
     encoder

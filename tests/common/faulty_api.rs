@@ -8,12 +8,13 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::os::fd::AsRawFd as _;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::task::JoinHandle;
 
 /// What the fake answers for a zone's servers list instead of its servers.
@@ -70,7 +71,11 @@ pub struct FaultyApi {
     pub url: String,
     addr: SocketAddr,
     state: Arc<Mutex<State>>,
-    accept: Mutex<Option<JoinHandle<()>>>,
+    /// The listener and the task that accepts on it, while listening.
+    listening: Mutex<Option<(Arc<TcpListener>, JoinHandle<()>)>>,
+    /// While not listening: a socket bound to the port and not listening, so connections
+    /// are refused and the port goes to no one else (a closed port could).
+    reserved: Mutex<Option<TcpSocket>>,
 }
 
 /// A server object with the fields the exporter reads.
@@ -81,16 +86,25 @@ pub fn server(id: &str, state: &str) -> Value {
 
 impl FaultyApi {
     pub async fn start() -> FaultyApi {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let listener = port_socket(SocketAddr::from(([127, 0, 0, 1], 0)))
+            .listen(128)
+            .unwrap();
         let addr = listener.local_addr().unwrap();
-        let state = Arc::new(Mutex::new(State::default()));
-        let accept = tokio::spawn(accept_loop(listener, state.clone()));
-        FaultyApi {
+        let api = FaultyApi {
             url: format!("http://{addr}"),
             addr,
-            state,
-            accept: Mutex::new(Some(accept)),
-        }
+            state: Arc::new(Mutex::new(State::default())),
+            listening: Mutex::new(None),
+            reserved: Mutex::new(None),
+        };
+        api.accept_on(listener);
+        api
+    }
+
+    fn accept_on(&self, listener: TcpListener) {
+        let listener = Arc::new(listener);
+        let accept = tokio::spawn(accept_loop(listener.clone(), self.state.clone()));
+        *self.listening.lock().unwrap() = Some((listener, accept));
     }
 
     pub fn set_servers(&self, zone: &str, servers: Vec<Value>) {
@@ -150,34 +164,48 @@ impl FaultyApi {
         state.max_in_flight.get(zone).copied().unwrap_or(0)
     }
 
-    /// Stops listening: connections are refused until [`FaultyApi::listen_again`].
+    /// Stops listening, at once: connections are refused until [`FaultyApi::listen_again`].
+    /// The port stays this API's meanwhile.
     pub fn stop_listening(&self) {
-        if let Some(accept) = self.accept.lock().unwrap().take() {
-            accept.abort();
-        }
+        let Some((listener, accept)) = self.listening.lock().unwrap().take() else {
+            return;
+        };
+        // Another socket on the port first (both allow SO_REUSEPORT), never listening.
+        *self.reserved.lock().unwrap() = Some(port_socket(self.addr));
+        // The listener stops listening now, not when the aborted task is next polled:
+        // `shutdown` of a listening socket refuses what waits in its backlog, and what comes.
+        // SAFETY: shutdown of a descriptor that `listener` keeps open.
+        let done = unsafe { libc::shutdown(listener.as_raw_fd(), libc::SHUT_RD) };
+        assert_eq!(done, 0, "shutdown: {}", std::io::Error::last_os_error());
+        accept.abort();
     }
 
     /// Listens again on the same port.
     pub async fn listen_again(&self) {
-        // The aborted accept task drops its listener when the runtime next polls it.
-        let listener = loop {
-            match TcpListener::bind(self.addr).await {
-                Ok(listener) => break listener,
-                Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
-            }
-        };
-        *self.accept.lock().unwrap() =
-            Some(tokio::spawn(accept_loop(listener, self.state.clone())));
+        let reserved = self.reserved.lock().unwrap().take();
+        if let Some(socket) = reserved {
+            self.accept_on(socket.listen(128).unwrap());
+        }
     }
 }
 
 impl Drop for FaultyApi {
     fn drop(&mut self) {
-        self.stop_listening();
+        if let Some((_, accept)) = self.listening.lock().unwrap().take() {
+            accept.abort();
+        }
     }
 }
 
-async fn accept_loop(listener: TcpListener, state: Arc<Mutex<State>>) {
+/// A loopback TCP socket bound to `addr` that lets a second one bind the same port.
+fn port_socket(addr: SocketAddr) -> TcpSocket {
+    let socket = TcpSocket::new_v4().unwrap();
+    socket.set_reuseport(true).unwrap();
+    socket.bind(addr).unwrap();
+    socket
+}
+
+async fn accept_loop(listener: Arc<TcpListener>, state: Arc<Mutex<State>>) {
     loop {
         let Ok((stream, _)) = listener.accept().await else {
             continue;

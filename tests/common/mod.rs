@@ -1,7 +1,9 @@
 //! Test helpers: the simulator and the exporter on port-0 listeners, scrapes over real HTTP,
-//! and a small reader of the exposition text for assertions.
+//! and a small reader of the exposition text for assertions. `child_log` reads the address
+//! of a child process that bound port 0 itself from its log.
 #![allow(dead_code)] // each test binary uses a part of this module
 
+pub mod child_log;
 pub mod faulty_api;
 pub mod monitoring;
 pub mod pki;
@@ -61,7 +63,19 @@ impl TestApi {
             response.text().await.unwrap()
         );
     }
+
+    /// Moves the simulator's clock one transition on: every action sent so far, and every
+    /// server generated starting or stopping, has reached its target state.
+    pub fn finish_transitions(&self) {
+        self.simulator
+            .advance_clock(self.simulator.config().transition);
+    }
 }
+
+/// How long the simulator's `starting`, `stopping` and `terminating` last in tests: longer
+/// than any test runs, so no server ever settles by the wall clock, however loaded the
+/// machine. A test ends the transitions in flight with [`TestApi::finish_transitions`].
+pub const TRANSITION: Duration = Duration::from_secs(3600);
 
 pub fn simulator_config(zones: &[&str], servers_per_zone: usize) -> SimulatorConfig {
     SimulatorConfig {
@@ -69,7 +83,7 @@ pub fn simulator_config(zones: &[&str], servers_per_zone: usize) -> SimulatorCon
         servers_per_zone,
         seed: 7,
         token: "test-secret-key".to_owned(),
-        transition: Duration::from_millis(200),
+        transition: TRANSITION,
     }
 }
 

@@ -3,13 +3,16 @@
 # gzip bytes and node_exporter's textfile collector serving the same series, plus the
 # exporter's peak memory and the CPU of one poll against serde_json's parse of the pages.
 #
-#   bench/run.sh [N ...]           (default: 1000 10000 50000 servers in one zone)
+#   scripts/bench.sh [N ...]       (default: 1000 10000 50000 servers in one zone)
 #
 # Environment: DURATION (per wrk run, default 10s), CONNECTIONS (default 8),
-# ROUNDS (A B A B alternations, default 2), INSTALL=1 to apt-get install the tools.
-# Needs Rust and Debian's nginx, wrk and prometheus-node-exporter. All traffic is on loopback.
+# ROUNDS (A B A B alternations, default 2), INSTALL=1 to apt-get install the tools,
+# CARGO_TARGET_DIR (default target). Needs Rust and Debian's nginx, wrk and
+# prometheus-node-exporter. All traffic is on loopback; every process but nginx binds port 0
+# and says in its log which port it got. Every wait is bounded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib.sh
 
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000 50000)
@@ -25,14 +28,12 @@ if [ ${#need[@]} -gt 0 ]; then
   if [ "${INSTALL:-0}" = 1 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
   else
-    echo "missing: ${need[*]} (Debian packages; run with INSTALL=1 to install them)" >&2
-    exit 1
+    die "missing: ${need[*]} (Debian packages; run with INSTALL=1 to install them)"
   fi
 fi
 nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 
-cargo build --release --quiet
-exe=target/release/scaleway_exporter
+exe=$(release_binary)
 work=$(mktemp -d)
 chmod 755 "$work" # nginx workers run as another user when started as root
 pids=()
@@ -43,14 +44,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-wait_http() { # url, seconds
-  local deadline=$((SECONDS + $2))
-  until curl -fs -o /dev/null "$1"; do
-    [ $SECONDS -lt $deadline ] || { echo "timed out waiting for $1" >&2; return 1; }
-    sleep 0.2
-  done
-}
 # wrk's figures: requests/s, p50 ms, p99 ms, failed requests (errors + non-2xx).
 run_wrk() { # url [duration]
   local out
@@ -80,29 +73,37 @@ results=()
 failed_total=0
 for n in "${sizes[@]}"; do
   dir="$work/$n"; mkdir -p "$dir/www" "$dir/textfile"
-  sim_port=$(free_port); exp_port=$(free_port); nginx_port=$(free_port); node_port=$(free_port)
-  SCW_SECRET_KEY=bench-key SCW_EXPORTER_LOG_LEVEL=warn "$exe" simulate --zones fr-par-1 \
-    --servers-per-zone "$n" --listen-address "127.0.0.1:$sim_port" 2>"$dir/sim.log" &
-  pids+=($!)
-  until (exec 3<>/dev/tcp/127.0.0.1/$sim_port) 2>/dev/null; do sleep 0.2; done
+  # Info level: the start lines name the ports; nothing else is logged at info per scrape.
+  SCW_SECRET_KEY=bench-key SCW_EXPORTER_LOG_LEVEL=info "$exe" simulate --zones fr-par-1 \
+    --servers-per-zone "$n" --listen-address 127.0.0.1:0 2>"$dir/sim.log" &
+  sim_pid=$!; pids+=($sim_pid)
+  sim=$(logged_address "$dir/sim.log" "simulator listening" 300 $sim_pid)
   # The rate limit is lifted: this measures scrapes and a poll's CPU, not request pacing.
-  SCW_SECRET_KEY=bench-key SCW_API_URL="http://127.0.0.1:$sim_port" SCW_EXPORTER_ZONES=fr-par-1 \
+  SCW_SECRET_KEY=bench-key SCW_API_URL="http://$sim" SCW_EXPORTER_ZONES=fr-par-1 \
     SCW_EXPORTER_POLL_INTERVAL=30s SCW_EXPORTER_POLL_TIMEOUT=30s SCW_EXPORTER_RATE_LIMIT=1000 \
-    SCW_EXPORTER_LISTEN_ADDRESS="127.0.0.1:$exp_port" SCW_EXPORTER_LOG_LEVEL=warn \
+    SCW_EXPORTER_LISTEN_ADDRESS=127.0.0.1:0 SCW_EXPORTER_LOG_LEVEL=info \
     "$exe" 2>"$dir/exporter.log" &
   exporter_pid=$!; pids+=($exporter_pid)
-  wait_http "http://127.0.0.1:$exp_port/readyz" 300
+  exp=$(logged_address "$dir/exporter.log" "exporter starting" 60 $exporter_pid)
+  wait_http "http://$exp/readyz" 300
 
   # The same bytes for nginx (gzip_static serves metrics.gz to gzip clients).
-  curl -fs -H 'Accept-Encoding: gzip' "http://127.0.0.1:$exp_port/metrics" > "$dir/www/metrics.gz"
-  curl -fs "http://127.0.0.1:$exp_port/metrics" > "$dir/www/metrics"
+  curl -fs --max-time 120 -H 'Accept-Encoding: gzip' "http://$exp/metrics" > "$dir/www/metrics.gz"
+  curl -fs --max-time 120 "http://$exp/metrics" > "$dir/www/metrics"
   # The same series for node_exporter, less the process metrics it exports itself.
   grep -v '^process_\|^# \(HELP\|TYPE\) process_' "$dir/www/metrics" > "$dir/textfile/scaleway.prom"
   series=$(grep -vc '^#' "$dir/www/metrics")
   raw_mb=$(python3 -c "import os; print(f'{os.path.getsize(\"$dir/www/metrics\")/1e6:.1f}')")
   gz_mb=$(python3 -c "import os; print(f'{os.path.getsize(\"$dir/www/metrics.gz\")/1e6:.2f}')")
 
-  cat > "$dir/nginx.conf" <<NGINX
+  # nginx cannot bind port 0 and say which port it got: it gets a port that was free a moment
+  # ago, and another one when that was taken meanwhile (nginx exits) or another server
+  # answers there (the body is not ours). nginx must hand out the gzip file as is.
+  nginx_ok=0
+  for _ in 1 2 3 4 5; do
+    nginx_port=$(free_port)
+    nginx_url="http://127.0.0.1:$nginx_port/metrics"
+    cat > "$dir/nginx.conf" <<NGINX
 worker_processes auto;
 pid $dir/nginx.pid;
 error_log $dir/nginx-error.log;
@@ -120,29 +121,42 @@ http {
   }
 }
 NGINX
-  "$nginx_bin" -c "$dir/nginx.conf" -g 'daemon off;' 2>>"$dir/nginx-error.log" &
-  pids+=($!)
-  prometheus-node-exporter --web.listen-address="127.0.0.1:$node_port" --collector.disable-defaults \
+    "$nginx_bin" -c "$dir/nginx.conf" -g 'daemon off;' 2>>"$dir/nginx-error.log" &
+    nginx_pid=$!
+    deadline=$((SECONDS + 30))
+    while kill -0 "$nginx_pid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do
+      if cmp -s <(curl -fs --max-time 10 -H 'Accept-Encoding: gzip' "$nginx_url") "$dir/www/metrics.gz"; then
+        nginx_ok=1
+        break
+      fi
+      sleep 0.2
+    done
+    [ $nginx_ok = 0 ] || break
+    kill "$nginx_pid" 2>/dev/null || true
+    wait "$nginx_pid" 2>/dev/null || true
+  done
+  [ $nginx_ok = 1 ] || die "nginx did not serve the exporter's gzip body as is in 5 tries: $(tail -n 1 "$dir/nginx-error.log" 2>/dev/null)"
+  pids+=($nginx_pid)
+  prometheus-node-exporter --web.listen-address=127.0.0.1:0 --collector.disable-defaults \
     --collector.textfile --collector.textfile.directory="$dir/textfile" 2>"$dir/node.log" &
-  pids+=($!)
-  wait_http "http://127.0.0.1:$nginx_port/metrics" 30
-  wait_http "http://127.0.0.1:$node_port/metrics" 30
-  # nginx must hand out the gzip file as is.
-  cmp -s <(curl -fs -H 'Accept-Encoding: gzip' "http://127.0.0.1:$nginx_port/metrics") "$dir/www/metrics.gz"
+  node_pid=$!; pids+=($node_pid)
+  node=$(logged_address "$dir/node.log" "Listening on" 30 $node_pid)
+  wait_http "http://$node/metrics" 30
+  exporter_url="http://$exp/metrics"; node_url="http://$node/metrics"
 
   declare -a e_rps=() e_p50=() e_p99=() n_rps=() n_p50=() n_p99=() x_rps=() x_p99=()
   failed=0
   for ((r = 0; r < rounds; r++)); do
-    read -r rps p50 p99 f < <(run_wrk "http://127.0.0.1:$exp_port/metrics"); e_rps+=("$rps"); e_p50+=("$p50"); e_p99+=("$p99"); failed=$((failed + f))
-    read -r rps p50 p99 f < <(run_wrk "http://127.0.0.1:$nginx_port/metrics"); n_rps+=("$rps"); n_p50+=("$p50"); n_p99+=("$p99")
+    read -r rps p50 p99 f < <(run_wrk "$exporter_url"); e_rps+=("$rps"); e_p50+=("$p50"); e_p99+=("$p99"); failed=$((failed + f))
+    read -r rps p50 p99 f < <(run_wrk "$nginx_url"); n_rps+=("$rps"); n_p50+=("$p50"); n_p99+=("$p99")
   done
   # node_exporter parses the whole file on every scrape: give each run time for several
   # scrapes per connection, or it completes none.
-  one=$(curl -fs -o /dev/null -w '%{time_total}' -H 'Accept-Encoding: gzip' "http://127.0.0.1:$node_port/metrics")
+  one=$(curl -fs --max-time 300 -o /dev/null -w '%{time_total}' -H 'Accept-Encoding: gzip' "$node_url")
   node_duration=$(python3 -c "import re; d='$duration'; base=float(re.match(r'[\d.]+', d).group(0)) * {'s':1,'m':60}.get(d[-1], 1); print(f'{max(base, 1.5 * $connections * $one):.0f}s')")
   for ((r = 0; r < rounds; r++)); do
-    read -r rps p50 p99 f < <(run_wrk "http://127.0.0.1:$exp_port/metrics"); e_rps+=("$rps"); e_p99+=("$p99"); failed=$((failed + f))
-    read -r rps p50 p99 f < <(run_wrk "http://127.0.0.1:$node_port/metrics" "$node_duration"); x_rps+=("$rps"); x_p99+=("$p99")
+    read -r rps p50 p99 f < <(run_wrk "$exporter_url"); e_rps+=("$rps"); e_p99+=("$p99"); failed=$((failed + f))
+    read -r rps p50 p99 f < <(run_wrk "$node_url" "$node_duration"); x_rps+=("$rps"); x_p99+=("$p99")
   done
   failed_total=$((failed_total + failed))
   rss_mb=$(awk '/VmHWM/ {printf "%.1f", $2/1024}' "/proc/$exporter_pid/status")
