@@ -292,6 +292,9 @@ fn the_metrics_reference_is_generated_from_the_descriptors() {
     check_generated("docs/metrics.md", &rendered);
 }
 
+/// The reference describes the default build, whose `demo` and `simulate` subcommands an
+/// exporter built without the `demo` feature does not have.
+#[cfg(feature = "demo")]
 #[test]
 fn the_configuration_reference_lists_every_flag_with_its_twin_and_default() {
     let rendered = render_configuration();
