@@ -5,7 +5,6 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use clap::Arg;
 use scaleway_exporter::cmd::help;
 use scaleway_exporter::inventory::State;
 use scaleway_exporter::metrics::DESCRIPTORS;
@@ -90,199 +89,6 @@ too (`process_cpu_seconds_total`, `process_resident_memory_bytes`, `process_open
     out
 }
 
-fn flag_name(arg: &Arg) -> String {
-    let long = arg.get_long().expect("user flags are long flags");
-    let value = arg
-        .get_value_names()
-        .and_then(|names| names.first())
-        .map(|name| format!(" <{name}>"))
-        .unwrap_or_default();
-    format!("`--{long}{value}`")
-}
-
-fn meaning(arg: &Arg) -> String {
-    let mut text = arg
-        .get_long_help()
-        .or(arg.get_help())
-        .map(|help| help.to_string())
-        .unwrap_or_default();
-    // clap drops the final period of a one-line doc comment; a table of sentences wants it.
-    if !text.is_empty() && !text.ends_with('.') {
-        text.push('.');
-    }
-    if arg.get_value_delimiter() == Some(',') && arg.get_env().is_some() {
-        text.push_str(" Repeatable; the environment takes a comma list.");
-    }
-    let values: Vec<String> = arg
-        .get_possible_values()
-        .iter()
-        .filter(|v| !v.is_hide_set())
-        .map(|v| match v.get_help() {
-            Some(help) => format!("`{}` ({})", v.get_name(), help),
-            None => format!("`{}`", v.get_name()),
-        })
-        .collect();
-    if !values.is_empty() {
-        let _ = write!(text, " One of: {}.", values.join("; "));
-    }
-    cell(&text)
-}
-
-fn default_of(arg: &Arg) -> String {
-    let defaults: Vec<String> = arg
-        .get_default_values()
-        .iter()
-        .map(|v| format!("`{}`", v.to_string_lossy()))
-        .collect();
-    if defaults.is_empty() {
-        "—".to_owned()
-    } else {
-        defaults.join(", ")
-    }
-}
-
-/// Whether `command` takes `--long`.
-fn takes(command: &clap::Command, long: &str) -> bool {
-    help::user_flags(command).any(|arg| arg.get_long() == Some(long))
-}
-
-/// The commands that take `--long`: `exporter` (no subcommand) and each subcommand.
-fn taken_by(command: &clap::Command, long: &str) -> String {
-    let mut takers = Vec::new();
-    if takes(command, long) {
-        takers.push("exporter".to_owned());
-    }
-    for sub in command.get_subcommands() {
-        if takes(sub, long) {
-            takers.push(format!("`{}`", sub.get_name()));
-        }
-    }
-    takers.join(", ")
-}
-
-fn render_configuration() -> String {
-    let command = help::command();
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "# Configuration\n\n<!-- Generated from the command line (src/config/cli.rs, src/cmd/help.rs) by `{REGENERATE}`: edit the code, not this file. -->\n"
-    );
-    out.push_str(
-        "Every flag of the exporter has an environment twin; the flag wins when both are set. \
-`scaleway_exporter --help` prints the same, grouped the same way.\n\n\
-Each subcommand takes only the flags it uses: the column *taken by* says which (`exporter` is \
-the exporter itself, run without a subcommand), and `scaleway_exporter <COMMAND> --help` lists \
-them. A flag given to a command that does not take it is refused, and so is an exporter flag \
-given before a subcommand: the subcommand comes first. A subcommand reads the environment \
-twins of its own flags only.\n\n\
-The API secret key is read from `SCW_SECRET_KEY`, or from the file named by \
-`--scaleway.secret-key-file` (re-read when it changes, so a rotated Kubernetes or Docker \
-secret is used without a restart). It is never accepted as a flag value, so it never shows \
-in a process list, and it never appears in logs, metrics or the pages.\n\n\
-A missing key, a bad duration, a malformed zone, an unreadable file, a telemetry path the \
-router cannot serve, a flag the command does not take or a busy port ends the process at \
-start with exit code 2 and one line on standard error that says what to fix.\n",
-    );
-    let flags: Vec<&Arg> = help::user_flags(&command).collect();
-    let mut headings: Vec<&str> = Vec::new();
-    for flag in &flags {
-        let heading = flag.get_help_heading().unwrap_or("Other flags");
-        if !headings.contains(&heading) {
-            headings.push(heading);
-        }
-    }
-    for heading in headings {
-        let _ = writeln!(
-            out,
-            "\n## {heading}\n\n| flag | environment | default | taken by | meaning |\n|---|---|---|---|---|"
-        );
-        for flag in flags
-            .iter()
-            .filter(|f| f.get_help_heading().unwrap_or("Other flags") == heading)
-        {
-            let env = flag
-                .get_env()
-                .map(|e| format!("`{}`", e.to_string_lossy()))
-                .unwrap_or_else(|| "—".to_owned());
-            let _ = writeln!(
-                out,
-                "| {} | {env} | {} | {} | {} |",
-                flag_name(flag),
-                default_of(flag),
-                taken_by(&command, flag.get_long().unwrap()),
-                meaning(flag)
-            );
-        }
-    }
-    out.push_str("\n## Subcommands\n");
-    for sub in command.get_subcommands() {
-        let about = sub.get_about().map(|a| a.to_string()).unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "\n### `scaleway_exporter {}`\n\n{}",
-            sub.get_name(),
-            cell(&about)
-        );
-        // The exporter's flags it takes, in the exporter's order, as the subcommand has them.
-        let shared: Vec<&Arg> = help::user_flags(&command)
-            .filter_map(|exporters| {
-                help::user_flags(sub).find(|flag| flag.get_long() == exporters.get_long())
-            })
-            .collect();
-        let own: Vec<&Arg> = help::user_flags(sub)
-            .filter(|flag| !takes(&command, flag.get_long().unwrap()))
-            .collect();
-        if !shared.is_empty() {
-            let names: Vec<String> = shared
-                .iter()
-                .map(|flag| format!("`--{}`", flag.get_long().unwrap()))
-                .collect();
-            let _ = write!(
-                out,
-                "\nIt takes these flags of the exporter: {}.",
-                names.join(", ")
-            );
-            let different: Vec<String> = shared
-                .iter()
-                .filter_map(|flag| {
-                    let long = flag.get_long().unwrap();
-                    let exporters =
-                        help::user_flags(&command).find(|f| f.get_long() == Some(long))?;
-                    (exporters.get_default_values() != flag.get_default_values())
-                        .then(|| format!("`--{long}` defaults to {}", default_of(flag)))
-                })
-                .collect();
-            if !different.is_empty() {
-                let _ = write!(out, " Here {}.", different.join(", "));
-            }
-            out.push('\n');
-        }
-        if own.is_empty() {
-            continue;
-        }
-        out.push_str(if shared.is_empty() {
-            "\nIts flags:\n"
-        } else {
-            "\nAnd its own:\n"
-        });
-        out.push_str("\n| flag | environment | default | meaning |\n|---|---|---|---|\n");
-        for flag in own {
-            let env = flag
-                .get_env()
-                .map(|e| format!("`{}`", e.to_string_lossy()))
-                .unwrap_or_else(|| "—".to_owned());
-            let _ = writeln!(
-                out,
-                "| {} | {env} | {} | {} |",
-                flag_name(flag),
-                default_of(flag),
-                meaning(flag)
-            );
-        }
-    }
-    out
-}
-
 #[test]
 fn the_metrics_reference_is_generated_from_the_descriptors() {
     let rendered = render_metrics();
@@ -292,24 +98,225 @@ fn the_metrics_reference_is_generated_from_the_descriptors() {
     check_generated("docs/metrics.md", &rendered);
 }
 
-/// The reference describes the default build, whose `demo` and `simulate` subcommands an
-/// exporter built without the `demo` feature does not have.
+/// The configuration reference describes the default build, whose `demo` and `simulate`
+/// subcommands an exporter built without the `demo` feature does not have.
 #[cfg(feature = "demo")]
-#[test]
-fn the_configuration_reference_lists_every_flag_with_its_twin_and_default() {
-    let rendered = render_configuration();
-    let command = help::command();
-    for flag in help::user_flags(&command) {
-        let env = flag.get_env().unwrap().to_string_lossy().into_owned();
-        let row = rendered
-            .lines()
-            .find(|line| line.starts_with(&format!("| `--{}", flag.get_long().unwrap())))
-            .unwrap_or_else(|| panic!("no row for --{}", flag.get_long().unwrap()));
-        assert!(row.contains(&format!("`{env}`")), "{row}");
+mod configuration {
+    use clap::Arg;
+
+    use super::*;
+
+    fn flag_name(arg: &Arg) -> String {
+        let long = arg.get_long().expect("user flags are long flags");
+        let value = arg
+            .get_value_names()
+            .and_then(|names| names.first())
+            .map(|name| format!(" <{name}>"))
+            .unwrap_or_default();
+        format!("`--{long}{value}`")
     }
-    assert!(rendered
-        .contains("| `--poll.interval <DURATION>` | `SCW_EXPORTER_POLL_INTERVAL` | `60s` |"));
-    check_generated("docs/configuration.md", &rendered);
+
+    fn meaning(arg: &Arg) -> String {
+        let mut text = arg
+            .get_long_help()
+            .or(arg.get_help())
+            .map(|help| help.to_string())
+            .unwrap_or_default();
+        // clap drops the final period of a one-line doc comment; a table of sentences wants it.
+        if !text.is_empty() && !text.ends_with('.') {
+            text.push('.');
+        }
+        if arg.get_value_delimiter() == Some(',') && arg.get_env().is_some() {
+            text.push_str(" Repeatable; the environment takes a comma list.");
+        }
+        let values: Vec<String> = arg
+            .get_possible_values()
+            .iter()
+            .filter(|v| !v.is_hide_set())
+            .map(|v| match v.get_help() {
+                Some(help) => format!("`{}` ({})", v.get_name(), help),
+                None => format!("`{}`", v.get_name()),
+            })
+            .collect();
+        if !values.is_empty() {
+            let _ = write!(text, " One of: {}.", values.join("; "));
+        }
+        cell(&text)
+    }
+
+    fn default_of(arg: &Arg) -> String {
+        let defaults: Vec<String> = arg
+            .get_default_values()
+            .iter()
+            .map(|v| format!("`{}`", v.to_string_lossy()))
+            .collect();
+        if defaults.is_empty() {
+            "—".to_owned()
+        } else {
+            defaults.join(", ")
+        }
+    }
+
+    /// Whether `command` takes `--long`.
+    fn takes(command: &clap::Command, long: &str) -> bool {
+        help::user_flags(command).any(|arg| arg.get_long() == Some(long))
+    }
+
+    /// The commands that take `--long`: `exporter` (no subcommand) and each subcommand.
+    fn taken_by(command: &clap::Command, long: &str) -> String {
+        let mut takers = Vec::new();
+        if takes(command, long) {
+            takers.push("exporter".to_owned());
+        }
+        for sub in command.get_subcommands() {
+            if takes(sub, long) {
+                takers.push(format!("`{}`", sub.get_name()));
+            }
+        }
+        takers.join(", ")
+    }
+
+    fn render_configuration() -> String {
+        let command = help::command();
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "# Configuration\n\n<!-- Generated from the command line (src/config/cli.rs, src/cmd/help.rs) by `{REGENERATE}`: edit the code, not this file. -->\n"
+        );
+        out.push_str(
+            "Every flag of the exporter has an environment twin; the flag wins when both are set. \
+    `scaleway_exporter --help` prints the same, grouped the same way.\n\n\
+    Each subcommand takes only the flags it uses: the column *taken by* says which (`exporter` is \
+    the exporter itself, run without a subcommand), and `scaleway_exporter <COMMAND> --help` lists \
+    them. A flag given to a command that does not take it is refused, and so is an exporter flag \
+    given before a subcommand: the subcommand comes first. A subcommand reads the environment \
+    twins of its own flags only.\n\n\
+    The API secret key is read from `SCW_SECRET_KEY`, or from the file named by \
+    `--scaleway.secret-key-file` (re-read when it changes, so a rotated Kubernetes or Docker \
+    secret is used without a restart). It is never accepted as a flag value, so it never shows \
+    in a process list, and it never appears in logs, metrics or the pages.\n\n\
+    A missing key, a bad duration, a malformed zone, an unreadable file, a telemetry path the \
+    router cannot serve, a flag the command does not take or a busy port ends the process at \
+    start with exit code 2 and one line on standard error that says what to fix.\n",
+        );
+        let flags: Vec<&Arg> = help::user_flags(&command).collect();
+        let mut headings: Vec<&str> = Vec::new();
+        for flag in &flags {
+            let heading = flag.get_help_heading().unwrap_or("Other flags");
+            if !headings.contains(&heading) {
+                headings.push(heading);
+            }
+        }
+        for heading in headings {
+            let _ = writeln!(
+                out,
+                "\n## {heading}\n\n| flag | environment | default | taken by | meaning |\n|---|---|---|---|---|"
+            );
+            for flag in flags
+                .iter()
+                .filter(|f| f.get_help_heading().unwrap_or("Other flags") == heading)
+            {
+                let env = flag
+                    .get_env()
+                    .map(|e| format!("`{}`", e.to_string_lossy()))
+                    .unwrap_or_else(|| "—".to_owned());
+                let _ = writeln!(
+                    out,
+                    "| {} | {env} | {} | {} | {} |",
+                    flag_name(flag),
+                    default_of(flag),
+                    taken_by(&command, flag.get_long().unwrap()),
+                    meaning(flag)
+                );
+            }
+        }
+        out.push_str("\n## Subcommands\n");
+        for sub in command.get_subcommands() {
+            let about = sub.get_about().map(|a| a.to_string()).unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "\n### `scaleway_exporter {}`\n\n{}",
+                sub.get_name(),
+                cell(&about)
+            );
+            // The exporter's flags it takes, in the exporter's order, as the subcommand has them.
+            let shared: Vec<&Arg> = help::user_flags(&command)
+                .filter_map(|exporters| {
+                    help::user_flags(sub).find(|flag| flag.get_long() == exporters.get_long())
+                })
+                .collect();
+            let own: Vec<&Arg> = help::user_flags(sub)
+                .filter(|flag| !takes(&command, flag.get_long().unwrap()))
+                .collect();
+            if !shared.is_empty() {
+                let names: Vec<String> = shared
+                    .iter()
+                    .map(|flag| format!("`--{}`", flag.get_long().unwrap()))
+                    .collect();
+                let _ = write!(
+                    out,
+                    "\nIt takes these flags of the exporter: {}.",
+                    names.join(", ")
+                );
+                let different: Vec<String> = shared
+                    .iter()
+                    .filter_map(|flag| {
+                        let long = flag.get_long().unwrap();
+                        let exporters =
+                            help::user_flags(&command).find(|f| f.get_long() == Some(long))?;
+                        (exporters.get_default_values() != flag.get_default_values())
+                            .then(|| format!("`--{long}` defaults to {}", default_of(flag)))
+                    })
+                    .collect();
+                if !different.is_empty() {
+                    let _ = write!(out, " Here {}.", different.join(", "));
+                }
+                out.push('\n');
+            }
+            if own.is_empty() {
+                continue;
+            }
+            out.push_str(if shared.is_empty() {
+                "\nIts flags:\n"
+            } else {
+                "\nAnd its own:\n"
+            });
+            out.push_str("\n| flag | environment | default | meaning |\n|---|---|---|---|\n");
+            for flag in own {
+                let env = flag
+                    .get_env()
+                    .map(|e| format!("`{}`", e.to_string_lossy()))
+                    .unwrap_or_else(|| "—".to_owned());
+                let _ = writeln!(
+                    out,
+                    "| {} | {env} | {} | {} |",
+                    flag_name(flag),
+                    default_of(flag),
+                    meaning(flag)
+                );
+            }
+        }
+        out
+    }
+
+    /// The reference describes the default build, whose `demo` and `simulate` subcommands an
+    /// exporter built without the `demo` feature does not have.
+    #[test]
+    fn the_configuration_reference_lists_every_flag_with_its_twin_and_default() {
+        let rendered = render_configuration();
+        let command = help::command();
+        for flag in help::user_flags(&command) {
+            let env = flag.get_env().unwrap().to_string_lossy().into_owned();
+            let row = rendered
+                .lines()
+                .find(|line| line.starts_with(&format!("| `--{}", flag.get_long().unwrap())))
+                .unwrap_or_else(|| panic!("no row for --{}", flag.get_long().unwrap()));
+            assert!(row.contains(&format!("`{env}`")), "{row}");
+        }
+        assert!(rendered
+            .contains("| `--poll.interval <DURATION>` | `SCW_EXPORTER_POLL_INTERVAL` | `60s` |"));
+        check_generated("docs/configuration.md", &rendered);
+    }
 }
 
 /// The relative links of a Markdown text: `](target)`, without anchors and absolute URLs.
