@@ -72,7 +72,7 @@ impl Exporter {
     }
 
     /// Polls on schedule and serves on `listener` until `shutdown` resolves; then stops
-    /// accepting, lets in-flight requests finish for up to [`DRAIN_TIMEOUT`], and returns.
+    /// accepting, lets in-flight requests finish for up to [`DRAIN_TIMEOUT`](crate::web::server::DRAIN_TIMEOUT), and returns.
     ///
     /// The poller runs on a thread and runtime of its own: parsing hundreds of pages and
     /// rebuilding the fleet never delays a scrape waiting on the runtime that serves HTTP.
@@ -111,7 +111,7 @@ impl Exporter {
 }
 
 /// Serves `router` over plain HTTP with the default limits until `shutdown`, then drains
-/// for at most [`DRAIN_TIMEOUT`].
+/// for at most [`DRAIN_TIMEOUT`](crate::web::server::DRAIN_TIMEOUT).
 pub async fn serve_router(
     listener: TcpListener,
     router: Router,

@@ -10,9 +10,9 @@
 //! docs/design.md tells the why of each part.
 //!
 //! - [`config`]: the command line and its environment twins (`config/cli.rs`), validated
-//!   once into an [`ExporterConfig`], which only its builder makes; the listen address
-//!   (`config/listen.rs`) and the telemetry path (`config/telemetry_path.rs`).
-//! - [`secret`]: the API key as a [`SecretKey`] that never prints, and the [`TokenSource`]
+//!   once into an [`ExporterConfig`], which only its builder makes (`config/builder.rs`,
+//!   `config/checks.rs`); the listen address (`config/listen.rs`).
+//! - `secret.rs`: the API key as a [`SecretKey`] that never prints, and the [`TokenSource`]
 //!   that re-reads a key file when it changes.
 //! - [`api`]: the HTTP client of the Scaleway API (auth, paging, retries, rate limit, typed
 //!   errors) and, in [`api::model`], the serde model of what each product's API sends.
@@ -21,13 +21,17 @@
 //!   with its encodings; `run` only schedules it.
 //! - [`metrics`]: the metric descriptors (the one table of names and labels), and the
 //!   encoder: snapshot -> exposition text and gzip, once per poll (pure).
-//! - [`web`]: the router (`/metrics`, `/`, `/inventory.json`, `/healthz`, `/readyz`), the
-//!   accept loop, TLS, `--web.config.file`, basic auth, and the HTML and JSON pages.
+//! - [`web`]: the router (`/metrics`, `/`, `/inventory.json`, `/healthz`, `/readyz`) and the
+//!   telemetry path it may take, the accept loop, TLS, `--web.config.file`, basic auth, and
+//!   the HTML and JSON pages.
 //! - [`exporter`]: assembly of the above, and serving with a bounded graceful shutdown.
 //! - [`cmd`]: the `demo`, `simulate` and `health` subcommands, `--help`, and `cmd::start`,
 //!   `argv` to the one of them to run (or to the one line that says why not).
-//! - [`logging`], [`build_info`], [`shutdown`]: log setup, what this binary is, and the
-//!   signal that stops every task.
+//! - [`logging`], [`build_info`], `shutdown.rs`: log setup, what this binary is, and the
+//!   [`Shutdown`] signal that stops every task.
+//!
+//! Modules are public where the tests and the binary need their parts; `secret` and
+//! `shutdown` are private, their one type each re-exported here.
 
 pub mod api;
 pub mod build_info;
@@ -38,8 +42,8 @@ pub mod inventory;
 pub mod logging;
 pub mod metrics;
 pub mod poller;
-pub mod secret;
-pub mod shutdown;
+mod secret;
+mod shutdown;
 pub mod web;
 
 pub use config::{ExporterConfig, ListenAddress};

@@ -1,6 +1,6 @@
 //! Snapshot -> encoded exposition (text format 0.0.4), once per poll.
 //!
-//! The fleet's series are a pure function of the [`Snapshot`]: a server gone from the API
+//! The fleet's series are a pure function of the [`Snapshot`](crate::Snapshot): a server gone from the API
 //! has no series by construction. They are written straight into one buffer (at 10,000
 //! servers there are some 200,000 series, and building a registry of them on every poll
 //! would cost more than reading the API). The exporter's own counters and the process
