@@ -144,15 +144,17 @@ fn addresses(server: &model::Server) -> Vec<Address> {
     out
 }
 
+/// One page of servers from its JSON, for the tests of the inventory.
+#[cfg(test)]
+pub(super) fn parse_page(json: &str) -> Vec<model::Server> {
+    serde_json::from_str::<model::ServersPage>(json)
+        .expect("page parses")
+        .servers
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn parse_page(json: &str) -> Vec<model::Server> {
-        serde_json::from_str::<model::ServersPage>(json)
-            .expect("page parses")
-            .servers
-    }
 
     #[test]
     fn volumes_come_out_in_numeric_index_order() {

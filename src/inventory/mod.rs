@@ -288,14 +288,8 @@ impl Snapshot {
 
 #[cfg(test)]
 mod tests {
+    use super::instance::parse_page;
     use super::*;
-    use crate::api::model;
-
-    fn parse_page(json: &str) -> Vec<model::Server> {
-        serde_json::from_str::<model::ServersPage>(json)
-            .expect("page parses")
-            .servers
-    }
 
     #[test]
     fn every_named_state_maps_to_itself_and_anything_else_is_unknown() {
