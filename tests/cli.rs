@@ -13,6 +13,7 @@ use proptest::prelude::*;
 use scaleway_exporter::cmd::demo;
 use scaleway_exporter::cmd::help;
 use scaleway_exporter::cmd::start::{parse_command_line, Invocation};
+use scaleway_exporter::config::Environment;
 use scaleway_exporter::{Exporter, ListenAddress};
 
 use wiremock::matchers::any;
@@ -444,6 +445,7 @@ fn accepted_values(long: &str) -> Vec<&'static str> {
         "scaleway.zone" | "demo.zones" | "zones" => vec!["fr-par-1", "nl-ams-1,pl-waw-2", ""],
         "scaleway.api-url" => vec!["http://127.0.0.1:9", "https://api.scaleway.com/"],
         "scaleway.api-flavor" => vec!["instance", "legacy"],
+        "scaleway.profile" => vec!["default", "prod", ""],
         "scaleway.max-body-size" => vec!["1", "64MiB", "18446744073709551615"],
         "scaleway.rate-limit" => vec!["0.001", "1e300"],
         "log.level" => vec!["debug"],
@@ -582,7 +584,8 @@ proptest! {
             1 => prop::option::of(prop::arbitrary::any::<String>()),
         ],
     ) {
-        match parse_command_line(&argv, key) {
+        // No HOME: no `scw` config file is read, whatever the machine holds.
+        match parse_command_line(&argv, &Environment::with_secret_key(key)) {
             Err(refused) => assert_one_line(&refused.to_string())?,
             Ok(Invocation::Exporter { config, .. }) => {
                 Exporter::new(&config).expect("a checked configuration builds");
