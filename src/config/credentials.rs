@@ -222,80 +222,24 @@ pub(super) fn resolve(api: &ApiArgs, env: &Environment) -> Result<Credentials, C
     let selected = select(path.as_deref(), named, given.is_none(), &mut notices)?;
     let (token, key_source) = match (given, &selected) {
         (Some(given), _) => given,
-        (
-            None,
-            Some(Selected {
-                which,
-                path,
-                profile,
-            }),
-        ) => {
-            let text = profile
-                .secret_key
-                .as_deref()
-                .ok_or(ProfileError::NoSecretKey {
-                    path: path.clone(),
-                    which: which.clone(),
-                })?;
-            let key = SecretKey::new(
-                text,
-                &format!("{which} of the scw config file {}", path.display()),
-            )?;
-            let name = which.name().to_owned();
-            (
-                TokenSource::fixed(key),
-                KeySource::Profile {
-                    name,
-                    path: path.clone(),
-                },
-            )
-        }
+        (None, Some(selected)) => key_of(selected)?,
         (None, None) => return Err(ConfigError::MissingToken { scw_config: path }),
     };
-    let bad = |selected: &Selected, field, value: &str, reason: String| ProfileError::BadValue {
-        path: selected.path.clone(),
-        which: selected.which.clone(),
-        field,
-        value: value.to_owned(),
-        reason,
+    let api_url = match selected.as_ref().filter(|_| api.api_url_defaulted) {
+        Some(selected) => api_url_of(selected)?.unwrap_or_else(|| api.api_url.clone()),
+        None => api.api_url.clone(),
     };
-    // An empty api_url or default_organization_id in the profile is no setting.
-    let set = |field: &Option<String>| field.clone().filter(|text| !text.trim().is_empty());
-    let mut api_url = api.api_url.clone();
-    if let Some(selected) = selected.as_ref().filter(|_| api.api_url_defaulted) {
-        if let Some(url) = set(&selected.profile.api_url) {
-            resolve_api_url(&url).map_err(|error| {
-                let reason = match error {
-                    ConfigError::BadApiUrl { reason, .. } => reason,
-                    other => other.to_string(),
-                };
-                bad(selected, "api_url", &url, reason)
-            })?;
-            api_url = url;
-        }
-    }
-    let default_organization_id = match env
-        .default_organization_id
-        .as_deref()
-        .filter(|id| !id.trim().is_empty())
-    {
-        Some(id) if !is_uuid(id) => {
+    let default_organization_id = match set(&env.default_organization_id) {
+        Some(id) if !is_uuid(&id) => {
             return Err(ConfigError::BadValue {
                 flag: "SCW_DEFAULT_ORGANIZATION_ID",
-                value: id.to_owned(),
+                value: id,
                 reason: NOT_A_UUID.to_owned(),
             })
         }
-        Some(id) => Some(id.to_owned()),
+        Some(id) => Some(id),
         None => match &selected {
-            Some(selected) => match set(&selected.profile.default_organization_id) {
-                Some(id) if !is_uuid(&id) => {
-                    return Err(
-                        bad(selected, "default_organization_id", &id, NOT_A_UUID.into()).into(),
-                    )
-                }
-                id => id,
-            },
+            Some(selected) => organization_of(selected)?,
             None => None,
         },
     };
@@ -306,6 +250,73 @@ pub(super) fn resolve(api: &ApiArgs, env: &Environment) -> Result<Credentials, C
         default_organization_id,
         notices,
     })
+}
+
+/// A setting given as text: an empty one is none.
+fn set(text: &Option<String>) -> Option<String> {
+    text.clone().filter(|text| !text.trim().is_empty())
+}
+
+/// The profile's key: a profile without one cannot serve, and an empty one is an error.
+fn key_of(selected: &Selected) -> Result<(TokenSource, KeySource), ConfigError> {
+    let Selected {
+        which,
+        path,
+        profile,
+    } = selected;
+    let text = profile
+        .secret_key
+        .as_deref()
+        .ok_or(ProfileError::NoSecretKey {
+            path: path.clone(),
+            which: which.clone(),
+        })?;
+    let source = format!("{which} of the scw config file {}", path.display());
+    let key = SecretKey::new(text, &source)?;
+    let source = KeySource::Profile {
+        name: which.name().to_owned(),
+        path: path.clone(),
+    };
+    Ok((TokenSource::fixed(key), source))
+}
+
+/// The profile's `api_url`, checked here so that a bad one names the profile.
+fn api_url_of(selected: &Selected) -> Result<Option<String>, ProfileError> {
+    let Some(url) = set(&selected.profile.api_url) else {
+        return Ok(None);
+    };
+    match resolve_api_url(&url) {
+        Ok(_) => Ok(Some(url)),
+        Err(error) => {
+            let reason = match error {
+                ConfigError::BadApiUrl { reason, .. } => reason,
+                other => other.to_string(),
+            };
+            Err(selected.bad_value("api_url", url, reason))
+        }
+    }
+}
+
+/// The profile's `default_organization_id`, checked here so that a bad one names the profile.
+fn organization_of(selected: &Selected) -> Result<Option<String>, ProfileError> {
+    match set(&selected.profile.default_organization_id) {
+        Some(id) if !is_uuid(&id) => {
+            Err(selected.bad_value("default_organization_id", id, NOT_A_UUID.to_owned()))
+        }
+        id => Ok(id),
+    }
+}
+
+impl Selected {
+    fn bad_value(&self, field: &'static str, value: String, reason: String) -> ProfileError {
+        ProfileError::BadValue {
+            path: self.path.clone(),
+            which: self.which.clone(),
+            field,
+            value,
+            reason,
+        }
+    }
 }
 
 const NOT_A_UUID: &str = "expected a UUID, such as 6170692e-7363-616c-6577-61792e636f6d";
