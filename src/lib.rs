@@ -11,7 +11,10 @@
 //!
 //! - [`config`]: the command line and its environment twins (`config/cli.rs`), validated
 //!   once into an [`ExporterConfig`], which only its builder makes (`config/builder.rs`,
-//!   `config/checks.rs`); the listen address (`config/listen.rs`).
+//!   `config/checks.rs`); the key, the API URL and
+//!   the organization from the environment, else from a profile of the `scw` CLI's config
+//!   file (`config/credentials.rs`, `config/scw_file.rs`); the listen address
+//!   (`config/listen.rs`).
 //! - `secret.rs`: the API key as a [`SecretKey`] that never prints, and the [`TokenSource`]
 //!   that re-reads a key file when it changes.
 //! - [`api`]: the HTTP client of the Scaleway API (auth, paging, retries, rate limit, typed
@@ -21,9 +24,9 @@
 //!   with its encodings; `run` only schedules it.
 //! - [`metrics`]: the metric descriptors (the one table of names and labels), and the
 //!   encoder: snapshot -> exposition text and gzip, once per poll (pure).
-//! - [`web`]: the router (`/metrics`, `/`, `/inventory.json`, `/healthz`, `/readyz`) and the
-//!   telemetry path it may take, the accept loop, TLS, `--web.config.file`, basic auth, and
-//!   the HTML and JSON pages.
+//! - [`web`]: the router (`/metrics`, `/`, `/inventory.json`, `/healthz`, `/readyz`), the
+//!   accept loop, TLS, `--web.config.file`, basic auth, the telemetry path
+//!   (`web/telemetry_path.rs`), and the HTML and JSON pages.
 //! - [`exporter`]: assembly of the above, and serving with a bounded graceful shutdown.
 //! - [`cmd`]: the `demo`, `simulate` and `health` subcommands, `--help`, and `cmd::start`,
 //!   `argv` to the one of them to run (or to the one line that says why not).

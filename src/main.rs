@@ -7,13 +7,13 @@ use scaleway_exporter::cmd::health;
 use scaleway_exporter::cmd::start::{one_line, parse_command_line, Invocation, EXIT_REFUSED};
 #[cfg(feature = "demo")]
 use scaleway_exporter::cmd::{demo, simulate};
-use scaleway_exporter::config::ConfigError;
+use scaleway_exporter::config::{ConfigError, Environment};
 use scaleway_exporter::{logging, Exporter, Shutdown};
 
 fn main() -> ExitCode {
     tune_allocator();
-    let env_token = std::env::var("SCW_SECRET_KEY").ok();
-    let invocation = match parse_command_line(std::env::args_os(), env_token.clone()) {
+    let env = Environment::from_process();
+    let invocation = match parse_command_line(std::env::args_os(), &env) {
         Ok(invocation) => invocation,
         Err(error) => return fail(&error.to_string()),
     };
@@ -53,10 +53,18 @@ fn main() -> ExitCode {
                 unreachable!("answered before the runtime starts")
             }
             #[cfg(feature = "demo")]
-            Invocation::Simulate(args) => simulate::simulate(&args, env_token, shutdown).await,
+            Invocation::Simulate(args) => simulate::simulate(&args, env.secret_key, shutdown).await,
             #[cfg(feature = "demo")]
             Invocation::Demo(args) => demo::demo(&args, shutdown).await,
-            Invocation::Exporter { config, .. } => {
+            Invocation::Exporter {
+                config,
+                key_source,
+                notices,
+                ..
+            } => {
+                for notice in &notices {
+                    notice.log();
+                }
                 let address = config.listen_address();
                 let listener = address
                     .bind()
@@ -65,6 +73,8 @@ fn main() -> ExitCode {
                 tracing::info!(
                     address = %listener.local_addr()?,
                     api = %config.api_url(),
+                    key_source = %key_source,
+                    key_path = key_source.path().map(|p| tracing::field::display(p.display())),
                     zones = config.zones().join(","),
                     poll_interval = %humantime::format_duration(config.poll_interval()),
                     version = scaleway_exporter::build_info::VERSION,

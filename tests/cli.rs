@@ -13,6 +13,7 @@ use proptest::prelude::*;
 use scaleway_exporter::cmd::demo;
 use scaleway_exporter::cmd::help;
 use scaleway_exporter::cmd::start::{parse_command_line, Invocation};
+use scaleway_exporter::config::Environment;
 use scaleway_exporter::{Exporter, ListenAddress};
 
 use wiremock::matchers::any;
@@ -52,6 +53,105 @@ fn a_missing_token_ends_the_start_with_exit_code_2_and_one_line() {
         &[],
         &[],
         "no API secret key: set SCW_SECRET_KEY or --scaleway.secret-key-file",
+    );
+}
+
+/// A home directory whose `~/.config/scw/config.yaml` holds `text` (mode 0600, as the
+/// `scw` CLI writes it), and that file's path.
+fn scw_home(text: &str) -> (tempfile::TempDir, String) {
+    use std::os::unix::fs::PermissionsExt as _;
+    let home = tempfile::tempdir().unwrap();
+    let path = home.path().join(".config/scw/config.yaml");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, text).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    (home, path.display().to_string())
+}
+
+const PROFILE_KEY: &str = "pr0f1l3-d1571nc7-4000-8000-5ec7e7000000";
+
+#[test]
+fn a_profile_that_cannot_serve_ends_the_start_with_exit_code_2_and_one_line_naming_file_and_profile(
+) {
+    let good = format!(
+        "secret_key: {PROFILE_KEY}\nactive_profile: prod\nprofiles:\n  prod: {{}}\n  dev: {{}}\n"
+    );
+    for (text, args, env, says) in [
+        (
+            good.as_str(),
+            &["--scaleway.profile=staging"][..],
+            &[][..],
+            "no profile \"staging\" in the scw config file {path}; it has default, dev, prod",
+        ),
+        (
+            &good,
+            &[],
+            &[("SCW_PROFILE", "staging")],
+            "no profile \"staging\" in the scw config file {path}",
+        ),
+        (
+            "active_profile: gone\n",
+            &[],
+            &[],
+            "no profile \"gone\" (its active_profile) in the scw config file {path}",
+        ),
+        (
+            &format!("secret_key: \"{PROFILE_KEY}\n"),
+            &[],
+            &[],
+            "bad scw config file {path}, read for its active profile: not YAML: ",
+        ),
+        (
+            &format!("profiles:\n  prod:\n  secret_key: {PROFILE_KEY}\n"),
+            &["--scaleway.profile=prod"],
+            &[],
+            "bad scw config file {path}, read for profile \"prod\": profile \"secret_key\" is a string, not a mapping",
+        ),
+        (
+            "profiles:\n  nokey:\n    api_url: http://127.0.0.1:9\n",
+            &["--scaleway.profile=nokey"],
+            &[],
+            "profile \"nokey\" of the scw config file {path} has no secret_key",
+        ),
+        (
+            &format!("secret_key: {PROFILE_KEY}\napi_url: api.example.com\n"),
+            &[],
+            &[],
+            "bad api_url \"api.example.com\" in profile \"default\" of the scw config file {path}",
+        ),
+    ] {
+        let (home, path) = scw_home(text);
+        let mut env = env.to_vec();
+        env.push(("HOME", home.path().to_str().unwrap()));
+        let (code, lines) = run(args, &env);
+        assert_eq!(code, 2, "{text:?} {args:?}: {lines:?}");
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        let says = says.replace("{path}", &path);
+        assert!(lines[0].contains(&says), "{lines:?} should say {says:?}");
+        assert!(!lines[0].contains(PROFILE_KEY), "{lines:?}");
+    }
+}
+
+#[test]
+fn a_named_profile_without_a_config_file_ends_the_start_with_exit_code_2_and_one_line() {
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path().to_str().unwrap();
+    assert_one_line_exit_2(
+        &["--scaleway.profile=prod"],
+        &[("HOME", home)],
+        &format!(
+            "cannot read the scw config file {home}/.config/scw/config.yaml for profile \"prod\": \
+             it does not exist; run `scw init`"
+        ),
+    );
+    // With no profile named, a missing file is not used: the key is what is missing.
+    assert_one_line_exit_2(
+        &[],
+        &[("HOME", home)],
+        &format!(
+            "or run `scw init` to write the scw CLI's config file {home}/.config/scw/config.yaml, \
+             whose active profile then serves (--scaleway.profile picks another)"
+        ),
     );
 }
 
@@ -444,6 +544,7 @@ fn accepted_values(long: &str) -> Vec<&'static str> {
         "scaleway.zone" | "demo.zones" | "zones" => vec!["fr-par-1", "nl-ams-1,pl-waw-2", ""],
         "scaleway.api-url" => vec!["http://127.0.0.1:9", "https://api.scaleway.com/"],
         "scaleway.api-flavor" => vec!["instance", "legacy"],
+        "scaleway.profile" => vec!["default", "prod", ""],
         "scaleway.max-body-size" => vec!["1", "64MiB", "18446744073709551615"],
         "scaleway.rate-limit" => vec!["0.001", "1e300"],
         "log.level" => vec!["debug"],
@@ -582,7 +683,8 @@ proptest! {
             1 => prop::option::of(prop::arbitrary::any::<String>()),
         ],
     ) {
-        match parse_command_line(&argv, key) {
+        // No HOME: no `scw` config file is read, whatever the machine holds.
+        match parse_command_line(&argv, &Environment::with_secret_key(key)) {
             Err(refused) => assert_one_line(&refused.to_string())?,
             Ok(Invocation::Exporter { config, .. }) => {
                 Exporter::new(&config).expect("a checked configuration builds");

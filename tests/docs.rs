@@ -176,28 +176,79 @@ mod configuration {
         takers.join(", ")
     }
 
+    /// How the key, the API URL and the organization are found: written here, since no flag
+    /// definition says it.
+    const PROFILES: &str = "
+## The key and the scw CLI's profiles
+
+Whoever uses the `scw` CLI has a key in its config file already, in a profile. The exporter \
+reads that file as the CLI and Scaleway's SDKs do: what the environment gives first, then the \
+selected profile. Each setting is taken on its own, so a key from `SCW_SECRET_KEY` still goes \
+with the profile's `api_url` when `SCW_API_URL` is not set.
+
+| setting | taken from, first that is set |
+|---|---|
+| the key | `--scaleway.secret-key-file`, `SCW_SECRET_KEY`, the profile's `secret_key` |
+| the API URL | `--scaleway.api-url`, `SCW_API_URL`, the profile's `api_url`, `https://api.scaleway.com` |
+| the default organization | `SCW_DEFAULT_ORGANIZATION_ID`, the profile's `default_organization_id` (kept for later use; nothing reads it yet) |
+
+- **The file** is `SCW_CONFIG_PATH`, else `$XDG_CONFIG_HOME/scw/config.yaml`, else \
+`~/.config/scw/config.yaml`; in those two places, `config.yml` when only it exists.
+- **The profile** is `--scaleway.profile` (or `SCW_PROFILE`), else the file's \
+`active_profile`, else its top level. The top level is the profile `default`; any other \
+profile takes the fields it lacks from the top level. An empty name is no name.
+- **Not read:** a profile's `access_key`, `default_project_id`, `default_region`, \
+`default_zone` and the rest. The exporter polls every zone unless `--scaleway.zone` says \
+otherwise, whatever the profile's zone.
+- **Read once**, at start: a key changed in the file is used after a restart. (A key file \
+given by `--scaleway.secret-key-file` is re-read when it changes.)
+- **The start line** (`exporter starting`) says where the key came from: \
+`key_source=environment`, `key_source=file` or `key_source=\"profile NAME\"`, with \
+`key_path` the file it was read from. It never holds the key.
+- **Exit code 2**, with one line that names the file and the profile: a named profile the \
+file lacks (or no file at all), a file that is not YAML or not the shape of the `scw` CLI's \
+file, a profile with no `secret_key` when the key must come from it, an `api_url` or \
+`default_organization_id` of the profile that is used and is not a URL or a UUID. With no \
+profile named and no file, the file is simply not used.
+- **A broken file nobody asked for.** When the key comes from `SCW_SECRET_KEY` or a key file \
+and no profile is named, a file that cannot be read or parsed, or whose `active_profile` \
+names no profile, is not used: the exporter starts, and one `warn` line names the file and \
+what is wrong with it. Its `api_url` and `default_organization_id` do not serve then. A \
+monitoring daemon that stopped over another tool's file, which nothing was asked of, would \
+page someone for no reason; the SDKs, which fail on such a file, are libraries whose caller \
+decides. Name the profile (`--scaleway.profile`) to have such a file stop the start instead.
+- **Permissions.** The `scw` CLI writes the file 0600. A file that group or others may read \
+or write is used, with one `warn` line at start that gives its mode.
+
+What the exporter relies on about the file's format: \
+[api-notes.md](api-notes.md#the-scw-clis-configuration-file).
+";
+
     fn render_configuration() -> String {
         let command = help::command();
         let mut out = String::new();
         let _ = writeln!(
-            out,
-            "# Configuration\n\n<!-- Generated from the command line (src/config/cli.rs, src/cmd/help.rs) by `{REGENERATE}`: edit the code, not this file. -->\n"
-        );
+        out,
+        "# Configuration\n\n<!-- Generated from the command line (src/config/cli.rs, src/cmd/help.rs) by `{REGENERATE}`: edit the code, not this file. -->\n"
+    );
         out.push_str(
             "Every flag of the exporter has an environment twin; the flag wins when both are set. \
-    `scaleway_exporter --help` prints the same, grouped the same way.\n\n\
-    Each subcommand takes only the flags it uses: the column *taken by* says which (`exporter` is \
-    the exporter itself, run without a subcommand), and `scaleway_exporter <COMMAND> --help` lists \
-    them. A flag given to a command that does not take it is refused, and so is an exporter flag \
-    given before a subcommand: the subcommand comes first. A subcommand reads the environment \
-    twins of its own flags only.\n\n\
-    The API secret key is read from `SCW_SECRET_KEY`, or from the file named by \
-    `--scaleway.secret-key-file` (re-read when it changes, so a rotated Kubernetes or Docker \
-    secret is used without a restart). It is never accepted as a flag value, so it never shows \
-    in a process list, and it never appears in logs, metrics or the pages.\n\n\
-    A missing key, a bad duration, a malformed zone, an unreadable file, a telemetry path the \
-    router cannot serve, a flag the command does not take or a busy port ends the process at \
-    start with exit code 2 and one line on standard error that says what to fix.\n",
+`scaleway_exporter --help` prints the same, grouped the same way.\n\n\
+Each subcommand takes only the flags it uses: the column *taken by* says which (`exporter` is \
+the exporter itself, run without a subcommand), and `scaleway_exporter <COMMAND> --help` lists \
+them. A flag given to a command that does not take it is refused, and so is an exporter flag \
+given before a subcommand: the subcommand comes first. A subcommand reads the environment \
+twins of its own flags only.\n\n\
+The API secret key is read from the file named by `--scaleway.secret-key-file` (re-read \
+when it changes, so a rotated Kubernetes or Docker secret is used without a restart), or \
+from `SCW_SECRET_KEY`, or else from a profile of the `scw` CLI's config file (see \
+[The key and the scw CLI's profiles](#the-key-and-the-scw-clis-profiles)). It is never \
+accepted as a flag value, so it never shows in a process list, and it never appears in \
+logs, metrics or the pages.\n\n\
+A missing key, a profile that cannot serve, a bad duration, a malformed zone, an unreadable \
+file, a telemetry path the router cannot serve, a flag the command does not take or a busy \
+port ends the process at start with exit code 2 and one line on standard error that says \
+what to fix.\n",
         );
         let flags: Vec<&Arg> = help::user_flags(&command).collect();
         let mut headings: Vec<&str> = Vec::new();
@@ -209,9 +260,9 @@ mod configuration {
         }
         for heading in headings {
             let _ = writeln!(
-                out,
-                "\n## {heading}\n\n| flag | environment | default | taken by | meaning |\n|---|---|---|---|---|"
-            );
+            out,
+            "\n## {heading}\n\n| flag | environment | default | taken by | meaning |\n|---|---|---|---|---|"
+        );
             for flag in flags
                 .iter()
                 .filter(|f| f.get_help_heading().unwrap_or("Other flags") == heading)
@@ -230,6 +281,7 @@ mod configuration {
                 );
             }
         }
+        out.push_str(PROFILES);
         out.push_str("\n## Subcommands\n");
         for sub in command.get_subcommands() {
             let about = sub.get_about().map(|a| a.to_string()).unwrap_or_default();
@@ -299,8 +351,6 @@ mod configuration {
         out
     }
 
-    /// The reference describes the default build, whose `demo` and `simulate` subcommands an
-    /// exporter built without the `demo` feature does not have.
     #[test]
     fn the_configuration_reference_lists_every_flag_with_its_twin_and_default() {
         let rendered = render_configuration();

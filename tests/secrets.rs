@@ -276,3 +276,330 @@ fn no_flag_takes_the_key_so_it_never_shows_in_a_process_list() {
         );
     }
 }
+
+// The `scw` CLI's config file: a home directory holding `.config/scw/config.yaml`, and the
+// real binary with nothing else in its environment.
+
+const TOP_KEY: &str = "70p-d1571nc7-0000-4000-8000-5ec7e7000001";
+const PROD_KEY: &str = "pr0d-d1571nc7-0000-4000-8000-5ec7e7000002";
+const DEV_KEY: &str = "d3v-d1571nc7-0000-4000-8000-5ec7e7000003";
+const KEYS: [&str; 3] = [TOP_KEY, PROD_KEY, DEV_KEY];
+
+/// A config file as `scw init` and `scw config profile` write it, whose profiles poll
+/// `api_url`: the top level, `prod` (active) and `dev`.
+fn scw_config(api_url: &str) -> String {
+    format!(
+        "access_key: SCW1234567890ABCDEFG\nsecret_key: {TOP_KEY}\napi_url: {api_url}\n\
+         default_organization_id: 6170692e-7363-616c-6577-61792e636f6d\n\
+         default_region: nl-ams\ndefault_zone: nl-ams-1\nactive_profile: prod\nprofiles:\n  \
+         prod:\n    secret_key: {PROD_KEY}\n  dev:\n    access_key: SCW234567890ABCDEFGH\n    \
+         secret_key: {DEV_KEY}\n"
+    )
+}
+
+/// `text` written at `path` with `mode`, its directories made.
+fn write_with_mode(path: &std::path::Path, text: &str, mode: u32) {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+/// A home directory whose `~/.config/scw/config.yaml` holds `text`, as the CLI writes it (0600).
+fn scw_home(text: &str) -> (tempfile::TempDir, String) {
+    let home = tempfile::tempdir().unwrap();
+    let path = home.path().join(".config/scw/config.yaml");
+    write_with_mode(&path, text, 0o600);
+    (home, path.display().to_string())
+}
+
+/// An API that answers every list with one server, whatever the key.
+async fn open_api() -> MockServer {
+    let api = MockServer::start().await;
+    reopen(&api).await;
+    api
+}
+
+/// `api` as [`open_api`] made it, with no request received yet.
+async fn reopen(api: &MockServer) {
+    api.reset().await;
+    Mock::given(method("GET"))
+        .respond_with(servers_page())
+        .mount(api)
+        .await;
+}
+
+/// The exporter with only `env` in its environment (and one zone, a loopback port, a poll
+/// every second), and its log.
+fn exporter_with(env: &[(&str, &str)], args: &[&str]) -> (KillOnDrop, ChildLog) {
+    let mut child = KillOnDrop(
+        Command::new(BINARY)
+            .env_clear()
+            .env("SCW_EXPORTER_ZONES", "fr-par-1")
+            .env("SCW_EXPORTER_LISTEN_ADDRESS", "127.0.0.1:0")
+            .env("SCW_EXPORTER_POLL_INTERVAL", "1s")
+            .env("SCW_EXPORTER_POLL_TIMEOUT", "1s")
+            .envs(env.iter().copied())
+            .args(args)
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let log = ChildLog::read(child.0.stderr.take().unwrap());
+    (child, log)
+}
+
+/// The `X-Auth-Token` of each of the first `count` requests `api` receives.
+async fn tokens(api: &MockServer, count: usize) -> Vec<String> {
+    let deadline = tokio::time::Instant::now() + START_WAIT;
+    loop {
+        let received = api.received_requests().await.unwrap_or_default();
+        if received.len() >= count {
+            return received
+                .iter()
+                .take(count)
+                .map(|r| r.headers["x-auth-token"].to_str().unwrap().to_owned())
+                .collect();
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{} requests after {START_WAIT:?}",
+            received.len()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// The token of the first request of the exporter run with `env` and `args`, and its start
+/// line; no line it logged holds a key.
+async fn first_poll(api: &MockServer, env: &[(&str, &str)], args: &[&str]) -> (String, String) {
+    let (child, mut log) = exporter_with(env, args);
+    let start = log.wait_for("exporter starting", START_WAIT).await;
+    let token = tokens(api, 1).await.remove(0);
+    drop(child);
+    for line in &log.lines {
+        assert!(
+            KEYS.iter().all(|key| !line.contains(key)),
+            "a key is in the log: {line}"
+        );
+    }
+    (token, start)
+}
+
+#[tokio::test]
+async fn with_no_variable_the_active_profile_of_the_scw_config_file_polls_its_api_url() {
+    let api = open_api().await;
+    let (home, path) = scw_home(&scw_config(&api.uri()));
+    let home = home.path().to_str().unwrap();
+    let (token, start) = first_poll(&api, &[("HOME", home)], &[]).await;
+    assert_eq!(token, PROD_KEY);
+    assert!(start.contains("key_source=\"profile prod\""), "{start}");
+    assert!(start.contains(&format!("key_path={path}")), "{start}");
+    assert!(start.contains(&format!("api={}", api.uri())), "{start}");
+}
+
+#[tokio::test]
+async fn a_profile_named_by_flag_or_by_scw_profile_replaces_the_active_one() {
+    let api = open_api().await;
+    let (home, _) = scw_home(&scw_config(&api.uri()));
+    let home = home.path().to_str().unwrap();
+    for (env, args, key, name) in [
+        (
+            vec![("HOME", home)],
+            vec!["--scaleway.profile=dev"],
+            DEV_KEY,
+            "dev",
+        ),
+        (
+            vec![("HOME", home), ("SCW_PROFILE", "dev")],
+            vec![],
+            DEV_KEY,
+            "dev",
+        ),
+        (
+            vec![("HOME", home), ("SCW_PROFILE", "dev")],
+            vec!["--scaleway.profile=default"],
+            TOP_KEY,
+            "default",
+        ),
+    ] {
+        reopen(&api).await;
+        let (token, start) = first_poll(&api, &env, &args).await;
+        assert_eq!(token, key, "{env:?} {args:?}");
+        assert!(
+            start.contains(&format!("key_source=\"profile {name}\"")),
+            "{start}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn scw_secret_key_and_the_key_file_come_before_any_profile() {
+    let api = open_api().await;
+    let (home, _) = scw_home(&scw_config(&api.uri()));
+    let key_file = home.path().join("scw_secret_key");
+    std::fs::write(&key_file, format!("{SECRET}\n")).unwrap();
+    let home = home.path().to_str().unwrap();
+    let (token, start) = first_poll(
+        &api,
+        &[
+            ("HOME", home),
+            ("SCW_SECRET_KEY", SECRET),
+            ("SCW_PROFILE", "dev"),
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(token, SECRET);
+    assert!(start.contains("key_source=environment"), "{start}");
+    assert!(!start.contains("key_path="), "{start}");
+    assert!(!start.contains(SECRET), "{start}");
+
+    reopen(&api).await;
+    let flag = format!("--scaleway.secret-key-file={}", key_file.display());
+    let (token, start) = first_poll(
+        &api,
+        &[("HOME", home), ("SCW_SECRET_KEY", "not-this")],
+        &[&flag],
+    )
+    .await;
+    assert_eq!(token, SECRET);
+    assert!(start.contains("key_source=file"), "{start}");
+    assert!(
+        start.contains(&format!("key_path={}", key_file.display())),
+        "{start}"
+    );
+    assert!(!start.contains(SECRET), "{start}");
+}
+
+#[tokio::test]
+async fn scw_api_url_comes_before_the_profiles_api_url() {
+    let profiles_api = open_api().await;
+    let api = open_api().await;
+    let (home, _) = scw_home(&scw_config(&profiles_api.uri()));
+    let home = home.path().to_str().unwrap();
+    for (env, args) in [
+        (
+            vec![("HOME", home), ("SCW_API_URL", api.uri().as_str())],
+            vec![],
+        ),
+        (
+            vec![("HOME", home)],
+            vec![format!("--scaleway.api-url={}", api.uri())],
+        ),
+    ] {
+        reopen(&api).await;
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (token, start) = first_poll(&api, &env, &args).await;
+        // The key is still the profile's: each setting on its own.
+        assert_eq!(token, PROD_KEY);
+        assert!(start.contains(&format!("api={}", api.uri())), "{start}");
+    }
+    assert!(profiles_api.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn xdg_config_home_and_scw_config_path_say_where_the_file_is() {
+    let api = open_api().await;
+    // A file under HOME that must not be read: its key is none of those expected.
+    let (home, _) = scw_home(&format!("secret_key: wrong-file\napi_url: {}\n", api.uri()));
+    let xdg = tempfile::tempdir().unwrap();
+    write_with_mode(
+        &xdg.path().join("scw/config.yaml"),
+        &scw_config(&api.uri()),
+        0o600,
+    );
+    let custom = xdg.path().join("elsewhere/scw.yaml");
+    write_with_mode(
+        &custom,
+        &scw_config(&api.uri()).replace("active_profile: prod", "active_profile: dev"),
+        0o600,
+    );
+    let home = home.path().to_str().unwrap();
+    let xdg_home = xdg.path().to_str().unwrap();
+    let custom = custom.to_str().unwrap();
+    for (env, key, path) in [
+        (
+            vec![("HOME", home), ("XDG_CONFIG_HOME", xdg_home)],
+            PROD_KEY,
+            format!("{xdg_home}/scw/config.yaml"),
+        ),
+        (
+            vec![
+                ("HOME", home),
+                ("XDG_CONFIG_HOME", xdg_home),
+                ("SCW_CONFIG_PATH", custom),
+            ],
+            DEV_KEY,
+            custom.to_owned(),
+        ),
+    ] {
+        reopen(&api).await;
+        let (token, start) = first_poll(&api, &env, &[]).await;
+        assert_eq!(token, key, "{env:?}");
+        assert!(start.contains(&format!("key_path={path}")), "{start}");
+    }
+}
+
+#[tokio::test]
+async fn a_config_file_open_to_group_or_others_is_used_and_warned_about_once() {
+    let api = open_api().await;
+    let (home, path) = scw_home(&scw_config(&api.uri()));
+    write_with_mode(std::path::Path::new(&path), &scw_config(&api.uri()), 0o644);
+    let (child, mut log) = exporter_with(&[("HOME", home.path().to_str().unwrap())], &[]);
+    log.wait_for("exporter starting", START_WAIT).await;
+    // Three polls: the warning is the start's, not each poll's.
+    assert_eq!(tokens(&api, 3).await, [PROD_KEY; 3]);
+    drop(child);
+    let warnings: Vec<&String> = log
+        .lines
+        .iter()
+        .filter(|l| l.contains("open to group or others"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{:#?}", log.lines);
+    assert!(warnings[0].contains("level=warn"), "{}", warnings[0]);
+    assert!(
+        warnings[0].contains(&format!("path={path}")),
+        "{}",
+        warnings[0]
+    );
+    assert!(warnings[0].contains("mode=0644"), "{}", warnings[0]);
+}
+
+#[tokio::test]
+async fn with_the_key_in_the_environment_a_broken_config_file_is_skipped_with_one_warning() {
+    let api = open_api().await;
+    // Not YAML, with a key in it that an error message must not quote.
+    let (home, path) = scw_home(&format!(
+        "secret_key: \"{PROD_KEY}\napi_url: {}\n",
+        api.uri()
+    ));
+    let (child, mut log) = exporter_with(
+        &[
+            ("HOME", home.path().to_str().unwrap()),
+            ("SCW_SECRET_KEY", SECRET),
+            ("SCW_API_URL", &api.uri()),
+        ],
+        &[],
+    );
+    let start = log.wait_for("exporter starting", START_WAIT).await;
+    assert_eq!(tokens(&api, 1).await, [SECRET]);
+    drop(child);
+    assert!(start.contains("key_source=environment"), "{start}");
+    let skipped: Vec<&String> = log
+        .lines
+        .iter()
+        .filter(|l| l.contains("scw config file not used"))
+        .collect();
+    assert_eq!(skipped.len(), 1, "{:#?}", log.lines);
+    assert!(skipped[0].contains("level=warn"), "{}", skipped[0]);
+    assert!(skipped[0].contains(&path), "{}", skipped[0]);
+    assert!(skipped[0].contains("not YAML"), "{}", skipped[0]);
+    assert!(
+        log.lines
+            .iter()
+            .all(|l| !l.contains(PROD_KEY) && !l.contains(SECRET)),
+        "{:#?}",
+        log.lines
+    );
+}

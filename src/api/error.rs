@@ -56,7 +56,10 @@ fn describe(kind: &Option<String>, message: &Option<String>) -> String {
 
 fn status_hint(status: u16) -> &'static str {
     match status {
-        401 => ": the secret key was refused; check SCW_SECRET_KEY or the key file",
+        401 => {
+            ": the secret key was refused; check SCW_SECRET_KEY, the key file or the scw \
+             profile (key_source in the start line says which)"
+        }
         403 => ": the key lacks a permission; it needs InstancesReadOnly and BlockStorageReadOnly",
         404 => ": check --scaleway.api-url and --scaleway.zone",
         429 => ": rate limited by the API",
@@ -169,7 +172,8 @@ mod tests {
         assert_eq!(
             error.to_string(),
             "servers request answered HTTP 401 (denied_authentication: authentication is denied): \
-             the secret key was refused; check SCW_SECRET_KEY or the key file"
+             the secret key was refused; check SCW_SECRET_KEY, the key file or the scw profile \
+             (key_source in the start line says which)"
         );
         assert_eq!(error.code_label(), "401");
         assert!(!error.is_retryable());

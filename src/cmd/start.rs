@@ -6,10 +6,11 @@ use std::ffi::OsString;
 use std::fmt::Write as _;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
-use clap::FromArgMatches as _;
 
 use super::help;
-use crate::config::{Cli, Command, ConfigError, ExporterConfig, HealthArgs, LogArgs};
+use crate::config::{
+    Cli, Command, ConfigError, Environment, ExporterConfig, HealthArgs, KeySource, LogArgs, Notice,
+};
 #[cfg(feature = "demo")]
 use crate::config::{DemoArgs, SimulateArgs};
 
@@ -23,6 +24,10 @@ pub enum Invocation {
     Exporter {
         config: Box<ExporterConfig>,
         log: LogArgs,
+        /// Where the key came from, for the start line.
+        key_source: KeySource,
+        /// What to warn about the `scw` CLI's file, once logging is set up.
+        notices: Vec<Notice>,
     },
     /// `demo`: its configuration is checked once the simulator's address is known
     /// (`cmd::demo::exporter_config`).
@@ -46,13 +51,10 @@ pub enum StartError {
     Config(#[from] ConfigError),
 }
 
-/// Parses `argv` (the program name first) and checks the configuration it gives;
-/// `secret_key` is `SCW_SECRET_KEY`. Flags' environment twins are read from the process
-/// environment, by clap.
-pub fn parse_command_line<I, T>(
-    argv: I,
-    secret_key: Option<String>,
-) -> Result<Invocation, StartError>
+/// Parses `argv` (the program name first) and checks the configuration it gives, with the
+/// key and the `scw` CLI's file that `env` names. Flags' environment twins are read from
+/// the process environment, by clap.
+pub fn parse_command_line<I, T>(argv: I, env: &Environment) -> Result<Invocation, StartError>
 where
     I: IntoIterator<Item = T>,
     T: Into<OsString>,
@@ -74,15 +76,20 @@ where
         Ok(matches) => matches,
         Err(error) => return refuse_or_show(error, &command, subcommand.as_deref()),
     };
-    let cli = match Cli::from_arg_matches(&matches) {
+    let cli = match Cli::from_matches(&matches) {
         Ok(cli) => cli,
         Err(error) => return refuse_or_show(error, &command, subcommand.as_deref()),
     };
     Ok(match cli.command {
-        None => Invocation::Exporter {
-            config: Box::new(cli.exporter.resolve(secret_key)?),
-            log: cli.exporter.log,
-        },
+        None => {
+            let resolved = cli.exporter.resolve(env)?;
+            Invocation::Exporter {
+                config: Box::new(resolved.config),
+                log: cli.exporter.log,
+                key_source: resolved.key_source,
+                notices: resolved.notices,
+            }
+        }
         #[cfg(feature = "demo")]
         Some(Command::Demo(args)) => Invocation::Demo(Box::new(args)),
         #[cfg(feature = "demo")]
@@ -185,7 +192,8 @@ fn clap_line(error: &clap::Error, command: &clap::Command, subcommand: Option<&s
         let _ = write!(
             line,
             "; the API secret key is never a flag (--{long} would show in the process list): \
-             set SCW_SECRET_KEY, or --scaleway.secret-key-file to read it from a file"
+             set SCW_SECRET_KEY, or --scaleway.secret-key-file to read it from a file, or \
+             --scaleway.profile to read it from a profile of the scw CLI"
         );
         return line;
     }
@@ -272,7 +280,7 @@ mod tests {
 
     fn refusal(argv: &[&str]) -> String {
         let argv = std::iter::once("scaleway_exporter").chain(argv.iter().copied());
-        match parse_command_line(argv, Some("k".into())) {
+        match parse_command_line(argv, &Environment::with_secret_key(Some("k".into()))) {
             Err(error) => error.to_string(),
             Ok(invocation) => panic!("{invocation:?}"),
         }

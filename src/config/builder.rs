@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::checks::{load_web_config, resolve_api_url, resolve_zones};
+use super::checks::{is_uuid, load_web_config, resolve_api_url, resolve_zones};
 use super::{
     cli, ConfigError, ExporterConfig, ListenAddress, DEFAULT_LISTEN_ADDRESS, DEFAULT_POLL_INTERVAL,
     DEFAULT_POLL_TIMEOUT, DEFAULT_TELEMETRY_PATH,
@@ -26,6 +26,7 @@ pub struct ExporterConfigBuilder {
     telemetry_path: String,
     api_limits: Limits,
     web_config_file: Option<PathBuf>,
+    default_organization_id: Option<String>,
 }
 
 impl ExporterConfigBuilder {
@@ -42,6 +43,7 @@ impl ExporterConfigBuilder {
             telemetry_path: DEFAULT_TELEMETRY_PATH.to_owned(),
             api_limits: Limits::default(),
             web_config_file: None,
+            default_organization_id: None,
         }
     }
 
@@ -93,6 +95,12 @@ impl ExporterConfigBuilder {
         self
     }
 
+    /// The organization whose projects the key sees by default: a UUID.
+    pub fn default_organization_id(mut self, id: Option<impl Into<String>>) -> Self {
+        self.default_organization_id = id.map(Into::into);
+        self
+    }
+
     /// Checks every setting; the first that cannot run is the error.
     pub fn build(self) -> Result<ExporterConfig, ConfigError> {
         let zones = resolve_zones(self.api_flavor, &self.zones)?;
@@ -138,6 +146,17 @@ impl ExporterConfigBuilder {
             value: format!("{requests_per_second:?}"),
             reason,
         })?;
+        if let Some(id) = self
+            .default_organization_id
+            .as_deref()
+            .filter(|id| !is_uuid(id))
+        {
+            return Err(ConfigError::BadValue {
+                flag: "default organization id",
+                value: id.to_owned(),
+                reason: "expected a UUID".to_owned(),
+            });
+        }
         let web_config = match &self.web_config_file {
             Some(path) => Some(load_web_config(path)?),
             None => None,
@@ -153,6 +172,7 @@ impl ExporterConfigBuilder {
             telemetry_path,
             api_limits: self.api_limits,
             web_config,
+            default_organization_id: self.default_organization_id,
         })
     }
 }

@@ -8,14 +8,16 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::parser::ValueSource;
+use clap::{ArgMatches, Args, FromArgMatches as _, Parser, Subcommand, ValueEnum};
 
 use crate::api::ApiFlavor;
 
 const ENV_HELP: &str = "\
-The API secret key is read from SCW_SECRET_KEY or from the file named by
---scaleway.secret-key-file; it is never accepted as a flag value, so it never shows
-in a process list.
+The API secret key is read from the file named by --scaleway.secret-key-file, or from
+SCW_SECRET_KEY, or else from a profile of the scw CLI's config file (SCW_CONFIG_PATH, or
+~/.config/scw/config.yaml): --scaleway.profile, or the file's active one. It is never
+accepted as a flag value, so it never shows in a process list.
 
 These flags are the exporter's. Each subcommand takes only the flags it uses:
 `scaleway_exporter <COMMAND> --help` lists them.";
@@ -47,6 +49,17 @@ pub struct Cli {
     pub command: Option<Command>,
     #[command(flatten)]
     pub exporter: ExporterArgs,
+}
+
+impl Cli {
+    /// The command line from clap's matches, with what only the matches tell: whether the
+    /// API URL is the default, which a profile's `api_url` then replaces.
+    pub fn from_matches(matches: &ArgMatches) -> Result<Cli, clap::Error> {
+        let mut cli = Cli::from_arg_matches(matches)?;
+        cli.exporter.api.api_url_defaulted =
+            matches.value_source("api_url") == Some(ValueSource::DefaultValue);
+        Ok(cli)
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -88,6 +101,12 @@ pub struct ApiArgs {
     )]
     pub secret_key_file: Option<PathBuf>,
 
+    /// Profile of the `scw` CLI's config file whose `secret_key`, `api_url` and
+    /// `default_organization_id` serve when the key, `SCW_API_URL` and
+    /// `SCW_DEFAULT_ORGANIZATION_ID` are not given (the file's `active_profile` by default).
+    #[arg(long = "scaleway.profile", env = "SCW_PROFILE", value_name = "NAME")]
+    pub profile: Option<String>,
+
     /// Base URL of the Scaleway API.
     #[arg(
         long = "scaleway.api-url",
@@ -96,6 +115,10 @@ pub struct ApiArgs {
         value_name = "URL"
     )]
     pub api_url: String,
+
+    /// `api_url` is clap's default, as only [`Cli::from_matches`] tells (else false: given).
+    #[arg(skip)]
+    pub api_url_defaulted: bool,
 
     /// Which API to poll: the Instance API, or the pre-2019 Online Labs / Scaleway `/servers`.
     #[arg(

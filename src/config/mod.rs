@@ -1,6 +1,8 @@
 //! The command line: every flag has an environment twin (docs/configuration.md).
 //!
 //! Parsing happens in two steps. clap turns `argv` and the environment into [`Cli`]; then
+//! [`ExporterArgs::resolve`] finds the key (`credentials.rs`: the environment, else a
+//! profile of the `scw` CLI's file, read by `scw_file.rs`) and
 //! [`ExporterConfigBuilder::build`] checks what clap cannot (zones, URL, paths, the token)
 //! and gives an [`ExporterConfig`] that the rest of the program trusts. The builder is the
 //! only way to an `ExporterConfig`: the command line, the demo, the tests and the benchmarks
@@ -10,13 +12,15 @@
 mod builder;
 mod checks;
 mod cli;
+mod credentials;
 mod listen;
+mod scw_file;
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::api::{ApiFlavor, Limits};
-use crate::secret::{SecretError, SecretKey, TokenSource};
+use crate::secret::{SecretError, TokenSource};
 use crate::web::WebConfig;
 
 use crate::web::TelemetryPath;
@@ -27,7 +31,9 @@ pub use cli::{
     LogFormat, LogLevel, PollArgs, SimulateArgs, WebArgs, DEFAULT_LISTEN_ADDRESS,
     DEFAULT_TELEMETRY_PATH, MAX_DURATION, MAX_SIMULATED_SERVERS, MIN_RATE,
 };
+pub use credentials::{Environment, KeySource, Notice, ProfileError, Which};
 pub use listen::ListenAddress;
+pub use scw_file::SearchPath;
 
 /// The zones of the Instance API polled when none is given (docs/api-notes.md#zones-and-endpoints).
 pub const DEFAULT_ZONES: &[&str] = &[
@@ -47,11 +53,19 @@ pub const DEFAULT_POLL_TIMEOUT: Duration = Duration::from_secs(30);
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error(
-        "no API secret key: set SCW_SECRET_KEY or --scaleway.secret-key-file (or run `scaleway_exporter demo`)"
+        "no API secret key: set SCW_SECRET_KEY or --scaleway.secret-key-file, or run `scw init` \
+         to write the scw CLI's config file{}, whose active profile then serves \
+         (--scaleway.profile picks another); or try `scaleway_exporter demo`",
+        scw_config.as_ref().map_or(" (with HOME set)".into(), |p| format!(" {}", p.display()))
     )]
-    MissingToken,
+    MissingToken {
+        /// Where the `scw` CLI's file was looked for (none without `HOME`).
+        scw_config: Option<PathBuf>,
+    },
     #[error(transparent)]
     Secret(#[from] SecretError),
+    #[error(transparent)]
+    Profile(#[from] ProfileError),
     #[error("malformed zone {zone:?}: expected the form xx-yyy-N, such as fr-par-1")]
     MalformedZone { zone: String },
     #[error("malformed legacy zone label {zone:?}: expected letters and digits, such as par1")]
@@ -121,6 +135,7 @@ pub struct ExporterConfig {
     telemetry_path: TelemetryPath,
     api_limits: Limits,
     web_config: Option<WebConfig>,
+    default_organization_id: Option<String>,
 }
 
 impl ExporterConfig {
@@ -174,19 +189,30 @@ impl ExporterConfig {
     pub fn web_config(&self) -> Option<&WebConfig> {
         self.web_config.as_ref()
     }
+
+    /// `SCW_DEFAULT_ORGANIZATION_ID`, else the profile's `default_organization_id`: a UUID.
+    pub fn default_organization_id(&self) -> Option<&str> {
+        self.default_organization_id.as_deref()
+    }
+}
+
+/// The exporter's configuration from the command line, and what to say of it at start.
+#[derive(Debug)]
+pub struct Resolved {
+    pub config: ExporterConfig,
+    /// Where the key came from, for the start line.
+    pub key_source: KeySource,
+    /// What to warn about the `scw` CLI's file, once.
+    pub notices: Vec<Notice>,
 }
 
 impl ExporterArgs {
-    /// Reads the key (`env_token` is `SCW_SECRET_KEY`) and builds the configuration.
-    pub fn resolve(&self, env_token: Option<String>) -> Result<ExporterConfig, ConfigError> {
-        let token = match &self.api.secret_key_file {
-            Some(path) => TokenSource::from_file(path)?,
-            None => {
-                let token = env_token.ok_or(ConfigError::MissingToken)?;
-                TokenSource::fixed(SecretKey::new(&token, "SCW_SECRET_KEY")?)
-            }
-        };
-        ExporterConfig::builder(&self.api.api_url, token)
+    /// Finds the key, from `env` or a profile of the `scw` CLI's file, and builds the
+    /// configuration.
+    pub fn resolve(&self, env: &Environment) -> Result<Resolved, ConfigError> {
+        let credentials = credentials::resolve(&self.api, env)?;
+        let config = ExporterConfig::builder(credentials.api_url, credentials.token)
+            .default_organization_id(credentials.default_organization_id)
             .api_flavor(self.api.api_flavor)
             .zones(&self.api.zones)
             .max_body_size(self.limits.max_body_size)
@@ -196,19 +222,37 @@ impl ExporterArgs {
             .listen_address(&self.web.listen_address)
             .telemetry_path(&self.web.telemetry_path)
             .web_config_file(self.web.web_config_file.as_ref())
-            .build()
+            .build()?;
+        Ok(Resolved {
+            config,
+            key_source: credentials.key_source,
+            notices: credentials.notices,
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::Parser as _;
+    use crate::secret::SecretKey;
+    use clap::CommandFactory as _;
 
-    fn args(argv: &[&str]) -> ExporterArgs {
+    /// The exporter's flags as `main` parses them.
+    struct Args(ExporterArgs);
+
+    impl Args {
+        /// With `key` as `SCW_SECRET_KEY`, and no `scw` config file.
+        fn resolve(&self, key: Option<String>) -> Result<ExporterConfig, ConfigError> {
+            let env = Environment::with_secret_key(key);
+            self.0.resolve(&env).map(|resolved| resolved.config)
+        }
+    }
+
+    fn args(argv: &[&str]) -> Args {
         let mut full = vec!["scaleway_exporter"];
         full.extend_from_slice(argv);
-        Cli::try_parse_from(full).expect("parses").exporter
+        let matches = Cli::command().try_get_matches_from(full).expect("parses");
+        Args(Cli::from_matches(&matches).expect("parses").exporter)
     }
 
     #[test]
@@ -270,7 +314,7 @@ mod tests {
     fn a_missing_token_is_refused() {
         assert!(matches!(
             args(&[]).resolve(None),
-            Err(ConfigError::MissingToken)
+            Err(ConfigError::MissingToken { scw_config: None })
         ));
         assert!(matches!(
             args(&[]).resolve(Some("  \n".into())),
@@ -365,6 +409,7 @@ mod tests {
         assert_eq!(built.telemetry_path(), parsed.telemetry_path());
         assert_eq!(built.api_limits(), parsed.api_limits());
         assert!(built.web_config().is_none());
+        assert_eq!(built.default_organization_id(), None);
     }
 
     #[test]
@@ -388,6 +433,7 @@ mod tests {
         assert!(refused(builder().rate_limit(1e-300)).starts_with("bad --scaleway.rate-limit"));
         assert!(refused(builder().rate_limit(f64::NAN)).starts_with("bad --scaleway.rate-limit"));
         assert!(refused(builder().max_body_size(0)).starts_with("bad --scaleway.max-body-size"));
+        assert!(refused(builder().default_organization_id(Some("acme"))).contains("a UUID"));
         assert!(
             refused(builder().web_config_file(Some("/nonexistent/web.yml")))
                 .starts_with("cannot read the web config file /nonexistent/web.yml")
