@@ -166,3 +166,49 @@ async fn a_block_storage_failure_fails_the_zone_and_says_which_endpoint() {
         1.0
     );
 }
+
+/// A zone that has never succeeded is as stale as can be: its last success reads 0, before its
+/// first poll and after every failed one, so `time() - last_success > 900` can fire for an
+/// exporter misconfigured from its first minute. Its first success replaces the 0.
+#[tokio::test]
+async fn a_zone_that_never_succeeded_has_a_last_success_of_0_until_its_first_success() {
+    let api = MockServer::start().await;
+    let paris = "/instance/v1/zones/fr-par-1/servers";
+    Mock::given(method("GET")).and(path(paris))
+        .respond_with(ResponseTemplate::new(401).set_body_raw(
+            r#"{"message":"authentication is denied","method":"api_key","reason":"not_found","type":"denied_authentication"}"#,
+            "application/json"))
+        .up_to_n_times(2)
+        .with_priority(1)
+        .mount(&api).await;
+    Mock::given(method("GET"))
+        .and(path(paris))
+        .respond_with(page(&["p1"], "running"))
+        .with_priority(2)
+        .mount(&api)
+        .await;
+    let exporter = start_exporter(&exporter_config(&api.uri(), &["fr-par-1"], "k")).await;
+    let last_success = |metrics: &Exposition| {
+        metrics.value(
+            "scaleway_exporter_last_success_timestamp_seconds",
+            &[("zone", "fr-par-1")],
+        )
+    };
+
+    assert_eq!(
+        last_success(&exporter.scrape().await),
+        0.0,
+        "before any poll"
+    );
+    for poll in 1..=2 {
+        exporter.poller.poll_once().await;
+        let metrics = exporter.scrape().await;
+        assert_eq!(
+            metrics.value("scaleway_exporter_poll_success", &[("zone", "fr-par-1")]),
+            0.0
+        );
+        assert_eq!(last_success(&metrics), 0.0, "after failed poll {poll}");
+    }
+    exporter.poller.poll_once().await;
+    assert!(last_success(&exporter.scrape().await) > 1.7e9);
+}

@@ -134,7 +134,7 @@ pub const POLL_SUCCESS: Descriptor<1> = Descriptor {
 };
 pub const LAST_SUCCESS: Descriptor<1> = Descriptor {
     name: "scaleway_exporter_last_success_timestamp_seconds",
-    help: "When the zone's last successful poll ended, in Unix seconds.",
+    help: "When the zone's last successful poll ended, in Unix seconds; 0 until its first success.",
     kind: Kind::Gauge,
     labels: &["zone"],
 };

@@ -154,9 +154,10 @@ fn render_with_capacity(snapshot: &Snapshot, own: &OwnMetrics, capacity: usize) 
     }
     out.family(&LAST_SUCCESS);
     for (zone, state) in &snapshot.zones {
-        if let Some(at) = state.last_success {
-            out.sample(&LAST_SUCCESS, [zone], unix(at));
-        }
+        // 0 until the zone's first success: a zone that never succeeds is as stale as can be,
+        // and an absent series would hide it from `time() - ... > 900`.
+        let at = state.last_success.map_or(0.0, unix);
+        out.sample(&LAST_SUCCESS, [zone], at);
     }
     out.family(&POLL_DURATION);
     for (zone, state) in &snapshot.zones {
