@@ -2,6 +2,7 @@
 
 mod common;
 
+use common::faulty_api::{server, Fault, FaultyApi};
 use common::*;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -211,4 +212,141 @@ async fn a_zone_that_never_succeeded_has_a_last_success_of_0_until_its_first_suc
     }
     exporter.poller.poll_once().await;
     assert!(last_success(&exporter.scrape().await) > 1.7e9);
+}
+
+/// The WARN and INFO lines the exporter wrote (DEBUG and the test's own are left out).
+fn said(logs: &CapturedLogs) -> Vec<String> {
+    logs.lines()
+        .into_iter()
+        .filter(|l| l.contains(" WARN ") || l.contains(" INFO ") || l.contains(" ERROR "))
+        .collect()
+}
+
+const DENIED_401: &str = r#"{"message":"authentication is denied","method":"api_key","reason":"not_found","type":"denied_authentication"}"#;
+
+fn refused_key() -> Fault {
+    Fault::Status {
+        status: 401,
+        content_type: Some("application/json"),
+        body: DENIED_401.to_owned(),
+        retry_after: None,
+    }
+}
+
+/// Ten zones refused for one cause are one line that names them, not ten; another cause in
+/// the same poll is a line of its own. A zone that never succeeded is not said to keep
+/// servers it never had.
+#[tokio::test]
+async fn zones_that_fail_for_one_cause_in_one_poll_share_one_line_that_names_them() {
+    let api = FaultyApi::start().await;
+    let refused = ["fr-par-1", "fr-par-2", "nl-ams-1", "pl-waw-1"];
+    for zone in refused {
+        api.set_fault(zone, refused_key());
+    }
+    api.set_fault(
+        "it-mil-1",
+        Fault::Status {
+            status: 403,
+            content_type: Some("application/json"),
+            body: r#"{"message": "insufficient permissions", "type": "permissions_denied", "details": [{"resource": "instance_servers", "action": "read"}]}"#.to_owned(),
+            retry_after: None,
+        },
+    );
+    let zones = ["fr-par-1", "fr-par-2", "nl-ams-1", "pl-waw-1", "it-mil-1"];
+    let exporter = start_exporter(&exporter_config(&api.url, &zones, "k")).await;
+
+    let (logs, guard) = CapturedLogs::start();
+    exporter.poller.poll_once().await;
+    drop(guard);
+    let lines = said(&logs);
+    let warnings: Vec<&String> = lines.iter().filter(|l| l.contains(" WARN ")).collect();
+    assert_eq!(warnings.len(), 2, "one line per cause: {lines:#?}");
+    let refused_line = warnings
+        .iter()
+        .find(|l| l.contains("HTTP 401"))
+        .expect("the 401 line");
+    assert!(
+        refused_line.contains("zones=\"fr-par-1,fr-par-2,nl-ams-1,pl-waw-1\""),
+        "{refused_line}"
+    );
+    let denied_line = warnings
+        .iter()
+        .find(|l| l.contains("HTTP 403"))
+        .expect("the 403 line");
+    assert!(denied_line.contains("zone=\"it-mil-1\""), "{denied_line}");
+    for line in &warnings {
+        assert!(line.contains("no successful poll yet"), "{line}");
+        assert!(
+            !line.contains("keeping its servers"),
+            "none were kept: {line}"
+        );
+    }
+}
+
+/// An operator reads when the exporter has seen its whole fleet once, and when a failing zone
+/// is back, each in one line with the counts as fields.
+#[tokio::test]
+async fn the_first_complete_poll_and_a_zone_back_from_failing_each_say_so_in_one_line() {
+    let api = FaultyApi::start().await;
+    api.set_servers(
+        "fr-par-1",
+        vec![server("p1", "running"), server("p2", "running")],
+    );
+    api.set_servers(
+        "nl-ams-1",
+        vec![
+            server("a1", "running"),
+            server("a2", "stopped"),
+            server("a3", "running"),
+        ],
+    );
+    let exporter = start_exporter(&exporter_config(&api.url, &["fr-par-1", "nl-ams-1"], "k")).await;
+
+    let (logs, guard) = CapturedLogs::start();
+    exporter.poller.poll_once().await;
+    drop(guard);
+    let lines = said(&logs);
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    assert!(lines[0].contains(" INFO "), "{}", lines[0]);
+    assert!(lines[0].contains("first poll complete"), "{}", lines[0]);
+    assert!(
+        lines[0].contains("servers=5 zones=2 failed_zones=0"),
+        "{}",
+        lines[0]
+    );
+
+    api.set_fault("fr-par-1", refused_key());
+    let (logs, guard) = CapturedLogs::start();
+    exporter.poller.poll_once().await;
+    drop(guard);
+    let lines = said(&logs);
+    assert_eq!(lines.len(), 1, "only the failure: {lines:#?}");
+    assert!(
+        lines[0].contains("keeping its servers") && lines[0].contains("kept_servers=2"),
+        "{}",
+        lines[0]
+    );
+
+    api.heal("fr-par-1");
+    let (logs, guard) = CapturedLogs::start();
+    exporter.poller.poll_once().await;
+    drop(guard);
+    let lines = said(&logs);
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    assert!(lines[0].contains(" INFO "), "{}", lines[0]);
+    assert!(
+        lines[0].contains("zone poll succeeded after failing"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[0].contains("zone=\"fr-par-1\"") && lines[0].contains("servers=2"),
+        "{}",
+        lines[0]
+    );
+
+    let (logs, guard) = CapturedLogs::start();
+    exporter.poller.poll_once().await;
+    drop(guard);
+    assert_eq!(said(&logs), Vec::<String>::new(), "a healthy poll is quiet");
 }
