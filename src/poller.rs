@@ -5,6 +5,10 @@
 //! failed zone keeps its last good servers while the others are replaced. One iteration
 //! ends when every zone has ended, and iterations never overlap (a lock serialises callers
 //! of `poll_once`), so a zone is never polled twice at a time.
+//!
+//! Only a zone's servers list fails it: its Block Storage read is best effort
+//! (docs/design.md#block-storage-is-best-effort). The log lines of a poll are written once
+//! every zone has ended, so that zones failing for one cause share one line.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -16,7 +20,7 @@ use tokio::time::Instant;
 
 use crate::api::ApiFlavor;
 use crate::api::{ApiError, Client};
-use crate::inventory::{FleetBuilder, Server, Snapshot};
+use crate::inventory::{BlockSizes, FleetBuilder, Snapshot, VolumeSizes, ZonePoll};
 use crate::metrics::{self, Exposition, OwnMetrics};
 
 /// What `/metrics` and the landing page serve: a snapshot and its encoding, made together.
@@ -128,7 +132,7 @@ impl Poller {
             at,
         } in polled
         {
-            next = next.with_poll(&zone, outcome.map_err(|e| e.to_string()), at, duration);
+            next = next.with_zone_poll(&zone, outcome.map_err(|e| e.to_string()), at, duration);
         }
         if !previous.all_polled() && next.all_polled() {
             let failed_zones = next
@@ -188,28 +192,67 @@ impl Poller {
 }
 
 /// One zone: every page of servers, then the Block Storage volumes when an `sbs_volume`
-/// needs its size. Either failing fails the zone's poll.
+/// needs its size. Only the servers list fails the zone's poll: Block Storage is best effort,
+/// and what became of it is in [`ZonePoll::volume_sizes`].
 pub async fn poll_zone(
     client: &Client,
     zone: &str,
     deadline: Instant,
-) -> Result<Vec<Server>, ApiError> {
+) -> Result<ZonePoll, ApiError> {
     let mut fleet = FleetBuilder::default();
     client
         .list_servers(zone, deadline, |server| fleet.add(server))
         .await?;
-    let block = if client.flavor() == ApiFlavor::Instance && fleet.needs_block_sizes() {
-        client.list_block_volumes(zone, deadline).await?
-    } else {
-        Vec::new()
-    };
-    Ok(fleet.finish(&block))
+    if client.flavor() != ApiFlavor::Instance || !fleet.needs_block_sizes() {
+        return Ok(ZonePoll::without_block(fleet.finish(&[])));
+    }
+    Ok(match client.list_block_volumes(zone, deadline).await {
+        Ok(volumes) => {
+            let sizes = BlockSizes::from_api(&volumes);
+            ZonePoll {
+                servers: fleet.finish_with(&sizes),
+                volume_sizes: VolumeSizes::Read,
+                block_sizes: Some(sizes),
+            }
+        }
+        Err(error) => {
+            let volume_sizes = if block_not_served(&error) {
+                VolumeSizes::NotServed {
+                    error: error.to_string(),
+                }
+            } else {
+                VolumeSizes::Failed {
+                    error: error.to_string(),
+                    cause: error.code_label(),
+                }
+            };
+            ZonePoll {
+                servers: fleet.finish(&[]),
+                volume_sizes,
+                block_sizes: None,
+            }
+        }
+    })
+}
+
+/// A 404 or 501 from Block Storage, when the servers list of the same zone at the same base
+/// URL has just answered: the service is not in this zone (the gateway's 501 "unknown
+/// service"), not a wrong URL. Scaleway's SDK lists no Block Storage in it-mil-1, whose
+/// servers have `sbs_volume`s, while recorded answers say it serves it: asking tells.
+fn block_not_served(error: &ApiError) -> bool {
+    matches!(
+        error,
+        ApiError::Status {
+            status: 404 | 501,
+            ..
+        }
+    )
 }
 
 /// One zone's poll, as it ended.
 struct Polled {
     zone: String,
-    outcome: Result<Vec<Server>, ApiError>,
+    outcome: Result<ZonePoll, ApiError>,
     duration: Duration,
     at: SystemTime,
 }
@@ -321,7 +364,9 @@ fn log_poll(polled: &[Polled], previous: &Snapshot) {
 
     let mut recovered = Group::default();
     for p in polled {
-        let Ok(servers) = &p.outcome else { continue };
+        let Ok(ZonePoll { servers, .. }) = &p.outcome else {
+            continue;
+        };
         let failing_before =
             before(&p.zone).is_some_and(|z| z.last_poll.is_some() && !z.last_poll_succeeded());
         if failing_before {
@@ -344,5 +389,59 @@ fn log_poll(polled: &[Polled], previous: &Snapshot) {
             servers = recovered.servers,
             duration_ms = recovered.duration_ms()
         );
+    }
+    log_volume_sizes(polled, previous);
+}
+
+/// Block Storage fails the same way poll after poll (a key without `BlockStorageReadOnly`
+/// gets 403 in every zone, every minute), and fails no zone: a line when a zone's failure
+/// begins or changes cause, one when its sizes are read again, one when a zone turns out not
+/// to have the service. `scaleway_exporter_volume_sizes_success` says the rest.
+fn log_volume_sizes(polled: &[Polled], previous: &Snapshot) {
+    let mut failed = Vec::new();
+    let mut not_served = Vec::new();
+    let mut read_again = Group::default();
+    for p in polled {
+        let Ok(poll) = &p.outcome else { continue };
+        let was = previous
+            .zones
+            .get(&p.zone)
+            .and_then(|z| z.volume_sizes.as_ref());
+        let zone = p.zone.as_str();
+        match (&poll.volume_sizes, was) {
+            (VolumeSizes::Failed { cause, .. }, Some(VolumeSizes::Failed { cause: was, .. }))
+                if cause == was => {}
+            (VolumeSizes::Failed { error, cause }, _) => {
+                failed.push((zone, cause == "403", error.clone(), 0, p.duration));
+            }
+            (VolumeSizes::NotServed { .. }, Some(VolumeSizes::NotServed { .. })) => {}
+            (VolumeSizes::NotServed { error }, _) => {
+                not_served.push((zone, (), error.clone(), 0, p.duration));
+            }
+            (VolumeSizes::Read, Some(VolumeSizes::Failed { .. })) => {
+                read_again.add(zone, String::new(), 0, p.duration);
+            }
+            (VolumeSizes::Read | VolumeSizes::NotNeeded, _) => {}
+        }
+    }
+    for ((denied, _), group) in group_by_cause(failed) {
+        if denied {
+            log_group!(warn, group, "Block Storage refused the key: sbs volume sizes need the IAM permission set BlockStorageReadOnly; servers are still published",
+                error = group.error());
+        } else {
+            log_group!(warn, group, "Block Storage volume list failed; servers are still published, with the sbs volume sizes of the last good read",
+                error = group.error());
+        }
+    }
+    for (_, group) in group_by_cause(not_served) {
+        log_group!(
+            info,
+            group,
+            "Block Storage does not serve the zone; its sbs volumes have no size",
+            error = group.error()
+        );
+    }
+    if !read_again.zones.is_empty() {
+        log_group!(info, read_again, "Block Storage volume sizes read again");
     }
 }

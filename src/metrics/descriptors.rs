@@ -144,6 +144,12 @@ pub const POLL_DURATION: Descriptor<1> = Descriptor {
     kind: Kind::Gauge,
     labels: &["zone"],
 };
+pub const VOLUME_SIZES_SUCCESS: Descriptor<1> = Descriptor {
+    name: "scaleway_exporter_volume_sizes_success",
+    help: "1 if the zone's last poll read the Block Storage sizes of its sbs volumes, or needed none (none is size-less, or Block Storage does not serve the zone); 0 if its poll failed or the read failed (the sizes are then those of the last good read; none before one).",
+    kind: Kind::Gauge,
+    labels: &["zone"],
+};
 pub const API_REQUESTS: Descriptor<3> = Descriptor {
     name: "scaleway_exporter_api_requests_total",
     help: "Requests sent to the Scaleway API, by zone, endpoint and outcome (HTTP status, error or timeout). As of the last poll.",
@@ -169,6 +175,7 @@ pub const DESCRIPTORS: &[AnyDescriptor] = &[
     POLL_SUCCESS.erase(),
     LAST_SUCCESS.erase(),
     POLL_DURATION.erase(),
+    VOLUME_SIZES_SUCCESS.erase(),
     API_REQUESTS.erase(),
     BUILD_INFO.erase(),
 ];

@@ -165,6 +165,12 @@ fn render_with_capacity(snapshot: &Snapshot, own: &OwnMetrics, capacity: usize) 
             out.sample(&POLL_DURATION, [zone], poll.duration.as_secs_f64());
         }
     }
+    out.family(&VOLUME_SIZES_SUCCESS);
+    for (zone, state) in &snapshot.zones {
+        if let Some(success) = state.volume_sizes_succeeded() {
+            out.sample(&VOLUME_SIZES_SUCCESS, [zone], u8::from(success));
+        }
+    }
 
     let families = own.registry.gather();
     out.series += families.iter().map(|f| f.get_metric().len()).sum::<usize>();
