@@ -346,7 +346,7 @@ fn log_poll(polled: &[Polled], previous: &Snapshot) {
             log_group!(
                 warn,
                 group,
-                "zone poll failed; keeping its servers from the last successful poll",
+                "zone poll failed; serving the servers of its last successful poll",
                 duration_ms = group.duration_ms(),
                 kept_servers = group.servers,
                 error = group.error()
@@ -355,7 +355,7 @@ fn log_poll(polled: &[Polled], previous: &Snapshot) {
             log_group!(
                 warn,
                 group,
-                "zone poll failed; it has had no successful poll yet, so it has no servers to keep",
+                "zone poll failed; it has had no successful poll yet, so it has no servers to serve",
                 duration_ms = group.duration_ms(),
                 error = group.error()
             );
