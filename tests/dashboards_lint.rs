@@ -36,7 +36,7 @@ const ALERT_JOB_MATCHER: &str = r#"job="scaleway""#;
 const RANGE_FUNCTIONS: [&str; 3] = ["rate", "irate", "increase"];
 
 /// Metric names that are a contract (docs/metrics.md, docs/design.md#the-metric-names-are-a-contract), plus the process metrics and Prometheus's `up`.
-const CONTRACT_METRICS: [&str; 17] = [
+const CONTRACT_METRICS: [&str; 18] = [
     "scaleway_server_info",
     "scaleway_server_state",
     "scaleway_server_created_timestamp_seconds",
@@ -47,6 +47,7 @@ const CONTRACT_METRICS: [&str; 17] = [
     "scaleway_exporter_poll_success",
     "scaleway_exporter_last_success_timestamp_seconds",
     "scaleway_exporter_poll_duration_seconds",
+    "scaleway_exporter_volume_sizes_success",
     "scaleway_exporter_api_requests_total",
     "scaleway_exporter_build_info",
     "process_cpu_seconds_total",

@@ -189,9 +189,14 @@ async fn a_wrong_token_gives_poll_success_0_and_counts_the_401() {
         1.0,
         "a 401 is not retried"
     );
-    assert!(metrics
-        .select("scaleway_exporter_last_success_timestamp_seconds", &[])
-        .is_empty());
+    assert_eq!(
+        metrics.value(
+            "scaleway_exporter_last_success_timestamp_seconds",
+            &[("zone", "fr-par-1")]
+        ),
+        0.0,
+        "no success yet"
+    );
     assert!(metrics.server_ids("fr-par-1").is_empty());
     let landing = get_text(&exporter.url).await;
     assert!(

@@ -1,8 +1,14 @@
-//! A failed poll of one zone keeps its last good servers, and leaves the other zones alone.
+//! A failed poll of one zone keeps its last good servers, and leaves the other zones alone; a
+//! failed Block Storage read fails no zone; and the log lines say each once.
 
 mod common;
 
+use std::collections::BTreeMap;
+
+use common::faulty_api::{server, Fault, FaultyApi};
 use common::*;
+use scaleway_exporter::inventory::VolumeSizes;
+use scaleway_simulator::BlockFault;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -130,39 +136,474 @@ async fn a_body_that_is_not_the_servers_list_fails_the_poll_and_keeps_the_data()
     assert_eq!(metrics.server_ids("fr-par-1"), ["p1"]);
 }
 
+/// The `sbs_volume` size series of a zone, by volume id.
+fn sbs_sizes(metrics: &Exposition, zone: &str) -> BTreeMap<String, f64> {
+    metrics
+        .select(
+            "scaleway_server_volume_size_bytes",
+            &[("zone", zone), ("volume_type", "sbs_volume")],
+        )
+        .into_iter()
+        .map(|s| (s.labels["volume_id"].clone(), s.value))
+        .collect()
+}
+
+fn warnings(logs: &CapturedLogs) -> Vec<String> {
+    logs.lines()
+        .into_iter()
+        .filter(|l| l.contains(" WARN ") || l.contains(" ERROR "))
+        .collect()
+}
+
+/// A key made with InstancesReadOnly alone gets 403 from Block Storage in every zone. The
+/// exporter still publishes every zone's servers and states, with no sbs size it never read,
+/// says so in `volume_sizes_success`, and in one warn line for the whole run of failures
+/// rather than one per zone per poll; again only once it has recovered and fails anew.
 #[tokio::test]
-async fn a_block_storage_failure_fails_the_zone_and_says_which_endpoint() {
+async fn a_key_without_block_storage_read_publishes_every_zone_and_warns_once() {
+    let zones = ["fr-par-1", "nl-ams-1"];
+    let api = start_simulator(simulator_config(&zones, 30)).await;
+    for zone in zones {
+        api.simulator
+            .set_block_fault(zone, Some(BlockFault::PermissionDenied));
+    }
+    let exporter = start_exporter(&exporter_config(&api.url, &zones, "test-secret-key")).await;
+    let running = api
+        .simulator
+        .server_ids("fr-par-1")
+        .into_iter()
+        .find(|id| api.simulator.server_state("fr-par-1", id).as_deref() == Some("running"))
+        .unwrap();
+
+    let (logs, guard) = CapturedLogs::start();
+    exporter.poller.poll_once().await;
+    api.act("fr-par-1", &running, "poweroff").await;
+    api.finish_transitions();
+    exporter.poller.poll_once().await;
+    exporter.poller.poll_once().await;
+    drop(guard);
+
+    let metrics = exporter.scrape().await;
+    for zone in zones {
+        let health = |name: &str| metrics.value(name, &[("zone", zone)]);
+        assert_eq!(health("scaleway_exporter_poll_success"), 1.0, "{zone}");
+        assert_eq!(
+            health("scaleway_exporter_volume_sizes_success"),
+            0.0,
+            "{zone}"
+        );
+        assert!(health("scaleway_exporter_last_success_timestamp_seconds") > 1.7e9);
+        assert_eq!(metrics.server_ids(zone).len(), 30, "{zone}: every server");
+        assert_eq!(
+            sbs_sizes(&metrics, zone),
+            BTreeMap::new(),
+            "{zone}: no size before a good read"
+        );
+        assert_eq!(
+            metrics.value(
+                "scaleway_exporter_api_requests_total",
+                &[("zone", zone), ("endpoint", "volumes"), ("code", "403")]
+            ),
+            3.0,
+            "{zone}: one request a poll, not retried"
+        );
+    }
+    assert!(
+        !metrics
+            .select("scaleway_server_volume_size_bytes", &[("zone", "fr-par-1")])
+            .is_empty(),
+        "the sizes the server objects give are still there"
+    );
+    assert_eq!(
+        metrics.state_of("fr-par-1", &running).as_deref(),
+        Some("stopped"),
+        "states are fresh"
+    );
+    let warned = warnings(&logs);
+    assert_eq!(warned.len(), 1, "one line over three polls: {warned:#?}");
+    assert!(warned[0].contains("BlockStorageReadOnly"), "{}", warned[0]);
+    assert!(
+        warned[0].contains("zones=\"fr-par-1,nl-ams-1\""),
+        "{}",
+        warned[0]
+    );
+
+    for zone in zones {
+        api.simulator.set_block_fault(zone, None);
+    }
+    let (logs, guard) = CapturedLogs::start();
+    exporter.poller.poll_once().await;
+    drop(guard);
+    let metrics = exporter.scrape().await;
+    for zone in zones {
+        assert_eq!(
+            metrics.value("scaleway_exporter_volume_sizes_success", &[("zone", zone)]),
+            1.0
+        );
+        assert!(
+            !sbs_sizes(&metrics, zone).is_empty(),
+            "{zone}: read at last"
+        );
+    }
+    let lines = said(&logs);
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    assert!(
+        lines[0].contains(" INFO ") && lines[0].contains("Block Storage volume sizes read again"),
+        "{}",
+        lines[0]
+    );
+
+    api.simulator
+        .set_block_fault("nl-ams-1", Some(BlockFault::PermissionDenied));
+    let (logs, guard) = CapturedLogs::start();
+    exporter.poller.poll_once().await;
+    exporter.poller.poll_once().await;
+    drop(guard);
+    let warned = warnings(&logs);
+    assert_eq!(warned.len(), 1, "fails anew: {warned:#?}");
+    assert!(warned[0].contains("zone=\"nl-ams-1\""), "{}", warned[0]);
+}
+
+/// Block Storage's own 429s and 500s fail neither the zone nor its servers: the servers and
+/// their states are fresh, the sbs volumes keep the sizes of the last good read, and a volume
+/// that read never saw has no size series until the next good one.
+#[tokio::test]
+async fn a_block_storage_429_or_500_keeps_the_last_good_sizes_and_fresh_servers() {
+    let zone = "fr-par-1";
+    let api = start_simulator(simulator_config(&[zone], 40)).await;
+    let config = exporter_config_builder(&api.url, &[zone], "test-secret-key")
+        .poll_timeout(std::time::Duration::from_secs(2))
+        .build()
+        .unwrap();
+    let exporter = start_exporter(&config).await;
+    exporter.poller.poll_once().await;
+    let good = sbs_sizes(&exporter.scrape().await, zone);
+    assert!(!good.is_empty(), "the simulated fleet has sbs volumes");
+
+    // Since that read: a server powered off, and a new one on a new sbs volume.
+    let running = api
+        .simulator
+        .server_ids(zone)
+        .into_iter()
+        .find(|id| api.simulator.server_state(zone, id).as_deref() == Some("running"))
+        .unwrap();
+    api.act(zone, &running, "poweroff").await;
+    api.finish_transitions();
+    api.simulator.insert_server(
+        zone,
+        serde_json::json!({"id": "new-server", "name": "new", "state": "running", "tags": [],
+            "volumes": {"0": {"boot": false, "id": "new-volume", "volume_type": "sbs_volume"}}}),
+    );
+    api.simulator.insert_block_volume(
+        zone,
+        serde_json::json!({"id": "new-volume", "name": "new-data", "size": 50_000_000_000u64,
+            "type": "sbs_5k", "zone": zone}),
+    );
+
+    let (logs, guard) = CapturedLogs::start();
+    for (fault, code) in [
+        (BlockFault::RateLimited, "HTTP 429"),
+        (BlockFault::InternalError, "HTTP 500"),
+    ] {
+        api.simulator.set_block_fault(zone, Some(fault));
+        exporter.poller.poll_once().await;
+        let metrics = exporter.scrape().await;
+        let health = |name: &str| metrics.value(name, &[("zone", zone)]);
+        assert_eq!(health("scaleway_exporter_poll_success"), 1.0, "{code}");
+        assert_eq!(
+            health("scaleway_exporter_volume_sizes_success"),
+            0.0,
+            "{code}"
+        );
+        assert_eq!(metrics.state_of(zone, &running).as_deref(), Some("stopped"));
+        assert!(metrics.server_ids(zone).contains(&"new-server".to_owned()));
+        assert_eq!(
+            sbs_sizes(&metrics, zone),
+            good,
+            "{code}: the last good read's sizes, and none for the volume it never saw"
+        );
+    }
+    drop(guard);
+    let warned = warnings(&logs);
+    assert_eq!(warned.len(), 2, "one line per cause: {warned:#?}");
+    assert!(warned[0].contains("HTTP 429"), "{}", warned[0]);
+    assert!(warned[1].contains("HTTP 500"), "{}", warned[1]);
+    assert!(
+        warned
+            .iter()
+            .all(|l| l.contains("servers are still published")),
+        "{warned:#?}"
+    );
+
+    api.simulator.set_block_fault(zone, None);
+    exporter.poller.poll_once().await;
+    let metrics = exporter.scrape().await;
+    assert_eq!(
+        metrics.value("scaleway_exporter_volume_sizes_success", &[("zone", zone)]),
+        1.0
+    );
+    assert_eq!(
+        sbs_sizes(&metrics, zone).get("new-volume"),
+        Some(&50_000_000_000.0)
+    );
+}
+
+/// Scaleway's SDK lists no Block Storage in it-mil-1, whose servers have `sbs_volume`s. The
+/// exporter still asks; a 501 "unknown service" (or a 404) means the zone has no Block
+/// Storage: not a failure, no size, one info line for the run, and no retry.
+#[tokio::test]
+async fn a_zone_where_block_storage_is_not_served_is_not_a_failure() {
+    let zone = "it-mil-1";
+    let api = start_simulator(simulator_config(&[zone], 30)).await;
+    api.simulator
+        .set_block_fault(zone, Some(BlockFault::NotServed));
+    let exporter = start_exporter(&exporter_config(&api.url, &[zone], "test-secret-key")).await;
+    let (logs, guard) = CapturedLogs::start();
+    exporter.poller.poll_once().await;
+    exporter.poller.poll_once().await;
+    drop(guard);
+    let metrics = exporter.scrape().await;
+    let health = |name: &str| metrics.value(name, &[("zone", zone)]);
+    assert_eq!(health("scaleway_exporter_poll_success"), 1.0);
+    assert_eq!(health("scaleway_exporter_volume_sizes_success"), 1.0);
+    assert_eq!(metrics.server_ids(zone).len(), 30);
+    assert_eq!(sbs_sizes(&metrics, zone), BTreeMap::new());
+    assert_eq!(
+        metrics.value(
+            "scaleway_exporter_api_requests_total",
+            &[("zone", zone), ("endpoint", "volumes"), ("code", "501")]
+        ),
+        2.0,
+        "asked once a poll, not retried"
+    );
+    assert_eq!(warnings(&logs), Vec::<String>::new());
+    let not_served: Vec<String> = said(&logs)
+        .into_iter()
+        .filter(|l| l.contains("Block Storage does not serve the zone"))
+        .collect();
+    assert_eq!(not_served.len(), 1, "{not_served:#?}");
+    assert!(not_served[0].contains(" INFO "), "{}", not_served[0]);
+}
+
+#[tokio::test]
+async fn a_block_storage_404_is_a_zone_without_block_storage_too() {
     let api = MockServer::start().await;
     Mock::given(method("GET")).and(path("/instance/v1/zones/fr-par-1/servers"))
         .respond_with(ResponseTemplate::new(200).insert_header("X-Total-Count", "1").set_body_json(serde_json::json!({
             "servers": [{"id": "s1", "state": "running", "volumes": {"0": {"id": "v1", "volume_type": "sbs_volume"}}}]
         })))
         .mount(&api).await;
-    Mock::given(method("GET")).and(path("/block/v1/zones/fr-par-1/volumes"))
-        .respond_with(ResponseTemplate::new(403).set_body_raw(
-            r#"{"message": "insufficient permissions", "type": "permissions_denied", "details": [{"resource": "block_volumes", "action": "read"}]}"#,
-            "application/json"))
-        .mount(&api).await;
+    Mock::given(method("GET"))
+        .and(path("/block/v1/zones/fr-par-1/volumes"))
+        .respond_with(ResponseTemplate::new(404).set_body_raw(
+            r#"{"message":"Not Found","type":"not_found"}"#,
+            "application/json",
+        ))
+        .mount(&api)
+        .await;
     let exporter = start_exporter(&exporter_config(&api.uri(), &["fr-par-1"], "k")).await;
     let published = exporter.poller.poll_once().await;
-    let error = published.snapshot.zones["fr-par-1"]
-        .last_poll
-        .as_ref()
-        .unwrap()
-        .error
-        .clone()
-        .unwrap();
+    let zone = &published.snapshot.zones["fr-par-1"];
+    assert!(zone.last_poll_succeeded());
     assert_eq!(
-        error,
-        "volumes request answered HTTP 403 (permissions_denied: insufficient permissions): \
-         the key lacks a permission; it needs InstancesReadOnly and BlockStorageReadOnly"
+        zone.volume_sizes,
+        Some(VolumeSizes::NotServed {
+            error: "volumes request answered HTTP 404 (not_found: Not Found): \
+                    Block Storage does not serve this zone"
+                .to_owned()
+        })
     );
     let metrics = exporter.scrape().await;
     assert_eq!(
         metrics.value(
-            "scaleway_exporter_api_requests_total",
-            &[("endpoint", "volumes"), ("code", "403")]
+            "scaleway_exporter_volume_sizes_success",
+            &[("zone", "fr-par-1")]
         ),
         1.0
     );
+    assert_eq!(metrics.server_ids("fr-par-1"), ["s1"]);
+}
+
+/// A zone that has never succeeded is as stale as can be: its last success reads 0, before its
+/// first poll and after every failed one, so `time() - last_success > 900` can fire for an
+/// exporter misconfigured from its first minute. Its first success replaces the 0.
+#[tokio::test]
+async fn a_zone_that_never_succeeded_has_a_last_success_of_0_until_its_first_success() {
+    let api = MockServer::start().await;
+    let paris = "/instance/v1/zones/fr-par-1/servers";
+    Mock::given(method("GET")).and(path(paris))
+        .respond_with(ResponseTemplate::new(401).set_body_raw(
+            r#"{"message":"authentication is denied","method":"api_key","reason":"not_found","type":"denied_authentication"}"#,
+            "application/json"))
+        .up_to_n_times(2)
+        .with_priority(1)
+        .mount(&api).await;
+    Mock::given(method("GET"))
+        .and(path(paris))
+        .respond_with(page(&["p1"], "running"))
+        .with_priority(2)
+        .mount(&api)
+        .await;
+    let exporter = start_exporter(&exporter_config(&api.uri(), &["fr-par-1"], "k")).await;
+    let last_success = |metrics: &Exposition| {
+        metrics.value(
+            "scaleway_exporter_last_success_timestamp_seconds",
+            &[("zone", "fr-par-1")],
+        )
+    };
+
+    assert_eq!(
+        last_success(&exporter.scrape().await),
+        0.0,
+        "before any poll"
+    );
+    for poll in 1..=2 {
+        exporter.poller.poll_once().await;
+        let metrics = exporter.scrape().await;
+        assert_eq!(
+            metrics.value("scaleway_exporter_poll_success", &[("zone", "fr-par-1")]),
+            0.0
+        );
+        assert_eq!(last_success(&metrics), 0.0, "after failed poll {poll}");
+    }
+    exporter.poller.poll_once().await;
+    assert!(last_success(&exporter.scrape().await) > 1.7e9);
+}
+
+/// The WARN and INFO lines the exporter wrote (DEBUG and the test's own are left out).
+fn said(logs: &CapturedLogs) -> Vec<String> {
+    logs.lines()
+        .into_iter()
+        .filter(|l| l.contains(" WARN ") || l.contains(" INFO ") || l.contains(" ERROR "))
+        .collect()
+}
+
+const DENIED_401: &str = r#"{"message":"authentication is denied","method":"api_key","reason":"not_found","type":"denied_authentication"}"#;
+
+fn refused_key() -> Fault {
+    Fault::Status {
+        status: 401,
+        content_type: Some("application/json"),
+        body: DENIED_401.to_owned(),
+        retry_after: None,
+    }
+}
+
+/// Ten zones refused for one cause are one line that names them, not ten; another cause in
+/// the same poll is a line of its own. A zone that never succeeded is not said to keep
+/// servers it never had.
+#[tokio::test]
+async fn zones_that_fail_for_one_cause_in_one_poll_share_one_line_that_names_them() {
+    let api = FaultyApi::start().await;
+    let refused = ["fr-par-1", "fr-par-2", "nl-ams-1", "pl-waw-1"];
+    for zone in refused {
+        api.set_fault(zone, refused_key());
+    }
+    api.set_fault(
+        "it-mil-1",
+        Fault::Status {
+            status: 403,
+            content_type: Some("application/json"),
+            body: r#"{"message": "insufficient permissions", "type": "permissions_denied", "details": [{"resource": "instance_servers", "action": "read"}]}"#.to_owned(),
+            retry_after: None,
+        },
+    );
+    let zones = ["fr-par-1", "fr-par-2", "nl-ams-1", "pl-waw-1", "it-mil-1"];
+    let exporter = start_exporter(&exporter_config(&api.url, &zones, "k")).await;
+
+    let (logs, guard) = CapturedLogs::start();
+    exporter.poller.poll_once().await;
+    drop(guard);
+    let lines = said(&logs);
+    let warnings: Vec<&String> = lines.iter().filter(|l| l.contains(" WARN ")).collect();
+    assert_eq!(warnings.len(), 2, "one line per cause: {lines:#?}");
+    let refused_line = warnings
+        .iter()
+        .find(|l| l.contains("HTTP 401"))
+        .expect("the 401 line");
+    assert!(
+        refused_line.contains("zones=\"fr-par-1,fr-par-2,nl-ams-1,pl-waw-1\""),
+        "{refused_line}"
+    );
+    let denied_line = warnings
+        .iter()
+        .find(|l| l.contains("HTTP 403"))
+        .expect("the 403 line");
+    assert!(denied_line.contains("zone=\"it-mil-1\""), "{denied_line}");
+    for line in &warnings {
+        assert!(line.contains("no successful poll yet"), "{line}");
+        assert!(
+            !line.contains("serving the servers") && !line.contains("kept_servers"),
+            "none were kept: {line}"
+        );
+    }
+}
+
+/// An operator reads when the exporter has seen its whole fleet once, and when a failing zone
+/// is back, each in one line with the counts as fields.
+#[tokio::test]
+async fn the_first_complete_poll_and_a_zone_back_from_failing_each_say_so_in_one_line() {
+    let api = FaultyApi::start().await;
+    api.set_servers(
+        "fr-par-1",
+        vec![server("p1", "running"), server("p2", "running")],
+    );
+    api.set_servers(
+        "nl-ams-1",
+        vec![
+            server("a1", "running"),
+            server("a2", "stopped"),
+            server("a3", "running"),
+        ],
+    );
+    let exporter = start_exporter(&exporter_config(&api.url, &["fr-par-1", "nl-ams-1"], "k")).await;
+
+    let (logs, guard) = CapturedLogs::start();
+    exporter.poller.poll_once().await;
+    drop(guard);
+    let lines = said(&logs);
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    assert!(lines[0].contains(" INFO "), "{}", lines[0]);
+    assert!(lines[0].contains("first poll complete"), "{}", lines[0]);
+    assert!(
+        lines[0].contains("servers=5 zones=2 failed_zones=0"),
+        "{}",
+        lines[0]
+    );
+
+    api.set_fault("fr-par-1", refused_key());
+    let (logs, guard) = CapturedLogs::start();
+    exporter.poller.poll_once().await;
+    drop(guard);
+    let lines = said(&logs);
+    assert_eq!(lines.len(), 1, "only the failure: {lines:#?}");
+    assert!(
+        lines[0].contains("serving the servers of its last successful poll")
+            && lines[0].contains("kept_servers=2"),
+        "{}",
+        lines[0]
+    );
+
+    api.heal("fr-par-1");
+    let (logs, guard) = CapturedLogs::start();
+    exporter.poller.poll_once().await;
+    drop(guard);
+    let lines = said(&logs);
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    assert!(lines[0].contains(" INFO "), "{}", lines[0]);
+    assert!(
+        lines[0].contains("zone poll succeeded after failing"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[0].contains("zone=\"fr-par-1\"") && lines[0].contains("servers=2"),
+        "{}",
+        lines[0]
+    );
+
+    let (logs, guard) = CapturedLogs::start();
+    exporter.poller.poll_once().await;
+    drop(guard);
+    assert_eq!(said(&logs), Vec::<String>::new(), "a healthy poll is quiet");
 }

@@ -11,7 +11,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde::Serialize;
 
-use super::{json, Action, ActionError, Shape, Simulator};
+use super::{json, Action, ActionError, BlockFault, Shape, Simulator};
 
 /// Page size when the client sends none (every recorded `Link` says `per_page=50`).
 const DEFAULT_PAGE_SIZE: u64 = 50;
@@ -151,6 +151,9 @@ async fn list_volumes(
         Ok(path) => path,
         Err(refused) => return *refused,
     };
+    if let Some(fault) = sim.block_fault(&zone) {
+        return block_fault(&sim, fault);
+    }
     match paging(query.as_deref(), "page_size") {
         Ok((page, page_size)) => reply(
             &sim,
@@ -170,6 +173,9 @@ async fn get_volume(
         Ok(path) => path,
         Err(refused) => return *refused,
     };
+    if let Some(fault) = sim.block_fault(&zone) {
+        return block_fault(&sim, fault);
+    }
     match sim.volume_bytes(&zone, &id) {
         Some(body) => reply(&sim, StatusCode::OK, body),
         None => {
@@ -237,6 +243,38 @@ fn reply(sim: &Simulator, status: StatusCode, body: Vec<u8>) -> Response {
         headers.insert("x-request-id", v);
     }
     response
+}
+
+/// What Block Storage answers in place of the volumes, as the real services write it: IAM's
+/// compact key-sorted 403, the gateway's empty 429 and its 501 for a service a zone lacks.
+fn block_fault(sim: &Simulator, fault: BlockFault) -> Response {
+    let (status, body): (StatusCode, &[u8]) = match fault {
+        BlockFault::PermissionDenied => (
+            StatusCode::FORBIDDEN,
+            br#"{"details":[{"action":"read","resource":"volume"}],"message":"insufficient permissions","type":"permissions_denied"}"#,
+        ),
+        BlockFault::RateLimited => {
+            let mut response = reply(sim, StatusCode::TOO_MANY_REQUESTS, Vec::new());
+            let headers = response.headers_mut();
+            headers.remove(header::CONTENT_TYPE);
+            headers.insert(
+                "x-envoy-ratelimited",
+                HeaderValue::from_static("true"),
+            );
+            return response;
+        }
+        BlockFault::InternalError => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            // No Block 500 is recorded: the Instance API's (`server_error`), written compact
+            // and key-sorted as the Go services write their errors.
+            br#"{"message":"Internal error","type":"server_error"}"#,
+        ),
+        BlockFault::NotServed => (
+            StatusCode::NOT_IMPLEMENTED,
+            br#"{"message":"unknown service"}"#,
+        ),
+    };
+    reply(sim, status, body.to_vec())
 }
 
 fn authorized(sim: &Simulator, headers: &HeaderMap) -> bool {

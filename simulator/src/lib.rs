@@ -126,6 +126,21 @@ pub enum ActionError {
     NotAllowed { action: Action, state: String },
 }
 
+/// What the Block Storage API answers for a zone's volumes, instead of them, while a test
+/// says so ([`Simulator::set_block_fault`]). Each is the body the real service writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockFault {
+    /// 403 `permissions_denied`: a key whose IAM policy lacks `BlockStorageReadOnly`.
+    PermissionDenied,
+    /// 429 from the gateway's rate limiter: an empty body, `X-Envoy-Ratelimited: true`.
+    RateLimited,
+    /// 500 `server_error`: the service failed on its side.
+    InternalError,
+    /// 501 `{"message":"unknown service"}`: the gateway's answer for a service that does not
+    /// serve the zone.
+    NotServed,
+}
+
 /// The simulator: cheap to clone, every clone sees the same fleet.
 #[derive(Clone)]
 pub struct Simulator {
@@ -162,6 +177,8 @@ struct Zone {
     /// Block volume id → position in `volumes`.
     volume_index: HashMap<String, usize>,
     page_shift: bool,
+    /// What `/block/v1` answers for the zone instead of its volumes.
+    block_fault: Option<BlockFault>,
 }
 
 /// One server: its serialised JSON plus what actions change.
@@ -415,6 +432,19 @@ impl Simulator {
         let mut world = self.world();
         let z = world.zone_or_create(&self.shared.fleet, zone);
         z.page_shift = on;
+    }
+
+    /// While `Some`, the zone's Block Storage endpoints (the volumes list and one volume)
+    /// answer `fault` instead of its volumes; `None` heals them.
+    pub fn set_block_fault(&self, zone: &str, fault: Option<BlockFault>) {
+        let mut world = self.world();
+        let z = world.zone_or_create(&self.shared.fleet, zone);
+        z.block_fault = fault;
+    }
+
+    /// The fault the zone's Block Storage endpoints answer, if any.
+    pub(crate) fn block_fault(&self, zone: &str) -> Option<BlockFault> {
+        self.world().zone(zone).and_then(|z| z.block_fault)
     }
 
     /// `GET /servers` answers in the 2014 Online Labs form (`"running": bool`) when on, in the
@@ -781,6 +811,7 @@ impl Zone {
             volumes: Vec::new(),
             volume_index: HashMap::new(),
             page_shift: false,
+            block_fault: None,
         }
     }
 

@@ -647,3 +647,59 @@ async fn head_requests_see_the_total_without_a_body() {
     assert_eq!(r.header("x-total-count"), Some("7"));
     assert!(r.body.is_empty());
 }
+
+#[tokio::test]
+async fn a_block_fault_answers_the_real_error_of_its_kind_in_its_zone_only() {
+    use scaleway_simulator::BlockFault;
+    let s = start(20).await;
+    let list = "/block/v1/zones/fr-par-1/volumes?page=1&page_size=100";
+    let volumes = get(s.addr, list).await.json();
+    let id = volumes["volumes"][0]["id"].as_str().unwrap().to_owned();
+
+    s.sim
+        .set_block_fault("fr-par-1", Some(BlockFault::PermissionDenied));
+    for path in [
+        list.to_owned(),
+        format!("/block/v1/zones/fr-par-1/volumes/{id}"),
+    ] {
+        let denied = get(s.addr, &path).await;
+        assert_eq!(denied.status, 403, "{path}");
+        assert_eq!(
+            denied.text(),
+            r#"{"details":[{"action":"read","resource":"volume"}],"message":"insufficient permissions","type":"permissions_denied"}"#
+        );
+    }
+    assert_eq!(
+        get(s.addr, "/block/v1/zones/nl-ams-1/volumes").await.status,
+        200,
+        "another zone is untouched"
+    );
+    assert_eq!(
+        get(s.addr, "/instance/v1/zones/fr-par-1/servers")
+            .await
+            .status,
+        200,
+        "Instance is untouched"
+    );
+
+    s.sim
+        .set_block_fault("fr-par-1", Some(BlockFault::RateLimited));
+    let limited = get(s.addr, list).await;
+    assert_eq!(limited.status, 429);
+    assert!(limited.body.is_empty());
+    assert_eq!(limited.header("content-type"), None);
+    assert_eq!(limited.header("x-envoy-ratelimited"), Some("true"));
+
+    s.sim
+        .set_block_fault("fr-par-1", Some(BlockFault::InternalError));
+    assert_eq!(get(s.addr, list).await.status, 500);
+
+    s.sim
+        .set_block_fault("it-mil-1", Some(BlockFault::NotServed));
+    let unknown = get(s.addr, "/block/v1/zones/it-mil-1/volumes").await;
+    assert_eq!(unknown.status, 501);
+    assert_eq!(unknown.text(), r#"{"message":"unknown service"}"#);
+
+    s.sim.set_block_fault("fr-par-1", None);
+    assert_eq!(get(s.addr, list).await.json(), volumes, "healed");
+}

@@ -7,7 +7,7 @@ use super::{Endpoint, PER_PAGE};
 /// Why a request failed, in words an operator can act on. Never carries the token.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum ApiError {
-    #[error("{endpoint} request answered HTTP {status}{detail}{hint}", detail = describe(kind, message), hint = status_hint(*status))]
+    #[error("{endpoint} request answered HTTP {status}{detail}{hint}", detail = describe(kind, message), hint = status_hint(*endpoint, *status))]
     Status {
         endpoint: Endpoint,
         status: u16,
@@ -54,16 +54,22 @@ fn describe(kind: &Option<String>, message: &Option<String>) -> String {
     }
 }
 
-fn status_hint(status: u16) -> &'static str {
-    match status {
-        401 => {
+fn status_hint(endpoint: Endpoint, status: u16) -> &'static str {
+    match (endpoint, status) {
+        (_, 401) => {
             ": the secret key was refused; check SCW_SECRET_KEY, the key file or the scw \
              profile (key_source in the start line says which)"
         }
-        403 => ": the key lacks a permission; it needs InstancesReadOnly and BlockStorageReadOnly",
-        404 => ": check --scaleway.api-url and --scaleway.zone",
-        429 => ": rate limited by the API",
-        500..=599 => ": the API failed on its side",
+        (Endpoint::Servers, 403) => ": the key lacks a permission; it needs InstancesReadOnly",
+        (Endpoint::Volumes, 403) => {
+            ": the key lacks a permission; sbs volume sizes need BlockStorageReadOnly"
+        }
+        // The servers list of the zone answered just before, at the same base URL.
+        (Endpoint::Volumes, 404 | 501) => ": Block Storage does not serve this zone",
+        (_, 404) => ": check --scaleway.api-url and --scaleway.zone",
+        (_, 501) => ": the API does not serve this zone",
+        (_, 429) => ": rate limited by the API",
+        (_, 500..=599) => ": the API failed on its side",
         _ => "",
     }
 }
@@ -117,10 +123,11 @@ impl ApiError {
         }
     }
 
-    /// 429, 5xx, timeouts and transport errors may pass; 4xx and unreadable bodies will not.
+    /// 429, 5xx, timeouts and transport errors may pass; 4xx, 501 (a service that is not in
+    /// the zone: it will not be there in a second) and unreadable bodies will not.
     pub(super) fn is_retryable(&self) -> bool {
         match self {
-            ApiError::Status { status, .. } => *status == 429 || *status >= 500,
+            ApiError::Status { status, .. } => *status == 429 || (*status >= 500 && *status != 501),
             ApiError::Timeout { .. } | ApiError::Transport { .. } => true,
             ApiError::Decode { .. }
             | ApiError::TooLarge { .. }
@@ -180,6 +187,40 @@ mod tests {
     }
 
     #[test]
+    fn a_403_names_the_permission_of_the_endpoint_and_a_501_says_the_zone_lacks_the_service() {
+        let status = |endpoint, status| {
+            ApiError::Status {
+                endpoint,
+                status,
+                kind: None,
+                message: None,
+                retry_after: None,
+            }
+            .to_string()
+        };
+        assert_eq!(
+            status(Endpoint::Servers, 403),
+            "servers request answered HTTP 403: the key lacks a permission; it needs InstancesReadOnly"
+        );
+        assert_eq!(
+            status(Endpoint::Volumes, 403),
+            "volumes request answered HTTP 403: the key lacks a permission; sbs volume sizes need BlockStorageReadOnly"
+        );
+        for code in [404, 501] {
+            assert_eq!(
+                status(Endpoint::Volumes, code),
+                format!(
+                    "volumes request answered HTTP {code}: Block Storage does not serve this zone"
+                )
+            );
+        }
+        assert_eq!(
+            status(Endpoint::Servers, 501),
+            "servers request answered HTTP 501: the API does not serve this zone"
+        );
+    }
+
+    #[test]
     fn rate_limits_and_server_errors_are_retried_and_client_errors_are_not() {
         let status = |status| ApiError::Status {
             endpoint: Endpoint::Volumes,
@@ -191,7 +232,7 @@ mod tests {
         for code in [429, 500, 502, 503] {
             assert!(status(code).is_retryable(), "{code}");
         }
-        for code in [400, 401, 403, 404] {
+        for code in [400, 401, 403, 404, 501] {
             assert!(!status(code).is_retryable(), "{code}");
         }
         assert!(ApiError::Timeout {

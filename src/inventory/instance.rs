@@ -1,8 +1,8 @@
 //! Instance servers (and the legacy API's, same model) into inventory [`Server`]s.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
-use super::{unix_seconds, Address, Family, Scope, Server, State, Volume};
+use super::{unix_seconds, Address, BlockSizes, Family, Scope, Server, State, Volume};
 use crate::api::model;
 
 /// Builds one zone's servers from its listing, page by page: each id once (the first
@@ -31,19 +31,13 @@ impl FleetBuilder {
 
     /// The servers, with sizes (and names, where the server object has none) of the
     /// volumes that the Block Storage list knows.
-    pub fn finish(mut self, block_volumes: &[model::BlockVolume]) -> Vec<Server> {
-        if !block_volumes.is_empty() {
-            let block: HashMap<&str, &model::BlockVolume> =
-                block_volumes.iter().map(|v| (v.id.as_str(), v)).collect();
-            for volume in self.servers.iter_mut().flat_map(|s| &mut s.volumes) {
-                if let Some(known) = block.get(volume.id.as_str()) {
-                    volume.size = volume.size.or(known.size);
-                    if volume.name.is_empty() {
-                        volume.name.clone_from(&known.name);
-                    }
-                }
-            }
-        }
+    pub fn finish(self, block_volumes: &[model::BlockVolume]) -> Vec<Server> {
+        self.finish_with(&BlockSizes::from_api(block_volumes))
+    }
+
+    /// [`FleetBuilder::finish`] with the sizes of a Block Storage read already indexed.
+    pub fn finish_with(mut self, sizes: &BlockSizes) -> Vec<Server> {
+        sizes.apply(&mut self.servers);
         self.servers
     }
 }

@@ -8,8 +8,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+mod block;
 mod instance;
 
+pub use block::{BlockSizes, VolumeSizes, ZonePoll};
 pub use instance::{servers_from_api, FleetBuilder};
 
 /// The states the metrics name (docs/api-notes.md#server-states); anything else the API says is [`State::Unknown`].
@@ -219,11 +221,27 @@ pub struct ZoneState {
     pub last_poll: Option<PollResult>,
     /// When the last successful poll ended.
     pub last_success: Option<SystemTime>,
+    /// The Block Storage sizes of the last poll that got as far as them; `None` before one.
+    /// A failed poll of the zone leaves it as it was.
+    pub volume_sizes: Option<VolumeSizes>,
+    /// The sizes of the zone's last good Block Storage read (empty before one), given to
+    /// `sbs_volume`s while Block Storage fails.
+    pub block_sizes: Arc<BlockSizes>,
 }
 
 impl ZoneState {
     pub fn last_poll_succeeded(&self) -> bool {
         self.last_poll.as_ref().is_some_and(|p| p.error.is_none())
+    }
+
+    /// `scaleway_exporter_volume_sizes_success`: true when the last poll succeeded and its
+    /// Block Storage sizes were read or not needed; `None` before the first poll ends.
+    pub fn volume_sizes_succeeded(&self) -> Option<bool> {
+        self.last_poll.as_ref()?;
+        Some(
+            self.last_poll_succeeded()
+                && self.volume_sizes.as_ref().is_none_or(VolumeSizes::success),
+        )
     }
 }
 
@@ -262,10 +280,33 @@ impl Snapshot {
         at: SystemTime,
         duration: Duration,
     ) -> Snapshot {
+        self.with_zone_poll(zone, outcome.map(ZonePoll::without_block), at, duration)
+    }
+
+    /// [`Snapshot::with_poll`] with what became of the Block Storage sizes: a fresh read
+    /// replaces the zone's last good one; a failed read gives the `sbs_volume`s the sizes of
+    /// the last good one (none before one).
+    pub fn with_zone_poll(
+        &self,
+        zone: &str,
+        outcome: Result<ZonePoll, String>,
+        at: SystemTime,
+        duration: Duration,
+    ) -> Snapshot {
         let mut next = self.clone();
         let state = next.zones.entry(zone.to_owned()).or_default();
         match outcome {
-            Ok(servers) => {
+            Ok(ZonePoll {
+                mut servers,
+                volume_sizes,
+                block_sizes,
+            }) => {
+                if let Some(fresh) = block_sizes {
+                    state.block_sizes = Arc::new(fresh);
+                } else if matches!(volume_sizes, VolumeSizes::Failed { .. }) {
+                    state.block_sizes.apply(&mut servers);
+                }
+                state.volume_sizes = Some(volume_sizes);
                 state.servers = Arc::new(carry_state_since(&state.servers, servers, at));
                 state.last_success = Some(at);
                 state.last_poll = Some(PollResult {

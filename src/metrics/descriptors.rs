@@ -134,13 +134,19 @@ pub const POLL_SUCCESS: Descriptor<1> = Descriptor {
 };
 pub const LAST_SUCCESS: Descriptor<1> = Descriptor {
     name: "scaleway_exporter_last_success_timestamp_seconds",
-    help: "When the zone's last successful poll ended, in Unix seconds.",
+    help: "When the zone's last successful poll ended, in Unix seconds; 0 until its first success.",
     kind: Kind::Gauge,
     labels: &["zone"],
 };
 pub const POLL_DURATION: Descriptor<1> = Descriptor {
     name: "scaleway_exporter_poll_duration_seconds",
     help: "How long the zone's last poll took, retries included, in seconds.",
+    kind: Kind::Gauge,
+    labels: &["zone"],
+};
+pub const VOLUME_SIZES_SUCCESS: Descriptor<1> = Descriptor {
+    name: "scaleway_exporter_volume_sizes_success",
+    help: "1 if the zone's last poll read the Block Storage sizes of its sbs volumes, or needed none (none is size-less, or Block Storage does not serve the zone); 0 if its poll failed or the read failed (the sizes are then those of the last good read; none before one).",
     kind: Kind::Gauge,
     labels: &["zone"],
 };
@@ -169,6 +175,7 @@ pub const DESCRIPTORS: &[AnyDescriptor] = &[
     POLL_SUCCESS.erase(),
     LAST_SUCCESS.erase(),
     POLL_DURATION.erase(),
+    VOLUME_SIZES_SUCCESS.erase(),
     API_REQUESTS.erase(),
     BUILD_INFO.erase(),
 ];

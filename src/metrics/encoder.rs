@@ -154,14 +154,21 @@ fn render_with_capacity(snapshot: &Snapshot, own: &OwnMetrics, capacity: usize) 
     }
     out.family(&LAST_SUCCESS);
     for (zone, state) in &snapshot.zones {
-        if let Some(at) = state.last_success {
-            out.sample(&LAST_SUCCESS, [zone], unix(at));
-        }
+        // 0 until the zone's first success: a zone that never succeeds is as stale as can be,
+        // and an absent series would hide it from `time() - ... > 900`.
+        let at = state.last_success.map_or(0.0, unix);
+        out.sample(&LAST_SUCCESS, [zone], at);
     }
     out.family(&POLL_DURATION);
     for (zone, state) in &snapshot.zones {
         if let Some(poll) = &state.last_poll {
             out.sample(&POLL_DURATION, [zone], poll.duration.as_secs_f64());
+        }
+    }
+    out.family(&VOLUME_SIZES_SUCCESS);
+    for (zone, state) in &snapshot.zones {
+        if let Some(success) = state.volume_sizes_succeeded() {
+            out.sample(&VOLUME_SIZES_SUCCESS, [zone], u8::from(success));
         }
     }
 
