@@ -179,3 +179,13 @@ fn a_page_without_a_servers_key_is_an_error_not_an_empty_fleet() {
     assert!(serde_json::from_str::<ServersPage>(r#"{"server": {"id": "x"}}"#).is_err());
     assert!(serde_json::from_str::<ServersPage>("<html>maintenance</html>").is_err());
 }
+
+#[test]
+fn stopped_in_place_spelt_with_underscores_is_stopped_in_place() {
+    let page: ServersPage =
+        serde_json::from_str(&fixture("servers-stopped_in_place.json")).expect("the page parses");
+    let fleet = servers_from_api(page.servers, &[]);
+    assert_eq!(server(&fleet, "0001").state, State::StoppedInPlace);
+    assert_eq!(server(&fleet, "0002").state, State::StoppedInPlace);
+    assert_eq!(State::StoppedInPlace.as_str(), "stopped in place");
+}

@@ -58,7 +58,8 @@ impl State {
             (Some(state), _) => match state {
                 "running" => State::Running,
                 "stopped" => State::Stopped,
-                "stopped in place" => State::StoppedInPlace,
+                // The spelling of Scaleway's Python SDK (docs/api-notes.md#stopped-in-place-and-stopped_in_place).
+                "stopped in place" | "stopped_in_place" => State::StoppedInPlace,
                 "starting" => State::Starting,
                 "stopping" => State::Stopping,
                 "locked" => State::Locked,
