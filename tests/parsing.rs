@@ -189,3 +189,21 @@ fn stopped_in_place_spelt_with_underscores_is_stopped_in_place() {
     assert_eq!(server(&fleet, "0002").state, State::StoppedInPlace);
     assert_eq!(State::StoppedInPlace.as_str(), "stopped in place");
 }
+
+#[test]
+fn a_null_servers_list_is_an_empty_fleet() {
+    let page: ServersPage =
+        serde_json::from_str(&fixture("servers-null.json")).expect("a null list parses");
+    assert!(servers_from_api(page.servers, &[]).is_empty());
+}
+
+#[test]
+fn a_null_block_volumes_list_is_no_volumes() {
+    let page: BlockVolumesPage =
+        serde_json::from_str(&fixture("block-volumes-null.json")).expect("a null list parses");
+    assert!(page.volumes.is_empty());
+    assert!(
+        serde_json::from_str::<BlockVolumesPage>(r#"{"total_count":0}"#).is_err(),
+        "a page without a volumes key stays an error"
+    );
+}
