@@ -207,3 +207,30 @@ fn a_null_block_volumes_list_is_no_volumes() {
         "a page without a volumes key stays an error"
     );
 }
+
+#[test]
+fn a_size_sent_as_a_string_of_digits_is_read_and_other_text_is_unknown() {
+    let page: ServersPage = serde_json::from_str(&fixture("servers-size-as-string.json"))
+        .expect("a page with sizes as text parses");
+    let block: BlockVolumesPage =
+        serde_json::from_str(&fixture("block-volumes-size-as-string.json"))
+            .expect("a block list with sizes as text parses");
+    let fleet = servers_from_api(page.servers, &block.volumes);
+    let sizes: Vec<(&str, Option<u64>)> = server(&fleet, "0001")
+        .volumes
+        .iter()
+        .map(|v| (v.name.as_str(), v.size))
+        .collect();
+    assert_eq!(
+        sizes,
+        [
+            ("root", Some(20_000_000_000)),
+            ("scratch", Some(3_200_000_000_000)),
+            ("not a number", None),
+            ("negative", None),
+            ("past u64", None),
+            ("empty", None),
+            ("sbs as text", Some(25_000_000_000)),
+        ]
+    );
+}
