@@ -139,14 +139,17 @@ mod tests {
 
     use super::*;
 
+    const FIRST: &str = "6f1c2a3b-0d4e-4f5a-8b6c-7d8e9f0a1b2c";
+    const SECOND: &str = "0a1b2c3d-4e5f-4a6b-9c7d-8e9f0a1b2c3d";
+
     #[test]
     fn the_token_file_is_reread_when_it_changes() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("key");
-        std::fs::write(&path, "first-key\n").unwrap();
+        std::fs::write(&path, format!("{FIRST}\n")).unwrap();
         let source = TokenSource::from_file(&path).unwrap();
-        assert_eq!(source.current().expose(), "first-key");
-        std::fs::write(&path, "second-key\n").unwrap();
+        assert_eq!(source.current().expose(), FIRST);
+        std::fs::write(&path, format!("{SECOND}\n")).unwrap();
         // Make the change visible even on file systems with coarse timestamps.
         let later = SystemTime::now() + Duration::from_secs(5);
         std::fs::File::options()
@@ -155,6 +158,6 @@ mod tests {
             .unwrap()
             .set_modified(later)
             .unwrap();
-        assert_eq!(source.current().expose(), "second-key");
+        assert_eq!(source.current().expose(), SECOND);
     }
 }

@@ -2,12 +2,15 @@
 //! clear log line; SIGTERM ends the process cleanly within five seconds. And, in-process,
 //! any command line at all either starts or is refused in one line: never a panic.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::io::{BufRead as _, BufReader};
 use std::net::TcpListener;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::TEST_KEY;
 use proptest::prelude::*;
 #[cfg(feature = "demo")]
 use scaleway_exporter::cmd::demo;
@@ -59,13 +62,13 @@ fn a_missing_token_ends_the_start_with_exit_code_2_and_one_line() {
 fn a_bad_duration_ends_the_start_with_exit_code_2_and_one_line() {
     assert_one_line_exit_2(
         &["--poll.interval", "5 parsecs"],
-        &[("SCW_SECRET_KEY", "k")],
+        &[("SCW_SECRET_KEY", TEST_KEY)],
         "--poll.interval",
     );
     assert_one_line_exit_2(
         &[],
         &[
-            ("SCW_SECRET_KEY", "k"),
+            ("SCW_SECRET_KEY", TEST_KEY),
             ("SCW_EXPORTER_POLL_TIMEOUT", "soon"),
         ],
         "soon",
@@ -77,7 +80,7 @@ fn a_malformed_zone_ends_the_start_with_exit_code_2_and_one_line() {
     assert_one_line_exit_2(
         &[],
         &[
-            ("SCW_SECRET_KEY", "k"),
+            ("SCW_SECRET_KEY", TEST_KEY),
             ("SCW_EXPORTER_ZONES", "fr-par-1,paris"),
         ],
         "malformed zone \"paris\": expected the form xx-yyy-N",
@@ -97,7 +100,7 @@ fn an_unreadable_key_file_ends_the_start_with_exit_code_2_and_one_line() {
 fn an_unknown_flag_ends_the_start_with_exit_code_2_and_one_line() {
     assert_one_line_exit_2(
         &["--scaleway.secret-key", "abc"],
-        &[("SCW_SECRET_KEY", "k")],
+        &[("SCW_SECRET_KEY", TEST_KEY)],
         "--scaleway.secret-key",
     );
 }
@@ -135,7 +138,7 @@ async fn a_refused_key_is_one_clear_log_line_and_sigterm_exits_0_within_five_sec
         ))
         .mount(&api)
         .await;
-    let secret = "d1571nc7-5ec2-e7k3-y000-000000000000";
+    let secret = "d1571c7e-5ec2-4e7a-9000-00000000d157";
     let mut child = Command::new(BINARY)
         .env_clear()
         .env("SCW_SECRET_KEY", secret)
@@ -258,7 +261,7 @@ fn a_telemetry_path_the_router_cannot_take_ends_the_start_with_exit_code_2_and_o
     ] {
         assert_one_line_exit_2(
             &[&format!("--web.telemetry-path={path}")],
-            &[("SCW_SECRET_KEY", "k")],
+            &[("SCW_SECRET_KEY", TEST_KEY)],
             &format!("bad --web.telemetry-path {path:?}: {says}"),
         );
     }
@@ -349,7 +352,7 @@ fn a_busy_port_ends_the_exporter_with_exit_code_2_and_one_line() {
     assert_one_line_exit_2(
         &[&format!("--web.listen-address={address}")],
         &[
-            ("SCW_SECRET_KEY", "k"),
+            ("SCW_SECRET_KEY", TEST_KEY),
             ("SCW_API_URL", "http://127.0.0.1:9"),
         ],
         &format!(
@@ -382,7 +385,7 @@ fn a_busy_port_ends_demo_and_simulate_with_exit_code_2_and_one_line() {
 fn a_value_outside_the_list_is_refused_with_the_possible_values() {
     assert_one_line_exit_2(
         &["--log.level=verbose"],
-        &[("SCW_SECRET_KEY", "k")],
+        &[("SCW_SECRET_KEY", TEST_KEY)],
         "invalid value 'verbose' for '--log.level <LOG_LEVEL>'; possible values: error, warn, info, debug, trace",
     );
 }
@@ -391,28 +394,28 @@ fn a_value_outside_the_list_is_refused_with_the_possible_values() {
 fn a_misspelt_flag_is_refused_with_the_flag_it_resembles() {
     assert_one_line_exit_2(
         &["--poll.intervall=5s"],
-        &[("SCW_SECRET_KEY", "k")],
+        &[("SCW_SECRET_KEY", TEST_KEY)],
         "unexpected argument '--poll.intervall' found; did you mean '--poll.interval'?",
     );
 }
 
 #[test]
 fn a_key_given_as_a_flag_is_refused_with_where_the_key_goes_and_not_repeated() {
-    let (code, lines) = run(&["--scaleway.secret-key=tok-3f1c-distinctive"], &[]);
+    let (code, lines) = run(&[&format!("--scaleway.secret-key={TEST_KEY}")], &[]);
     assert_eq!(code, 2, "{lines:?}");
     assert_eq!(lines.len(), 1, "{lines:?}");
     assert!(
         lines[0].contains("set SCW_SECRET_KEY, or --scaleway.secret-key-file"),
         "{lines:?}"
     );
-    assert!(!lines[0].contains("tok-3f1c-distinctive"), "{lines:?}");
+    assert!(!lines[0].contains(TEST_KEY), "{lines:?}");
 }
 
 #[test]
 fn an_api_url_without_a_scheme_is_refused_with_https_suggested() {
     assert_one_line_exit_2(
         &["--scaleway.api-url=api.scaleway.com"],
-        &[("SCW_SECRET_KEY", "k")],
+        &[("SCW_SECRET_KEY", TEST_KEY)],
         "bad --scaleway.api-url \"api.scaleway.com\": no scheme; did you mean https://api.scaleway.com?",
     );
 }
@@ -578,7 +581,7 @@ proptest! {
     fn any_command_line_starts_or_is_refused_in_one_line(
         argv in command_line(),
         key in prop_oneof![
-            4 => Just(Some("k".to_owned())),
+            4 => Just(Some(TEST_KEY.to_owned())),
             1 => prop::option::of(prop::arbitrary::any::<String>()),
         ],
     ) {
@@ -589,7 +592,7 @@ proptest! {
             }
             #[cfg(feature = "demo")]
             Ok(Invocation::Demo(args)) => {
-                match demo::exporter_config(&args, "http://127.0.0.1:9", "demo-key") {
+                match demo::exporter_config(&args, "http://127.0.0.1:9", TEST_KEY) {
                     Ok(config) => {
                         Exporter::new(&config).expect("a checked configuration builds");
                     }

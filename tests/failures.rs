@@ -47,8 +47,12 @@ async fn a_failed_zone_keeps_its_last_good_servers_while_another_zone_goes_on_up
         .mount(&api)
         .await;
 
-    let exporter =
-        start_exporter(&exporter_config(&api.uri(), &["fr-par-1", "nl-ams-1"], "k")).await;
+    let exporter = start_exporter(&exporter_config(
+        &api.uri(),
+        &["fr-par-1", "nl-ams-1"],
+        TEST_KEY,
+    ))
+    .await;
     exporter.poller.poll_once().await;
     let first = exporter.scrape().await;
     let paris_success = first.value(
@@ -113,7 +117,7 @@ async fn a_body_that_is_not_the_servers_list_fails_the_poll_and_keeps_the_data()
         .with_priority(2)
         .mount(&api)
         .await;
-    let exporter = start_exporter(&exporter_config(&api.uri(), &["fr-par-1"], "k")).await;
+    let exporter = start_exporter(&exporter_config(&api.uri(), &["fr-par-1"], TEST_KEY)).await;
     exporter.poller.poll_once().await;
     let published = exporter.poller.poll_once().await;
     let zone = &published.snapshot.zones["fr-par-1"];
@@ -143,7 +147,7 @@ async fn a_block_storage_failure_fails_the_zone_and_says_which_endpoint() {
             r#"{"message": "insufficient permissions", "type": "permissions_denied", "details": [{"resource": "block_volumes", "action": "read"}]}"#,
             "application/json"))
         .mount(&api).await;
-    let exporter = start_exporter(&exporter_config(&api.uri(), &["fr-par-1"], "k")).await;
+    let exporter = start_exporter(&exporter_config(&api.uri(), &["fr-par-1"], TEST_KEY)).await;
     let published = exporter.poller.poll_once().await;
     let error = published.snapshot.zones["fr-par-1"]
         .last_poll

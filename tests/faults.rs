@@ -80,7 +80,7 @@ async fn a_fault_is_survived(case: Case) {
         vec![server("p1", "running"), server("p2", "running")],
     );
     api.set_servers(AMSTERDAM, vec![server("a1", "running")]);
-    let config = exporter_config_builder(&api.url, &[PARIS, AMSTERDAM], "k")
+    let config = exporter_config_builder(&api.url, &[PARIS, AMSTERDAM], TEST_KEY)
         .poll_timeout(case.poll_timeout)
         .max_body_size(BODY_CAP)
         .rate_limit(10_000.0)
@@ -269,7 +269,7 @@ async fn an_api_that_refuses_connections_fails_every_zone_and_they_heal_when_it_
     let api = FaultyApi::start().await;
     api.set_servers(PARIS, vec![server("p1", "running")]);
     api.set_servers(AMSTERDAM, vec![server("a1", "running")]);
-    let config = exporter_config_builder(&api.url, &[PARIS, AMSTERDAM], "k")
+    let config = exporter_config_builder(&api.url, &[PARIS, AMSTERDAM], TEST_KEY)
         .poll_timeout(Duration::from_secs(2))
         .build()
         .unwrap();
@@ -323,7 +323,7 @@ async fn metrics_answer_from_the_last_snapshot_while_a_poll_hangs() {
     let api = FaultyApi::start().await;
     api.set_servers(PARIS, vec![server("p1", "running")]);
     // Longer than the test: the poll cannot end before the scrape, however slow the machine.
-    let config = exporter_config_builder(&api.url, &[PARIS], "k")
+    let config = exporter_config_builder(&api.url, &[PARIS], TEST_KEY)
         .poll_interval(Duration::from_secs(3600))
         .poll_timeout(Duration::from_secs(3600))
         .build()
@@ -366,7 +366,7 @@ async fn a_total_that_lies_high_does_not_make_the_exporter_wait_for_servers_that
         .collect();
     api.set_servers(PARIS, fleet);
     api.set_fault(PARIS, Fault::TotalCount(1_000));
-    let exporter = start_exporter(&exporter_config(&api.url, &[PARIS], "k")).await;
+    let exporter = start_exporter(&exporter_config(&api.url, &[PARIS], TEST_KEY)).await;
     exporter.poller.poll_once().await;
     let metrics = exporter.scrape().await;
     assert_eq!(
@@ -389,7 +389,7 @@ async fn a_total_that_lies_low_does_not_cut_the_list_short() {
         .collect();
     api.set_servers(PARIS, fleet);
     api.set_fault(PARIS, Fault::TotalCount(50));
-    let exporter = start_exporter(&exporter_config(&api.url, &[PARIS], "k")).await;
+    let exporter = start_exporter(&exporter_config(&api.url, &[PARIS], TEST_KEY)).await;
     exporter.poller.poll_once().await;
     let metrics = exporter.scrape().await;
     assert_eq!(

@@ -45,7 +45,7 @@ fn counted(metrics: &Exposition, code: &str) -> f64 {
 async fn a_429_is_retried_once_retry_after_has_passed_and_the_poll_succeeds() {
     let api = one_zone_api().await;
     api.fail_next(PARIS, limited("1"), 1);
-    let config = exporter_config_builder(&api.url, &[PARIS], "k")
+    let config = exporter_config_builder(&api.url, &[PARIS], TEST_KEY)
         .poll_timeout(Duration::from_secs(5))
         .build()
         .unwrap();
@@ -72,7 +72,7 @@ async fn a_429_is_retried_once_retry_after_has_passed_and_the_poll_succeeds() {
 async fn a_retry_after_past_the_poll_timeout_is_not_waited_for() {
     let api = one_zone_api().await;
     api.set_fault(PARIS, limited("3600"));
-    let config = exporter_config_builder(&api.url, &[PARIS], "k")
+    let config = exporter_config_builder(&api.url, &[PARIS], TEST_KEY)
         .poll_timeout(Duration::from_secs(5))
         .build()
         .unwrap();
@@ -96,7 +96,7 @@ async fn a_retry_after_past_the_poll_timeout_is_not_waited_for() {
 async fn server_errors_that_pass_are_retried_within_the_same_poll() {
     let api = one_zone_api().await;
     api.fail_next(PARIS, unavailable(), 2);
-    let config = exporter_config_builder(&api.url, &[PARIS], "k")
+    let config = exporter_config_builder(&api.url, &[PARIS], TEST_KEY)
         .poll_timeout(Duration::from_secs(10))
         .build()
         .unwrap();
@@ -118,7 +118,7 @@ async fn retries_and_hangs_never_outlive_the_poll_timeout() {
     for fault in [unavailable(), Fault::Hang, limited("1")] {
         let api = one_zone_api().await;
         api.set_fault(PARIS, fault.clone());
-        let config = exporter_config_builder(&api.url, &[PARIS], "k")
+        let config = exporter_config_builder(&api.url, &[PARIS], TEST_KEY)
             .poll_timeout(Duration::from_millis(1500))
             .build()
             .unwrap();
@@ -143,7 +143,7 @@ async fn the_rate_limit_paces_requests_across_every_zone() {
         "pl-waw-2", "pl-waw-3", "it-mil-1",
     ];
     let api = FaultyApi::start().await;
-    let config = exporter_config_builder(&api.url, &zones, "k")
+    let config = exporter_config_builder(&api.url, &zones, TEST_KEY)
         .rate_limit(4.0)
         .build()
         .unwrap();
@@ -168,7 +168,7 @@ async fn the_rate_limit_paces_requests_across_every_zone() {
 async fn a_zone_is_never_polled_twice_at_a_time() {
     let api = one_zone_api().await;
     api.set_delay(Duration::from_millis(300));
-    let exporter = start_exporter(&exporter_config(&api.url, &[PARIS], "k")).await;
+    let exporter = start_exporter(&exporter_config(&api.url, &[PARIS], TEST_KEY)).await;
     let (first, second) = tokio::join!(exporter.poller.poll_once(), exporter.poller.poll_once());
     assert!(first.snapshot.zones[PARIS].last_poll_succeeded());
     assert!(second.snapshot.zones[PARIS].last_poll_succeeded());
@@ -181,7 +181,7 @@ async fn a_retry_cut_short_by_the_deadline_reports_the_error_that_caused_it() {
     let api = one_zone_api().await;
     api.set_fault(PARIS, Fault::Hang);
     api.fail_next(PARIS, unavailable(), 1);
-    let config = exporter_config_builder(&api.url, &[PARIS], "k")
+    let config = exporter_config_builder(&api.url, &[PARIS], TEST_KEY)
         .poll_timeout(Duration::from_millis(1500))
         .build()
         .unwrap();
