@@ -96,6 +96,152 @@ fn an_unreadable_key_file_ends_the_start_with_exit_code_2_and_one_line() {
     );
 }
 
+/// Like [`assert_one_line_exit_2`], and the line does not repeat the key that was refused.
+/// A key that is wrongly accepted fails the test in ten seconds rather than hang it: the
+/// exporter would then run, on a port of its own, against a closed API.
+fn assert_key_refused(args: &[&str], env: &[(&str, &str)], key: &str, expected: &str) {
+    let mut child = Command::new(BINARY)
+        .args(args)
+        .env_clear()
+        .envs(env.iter().copied())
+        .env("SCW_EXPORTER_LISTEN_ADDRESS", "127.0.0.1:0")
+        .env("SCW_API_URL", "http://127.0.0.1:9")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if started.elapsed() > Duration::from_secs(10) {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    let lines: Vec<&str> = stderr.lines().collect();
+    let status = status.unwrap_or_else(|| panic!("the key was accepted: {lines:?}"));
+    assert_eq!(status.code(), Some(2), "{lines:?}");
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0].starts_with("scaleway_exporter: "), "{lines:?}");
+    assert!(
+        lines[0].contains(expected),
+        "{lines:?} should say {expected:?}"
+    );
+    assert!(
+        key.lines()
+            .filter(|part| part.len() > 3)
+            .all(|part| !lines[0].contains(part)),
+        "the refusal repeats the key: {lines:?}"
+    );
+}
+
+#[test]
+fn a_key_of_two_lines_ends_the_start_with_exit_code_2_and_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("scw_secret_key");
+    let two_lines = format!("{TEST_KEY}\nSCW0123456789ABCDEFG\n");
+    std::fs::write(&path, &two_lines).unwrap();
+    let path = path.to_str().unwrap();
+    assert_key_refused(
+        &["--scaleway.secret-key-file", path],
+        &[],
+        two_lines.trim(),
+        &format!(
+            "the API secret key in {path} holds a line break, which an HTTP header cannot carry: \
+             give the secret key alone, on one line"
+        ),
+    );
+    assert_key_refused(
+        &[],
+        &[("SCW_SECRET_KEY", &two_lines)],
+        two_lines.trim(),
+        "the API secret key in SCW_SECRET_KEY holds a line break",
+    );
+    let bell = format!("{TEST_KEY}\u{7}");
+    assert_key_refused(
+        &[],
+        &[("SCW_SECRET_KEY", &bell)],
+        TEST_KEY,
+        "the API secret key in SCW_SECRET_KEY holds a control character",
+    );
+}
+
+#[test]
+fn an_access_key_given_as_the_secret_key_ends_the_start_with_exit_code_2_and_one_line() {
+    for access_key in [
+        "SCW0123456789ABCDEFG".to_owned(),
+        format!("SCW0123456789ABCDEFG@{TEST_KEY}"),
+    ] {
+        assert_key_refused(
+            &[],
+            &[("SCW_SECRET_KEY", &access_key)],
+            &access_key,
+            "the API secret key in SCW_SECRET_KEY looks like an access key (SCW followed by 17 \
+             characters), not a secret key: give the secret key of the same API key, a UUID",
+        );
+    }
+}
+
+#[test]
+fn a_key_that_is_not_a_uuid_ends_the_start_with_exit_code_2_and_one_line() {
+    for (key, says) in [
+        ("k".to_owned(), "got 1 character"),
+        (TEST_KEY.replace('-', ""), "got 32 characters"),
+        (format!("{TEST_KEY}0"), "got 37 characters"),
+        (
+            format!("\"{TEST_KEY}\""),
+            "got 38 characters (a UUID in quotes: give it without them)",
+        ),
+    ] {
+        assert_key_refused(
+            &[],
+            &[("SCW_SECRET_KEY", &key)],
+            &key,
+            &format!(
+                "the API secret key in SCW_SECRET_KEY is not a Scaleway secret key: expected a \
+                 UUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx), {says}"
+            ),
+        );
+    }
+}
+
+#[cfg(feature = "demo")]
+#[tokio::test]
+async fn the_demo_makes_a_key_the_exporter_accepts_and_polls_with_it() {
+    use common::child_log::{ChildLog, KillOnDrop};
+    let mut child = KillOnDrop(
+        Command::new(BINARY)
+            .args([
+                "demo",
+                "--web.listen-address=127.0.0.1:0",
+                "--demo.zones=fr-par-1",
+                "--demo.servers-per-zone=3",
+            ])
+            .env_clear()
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut log = ChildLog::read(child.0.stderr.take().unwrap());
+    let address = log.address("demo running").await;
+    let deadline = Instant::now() + common::child_log::START_WAIT;
+    loop {
+        let text = common::get_text(&format!("http://{address}/metrics")).await;
+        let metrics = common::Exposition::parse(&text);
+        let success = metrics.select("scaleway_exporter_poll_success", &[("zone", "fr-par-1")]);
+        if success.first().is_some_and(|sample| sample.value == 1.0) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the demo never polled: {text}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 #[test]
 fn an_unknown_flag_ends_the_start_with_exit_code_2_and_one_line() {
     assert_one_line_exit_2(

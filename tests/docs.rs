@@ -179,7 +179,8 @@ The API secret key is read from `SCW_SECRET_KEY`, or from the file named by \
 `--scaleway.secret-key-file` (re-read when it changes, so a rotated Kubernetes or Docker \
 secret is used without a restart). It is never accepted as a flag value, so it never shows \
 in a process list, and it never appears in logs, metrics or the pages.\n\n\
-A missing key, a bad duration, a malformed zone, an unreadable file, a telemetry path the \
+A missing key, a key that cannot be a Scaleway secret key (not a UUID, or an access key \
+pasted in its place), a bad duration, a malformed zone, an unreadable file, a telemetry path the \
 router cannot serve, a flag the command does not take or a busy port ends the process at \
 start with exit code 2 and one line on standard error that says what to fix.\n",
     );

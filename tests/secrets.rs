@@ -131,6 +131,63 @@ async fn a_key_file_emptied_by_mistake_keeps_the_last_good_key_and_says_so_once(
 }
 
 #[tokio::test]
+async fn a_key_file_rotated_to_what_cannot_be_a_secret_key_keeps_the_last_good_key_and_says_so_once(
+) {
+    let api = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(header("X-Auth-Token", GOOD_KEY))
+        .respond_with(servers_page())
+        .with_priority(1)
+        .mount(&api)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(refused())
+        .with_priority(2)
+        .mount(&api)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = dir.path().join("key");
+    std::fs::write(&key_file, GOOD_KEY).unwrap();
+    let config = exporter_config_with_token(
+        &api.uri(),
+        &["fr-par-1"],
+        TokenSource::from_file(&key_file).unwrap(),
+    )
+    .build()
+    .unwrap();
+    let exporter = start_exporter(&config).await;
+    let access_key = "SCW0123456789ABCDEFG";
+    let two_lines = format!("{GOOD_KEY}\n{NEW_KEY}");
+    for (rotated_to, says) in [
+        (access_key, "looks like an access key"),
+        (two_lines.as_str(), "holds a line break"),
+    ] {
+        rotate(&key_file, rotated_to);
+        let (logs, _guard) = CapturedLogs::start();
+        for _ in 0..3 {
+            let published = exporter.poller.poll_once().await;
+            assert!(
+                published.snapshot.zones["fr-par-1"].last_poll_succeeded(),
+                "rotated to {says:?}: the good key is still sent"
+            );
+        }
+        let warnings: Vec<String> = logs
+            .lines()
+            .into_iter()
+            .filter(|l| l.contains("keeping the previous secret key"))
+            .collect();
+        assert_eq!(warnings.len(), 1, "{warnings:#?}");
+        assert!(warnings[0].contains(says), "{}", warnings[0]);
+        let leaks: Vec<String> = logs
+            .lines()
+            .into_iter()
+            .filter(|l| l.contains(access_key) || l.contains(GOOD_KEY) || l.contains(NEW_KEY))
+            .collect();
+        assert!(leaks.is_empty(), "{leaks:#?}");
+    }
+}
+
+#[tokio::test]
 async fn the_key_is_in_no_log_line_at_trace_level_even_when_the_api_echoes_it_back() {
     let api = MockServer::start().await;
     for format in ["logfmt", "json"] {
