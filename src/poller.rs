@@ -16,7 +16,7 @@ use tokio::time::Instant;
 
 use crate::api::ApiFlavor;
 use crate::api::{ApiError, Client};
-use crate::inventory::{FleetBuilder, Server, Snapshot};
+use crate::inventory::{FleetBuilder, Listing, Snapshot};
 use crate::metrics::{self, Exposition, OwnMetrics};
 
 /// What `/metrics` and the landing page serve: a snapshot and its encoding, made together.
@@ -110,7 +110,7 @@ impl Poller {
             };
             log_outcome(&zone, &outcome, duration, &previous);
             let outcome = outcome.map_err(|e| e.to_string());
-            next = next.with_poll(&zone, outcome, at, duration);
+            next = next.with_listing(&zone, outcome, at, duration);
         }
         self.publish(next).await
     }
@@ -157,14 +157,15 @@ impl Poller {
 }
 
 /// One zone: every page of servers, then the Block Storage volumes when an `sbs_volume`
-/// needs its size. Either failing fails the zone's poll.
+/// needs its size. Either failing fails the zone's poll. The listing says whether it is
+/// short (fewer servers than announced), so the snapshot can keep the servers it missed.
 pub async fn poll_zone(
     client: &Client,
     zone: &str,
     deadline: Instant,
-) -> Result<Vec<Server>, ApiError> {
+) -> Result<Listing, ApiError> {
     let mut fleet = FleetBuilder::default();
-    client
+    let announced = client
         .list_servers(zone, deadline, |server| fleet.add(server))
         .await?;
     let block = if client.flavor() == ApiFlavor::Instance && fleet.needs_block_sizes() {
@@ -172,19 +173,26 @@ pub async fn poll_zone(
     } else {
         Vec::new()
     };
-    Ok(fleet.finish(&block))
+    Ok(Listing::new(fleet.finish(&block), announced))
 }
 
 fn log_outcome(
     zone: &str,
-    outcome: &Result<Vec<Server>, ApiError>,
+    outcome: &Result<Listing, ApiError>,
     duration: Duration,
     previous: &Snapshot,
 ) {
     let before = previous.zones.get(zone);
     let duration_ms = duration.as_millis() as u64;
     match outcome {
-        Ok(servers) => {
+        Ok(Listing { servers, complete }) => {
+            if !complete {
+                tracing::debug!(
+                    zone,
+                    servers = servers.len(),
+                    "zone listing shorter than the total the API announced; servers it missed are kept from the last poll"
+                );
+            }
             if before.is_some_and(|z| z.last_poll.is_some() && !z.last_poll_succeeded()) {
                 tracing::info!(
                     zone,

@@ -60,6 +60,42 @@ async fn a_server_listed_twice_while_paging_is_exported_once() {
 }
 
 #[tokio::test]
+async fn a_server_deleted_while_the_pages_are_read_makes_no_other_server_vanish() {
+    let api = start_simulator(simulator_config(&["fr-par-1"], 150)).await;
+    let exporter = start_exporter(&exporter_config(&api.url, &["fr-par-1"], TEST_KEY)).await;
+    let ids = |metrics: &Exposition| -> BTreeSet<String> {
+        metrics.server_ids("fr-par-1").into_iter().collect()
+    };
+    exporter.poller.poll_once().await;
+    let before = ids(&exporter.scrape().await);
+    assert_eq!(before.len(), 150);
+
+    // The newest server, first on page 1, is deleted once page 1 is read: every later server
+    // moves up one place, and the first of page 2 slips onto page 1, already read.
+    let listed = api.simulator.server_ids("fr-par-1");
+    let (deleted, slipped) = (&listed[0], &listed[100]);
+    api.simulator.delete_after_page("fr-par-1", 1, deleted);
+    exporter.poller.poll_once().await;
+    let metrics = exporter.scrape().await;
+    assert_eq!(
+        ids(&metrics),
+        before,
+        "{slipped}, skipped by the shift, is still exported"
+    );
+    assert!(metrics.state_of("fr-par-1", slipped).is_some());
+    assert_eq!(
+        metrics.value("scaleway_exporter_poll_success", &[("zone", "fr-par-1")]),
+        1.0
+    );
+
+    // The next listing is complete: the deleted server is gone, and only it.
+    exporter.poller.poll_once().await;
+    let mut expected = before.clone();
+    expected.remove(deleted);
+    assert_eq!(ids(&exporter.scrape().await), expected);
+}
+
+#[tokio::test]
 async fn sbs_volume_sizes_come_from_the_block_storage_api() {
     let api = start_simulator(simulator_config(&["fr-par-1"], 60)).await;
     let exporter = start_exporter(&exporter_config(&api.url, &["fr-par-1"], TEST_KEY)).await;

@@ -382,6 +382,42 @@ async fn a_total_that_lies_high_does_not_make_the_exporter_wait_for_servers_that
 }
 
 #[tokio::test]
+async fn a_total_that_always_lies_high_keeps_a_deleted_server_for_a_bounded_number_of_polls() {
+    let api = FaultyApi::start().await;
+    let fleet = |ids: &[&str]| ids.iter().map(|id| server(id, "running")).collect();
+    api.set_servers(PARIS, fleet(&["s1", "s2", "s3"]));
+    // Every listing is short of the announced total, so none can say a server is gone.
+    api.set_fault(PARIS, Fault::TotalCount(1_000));
+    let exporter = start_exporter(&exporter_config(&api.url, &[PARIS], TEST_KEY)).await;
+    exporter.poller.poll_once().await;
+    api.set_servers(PARIS, fleet(&["s1", "s3"]));
+    let limit = scaleway_exporter::inventory::CARRY_LIMIT;
+    for poll in 1..=limit {
+        exporter.poller.poll_once().await;
+        let mut exported = exporter.scrape().await.server_ids(PARIS);
+        exported.sort();
+        assert_eq!(
+            exported,
+            ["s1", "s2", "s3"],
+            "short listing {poll} of {limit}"
+        );
+    }
+    exporter.poller.poll_once().await;
+    let metrics = exporter.scrape().await;
+    let mut exported = metrics.server_ids(PARIS);
+    exported.sort();
+    assert_eq!(
+        exported,
+        ["s1", "s3"],
+        "dropped after {limit} short listings"
+    );
+    assert_eq!(
+        metrics.value("scaleway_exporter_poll_success", &[("zone", PARIS)]),
+        1.0
+    );
+}
+
+#[tokio::test]
 async fn a_total_that_lies_low_does_not_cut_the_list_short() {
     let api = FaultyApi::start().await;
     let fleet: Vec<_> = (0..250)

@@ -8,8 +8,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+mod carry;
 mod instance;
 
+pub use carry::{Listing, CARRY_LIMIT};
 pub use instance::{servers_from_api, FleetBuilder};
 
 /// The states the metrics name (docs/api-notes.md#server-states); anything else the API says is [`State::Unknown`].
@@ -220,6 +222,10 @@ pub struct ZoneState {
     pub last_poll: Option<PollResult>,
     /// When the last successful poll ended.
     pub last_success: Option<SystemTime>,
+    /// Servers of `servers` that the last listing did not have, kept because that listing
+    /// was short (see [`Snapshot::with_listing`]): id -> how many short listings in a row
+    /// missed it. Empty after a complete listing.
+    pub carried: Arc<BTreeMap<String, u32>>,
 }
 
 impl ZoneState {
@@ -268,6 +274,7 @@ impl Snapshot {
         match outcome {
             Ok(servers) => {
                 state.servers = Arc::new(carry_state_since(&state.servers, servers, at));
+                state.carried = Arc::default();
                 state.last_success = Some(at);
                 state.last_poll = Some(PollResult {
                     at,
@@ -282,6 +289,37 @@ impl Snapshot {
                     error: Some(error),
                 });
             }
+        }
+        next
+    }
+
+    /// The next snapshot after a zone's listing. A complete listing is a successful poll as
+    /// [`Snapshot::with_poll`] takes it. A short one (fewer distinct servers than the API
+    /// announced: the pages shifted while they were read) also keeps the zone's servers that
+    /// it misses, each for at most [`CARRY_LIMIT`] short listings in a row, so a server
+    /// skipped by the shift does not vanish for a poll
+    /// (docs/design.md#a-server-missed-while-paging).
+    pub fn with_listing(
+        &self,
+        zone: &str,
+        outcome: Result<Listing, String>,
+        at: SystemTime,
+        duration: Duration,
+    ) -> Snapshot {
+        let listing = match outcome {
+            Ok(listing) => listing,
+            Err(error) => return self.with_poll(zone, Err(error), at, duration),
+        };
+        if listing.complete {
+            return self.with_poll(zone, Ok(listing.servers), at, duration);
+        }
+        let (servers, carried) = match self.zones.get(zone) {
+            Some(before) => carry::keep_missing(before, listing.servers),
+            None => (listing.servers, BTreeMap::new()),
+        };
+        let mut next = self.with_poll(zone, Ok(servers), at, duration);
+        if let Some(state) = next.zones.get_mut(zone) {
+            state.carried = Arc::new(carried);
         }
         next
     }
