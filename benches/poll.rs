@@ -21,7 +21,8 @@ use scaleway_exporter::inventory::{servers_from_api, Snapshot};
 use scaleway_exporter::metrics::{self, OwnMetrics};
 use scaleway_exporter::{ExporterConfig, SecretKey, TokenSource};
 
-const TOKEN: &str = "bench-secret-key";
+/// Shaped as a Scaleway secret key (a UUID): the exporter refuses any other.
+const TOKEN: &str = "be7c4000-0000-4000-8000-00000000be7c";
 const RUNS: usize = 7;
 
 #[allow(dead_code)] // the bench uses a part of it

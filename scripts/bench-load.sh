@@ -19,7 +19,8 @@ bin=$(release_binary)
 cargo build --release --locked --quiet --example load || die "cargo build --example load failed"
 load="$target_dir/release/examples/load"
 [ -x "$load" ] || die "no $load after cargo build --release --example load"
-export SCW_SECRET_KEY="bench-$RANDOM-key"
+# Shaped as a Scaleway secret key (a UUID): the exporter refuses any other.
+export SCW_SECRET_KEY="be7c4000-0000-4000-8000-$(printf %012x "$RANDOM")"
 work=$(mktemp -d)
 
 # Info level: the start lines name the ports they got.

@@ -69,17 +69,19 @@ mean() { python3 -c 'import sys; v=[float(x) for x in sys.argv[1:]]; print(f"{su
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r)"
 echo "wrk: 2 threads, $connections connections, $duration per run, $rounds alternations, Accept-Encoding: gzip"
 echo
+# Shaped as a Scaleway secret key (a UUID): the exporter refuses any other.
+key=be7c4000-0000-4000-8000-00000000be7c
 results=()
 failed_total=0
 for n in "${sizes[@]}"; do
   dir="$work/$n"; mkdir -p "$dir/www" "$dir/textfile"
   # Info level: the start lines name the ports; nothing else is logged at info per scrape.
-  SCW_SECRET_KEY=bench-key SCW_EXPORTER_LOG_LEVEL=info "$exe" simulate --zones fr-par-1 \
+  SCW_SECRET_KEY=$key SCW_EXPORTER_LOG_LEVEL=info "$exe" simulate --zones fr-par-1 \
     --servers-per-zone "$n" --listen-address 127.0.0.1:0 2>"$dir/sim.log" &
   sim_pid=$!; pids+=($sim_pid)
   sim=$(logged_address "$dir/sim.log" "simulator listening" 300 $sim_pid)
   # The rate limit is lifted: this measures scrapes and a poll's CPU, not request pacing.
-  SCW_SECRET_KEY=bench-key SCW_API_URL="http://$sim" SCW_EXPORTER_ZONES=fr-par-1 \
+  SCW_SECRET_KEY=$key SCW_API_URL="http://$sim" SCW_EXPORTER_ZONES=fr-par-1 \
     SCW_EXPORTER_POLL_INTERVAL=30s SCW_EXPORTER_POLL_TIMEOUT=30s SCW_EXPORTER_RATE_LIMIT=1000 \
     SCW_EXPORTER_LISTEN_ADDRESS=127.0.0.1:0 SCW_EXPORTER_LOG_LEVEL=info \
     "$exe" 2>"$dir/exporter.log" &

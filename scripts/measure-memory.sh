@@ -19,7 +19,8 @@ binary=${BINARY:-$target_dir/release/scaleway_exporter}
 [ -x "$binary" ] || { echo "no $binary: run cargo build --release --locked first" >&2; exit 2; }
 duration=${DURATION:-45}
 work=$(mktemp -d)
-export SCW_SECRET_KEY=measure-memory-key
+# Shaped as a Scaleway secret key (a UUID): the exporter refuses any other.
+export SCW_SECRET_KEY=3e3c0de0-0000-4000-8000-000000003e3c
 
 # Info level: the start lines name the ports they got.
 "$binary" simulate --listen-address 127.0.0.1:0 --zones fr-par-1,nl-ams-1 \

@@ -20,7 +20,9 @@ use tokio::time::Instant;
 
 use crate::api::ApiFlavor;
 use crate::api::{ApiError, Client};
-use crate::inventory::{BlockSizes, FleetBuilder, Snapshot, VolumeSizes, ZonePoll};
+use crate::inventory::{
+    listing_is_complete, BlockSizes, FleetBuilder, Snapshot, VolumeSizes, ZonePoll,
+};
 use crate::metrics::{self, Exposition, OwnMetrics};
 
 /// What `/metrics` and the landing page serve: a snapshot and its encoding, made together.
@@ -193,46 +195,60 @@ impl Poller {
 
 /// One zone: every page of servers, then the Block Storage volumes when an `sbs_volume`
 /// needs its size. Only the servers list fails the zone's poll: Block Storage is best effort,
-/// and what became of it is in [`ZonePoll::volume_sizes`].
+/// and what became of it is in [`ZonePoll::volume_sizes`]. The poll says whether the listing
+/// is complete, so the snapshot can keep the servers a short one missed.
 pub async fn poll_zone(
     client: &Client,
     zone: &str,
     deadline: Instant,
 ) -> Result<ZonePoll, ApiError> {
     let mut fleet = FleetBuilder::default();
-    client
+    let announced = client
         .list_servers(zone, deadline, |server| fleet.add(server))
         .await?;
-    if client.flavor() != ApiFlavor::Instance || !fleet.needs_block_sizes() {
-        return Ok(ZonePoll::without_block(fleet.finish(&[])));
+    let mut poll = if client.flavor() != ApiFlavor::Instance || !fleet.needs_block_sizes() {
+        ZonePoll::without_block(fleet.finish(&[]))
+    } else {
+        match client.list_block_volumes(zone, deadline).await {
+            Ok(volumes) => {
+                let sizes = BlockSizes::from_api(&volumes);
+                ZonePoll {
+                    servers: fleet.finish_with(&sizes),
+                    complete: true,
+                    volume_sizes: VolumeSizes::Read,
+                    block_sizes: Some(sizes),
+                }
+            }
+            Err(error) => {
+                let volume_sizes = if block_not_served(&error) {
+                    VolumeSizes::NotServed {
+                        error: error.to_string(),
+                    }
+                } else {
+                    VolumeSizes::Failed {
+                        error: error.to_string(),
+                        cause: error.code_label(),
+                    }
+                };
+                ZonePoll {
+                    servers: fleet.finish(&[]),
+                    complete: true,
+                    volume_sizes,
+                    block_sizes: None,
+                }
+            }
+        }
+    };
+    poll.complete = listing_is_complete(poll.servers.len(), announced);
+    if !poll.complete {
+        tracing::debug!(
+            zone,
+            servers = poll.servers.len(),
+            announced,
+            "zone listing shorter than the total the API announced; servers it missed are kept from the last poll"
+        );
     }
-    Ok(match client.list_block_volumes(zone, deadline).await {
-        Ok(volumes) => {
-            let sizes = BlockSizes::from_api(&volumes);
-            ZonePoll {
-                servers: fleet.finish_with(&sizes),
-                volume_sizes: VolumeSizes::Read,
-                block_sizes: Some(sizes),
-            }
-        }
-        Err(error) => {
-            let volume_sizes = if block_not_served(&error) {
-                VolumeSizes::NotServed {
-                    error: error.to_string(),
-                }
-            } else {
-                VolumeSizes::Failed {
-                    error: error.to_string(),
-                    cause: error.code_label(),
-                }
-            };
-            ZonePoll {
-                servers: fleet.finish(&[]),
-                volume_sizes,
-                block_sizes: None,
-            }
-        }
-    })
+    Ok(poll)
 }
 
 /// A 404 or 501 from Block Storage, when the servers list of the same zone at the same base

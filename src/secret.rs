@@ -5,13 +5,40 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
-/// The key could not be had: one line, exit code 2 at start.
+/// The key could not be had, or cannot be a key: one line, exit code 2 at start. No variant
+/// holds the text that was given, so no message can show a key.
 #[derive(Debug, thiserror::Error)]
 pub enum SecretError {
     #[error("the API secret key in {source_name} is empty")]
     Empty { source_name: String },
     #[error("cannot read the secret key file {path}: {reason}")]
     UnreadableFile { path: PathBuf, reason: String },
+    #[error(
+        "the API secret key in {source_name} holds {what}, which an HTTP header cannot carry: \
+         give the secret key alone, on one line"
+    )]
+    NotAHeaderValue {
+        source_name: String,
+        /// "a line break" or "a control character"; never the key.
+        what: &'static str,
+    },
+    #[error(
+        "the API secret key in {source_name} looks like an access key (SCW followed by 17 \
+         characters), not a secret key: give the secret key of the same API key, a UUID \
+         (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)"
+    )]
+    AccessKey { source_name: String },
+    #[error(
+        "the API secret key in {source_name} is not a Scaleway secret key: expected a UUID \
+         (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx), got {length} character{plural}{hint}",
+        plural = if *length == 1 { "" } else { "s" }
+    )]
+    NotAUuid {
+        source_name: String,
+        length: usize,
+        /// What the text looks like instead, when that is clear (" in quotes").
+        hint: &'static str,
+    },
 }
 
 /// The API secret key. It has no `Display`, its `Debug` is redacted, and the only way to the
@@ -20,12 +47,38 @@ pub enum SecretError {
 pub struct SecretKey(Arc<str>);
 
 impl SecretKey {
-    /// Trims surrounding white space (files end with a newline); an empty key is an error.
+    /// Trims surrounding white space (files end with a newline), then refuses what cannot be
+    /// a Scaleway secret key: an empty text, one an HTTP header cannot carry (a key file of
+    /// several lines), an access key pasted in its place, anything else that is not a UUID.
+    /// The shapes are those the Scaleway SDK checks (`validation.IsSecretKey`, `IsAccessKey`).
     pub fn new(text: &str, source_name: &str) -> Result<Self, SecretError> {
         let trimmed = text.trim();
+        let source_name = source_name.to_owned();
         if trimmed.is_empty() {
-            return Err(SecretError::Empty {
-                source_name: source_name.to_owned(),
+            return Err(SecretError::Empty { source_name });
+        }
+        if let Some(c) = trimmed.chars().find(|c| c.is_control() && *c != '\t') {
+            let what = if c == '\n' || c == '\r' {
+                "a line break"
+            } else {
+                "a control character"
+            };
+            return Err(SecretError::NotAHeaderValue { source_name, what });
+        }
+        if is_access_key(trimmed) {
+            return Err(SecretError::AccessKey { source_name });
+        }
+        if !is_uuid(trimmed) {
+            let unquoted = trimmed.trim_matches(|c| c == '"' || c == '\'');
+            let hint = if unquoted.len() + 2 == trimmed.len() && is_uuid(unquoted) {
+                " (a UUID in quotes: give it without them)"
+            } else {
+                ""
+            };
+            return Err(SecretError::NotAUuid {
+                source_name,
+                length: trimmed.chars().count(),
+                hint,
             });
         }
         Ok(SecretKey(Arc::from(trimmed)))
@@ -34,6 +87,32 @@ impl SecretKey {
     pub fn expose(&self) -> &str {
         &self.0
     }
+}
+
+/// `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` in hexadecimal digits of either case: the SDK's
+/// `IsSecretKey`.
+fn is_uuid(text: &str) -> bool {
+    let groups: Vec<&str> = text.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(group, len)| group.len() == len && group.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// `SCW` and 17 upper-case letters or digits, alone or followed by `@` and a project id: the
+/// SDK's `IsAccessKey` and `IsAccessKeyWithProjectID`.
+fn is_access_key(text: &str) -> bool {
+    let (key, project) = match text.split_once('@') {
+        Some((key, project)) => (key, Some(project)),
+        None => (text, None),
+    };
+    key.len() == 20
+        && key.starts_with("SCW")
+        && key[3..]
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        && project.is_none_or(is_uuid)
 }
 
 impl fmt::Debug for SecretKey {
@@ -139,14 +218,17 @@ mod tests {
 
     use super::*;
 
+    const FIRST: &str = "6f1c2a3b-0d4e-4f5a-8b6c-7d8e9f0a1b2c";
+    const SECOND: &str = "0a1b2c3d-4e5f-4a6b-9c7d-8e9f0a1b2c3d";
+
     #[test]
     fn the_token_file_is_reread_when_it_changes() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("key");
-        std::fs::write(&path, "first-key\n").unwrap();
+        std::fs::write(&path, format!("{FIRST}\n")).unwrap();
         let source = TokenSource::from_file(&path).unwrap();
-        assert_eq!(source.current().expose(), "first-key");
-        std::fs::write(&path, "second-key\n").unwrap();
+        assert_eq!(source.current().expose(), FIRST);
+        std::fs::write(&path, format!("{SECOND}\n")).unwrap();
         // Make the change visible even on file systems with coarse timestamps.
         let later = SystemTime::now() + Duration::from_secs(5);
         std::fs::File::options()
@@ -155,6 +237,33 @@ mod tests {
             .unwrap()
             .set_modified(later)
             .unwrap();
-        assert_eq!(source.current().expose(), "second-key");
+        assert_eq!(source.current().expose(), SECOND);
+    }
+
+    #[test]
+    fn keys_have_the_shapes_the_scaleway_sdk_checks() {
+        assert!(is_uuid(FIRST));
+        assert!(is_uuid(&FIRST.to_uppercase()));
+        for not in [
+            "6f1c2a3b0d4e4f5a8b6c7d8e9f0a1b2c",
+            "6f1c2a3b-0d4e-4f5a-8b6c-7d8e9f0a1b2",
+            "6f1c2a3b-0d4e-4f5a-8b6c-7d8e9f0a1b2cd",
+            "6f1c2a3g-0d4e-4f5a-8b6c-7d8e9f0a1b2c",
+            "6f1c2a3b-0d4e-4f5a-8b6c-7d8e9f0a-1b2c",
+            "k",
+        ] {
+            assert!(!is_uuid(not), "{not}");
+        }
+        assert!(is_access_key("SCW0123456789ABCDEFG"));
+        assert!(is_access_key(&format!("SCW0123456789ABCDEFG@{FIRST}")));
+        for not in [
+            "SCW0123456789ABCDEF",
+            "SCW0123456789ABCDEFGH",
+            "SCW0123456789abcdefg",
+            "XYZ0123456789ABCDEFG",
+            "SCW0123456789ABCDEFG@project",
+        ] {
+            assert!(!is_access_key(not), "{not}");
+        }
     }
 }

@@ -21,8 +21,7 @@ struct Served {
 
 async fn serve_with(limits: ServerLimits) -> Served {
     let api = start_simulator(simulator_config(&["fr-par-1"], 2)).await;
-    let exporter =
-        Exporter::new(&exporter_config(&api.url, &["fr-par-1"], "test-secret-key")).unwrap();
+    let exporter = Exporter::new(&exporter_config(&api.url, &["fr-par-1"], TEST_KEY)).unwrap();
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, shutdown) = Shutdown::new();

@@ -2,12 +2,15 @@
 //! clear log line; SIGTERM ends the process cleanly within five seconds. And, in-process,
 //! any command line at all either starts or is refused in one line: never a panic.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::io::{BufRead as _, BufReader};
 use std::net::TcpListener;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::TEST_KEY;
 use proptest::prelude::*;
 #[cfg(feature = "demo")]
 use scaleway_exporter::cmd::demo;
@@ -68,7 +71,7 @@ fn scw_home(text: &str) -> (tempfile::TempDir, String) {
     (home, path.display().to_string())
 }
 
-const PROFILE_KEY: &str = "pr0f1l3-d1571nc7-4000-8000-5ec7e7000000";
+const PROFILE_KEY: &str = "9f0f1100-d157-4c70-8000-5ec7e7000000";
 
 #[test]
 fn a_profile_that_cannot_serve_ends_the_start_with_exit_code_2_and_one_line_naming_file_and_profile(
@@ -159,13 +162,13 @@ fn a_named_profile_without_a_config_file_ends_the_start_with_exit_code_2_and_one
 fn a_bad_duration_ends_the_start_with_exit_code_2_and_one_line() {
     assert_one_line_exit_2(
         &["--poll.interval", "5 parsecs"],
-        &[("SCW_SECRET_KEY", "k")],
+        &[("SCW_SECRET_KEY", TEST_KEY)],
         "--poll.interval",
     );
     assert_one_line_exit_2(
         &[],
         &[
-            ("SCW_SECRET_KEY", "k"),
+            ("SCW_SECRET_KEY", TEST_KEY),
             ("SCW_EXPORTER_POLL_TIMEOUT", "soon"),
         ],
         "soon",
@@ -177,7 +180,7 @@ fn a_malformed_zone_ends_the_start_with_exit_code_2_and_one_line() {
     assert_one_line_exit_2(
         &[],
         &[
-            ("SCW_SECRET_KEY", "k"),
+            ("SCW_SECRET_KEY", TEST_KEY),
             ("SCW_EXPORTER_ZONES", "fr-par-1,paris"),
         ],
         "malformed zone \"paris\": expected the form xx-yyy-N",
@@ -193,11 +196,157 @@ fn an_unreadable_key_file_ends_the_start_with_exit_code_2_and_one_line() {
     );
 }
 
+/// Like [`assert_one_line_exit_2`], and the line does not repeat the key that was refused.
+/// A key that is wrongly accepted fails the test in ten seconds rather than hang it: the
+/// exporter would then run, on a port of its own, against a closed API.
+fn assert_key_refused(args: &[&str], env: &[(&str, &str)], key: &str, expected: &str) {
+    let mut child = Command::new(BINARY)
+        .args(args)
+        .env_clear()
+        .envs(env.iter().copied())
+        .env("SCW_EXPORTER_LISTEN_ADDRESS", "127.0.0.1:0")
+        .env("SCW_API_URL", "http://127.0.0.1:9")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if started.elapsed() > Duration::from_secs(10) {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    let lines: Vec<&str> = stderr.lines().collect();
+    let status = status.unwrap_or_else(|| panic!("the key was accepted: {lines:?}"));
+    assert_eq!(status.code(), Some(2), "{lines:?}");
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0].starts_with("scaleway_exporter: "), "{lines:?}");
+    assert!(
+        lines[0].contains(expected),
+        "{lines:?} should say {expected:?}"
+    );
+    assert!(
+        key.lines()
+            .filter(|part| part.len() > 3)
+            .all(|part| !lines[0].contains(part)),
+        "the refusal repeats the key: {lines:?}"
+    );
+}
+
+#[test]
+fn a_key_of_two_lines_ends_the_start_with_exit_code_2_and_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("scw_secret_key");
+    let two_lines = format!("{TEST_KEY}\nSCW0123456789ABCDEFG\n");
+    std::fs::write(&path, &two_lines).unwrap();
+    let path = path.to_str().unwrap();
+    assert_key_refused(
+        &["--scaleway.secret-key-file", path],
+        &[],
+        two_lines.trim(),
+        &format!(
+            "the API secret key in {path} holds a line break, which an HTTP header cannot carry: \
+             give the secret key alone, on one line"
+        ),
+    );
+    assert_key_refused(
+        &[],
+        &[("SCW_SECRET_KEY", &two_lines)],
+        two_lines.trim(),
+        "the API secret key in SCW_SECRET_KEY holds a line break",
+    );
+    let bell = format!("{TEST_KEY}\u{7}");
+    assert_key_refused(
+        &[],
+        &[("SCW_SECRET_KEY", &bell)],
+        TEST_KEY,
+        "the API secret key in SCW_SECRET_KEY holds a control character",
+    );
+}
+
+#[test]
+fn an_access_key_given_as_the_secret_key_ends_the_start_with_exit_code_2_and_one_line() {
+    for access_key in [
+        "SCW0123456789ABCDEFG".to_owned(),
+        format!("SCW0123456789ABCDEFG@{TEST_KEY}"),
+    ] {
+        assert_key_refused(
+            &[],
+            &[("SCW_SECRET_KEY", &access_key)],
+            &access_key,
+            "the API secret key in SCW_SECRET_KEY looks like an access key (SCW followed by 17 \
+             characters), not a secret key: give the secret key of the same API key, a UUID",
+        );
+    }
+}
+
+#[test]
+fn a_key_that_is_not_a_uuid_ends_the_start_with_exit_code_2_and_one_line() {
+    for (key, says) in [
+        ("k".to_owned(), "got 1 character"),
+        (TEST_KEY.replace('-', ""), "got 32 characters"),
+        (format!("{TEST_KEY}0"), "got 37 characters"),
+        (
+            format!("\"{TEST_KEY}\""),
+            "got 38 characters (a UUID in quotes: give it without them)",
+        ),
+    ] {
+        assert_key_refused(
+            &[],
+            &[("SCW_SECRET_KEY", &key)],
+            &key,
+            &format!(
+                "the API secret key in SCW_SECRET_KEY is not a Scaleway secret key: expected a \
+                 UUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx), {says}"
+            ),
+        );
+    }
+}
+
+#[cfg(feature = "demo")]
+#[tokio::test]
+async fn the_demo_makes_a_key_the_exporter_accepts_and_polls_with_it() {
+    use common::child_log::{ChildLog, KillOnDrop};
+    let mut child = KillOnDrop(
+        Command::new(BINARY)
+            .args([
+                "demo",
+                "--web.listen-address=127.0.0.1:0",
+                "--demo.zones=fr-par-1",
+                "--demo.servers-per-zone=3",
+            ])
+            .env_clear()
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut log = ChildLog::read(child.0.stderr.take().unwrap());
+    let address = log.address("demo running").await;
+    let deadline = Instant::now() + common::child_log::START_WAIT;
+    loop {
+        let text = common::get_text(&format!("http://{address}/metrics")).await;
+        let metrics = common::Exposition::parse(&text);
+        let success = metrics.select("scaleway_exporter_poll_success", &[("zone", "fr-par-1")]);
+        if success.first().is_some_and(|sample| sample.value == 1.0) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the demo never polled: {text}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 #[test]
 fn an_unknown_flag_ends_the_start_with_exit_code_2_and_one_line() {
     assert_one_line_exit_2(
         &["--scaleway.secret-key", "abc"],
-        &[("SCW_SECRET_KEY", "k")],
+        &[("SCW_SECRET_KEY", TEST_KEY)],
         "--scaleway.secret-key",
     );
 }
@@ -235,7 +384,7 @@ async fn a_refused_key_is_one_clear_log_line_and_sigterm_exits_0_within_five_sec
         ))
         .mount(&api)
         .await;
-    let secret = "d1571nc7-5ec2-e7k3-y000-000000000000";
+    let secret = "d1571c7e-5ec2-4e7a-9000-00000000d157";
     let mut child = Command::new(BINARY)
         .env_clear()
         .env("SCW_SECRET_KEY", secret)
@@ -358,7 +507,7 @@ fn a_telemetry_path_the_router_cannot_take_ends_the_start_with_exit_code_2_and_o
     ] {
         assert_one_line_exit_2(
             &[&format!("--web.telemetry-path={path}")],
-            &[("SCW_SECRET_KEY", "k")],
+            &[("SCW_SECRET_KEY", TEST_KEY)],
             &format!("bad --web.telemetry-path {path:?}: {says}"),
         );
     }
@@ -449,7 +598,7 @@ fn a_busy_port_ends_the_exporter_with_exit_code_2_and_one_line() {
     assert_one_line_exit_2(
         &[&format!("--web.listen-address={address}")],
         &[
-            ("SCW_SECRET_KEY", "k"),
+            ("SCW_SECRET_KEY", TEST_KEY),
             ("SCW_API_URL", "http://127.0.0.1:9"),
         ],
         &format!(
@@ -482,7 +631,7 @@ fn a_busy_port_ends_demo_and_simulate_with_exit_code_2_and_one_line() {
 fn a_value_outside_the_list_is_refused_with_the_possible_values() {
     assert_one_line_exit_2(
         &["--log.level=verbose"],
-        &[("SCW_SECRET_KEY", "k")],
+        &[("SCW_SECRET_KEY", TEST_KEY)],
         "invalid value 'verbose' for '--log.level <LOG_LEVEL>'; possible values: error, warn, info, debug, trace",
     );
 }
@@ -491,28 +640,28 @@ fn a_value_outside_the_list_is_refused_with_the_possible_values() {
 fn a_misspelt_flag_is_refused_with_the_flag_it_resembles() {
     assert_one_line_exit_2(
         &["--poll.intervall=5s"],
-        &[("SCW_SECRET_KEY", "k")],
+        &[("SCW_SECRET_KEY", TEST_KEY)],
         "unexpected argument '--poll.intervall' found; did you mean '--poll.interval'?",
     );
 }
 
 #[test]
 fn a_key_given_as_a_flag_is_refused_with_where_the_key_goes_and_not_repeated() {
-    let (code, lines) = run(&["--scaleway.secret-key=tok-3f1c-distinctive"], &[]);
+    let (code, lines) = run(&[&format!("--scaleway.secret-key={TEST_KEY}")], &[]);
     assert_eq!(code, 2, "{lines:?}");
     assert_eq!(lines.len(), 1, "{lines:?}");
     assert!(
         lines[0].contains("set SCW_SECRET_KEY, or --scaleway.secret-key-file"),
         "{lines:?}"
     );
-    assert!(!lines[0].contains("tok-3f1c-distinctive"), "{lines:?}");
+    assert!(!lines[0].contains(TEST_KEY), "{lines:?}");
 }
 
 #[test]
 fn an_api_url_without_a_scheme_is_refused_with_https_suggested() {
     assert_one_line_exit_2(
         &["--scaleway.api-url=api.scaleway.com"],
-        &[("SCW_SECRET_KEY", "k")],
+        &[("SCW_SECRET_KEY", TEST_KEY)],
         "bad --scaleway.api-url \"api.scaleway.com\": no scheme; did you mean https://api.scaleway.com?",
     );
 }
@@ -679,7 +828,7 @@ proptest! {
     fn any_command_line_starts_or_is_refused_in_one_line(
         argv in command_line(),
         key in prop_oneof![
-            4 => Just(Some("k".to_owned())),
+            4 => Just(Some(TEST_KEY.to_owned())),
             1 => prop::option::of(prop::arbitrary::any::<String>()),
         ],
     ) {
@@ -691,7 +840,7 @@ proptest! {
             }
             #[cfg(feature = "demo")]
             Ok(Invocation::Demo(args)) => {
-                match demo::exporter_config(&args, "http://127.0.0.1:9", "demo-key") {
+                match demo::exporter_config(&args, "http://127.0.0.1:9", TEST_KEY) {
                     Ok(config) => {
                         Exporter::new(&config).expect("a checked configuration builds");
                     }

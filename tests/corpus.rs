@@ -183,7 +183,7 @@ async fn an_error_response_is_typed(name: String, text: String) {
     let client = Client::new(
         &server.uri(),
         ApiFlavor::Instance,
-        TokenSource::fixed(SecretKey::new("corpus-test-key", "test").unwrap()),
+        TokenSource::fixed(SecretKey::new("c0a9c0de-0000-4000-8000-00000000c0a9", "test").unwrap()),
         OwnMetrics::new().api_requests,
     )
     .unwrap();

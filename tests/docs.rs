@@ -245,7 +245,8 @@ from `SCW_SECRET_KEY`, or else from a profile of the `scw` CLI's config file (se
 [The key and the scw CLI's profiles](#the-key-and-the-scw-clis-profiles)). It is never \
 accepted as a flag value, so it never shows in a process list, and it never appears in \
 logs, metrics or the pages.\n\n\
-A missing key, a profile that cannot serve, a bad duration, a malformed zone, an unreadable \
+A missing key, a key that cannot be a Scaleway secret key (not a UUID, or an access key \
+pasted in its place), a profile that cannot serve, a bad duration, a malformed zone, an unreadable \
 file, a telemetry path the router cannot serve, a flag the command does not take or a busy \
 port ends the process at start with exit code 2 and one line on standard error that says \
 what to fix.\n",

@@ -18,8 +18,7 @@ fn a_server_in_state(api: &TestApi, zone: &str, state: &str) -> String {
 #[tokio::test]
 async fn more_than_a_hundred_servers_in_a_zone_are_all_exported_once() {
     let api = start_simulator(simulator_config(&["fr-par-1"], 250)).await;
-    let exporter =
-        start_exporter(&exporter_config(&api.url, &["fr-par-1"], "test-secret-key")).await;
+    let exporter = start_exporter(&exporter_config(&api.url, &["fr-par-1"], TEST_KEY)).await;
     exporter.poller.poll_once().await;
     let metrics = exporter.scrape().await;
     let exported = metrics.server_ids("fr-par-1");
@@ -48,8 +47,7 @@ async fn more_than_a_hundred_servers_in_a_zone_are_all_exported_once() {
 async fn a_server_listed_twice_while_paging_is_exported_once() {
     let api = start_simulator(simulator_config(&["fr-par-1"], 150)).await;
     api.simulator.set_page_shift("fr-par-1", true);
-    let exporter =
-        start_exporter(&exporter_config(&api.url, &["fr-par-1"], "test-secret-key")).await;
+    let exporter = start_exporter(&exporter_config(&api.url, &["fr-par-1"], TEST_KEY)).await;
     exporter.poller.poll_once().await;
     let metrics = exporter.scrape().await;
     let exported = metrics.server_ids("fr-par-1");
@@ -62,10 +60,45 @@ async fn a_server_listed_twice_while_paging_is_exported_once() {
 }
 
 #[tokio::test]
+async fn a_server_deleted_while_the_pages_are_read_makes_no_other_server_vanish() {
+    let api = start_simulator(simulator_config(&["fr-par-1"], 150)).await;
+    let exporter = start_exporter(&exporter_config(&api.url, &["fr-par-1"], TEST_KEY)).await;
+    let ids = |metrics: &Exposition| -> BTreeSet<String> {
+        metrics.server_ids("fr-par-1").into_iter().collect()
+    };
+    exporter.poller.poll_once().await;
+    let before = ids(&exporter.scrape().await);
+    assert_eq!(before.len(), 150);
+
+    // The newest server, first on page 1, is deleted once page 1 is read: every later server
+    // moves up one place, and the first of page 2 slips onto page 1, already read.
+    let listed = api.simulator.server_ids("fr-par-1");
+    let (deleted, slipped) = (&listed[0], &listed[100]);
+    api.simulator.delete_after_page("fr-par-1", 1, deleted);
+    exporter.poller.poll_once().await;
+    let metrics = exporter.scrape().await;
+    assert_eq!(
+        ids(&metrics),
+        before,
+        "{slipped}, skipped by the shift, is still exported"
+    );
+    assert!(metrics.state_of("fr-par-1", slipped).is_some());
+    assert_eq!(
+        metrics.value("scaleway_exporter_poll_success", &[("zone", "fr-par-1")]),
+        1.0
+    );
+
+    // The next listing is complete: the deleted server is gone, and only it.
+    exporter.poller.poll_once().await;
+    let mut expected = before.clone();
+    expected.remove(deleted);
+    assert_eq!(ids(&exporter.scrape().await), expected);
+}
+
+#[tokio::test]
 async fn sbs_volume_sizes_come_from_the_block_storage_api() {
     let api = start_simulator(simulator_config(&["fr-par-1"], 60)).await;
-    let exporter =
-        start_exporter(&exporter_config(&api.url, &["fr-par-1"], "test-secret-key")).await;
+    let exporter = start_exporter(&exporter_config(&api.url, &["fr-par-1"], TEST_KEY)).await;
     exporter.poller.poll_once().await;
     let metrics = exporter.scrape().await;
 
@@ -74,7 +107,7 @@ async fn sbs_volume_sizes_come_from_the_block_storage_api() {
             "{}/block/v1/zones/fr-par-1/volumes?page=1&page_size=100",
             api.url
         ))
-        .header("X-Auth-Token", "test-secret-key")
+        .header("X-Auth-Token", TEST_KEY)
         .send()
         .await
         .unwrap()
@@ -115,8 +148,7 @@ async fn sbs_volume_sizes_come_from_the_block_storage_api() {
 #[tokio::test]
 async fn a_server_powered_off_through_the_action_endpoint_shows_stopped_after_the_next_poll() {
     let api = start_simulator(simulator_config(&["fr-par-1"], 20)).await;
-    let exporter =
-        start_exporter(&exporter_config(&api.url, &["fr-par-1"], "test-secret-key")).await;
+    let exporter = start_exporter(&exporter_config(&api.url, &["fr-par-1"], TEST_KEY)).await;
     let id = a_server_in_state(&api, "fr-par-1", "running");
     exporter.poller.poll_once().await;
     assert_eq!(
@@ -150,8 +182,7 @@ async fn a_server_powered_off_through_the_action_endpoint_shows_stopped_after_th
 #[tokio::test]
 async fn a_terminated_server_has_no_series_after_the_next_poll() {
     let api = start_simulator(simulator_config(&["fr-par-1"], 20)).await;
-    let exporter =
-        start_exporter(&exporter_config(&api.url, &["fr-par-1"], "test-secret-key")).await;
+    let exporter = start_exporter(&exporter_config(&api.url, &["fr-par-1"], TEST_KEY)).await;
     let id = a_server_in_state(&api, "fr-par-1", "running");
     exporter.poller.poll_once().await;
     assert!(exporter.scrape().await.text.contains(&id));
@@ -170,7 +201,7 @@ async fn a_terminated_server_has_no_series_after_the_next_poll() {
 #[tokio::test]
 async fn a_wrong_token_gives_poll_success_0_and_counts_the_401() {
     let api = start_simulator(simulator_config(&["fr-par-1"], 5)).await;
-    let exporter = start_exporter(&exporter_config(&api.url, &["fr-par-1"], "not-the-key")).await;
+    let exporter = start_exporter(&exporter_config(&api.url, &["fr-par-1"], WRONG_KEY)).await;
     exporter.poller.poll_once().await;
     let metrics = exporter.scrape().await;
     assert_eq!(
@@ -211,7 +242,7 @@ async fn zones_are_polled_independently_and_each_reports_its_own_health() {
     let exporter = start_exporter(&exporter_config(
         &api.url,
         &["fr-par-1", "nl-ams-1", "pl-waw-2"],
-        "test-secret-key",
+        TEST_KEY,
     ))
     .await;
     exporter.poller.poll_once().await;
@@ -241,8 +272,7 @@ async fn zones_are_polled_independently_and_each_reports_its_own_health() {
 #[tokio::test]
 async fn every_server_has_one_info_series_seven_state_series_and_its_dates() {
     let api = start_simulator(simulator_config(&["fr-par-1"], 40)).await;
-    let exporter =
-        start_exporter(&exporter_config(&api.url, &["fr-par-1"], "test-secret-key")).await;
+    let exporter = start_exporter(&exporter_config(&api.url, &["fr-par-1"], TEST_KEY)).await;
     // Servers generated starting or stopping stay so: the simulator's clock does not move
     // during the test (common::TRANSITION), so the exported state is the simulator's.
     exporter.poller.poll_once().await;
@@ -271,7 +301,7 @@ async fn every_server_has_one_info_series_seven_state_series_and_its_dates() {
 #[tokio::test]
 async fn the_legacy_flavor_reads_the_servers_endpoint_under_the_configured_zone_label() {
     let api = start_simulator(simulator_config(&["fr-par-1"], 12)).await;
-    let config = exporter_config_builder(&api.url, &["par1"], "test-secret-key")
+    let config = exporter_config_builder(&api.url, &["par1"], TEST_KEY)
         .api_flavor(ApiFlavor::Legacy)
         .build()
         .unwrap();

@@ -53,8 +53,12 @@ async fn a_failed_zone_keeps_its_last_good_servers_while_another_zone_goes_on_up
         .mount(&api)
         .await;
 
-    let exporter =
-        start_exporter(&exporter_config(&api.uri(), &["fr-par-1", "nl-ams-1"], "k")).await;
+    let exporter = start_exporter(&exporter_config(
+        &api.uri(),
+        &["fr-par-1", "nl-ams-1"],
+        TEST_KEY,
+    ))
+    .await;
     exporter.poller.poll_once().await;
     let first = exporter.scrape().await;
     let paris_success = first.value(
@@ -119,7 +123,7 @@ async fn a_body_that_is_not_the_servers_list_fails_the_poll_and_keeps_the_data()
         .with_priority(2)
         .mount(&api)
         .await;
-    let exporter = start_exporter(&exporter_config(&api.uri(), &["fr-par-1"], "k")).await;
+    let exporter = start_exporter(&exporter_config(&api.uri(), &["fr-par-1"], TEST_KEY)).await;
     exporter.poller.poll_once().await;
     let published = exporter.poller.poll_once().await;
     let zone = &published.snapshot.zones["fr-par-1"];
@@ -167,7 +171,7 @@ async fn a_key_without_block_storage_read_publishes_every_zone_and_warns_once() 
         api.simulator
             .set_block_fault(zone, Some(BlockFault::PermissionDenied));
     }
-    let exporter = start_exporter(&exporter_config(&api.url, &zones, "test-secret-key")).await;
+    let exporter = start_exporter(&exporter_config(&api.url, &zones, TEST_KEY)).await;
     let running = api
         .simulator
         .server_ids("fr-par-1")
@@ -271,7 +275,7 @@ async fn a_key_without_block_storage_read_publishes_every_zone_and_warns_once() 
 async fn a_block_storage_429_or_500_keeps_the_last_good_sizes_and_fresh_servers() {
     let zone = "fr-par-1";
     let api = start_simulator(simulator_config(&[zone], 40)).await;
-    let config = exporter_config_builder(&api.url, &[zone], "test-secret-key")
+    let config = exporter_config_builder(&api.url, &[zone], TEST_KEY)
         .poll_timeout(std::time::Duration::from_secs(2))
         .build()
         .unwrap();
@@ -357,7 +361,7 @@ async fn a_zone_where_block_storage_is_not_served_is_not_a_failure() {
     let api = start_simulator(simulator_config(&[zone], 30)).await;
     api.simulator
         .set_block_fault(zone, Some(BlockFault::NotServed));
-    let exporter = start_exporter(&exporter_config(&api.url, &[zone], "test-secret-key")).await;
+    let exporter = start_exporter(&exporter_config(&api.url, &[zone], TEST_KEY)).await;
     let (logs, guard) = CapturedLogs::start();
     exporter.poller.poll_once().await;
     exporter.poller.poll_once().await;
@@ -401,7 +405,7 @@ async fn a_block_storage_404_is_a_zone_without_block_storage_too() {
         ))
         .mount(&api)
         .await;
-    let exporter = start_exporter(&exporter_config(&api.uri(), &["fr-par-1"], "k")).await;
+    let exporter = start_exporter(&exporter_config(&api.uri(), &["fr-par-1"], TEST_KEY)).await;
     let published = exporter.poller.poll_once().await;
     let zone = &published.snapshot.zones["fr-par-1"];
     assert!(zone.last_poll_succeeded());
@@ -444,7 +448,7 @@ async fn a_zone_that_never_succeeded_has_a_last_success_of_0_until_its_first_suc
         .with_priority(2)
         .mount(&api)
         .await;
-    let exporter = start_exporter(&exporter_config(&api.uri(), &["fr-par-1"], "k")).await;
+    let exporter = start_exporter(&exporter_config(&api.uri(), &["fr-par-1"], TEST_KEY)).await;
     let last_success = |metrics: &Exposition| {
         metrics.value(
             "scaleway_exporter_last_success_timestamp_seconds",
@@ -509,7 +513,7 @@ async fn zones_that_fail_for_one_cause_in_one_poll_share_one_line_that_names_the
         },
     );
     let zones = ["fr-par-1", "fr-par-2", "nl-ams-1", "pl-waw-1", "it-mil-1"];
-    let exporter = start_exporter(&exporter_config(&api.url, &zones, "k")).await;
+    let exporter = start_exporter(&exporter_config(&api.url, &zones, TEST_KEY)).await;
 
     let (logs, guard) = CapturedLogs::start();
     exporter.poller.poll_once().await;
@@ -556,7 +560,12 @@ async fn the_first_complete_poll_and_a_zone_back_from_failing_each_say_so_in_one
             server("a3", "running"),
         ],
     );
-    let exporter = start_exporter(&exporter_config(&api.url, &["fr-par-1", "nl-ams-1"], "k")).await;
+    let exporter = start_exporter(&exporter_config(
+        &api.url,
+        &["fr-par-1", "nl-ams-1"],
+        TEST_KEY,
+    ))
+    .await;
 
     let (logs, guard) = CapturedLogs::start();
     exporter.poller.poll_once().await;

@@ -80,7 +80,7 @@ async fn a_fault_is_survived(case: Case) {
         vec![server("p1", "running"), server("p2", "running")],
     );
     api.set_servers(AMSTERDAM, vec![server("a1", "running")]);
-    let config = exporter_config_builder(&api.url, &[PARIS, AMSTERDAM], "k")
+    let config = exporter_config_builder(&api.url, &[PARIS, AMSTERDAM], TEST_KEY)
         .poll_timeout(case.poll_timeout)
         .max_body_size(BODY_CAP)
         .rate_limit(10_000.0)
@@ -269,7 +269,7 @@ async fn an_api_that_refuses_connections_fails_every_zone_and_they_heal_when_it_
     let api = FaultyApi::start().await;
     api.set_servers(PARIS, vec![server("p1", "running")]);
     api.set_servers(AMSTERDAM, vec![server("a1", "running")]);
-    let config = exporter_config_builder(&api.url, &[PARIS, AMSTERDAM], "k")
+    let config = exporter_config_builder(&api.url, &[PARIS, AMSTERDAM], TEST_KEY)
         .poll_timeout(Duration::from_secs(2))
         .build()
         .unwrap();
@@ -333,7 +333,7 @@ async fn metrics_answer_from_the_last_snapshot_while_a_poll_hangs() {
     let api = FaultyApi::start().await;
     api.set_servers(PARIS, vec![server("p1", "running")]);
     // Longer than the test: the poll cannot end before the scrape, however slow the machine.
-    let config = exporter_config_builder(&api.url, &[PARIS], "k")
+    let config = exporter_config_builder(&api.url, &[PARIS], TEST_KEY)
         .poll_interval(Duration::from_secs(3600))
         .poll_timeout(Duration::from_secs(3600))
         .build()
@@ -376,7 +376,7 @@ async fn a_total_that_lies_high_does_not_make_the_exporter_wait_for_servers_that
         .collect();
     api.set_servers(PARIS, fleet);
     api.set_fault(PARIS, Fault::TotalCount(1_000));
-    let exporter = start_exporter(&exporter_config(&api.url, &[PARIS], "k")).await;
+    let exporter = start_exporter(&exporter_config(&api.url, &[PARIS], TEST_KEY)).await;
     exporter.poller.poll_once().await;
     let metrics = exporter.scrape().await;
     assert_eq!(
@@ -392,6 +392,42 @@ async fn a_total_that_lies_high_does_not_make_the_exporter_wait_for_servers_that
 }
 
 #[tokio::test]
+async fn a_total_that_always_lies_high_keeps_a_deleted_server_for_a_bounded_number_of_polls() {
+    let api = FaultyApi::start().await;
+    let fleet = |ids: &[&str]| ids.iter().map(|id| server(id, "running")).collect();
+    api.set_servers(PARIS, fleet(&["s1", "s2", "s3"]));
+    // Every listing is short of the announced total, so none can say a server is gone.
+    api.set_fault(PARIS, Fault::TotalCount(1_000));
+    let exporter = start_exporter(&exporter_config(&api.url, &[PARIS], TEST_KEY)).await;
+    exporter.poller.poll_once().await;
+    api.set_servers(PARIS, fleet(&["s1", "s3"]));
+    let limit = scaleway_exporter::inventory::CARRY_LIMIT;
+    for poll in 1..=limit {
+        exporter.poller.poll_once().await;
+        let mut exported = exporter.scrape().await.server_ids(PARIS);
+        exported.sort();
+        assert_eq!(
+            exported,
+            ["s1", "s2", "s3"],
+            "short listing {poll} of {limit}"
+        );
+    }
+    exporter.poller.poll_once().await;
+    let metrics = exporter.scrape().await;
+    let mut exported = metrics.server_ids(PARIS);
+    exported.sort();
+    assert_eq!(
+        exported,
+        ["s1", "s3"],
+        "dropped after {limit} short listings"
+    );
+    assert_eq!(
+        metrics.value("scaleway_exporter_poll_success", &[("zone", PARIS)]),
+        1.0
+    );
+}
+
+#[tokio::test]
 async fn a_total_that_lies_low_does_not_cut_the_list_short() {
     let api = FaultyApi::start().await;
     let fleet: Vec<_> = (0..250)
@@ -399,7 +435,7 @@ async fn a_total_that_lies_low_does_not_cut_the_list_short() {
         .collect();
     api.set_servers(PARIS, fleet);
     api.set_fault(PARIS, Fault::TotalCount(50));
-    let exporter = start_exporter(&exporter_config(&api.url, &[PARIS], "k")).await;
+    let exporter = start_exporter(&exporter_config(&api.url, &[PARIS], TEST_KEY)).await;
     exporter.poller.poll_once().await;
     let metrics = exporter.scrape().await;
     assert_eq!(

@@ -9,7 +9,7 @@ use common::*;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const TOKEN: &str = "tok-5c1e-0f-a-distinctive-secret";
+const TOKEN: &str = "70c5c1e0-fa0d-4157-a1c7-5ec2e75ec2e7";
 
 fn fixture(name: &str) -> String {
     std::fs::read_to_string(format!(

@@ -179,3 +179,58 @@ fn a_page_without_a_servers_key_is_an_error_not_an_empty_fleet() {
     assert!(serde_json::from_str::<ServersPage>(r#"{"server": {"id": "x"}}"#).is_err());
     assert!(serde_json::from_str::<ServersPage>("<html>maintenance</html>").is_err());
 }
+
+#[test]
+fn stopped_in_place_spelt_with_underscores_is_stopped_in_place() {
+    let page: ServersPage =
+        serde_json::from_str(&fixture("servers-stopped_in_place.json")).expect("the page parses");
+    let fleet = servers_from_api(page.servers, &[]);
+    assert_eq!(server(&fleet, "0001").state, State::StoppedInPlace);
+    assert_eq!(server(&fleet, "0002").state, State::StoppedInPlace);
+    assert_eq!(State::StoppedInPlace.as_str(), "stopped in place");
+}
+
+#[test]
+fn a_null_servers_list_is_an_empty_fleet() {
+    let page: ServersPage =
+        serde_json::from_str(&fixture("servers-null.json")).expect("a null list parses");
+    assert!(servers_from_api(page.servers, &[]).is_empty());
+}
+
+#[test]
+fn a_null_block_volumes_list_is_no_volumes() {
+    let page: BlockVolumesPage =
+        serde_json::from_str(&fixture("block-volumes-null.json")).expect("a null list parses");
+    assert!(page.volumes.is_empty());
+    assert!(
+        serde_json::from_str::<BlockVolumesPage>(r#"{"total_count":0}"#).is_err(),
+        "a page without a volumes key stays an error"
+    );
+}
+
+#[test]
+fn a_size_sent_as_a_string_of_digits_is_read_and_other_text_is_unknown() {
+    let page: ServersPage = serde_json::from_str(&fixture("servers-size-as-string.json"))
+        .expect("a page with sizes as text parses");
+    let block: BlockVolumesPage =
+        serde_json::from_str(&fixture("block-volumes-size-as-string.json"))
+            .expect("a block list with sizes as text parses");
+    let fleet = servers_from_api(page.servers, &block.volumes);
+    let sizes: Vec<(&str, Option<u64>)> = server(&fleet, "0001")
+        .volumes
+        .iter()
+        .map(|v| (v.name.as_str(), v.size))
+        .collect();
+    assert_eq!(
+        sizes,
+        [
+            ("root", Some(20_000_000_000)),
+            ("scratch", Some(3_200_000_000_000)),
+            ("not a number", None),
+            ("negative", None),
+            ("past u64", None),
+            ("empty", None),
+            ("sbs as text", Some(25_000_000_000)),
+        ]
+    );
+}

@@ -45,7 +45,7 @@ fn counted(metrics: &Exposition, code: &str) -> f64 {
 async fn a_429_is_retried_once_retry_after_has_passed_and_the_poll_succeeds() {
     let api = one_zone_api().await;
     api.fail_next(PARIS, limited("1"), 1);
-    let config = exporter_config_builder(&api.url, &[PARIS], "k")
+    let config = exporter_config_builder(&api.url, &[PARIS], TEST_KEY)
         .poll_timeout(Duration::from_secs(5))
         .build()
         .unwrap();
@@ -72,7 +72,7 @@ async fn a_429_is_retried_once_retry_after_has_passed_and_the_poll_succeeds() {
 async fn a_retry_after_past_the_poll_timeout_is_not_waited_for() {
     let api = one_zone_api().await;
     api.set_fault(PARIS, limited("3600"));
-    let config = exporter_config_builder(&api.url, &[PARIS], "k")
+    let config = exporter_config_builder(&api.url, &[PARIS], TEST_KEY)
         .poll_timeout(Duration::from_secs(5))
         .build()
         .unwrap();
@@ -96,7 +96,7 @@ async fn a_retry_after_past_the_poll_timeout_is_not_waited_for() {
 async fn server_errors_that_pass_are_retried_within_the_same_poll() {
     let api = one_zone_api().await;
     api.fail_next(PARIS, unavailable(), 2);
-    let config = exporter_config_builder(&api.url, &[PARIS], "k")
+    let config = exporter_config_builder(&api.url, &[PARIS], TEST_KEY)
         .poll_timeout(Duration::from_secs(10))
         .build()
         .unwrap();
@@ -118,7 +118,7 @@ async fn retries_and_hangs_never_outlive_the_poll_timeout() {
     for fault in [unavailable(), Fault::Hang, limited("1")] {
         let api = one_zone_api().await;
         api.set_fault(PARIS, fault.clone());
-        let config = exporter_config_builder(&api.url, &[PARIS], "k")
+        let config = exporter_config_builder(&api.url, &[PARIS], TEST_KEY)
             .poll_timeout(Duration::from_millis(1500))
             .build()
             .unwrap();
@@ -126,10 +126,11 @@ async fn retries_and_hangs_never_outlive_the_poll_timeout() {
         let published = exporter.poller.poll_once().await;
         let poll = published.snapshot.zones[PARIS].last_poll.clone().unwrap();
         assert!(poll.error.is_some(), "{fault:?}");
-        // The deadline is a contract, not a performance target: a little slack for the
-        // scheduler, nothing like another backoff step.
+        // The deadline is a contract, not a performance target. The slack is for a loaded
+        // scheduler (250 ms was overrun there); a retry loop that ignored the deadline would
+        // run its four attempts a second apart under `Retry-After: 1`, past 3 s.
         assert!(
-            poll.duration < Duration::from_millis(1500 + 250),
+            poll.duration < Duration::from_millis(1500 + 750),
             "{fault:?}: the poll took {:?}",
             poll.duration
         );
@@ -143,7 +144,7 @@ async fn the_rate_limit_paces_requests_across_every_zone() {
         "pl-waw-2", "pl-waw-3", "it-mil-1",
     ];
     let api = FaultyApi::start().await;
-    let config = exporter_config_builder(&api.url, &zones, "k")
+    let config = exporter_config_builder(&api.url, &zones, TEST_KEY)
         .rate_limit(4.0)
         .build()
         .unwrap();
@@ -171,7 +172,7 @@ async fn the_rate_limit_paces_requests_across_every_zone() {
 async fn a_zone_is_never_polled_twice_at_a_time() {
     let api = one_zone_api().await;
     api.set_delay(Duration::from_millis(300));
-    let exporter = start_exporter(&exporter_config(&api.url, &[PARIS], "k")).await;
+    let exporter = start_exporter(&exporter_config(&api.url, &[PARIS], TEST_KEY)).await;
     let (first, second) = tokio::join!(exporter.poller.poll_once(), exporter.poller.poll_once());
     assert!(first.snapshot.zones[PARIS].last_poll_succeeded());
     assert!(second.snapshot.zones[PARIS].last_poll_succeeded());
@@ -184,7 +185,7 @@ async fn a_retry_cut_short_by_the_deadline_reports_the_error_that_caused_it() {
     let api = one_zone_api().await;
     api.set_fault(PARIS, Fault::Hang);
     api.fail_next(PARIS, unavailable(), 1);
-    let config = exporter_config_builder(&api.url, &[PARIS], "k")
+    let config = exporter_config_builder(&api.url, &[PARIS], TEST_KEY)
         .poll_timeout(Duration::from_millis(1500))
         .build()
         .unwrap();

@@ -16,7 +16,11 @@ use wiremock::matchers::{header, method};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_scaleway_exporter");
-const SECRET: &str = "5ec7e7-d1571nc7-4e2b-a9f0-l3ak-me-n0t";
+const SECRET: &str = "5ec7e7d1-d157-4c7e-a9f0-1ea4ed0c0de5";
+/// The key before and after a rotation, and the one a file holds before it is emptied.
+const OLD_KEY: &str = "01d0c0de-0000-4000-8000-0000000001d0";
+const NEW_KEY: &str = "0e30c0de-0000-4000-8000-000000000e30";
+const GOOD_KEY: &str = "600dc0de-0000-4000-8000-00000000600d";
 
 fn servers_page() -> ResponseTemplate {
     ResponseTemplate::new(200)
@@ -51,7 +55,7 @@ async fn a_rotated_key_file_is_used_at_the_next_poll_without_a_restart() {
             .respond_with(servers_page())
             .with_priority(1)
     };
-    accepts("old-key").mount(&api).await;
+    accepts(OLD_KEY).mount(&api).await;
     Mock::given(method("GET"))
         .respond_with(refused())
         .with_priority(2)
@@ -59,7 +63,7 @@ async fn a_rotated_key_file_is_used_at_the_next_poll_without_a_restart() {
         .await;
     let dir = tempfile::tempdir().unwrap();
     let key_file = dir.path().join("scw_secret_key");
-    std::fs::write(&key_file, "old-key\n").unwrap();
+    std::fs::write(&key_file, format!("{OLD_KEY}\n")).unwrap();
     let config = exporter_config_with_token(
         &api.uri(),
         &["fr-par-1"],
@@ -75,7 +79,7 @@ async fn a_rotated_key_file_is_used_at_the_next_poll_without_a_restart() {
 
     // The key is rotated in the console: the API accepts only the new one from now on.
     api.reset().await;
-    accepts("new-key").mount(&api).await;
+    accepts(NEW_KEY).mount(&api).await;
     Mock::given(method("GET"))
         .respond_with(refused())
         .with_priority(2)
@@ -83,7 +87,7 @@ async fn a_rotated_key_file_is_used_at_the_next_poll_without_a_restart() {
         .await;
     assert!(!success(&exporter.poller.poll_once().await));
 
-    rotate(&key_file, "new-key");
+    rotate(&key_file, NEW_KEY);
     assert!(success(&exporter.poller.poll_once().await));
     let metrics = exporter.scrape().await;
     assert_eq!(
@@ -96,13 +100,13 @@ async fn a_rotated_key_file_is_used_at_the_next_poll_without_a_restart() {
 async fn a_key_file_emptied_by_mistake_keeps_the_last_good_key_and_says_so_once() {
     let api = MockServer::start().await;
     Mock::given(method("GET"))
-        .and(header("X-Auth-Token", "good-key"))
+        .and(header("X-Auth-Token", GOOD_KEY))
         .respond_with(servers_page())
         .mount(&api)
         .await;
     let dir = tempfile::tempdir().unwrap();
     let key_file = dir.path().join("key");
-    std::fs::write(&key_file, "good-key").unwrap();
+    std::fs::write(&key_file, GOOD_KEY).unwrap();
     let config = exporter_config_with_token(
         &api.uri(),
         &["fr-par-1"],
@@ -124,6 +128,63 @@ async fn a_key_file_emptied_by_mistake_keeps_the_last_good_key_and_says_so_once(
         .collect();
     assert_eq!(warnings.len(), 1, "{warnings:#?}");
     assert!(warnings[0].contains("is empty"), "{}", warnings[0]);
+}
+
+#[tokio::test]
+async fn a_key_file_rotated_to_what_cannot_be_a_secret_key_keeps_the_last_good_key_and_says_so_once(
+) {
+    let api = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(header("X-Auth-Token", GOOD_KEY))
+        .respond_with(servers_page())
+        .with_priority(1)
+        .mount(&api)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(refused())
+        .with_priority(2)
+        .mount(&api)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = dir.path().join("key");
+    std::fs::write(&key_file, GOOD_KEY).unwrap();
+    let config = exporter_config_with_token(
+        &api.uri(),
+        &["fr-par-1"],
+        TokenSource::from_file(&key_file).unwrap(),
+    )
+    .build()
+    .unwrap();
+    let exporter = start_exporter(&config).await;
+    let access_key = "SCW0123456789ABCDEFG";
+    let two_lines = format!("{GOOD_KEY}\n{NEW_KEY}");
+    for (rotated_to, says) in [
+        (access_key, "looks like an access key"),
+        (two_lines.as_str(), "holds a line break"),
+    ] {
+        rotate(&key_file, rotated_to);
+        let (logs, _guard) = CapturedLogs::start();
+        for _ in 0..3 {
+            let published = exporter.poller.poll_once().await;
+            assert!(
+                published.snapshot.zones["fr-par-1"].last_poll_succeeded(),
+                "rotated to {says:?}: the good key is still sent"
+            );
+        }
+        let warnings: Vec<String> = logs
+            .lines()
+            .into_iter()
+            .filter(|l| l.contains("keeping the previous secret key"))
+            .collect();
+        assert_eq!(warnings.len(), 1, "{warnings:#?}");
+        assert!(warnings[0].contains(says), "{}", warnings[0]);
+        let leaks: Vec<String> = logs
+            .lines()
+            .into_iter()
+            .filter(|l| l.contains(access_key) || l.contains(GOOD_KEY) || l.contains(NEW_KEY))
+            .collect();
+        assert!(leaks.is_empty(), "{leaks:#?}");
+    }
 }
 
 #[tokio::test]
@@ -280,9 +341,9 @@ fn no_flag_takes_the_key_so_it_never_shows_in_a_process_list() {
 // The `scw` CLI's config file: a home directory holding `.config/scw/config.yaml`, and the
 // real binary with nothing else in its environment.
 
-const TOP_KEY: &str = "70p-d1571nc7-0000-4000-8000-5ec7e7000001";
-const PROD_KEY: &str = "pr0d-d1571nc7-0000-4000-8000-5ec7e7000002";
-const DEV_KEY: &str = "d3v-d1571nc7-0000-4000-8000-5ec7e7000003";
+const TOP_KEY: &str = "70900000-d157-4c70-8000-5ec7e7000001";
+const PROD_KEY: &str = "9a0d0000-d157-4c70-8000-5ec7e7000002";
+const DEV_KEY: &str = "de000000-d157-4c70-8000-5ec7e7000003";
 const KEYS: [&str; 3] = [TOP_KEY, PROD_KEY, DEV_KEY];
 
 /// A config file as `scw init` and `scw config profile` write it, whose profiles poll

@@ -89,7 +89,7 @@ fn a_bad_web_config_ends_the_start_with_exit_code_2_and_one_line() {
     std::fs::write(&path, "tls_server_config:\n  cert_flie: server.crt\n").unwrap();
     let output = Command::new(BINARY)
         .env_clear()
-        .env("SCW_SECRET_KEY", "k")
+        .env("SCW_SECRET_KEY", TEST_KEY)
         .arg("--web.config.file")
         .arg(&path)
         .output()
@@ -123,7 +123,7 @@ async fn secured(web_config: &str) -> Secured {
     let path = dir.path().join("web.yml");
     std::fs::write(&path, web_config).unwrap();
     let api = start_simulator(simulator_config(&["fr-par-1"], 3)).await;
-    let config = exporter_config_builder(&api.url, &["fr-par-1"], "test-secret-key")
+    let config = exporter_config_builder(&api.url, &["fr-par-1"], TEST_KEY)
         .web_config_file(Some(&path))
         .build()
         .unwrap();
@@ -354,7 +354,7 @@ async fn a_real_prometheus_scrapes_the_exporter_over_tls_with_basic_auth() {
     let mut exporter = KillOnDrop(
         Command::new(BINARY)
             .env_clear()
-            .env("SCW_SECRET_KEY", "test-secret-key")
+            .env("SCW_SECRET_KEY", TEST_KEY)
             .env("SCW_API_URL", &api.url)
             .env("SCW_EXPORTER_ZONES", "fr-par-1")
             .env("SCW_EXPORTER_LISTEN_ADDRESS", "127.0.0.1:0")

@@ -179,6 +179,8 @@ struct Zone {
     page_shift: bool,
     /// What `/block/v1` answers for the zone instead of its volumes.
     block_fault: Option<BlockFault>,
+    /// A server to delete once a page of the list is served (`delete_after_page`).
+    delete_after_page: Option<(u64, String)>,
 }
 
 /// One server: its serialised JSON plus what actions change.
@@ -447,6 +449,17 @@ impl Simulator {
         self.world().zone(zone).and_then(|z| z.block_fault)
     }
 
+    /// Once, right after page `page` of the zone's servers list is served, server `id` is
+    /// deleted (as a terminate that completes at that moment): every later server moves up
+    /// one place, so when `id` was on a page already read, the first server of the next page
+    /// slips onto that page and a client paging on never sees it. `X-Total-Count` says one
+    /// less from then on.
+    pub fn delete_after_page(&self, zone: &str, page: u64, id: &str) {
+        let mut world = self.world();
+        let z = world.zone_or_create(&self.shared.fleet, zone);
+        z.delete_after_page = Some((page, id.to_owned()));
+    }
+
     /// `GET /servers` answers in the 2014 Online Labs form (`"running": bool`) when on, in the
     /// 2016-2018 form (`"state"`) when off (the default).
     pub fn set_legacy_running_bool(&self, on: bool) {
@@ -604,6 +617,14 @@ impl Simulator {
             }
         }
         body.extend_from_slice(b"]}");
+        if z.delete_after_page
+            .as_ref()
+            .is_some_and(|(after, _)| *after == page)
+        {
+            if let Some((_, id)) = z.delete_after_page.take() {
+                z.remove(fleet, &id, wall);
+            }
+        }
         PageOut { body, total }
     }
 
@@ -812,6 +833,7 @@ impl Zone {
             volume_index: HashMap::new(),
             page_shift: false,
             block_fault: None,
+            delete_after_page: None,
         }
     }
 
@@ -908,6 +930,24 @@ impl Zone {
                 self.detach(&volume_id, when);
             }
         }
+        self.reindex();
+    }
+
+    /// Deletes server `id` now, as a terminate that completes: its Block volumes stay,
+    /// detached. Nothing happens when there is no such server.
+    fn remove(&mut self, fleet: &FleetCtx, id: &str, when: DateTime<Utc>) {
+        let Some(&pos) = self.index.get(id) else {
+            return;
+        };
+        let entry = self.servers.remove(pos);
+        for volume_id in self.sbs_volume_ids(fleet, &entry) {
+            self.detach(&volume_id, when);
+        }
+        self.pending.retain(|pending| pending != id);
+        self.reindex();
+    }
+
+    fn reindex(&mut self) {
         self.index = self
             .servers
             .iter()

@@ -570,6 +570,43 @@ fn page_shift_lists_one_server_twice() {
 }
 
 #[test]
+fn a_server_deleted_after_page_1_makes_the_next_page_skip_one() {
+    let s = sim(150);
+    let ids_of = |body: &[u8]| -> Vec<String> {
+        let v: Value = serde_json::from_slice(body).unwrap();
+        v["servers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let before: Vec<String> = [1, 2]
+        .into_iter()
+        .flat_map(|page| ids_of(&s.servers_page("fr-par-1", page, 100, Shape::Current).body))
+        .collect();
+    let deleted = before[0].clone();
+    s.delete_after_page("fr-par-1", 1, &deleted);
+    let first = s.servers_page("fr-par-1", 1, 100, Shape::Current);
+    assert_eq!(first.total, 150);
+    assert_eq!(ids_of(&first.body), before[..100]);
+    let second = s.servers_page("fr-par-1", 2, 100, Shape::Current);
+    assert_eq!(second.total, 149);
+    assert_eq!(
+        ids_of(&second.body),
+        before[101..],
+        "{} is skipped",
+        before[100]
+    );
+    assert!(!s.server_ids("fr-par-1").contains(&deleted));
+    assert_eq!(
+        s.servers_page("fr-par-1", 2, 100, Shape::Current).total,
+        149,
+        "once"
+    );
+}
+
+#[test]
 fn huge_page_numbers_do_not_overflow() {
     let s = sim(5);
     s.set_page_shift("fr-par-1", true);

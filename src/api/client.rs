@@ -77,13 +77,16 @@ impl Client {
 
     /// Every server of `zone`, in API order, all pages read, each handed to `each` as its
     /// page is parsed, so the whole listing is never held at once. Servers listed twice
-    /// (pages shift while paging) are handed twice: the inventory keeps one.
+    /// (pages shift while paging) are handed twice: the inventory keeps one. Returns the
+    /// largest total a page announced (`X-Total-Count`), `None` when none did: fewer
+    /// distinct servers than that means a server may have been skipped while the pages
+    /// shifted (docs/api-notes.md#a-server-missed-when-a-deletion-shifts-the-pages).
     pub async fn list_servers(
         &self,
         zone: &str,
         deadline: Instant,
         mut each: impl FnMut(model::Server),
-    ) -> Result<(), ApiError> {
+    ) -> Result<Option<u64>, ApiError> {
         let base = match self.flavor {
             ApiFlavor::Instance => format!("{}/instance/v1/zones/{zone}/servers", self.api_url),
             ApiFlavor::Legacy => format!("{}/servers", self.api_url),
@@ -129,7 +132,8 @@ impl Client {
 
     /// Reads pages 1, 2, ... until [`is_last_page`] says the list is complete. `consume`
     /// takes a parsed page and the `X-Total-Count` header, keeps the page's items, and says
-    /// how many there were and what total the API announced.
+    /// how many there were and what total the API announced. Returns the largest total
+    /// announced by any page.
     async fn list_all<P>(
         &self,
         zone: &str,
@@ -137,11 +141,12 @@ impl Client {
         deadline: Instant,
         url_of_page: impl Fn(usize) -> String,
         mut consume: impl FnMut(P, Option<u64>) -> (usize, Option<u64>),
-    ) -> Result<(), ApiError>
+    ) -> Result<Option<u64>, ApiError>
     where
         P: serde::de::DeserializeOwned,
     {
         let mut read = 0;
+        let mut largest_total: Option<u64> = None;
         for page in 1..=MAX_PAGES {
             let response = self
                 .get(zone, endpoint, &url_of_page(page), deadline)
@@ -152,8 +157,9 @@ impl Client {
             })?;
             let (count, total) = consume(parsed, response.total_count);
             read += count;
+            largest_total = largest_total.max(total);
             if is_last_page(page, count, read, total) {
-                return Ok(());
+                return Ok(largest_total);
             }
         }
         Err(ApiError::TooManyPages {

@@ -88,10 +88,12 @@ impl ApiError {
         }
     }
 
-    /// The same error with every occurrence of `secret` replaced, for errors that quote
-    /// what the API sent: an API (or a proxy) that echoes the key must not make us log it.
+    /// The same error with every echo of `secret` replaced, for errors that quote what the
+    /// API sent: an API (or a proxy) that echoes the key must not make us log it. An echo is
+    /// the whole key as a token of its own ([`redact_text`]); the same letters inside a
+    /// longer word are not the key and stay.
     pub(super) fn redact(self, secret: &str) -> ApiError {
-        let clean = |text: String| text.replace(secret, "<redacted>");
+        let clean = |text: String| redact_text(&text, secret);
         match self {
             ApiError::Status {
                 endpoint,
@@ -135,6 +137,52 @@ impl ApiError {
             | ApiError::Throttled { .. } => false,
         }
     }
+}
+
+/// `text` with each echo of `secret` replaced by `<redacted>`. An echo is the key, in any
+/// ASCII case, with no letter, digit or `_` right before or after it: "key KEY is unknown",
+/// `"KEY"`, `token=KEY&` and a percent-encoded `%22KEY%22` are echoes, while with a key `ok`
+/// the word "lookup" is not one. Scanning goes on after a match that is no echo, so an echo
+/// that overlaps it is still found.
+pub(crate) fn redact_text(text: &str, secret: &str) -> String {
+    if secret.is_empty() {
+        return text.to_owned();
+    }
+    // ASCII lower-casing keeps every byte offset, so positions in `haystack` are in `text`.
+    let haystack = text.to_ascii_lowercase();
+    let needle = secret.to_ascii_lowercase();
+    let mut out = String::with_capacity(text.len());
+    let (mut copied, mut from) = (0, 0);
+    while let Some(found) = haystack[from..].find(&needle) {
+        let start = from + found;
+        let end = start + needle.len();
+        if is_token_start(&text[..start]) && !text[end..].starts_with(is_word_char) {
+            out.push_str(&text[copied..start]);
+            out.push_str("<redacted>");
+            copied = end;
+            from = end;
+        } else {
+            from = start + text[start..].chars().next().map_or(1, char::len_utf8);
+        }
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// True when a token may start after `before`: at the start, after a character that is not
+/// part of a word, or after a percent-encoded byte (`%22`, `%3D`), which an echo in a URL has.
+fn is_token_start(before: &str) -> bool {
+    let bytes = before.as_bytes();
+    if let [.., b'%', high, low] = bytes {
+        if high.is_ascii_hexdigit() && low.is_ascii_hexdigit() {
+            return true;
+        }
+    }
+    !before.chars().next_back().is_some_and(is_word_char)
 }
 
 pub(super) fn transport_error(endpoint: Endpoint, error: &reqwest::Error) -> ApiError {
@@ -218,6 +266,36 @@ mod tests {
             status(Endpoint::Servers, 501),
             "servers request answered HTTP 501: the API does not serve this zone"
         );
+    }
+
+    #[test]
+    fn redaction_replaces_echoes_of_the_whole_key_and_leaves_longer_words_whole() {
+        let error = ApiError::Status {
+            endpoint: Endpoint::Servers,
+            status: 401,
+            kind: Some("ok".into()),
+            message: Some("lookup of ok failed: \"ok\", token=OK&x, okay, ok_1, book".into()),
+            retry_after: None,
+        };
+        let ApiError::Status { kind, message, .. } = error.redact("ok") else {
+            unreachable!()
+        };
+        assert_eq!(kind.as_deref(), Some("<redacted>"));
+        assert_eq!(
+            message.as_deref(),
+            Some(
+                "lookup of <redacted> failed: \"<redacted>\", token=<redacted>&x, okay, ok_1, book"
+            )
+        );
+        let key = "5ec7e7d1-d157-4c7e-a9f0-1ea4ed0c0de5";
+        for (echo, redacted) in [
+            (format!("key {key} is unknown"), "key <redacted> is unknown"),
+            (format!("<html>{key}</html>"), "<html><redacted></html>"),
+            (format!("?q=%22{key}%22"), "?q=%22<redacted>%22"),
+            (format!("{}!", key.to_uppercase()), "<redacted>!"),
+        ] {
+            assert_eq!(redact_text(&echo, key), redacted, "{echo}");
+        }
     }
 
     #[test]

@@ -237,6 +237,9 @@ mod tests {
     use crate::secret::SecretKey;
     use clap::CommandFactory as _;
 
+    /// A key of the shape of a Scaleway secret key, as `SecretKey::new` requires.
+    const KEY: &str = "c0ff1ce0-0000-4000-8000-00000000c0de";
+
     /// The exporter's flags as `main` parses them.
     struct Args(ExporterArgs);
 
@@ -275,7 +278,7 @@ mod tests {
 
     #[test]
     fn all_ten_zones_are_polled_when_none_is_given() {
-        let config = args(&[]).resolve(Some("k".into())).unwrap();
+        let config = args(&[]).resolve(Some(KEY.into())).unwrap();
         assert_eq!(config.zones().len(), 10);
         assert_eq!(config.zones()[0], "fr-par-1");
     }
@@ -283,7 +286,7 @@ mod tests {
     #[test]
     fn a_malformed_zone_is_refused_with_the_expected_form() {
         let err = args(&["--scaleway.zone", "fr-par-1", "--scaleway.zone", "paris"])
-            .resolve(Some("k".into()))
+            .resolve(Some(KEY.into()))
             .unwrap_err();
         assert_eq!(
             err.to_string(),
@@ -294,7 +297,7 @@ mod tests {
     #[test]
     fn legacy_flavor_takes_one_zone_label_and_defaults_to_par1() {
         let config = args(&["--scaleway.api-flavor", "legacy"])
-            .resolve(Some("k".into()))
+            .resolve(Some(KEY.into()))
             .unwrap();
         assert_eq!(config.zones(), ["par1"]);
         let err = args(&[
@@ -305,7 +308,7 @@ mod tests {
             "--scaleway.zone",
             "ams1",
         ])
-        .resolve(Some("k".into()))
+        .resolve(Some(KEY.into()))
         .unwrap_err();
         assert!(matches!(err, ConfigError::TooManyLegacyZones { count: 2 }));
     }
@@ -324,12 +327,10 @@ mod tests {
 
     #[test]
     fn the_token_never_shows_in_debug_output() {
-        let config = args(&[])
-            .resolve(Some("tok-3f1c-distinctive".into()))
-            .unwrap();
+        let config = args(&[]).resolve(Some(KEY.into())).unwrap();
         let shown = format!("{config:?}");
-        assert!(!shown.contains("tok-3f1c-distinctive"), "{shown}");
-        assert_eq!(config.token().current().expose(), "tok-3f1c-distinctive");
+        assert!(!shown.contains(KEY), "{shown}");
+        assert_eq!(config.token().current().expose(), KEY);
     }
 
     #[test]
@@ -345,7 +346,7 @@ mod tests {
     #[test]
     fn api_urls_must_be_http_and_lose_their_trailing_slash() {
         let config = args(&["--scaleway.api-url", "http://127.0.0.1:8080/"])
-            .resolve(Some("k".into()))
+            .resolve(Some(KEY.into()))
             .unwrap();
         assert_eq!(config.api_url(), "http://127.0.0.1:8080");
         for bad in [
@@ -357,7 +358,7 @@ mod tests {
         ] {
             assert!(
                 args(&["--scaleway.api-url", bad])
-                    .resolve(Some("k".into()))
+                    .resolve(Some(KEY.into()))
                     .is_err(),
                 "{bad}"
             );
@@ -367,7 +368,7 @@ mod tests {
     #[test]
     fn a_poll_timeout_longer_than_the_interval_is_refused() {
         let err = args(&["--poll.interval", "10s", "--poll.timeout", "30s"])
-            .resolve(Some("k".into()))
+            .resolve(Some(KEY.into()))
             .unwrap_err();
         assert!(matches!(err, ConfigError::TimeoutLongerThanInterval { .. }));
     }
@@ -381,7 +382,7 @@ mod tests {
             ("127.0.0.1:8080", "http://127.0.0.1:8080"),
         ] {
             let err = args(&["--scaleway.api-url", given])
-                .resolve(Some("k".into()))
+                .resolve(Some(KEY.into()))
                 .unwrap_err();
             assert_eq!(
                 err.to_string(),
@@ -393,14 +394,14 @@ mod tests {
     fn builder() -> ExporterConfigBuilder {
         ExporterConfig::builder(
             "http://127.0.0.1:9",
-            TokenSource::fixed(SecretKey::new("k", "test").unwrap()),
+            TokenSource::fixed(SecretKey::new(KEY, "test").unwrap()),
         )
     }
 
     #[test]
     fn the_builder_defaults_are_the_command_line_defaults() {
         let built = builder().build().unwrap();
-        let parsed = args(&[]).resolve(Some("k".into())).unwrap();
+        let parsed = args(&[]).resolve(Some(KEY.into())).unwrap();
         assert_eq!(built.zones(), parsed.zones());
         assert_eq!(built.api_flavor(), parsed.api_flavor());
         assert_eq!(built.poll_interval(), parsed.poll_interval());
@@ -440,7 +441,7 @@ mod tests {
         );
         assert!(refused(ExporterConfig::builder(
             "api.scaleway.com",
-            TokenSource::fixed(SecretKey::new("k", "test").unwrap())
+            TokenSource::fixed(SecretKey::new(KEY, "test").unwrap())
         ))
         .contains("did you mean https://api.scaleway.com?"));
     }

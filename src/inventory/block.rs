@@ -62,10 +62,15 @@ impl VolumeSizes {
     }
 }
 
-/// A zone's successful poll: its servers, and what became of their Block Storage sizes.
+/// A zone's successful poll: its servers, whether their listing is complete, and what became
+/// of their Block Storage sizes.
 #[derive(Debug, Clone)]
 pub struct ZonePoll {
+    /// Each id once, in API order.
     pub servers: Vec<Server>,
+    /// False when the listing has fewer distinct servers than a page announced: the snapshot
+    /// then keeps the servers it missed (docs/design.md#a-server-missed-while-paging).
+    pub complete: bool,
     pub volume_sizes: VolumeSizes,
     /// The zone's Block Storage sizes, when this poll read them.
     pub block_sizes: Option<BlockSizes>,
@@ -76,6 +81,7 @@ impl ZonePoll {
     pub fn without_block(servers: Vec<Server>) -> Self {
         ZonePoll {
             servers,
+            complete: true,
             volume_sizes: VolumeSizes::NotNeeded,
             block_sizes: None,
         }
@@ -120,6 +126,7 @@ mod tests {
         let poll = |servers, volume_sizes, block_sizes| {
             Ok(ZonePoll {
                 servers,
+                complete: true,
                 volume_sizes,
                 block_sizes,
             })

@@ -9,9 +9,11 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 mod block;
+mod carry;
 mod instance;
 
 pub use block::{BlockSizes, VolumeSizes, ZonePoll};
+pub use carry::{listing_is_complete, CARRY_LIMIT};
 pub use instance::{servers_from_api, FleetBuilder};
 
 /// The states the metrics name (docs/api-notes.md#server-states); anything else the API says is [`State::Unknown`].
@@ -60,7 +62,8 @@ impl State {
             (Some(state), _) => match state {
                 "running" => State::Running,
                 "stopped" => State::Stopped,
-                "stopped in place" => State::StoppedInPlace,
+                // The spelling of Scaleway's Python SDK (docs/api-notes.md#stopped-in-place-and-stopped_in_place).
+                "stopped in place" | "stopped_in_place" => State::StoppedInPlace,
                 "starting" => State::Starting,
                 "stopping" => State::Stopping,
                 "locked" => State::Locked,
@@ -227,6 +230,10 @@ pub struct ZoneState {
     /// The sizes of the zone's last good Block Storage read (empty before one), given to
     /// `sbs_volume`s while Block Storage fails.
     pub block_sizes: Arc<BlockSizes>,
+    /// Servers of `servers` that the last listing did not have, kept because that listing
+    /// was short (see [`Snapshot::with_zone_poll`]): id -> how many short listings in a row
+    /// missed it. Empty after a complete listing.
+    pub carried: Arc<BTreeMap<String, u32>>,
 }
 
 impl ZoneState {
@@ -285,7 +292,11 @@ impl Snapshot {
 
     /// [`Snapshot::with_poll`] with what became of the Block Storage sizes: a fresh read
     /// replaces the zone's last good one; a failed read gives the `sbs_volume`s the sizes of
-    /// the last good one (none before one).
+    /// the last good one (none before one). A short listing (fewer distinct servers than the
+    /// API announced: the pages shifted while they were read) also keeps the zone's servers
+    /// that it misses, each for at most [`CARRY_LIMIT`] short listings in a row, so a server
+    /// skipped by the shift does not vanish for a poll
+    /// (docs/design.md#a-server-missed-while-paging).
     pub fn with_zone_poll(
         &self,
         zone: &str,
@@ -298,6 +309,7 @@ impl Snapshot {
         match outcome {
             Ok(ZonePoll {
                 mut servers,
+                complete,
                 volume_sizes,
                 block_sizes,
             }) => {
@@ -306,8 +318,13 @@ impl Snapshot {
                 } else if matches!(volume_sizes, VolumeSizes::Failed { .. }) {
                     state.block_sizes.apply(&mut servers);
                 }
+                let mut carried = BTreeMap::new();
+                if !complete {
+                    (servers, carried) = carry::keep_missing(state, servers);
+                }
                 state.volume_sizes = Some(volume_sizes);
                 state.servers = Arc::new(carry_state_since(&state.servers, servers, at));
+                state.carried = Arc::new(carried);
                 state.last_success = Some(at);
                 state.last_poll = Some(PollResult {
                     at,

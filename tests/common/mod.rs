@@ -77,12 +77,19 @@ impl TestApi {
 /// machine. A test ends the transitions in flight with [`TestApi::finish_transitions`].
 pub const TRANSITION: Duration = Duration::from_secs(3600);
 
+/// The API secret key of every test that needs one: shaped as a Scaleway secret key (a
+/// UUID), since the exporter refuses any other at start.
+pub const TEST_KEY: &str = "7e57c0de-5ec2-4e7a-8b1e-000000000001";
+
+/// A key of the right shape that the simulator does not accept.
+pub const WRONG_KEY: &str = "7e57c0de-5ec2-4e7a-8b1e-00000000bad0";
+
 pub fn simulator_config(zones: &[&str], servers_per_zone: usize) -> SimulatorConfig {
     SimulatorConfig {
         zones: zones.iter().map(|z| (*z).to_owned()).collect(),
         servers_per_zone,
         seed: 7,
-        token: "test-secret-key".to_owned(),
+        token: TEST_KEY.to_owned(),
         transition: TRANSITION,
     }
 }

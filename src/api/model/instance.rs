@@ -10,6 +10,9 @@ use super::{lenient_size, null_as_default};
 /// One page of `GET /instance/v1/zones/{zone}/servers`, or the legacy `GET /servers`.
 #[derive(Debug, Deserialize)]
 pub struct ServersPage {
+    /// `null` is an empty list; a page without the key is not a servers list at all, and
+    /// stays an error (docs/api-notes.md#null-fields).
+    #[serde(deserialize_with = "null_as_default")]
     pub servers: Vec<Server>,
 }
 
@@ -99,6 +102,8 @@ pub struct Ipv6 {
 pub struct BlockVolumesPage {
     #[serde(default)]
     pub total_count: Option<u64>,
+    /// `null` is an empty list; a missing key stays an error, as for servers.
+    #[serde(deserialize_with = "null_as_default")]
     pub volumes: Vec<BlockVolume>,
 }
 

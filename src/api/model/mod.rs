@@ -5,7 +5,8 @@
 //! years); every field but `id` may be absent or `null` and then takes its default; `volumes`
 //! is a map keyed by stringified indexes that may come in any order; sizes are `u64` and a
 //! size that is not a non-negative integer reads as unknown instead of failing the page;
-//! the 2014 API says `"running": true|false` instead of `state`.
+//! the 2014 API says `"running": true|false` instead of `state`. One rule is a precaution
+//! rather than a recording: a size sent as a string of digits is read as its number.
 
 mod instance;
 
@@ -22,11 +23,54 @@ where
     Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
 }
 
-/// A size in bytes, or `None` when the value is not an integer that fits a `u64`.
+/// A size in bytes, or `None` when the value is not a whole number that fits a `u64`. A
+/// string of ASCII digits (`"20000000000"`, as protobuf's JSON writes 64-bit integers) is
+/// read as the number it spells; any other text, a float or a negative number is unknown.
+/// Only a value of another JSON type altogether (a list, an object) fails the page.
 pub(crate) fn lenient_size<'de, D>(deserializer: D) -> Result<Option<u64>, D::Error>
 where
     D: Deserializer<'de>,
 {
-    let value = Option::<serde_json::Number>::deserialize(deserializer)?;
-    Ok(value.and_then(|n| n.as_u64()))
+    deserializer.deserialize_any(SizeVisitor)
+}
+
+struct SizeVisitor;
+
+impl<'de> serde::de::Visitor<'de> for SizeVisitor {
+    type Value = Option<u64>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a size in bytes, as a number or a string of digits")
+    }
+
+    fn visit_u64<E>(self, value: u64) -> Result<Self::Value, E> {
+        Ok(Some(value))
+    }
+
+    fn visit_i64<E>(self, value: i64) -> Result<Self::Value, E> {
+        Ok(u64::try_from(value).ok())
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_str<E>(self, text: &str) -> Result<Self::Value, E> {
+        if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+            return Ok(None);
+        }
+        Ok(text.parse().ok())
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
 }

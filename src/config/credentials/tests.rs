@@ -95,10 +95,10 @@ fn a_named_profile_replaces_the_active_one_and_default_is_the_top_level() {
 #[test]
 fn the_environment_and_the_flags_come_before_the_profile_field_by_field() {
     let (home, mut env) = home_with(FILE);
-    env.secret_key = Some("from-the-environment".into());
+    env.secret_key = Some("e0e0e0e0-0000-4000-8000-00000000e0e0".into());
     env.default_organization_id = Some("44444444-4444-4444-8444-444444444444".into());
     let got = resolve(&api(&["--scaleway.api-url=http://127.0.0.1:9003"]), &env).unwrap();
-    assert_eq!(key(&got), "from-the-environment");
+    assert_eq!(key(&got), "e0e0e0e0-0000-4000-8000-00000000e0e0");
     assert_eq!(got.key_source, KeySource::Environment);
     assert_eq!(got.api_url, "http://127.0.0.1:9003");
     assert_eq!(
@@ -108,7 +108,7 @@ fn the_environment_and_the_flags_come_before_the_profile_field_by_field() {
     // What the environment does not give still comes from the profile.
     env.default_organization_id = None;
     let got = resolve(&api(&[]), &env).unwrap();
-    assert_eq!(key(&got), "from-the-environment");
+    assert_eq!(key(&got), "e0e0e0e0-0000-4000-8000-00000000e0e0");
     assert_eq!(got.api_url, "http://127.0.0.1:9001");
     assert_eq!(
         got.default_organization_id.as_deref(),
@@ -116,10 +116,10 @@ fn the_environment_and_the_flags_come_before_the_profile_field_by_field() {
     );
     // The key file comes first of all.
     let key_file = home.path().join("key");
-    std::fs::write(&key_file, "from-the-file\n").unwrap();
+    std::fs::write(&key_file, "f11ef11e-0000-4000-8000-00000000f11e\n").unwrap();
     let argv = format!("--scaleway.secret-key-file={}", key_file.display());
     let got = resolve(&api(&[&argv]), &env).unwrap();
-    assert_eq!(key(&got), "from-the-file");
+    assert_eq!(key(&got), "f11ef11e-0000-4000-8000-00000000f11e");
     assert_eq!(got.key_source, KeySource::File(key_file.clone()));
     assert_eq!(got.key_source.path(), Some(key_file.as_path()));
 }
@@ -203,14 +203,20 @@ fn a_profile_that_cannot_serve_is_one_line_naming_the_file_and_the_profile() {
         "{line}"
     );
     assert_eq!(
-        refused(&[], "secret_key: k\napi_url: api.example.com\n"),
+        refused(
+            &[],
+            "secret_key: 11111111-1111-4111-8111-111111111111\napi_url: api.example.com\n"
+        ),
         format!(
             "bad api_url \"api.example.com\" in profile \"default\" of the scw config file {path}: \
              no scheme; did you mean https://api.example.com?"
         )
     );
     assert_eq!(
-        refused(&[], "secret_key: k\ndefault_organization_id: acme\n"),
+        refused(
+            &[],
+            "secret_key: 11111111-1111-4111-8111-111111111111\ndefault_organization_id: acme\n"
+        ),
         format!(
             "bad default_organization_id \"acme\" in profile \"default\" of the scw config file \
              {path}: expected a UUID, such as 6170692e-7363-616c-6577-61792e636f6d"
@@ -221,7 +227,7 @@ fn a_profile_that_cannot_serve_is_one_line_naming_the_file_and_the_profile() {
 #[test]
 fn a_broken_file_is_skipped_with_a_notice_when_nothing_is_asked_of_it() {
     let (home, mut env) = home_with("profiles: [prod]\n");
-    env.secret_key = Some("from-the-environment".into());
+    env.secret_key = Some("e0e0e0e0-0000-4000-8000-00000000e0e0".into());
     let got = resolve(&api(&[]), &env).unwrap();
     assert_eq!(got.key_source, KeySource::Environment);
     assert_eq!(got.api_url, "https://api.scaleway.com");
@@ -265,7 +271,7 @@ fn a_file_open_to_group_or_others_is_used_with_a_notice() {
 
 #[test]
 fn a_bad_organization_in_the_environment_names_the_variable() {
-    let mut env = Environment::with_secret_key(Some("k".into()));
+    let mut env = Environment::with_secret_key(Some("22222222-2222-4222-8222-222222222222".into()));
     env.default_organization_id = Some("acme".into());
     assert_eq!(
         resolve(&api(&[]), &env).unwrap_err().to_string(),
