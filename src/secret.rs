@@ -90,8 +90,8 @@ impl SecretKey {
 }
 
 /// `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` in hexadecimal digits of either case: the SDK's
-/// `IsSecretKey`.
-fn is_uuid(text: &str) -> bool {
+/// `IsSecretKey`, and how Scaleway writes every id (an organization's, a project's).
+pub(crate) fn is_uuid(text: &str) -> bool {
     let groups: Vec<&str> = text.split('-').collect();
     groups.len() == 5
         && groups

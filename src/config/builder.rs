@@ -3,12 +3,13 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::checks::{is_uuid, load_web_config, resolve_api_url, resolve_zones};
+use super::checks::{load_web_config, resolve_api_url, resolve_zones};
 use super::{
     cli, ConfigError, ExporterConfig, ListenAddress, DEFAULT_LISTEN_ADDRESS, DEFAULT_POLL_INTERVAL,
     DEFAULT_POLL_TIMEOUT, DEFAULT_TELEMETRY_PATH,
 };
 use crate::api::{ApiFlavor, Limits};
+use crate::secret::is_uuid;
 use crate::secret::TokenSource;
 use crate::web::TelemetryPath;
 

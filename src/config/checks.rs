@@ -111,13 +111,3 @@ fn with_scheme(text: &str) -> String {
         .any(|prefix| host.starts_with(prefix));
     format!("{}://{host}", if loopback { "http" } else { "https" })
 }
-
-/// True for a UUID written as Scaleway writes its ids: 8-4-4-4-12 hexadecimal digits.
-pub(super) fn is_uuid(text: &str) -> bool {
-    let groups: Vec<&str> = text.split('-').collect();
-    groups.len() == 5
-        && groups
-            .iter()
-            .zip([8, 4, 4, 4, 12])
-            .all(|(group, len)| group.len() == len && group.bytes().all(|b| b.is_ascii_hexdigit()))
-}

@@ -6,9 +6,10 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use super::checks::{is_uuid, resolve_api_url};
+use super::checks::resolve_api_url;
 use super::scw_file::{LoadError, Profile, ScwFile, SearchPath, DEFAULT_PROFILE};
 use super::{ApiArgs, ConfigError};
+use crate::secret::is_uuid;
 use crate::secret::{SecretKey, TokenSource};
 
 /// The process environment the configuration reads besides the flags' twins (which clap
