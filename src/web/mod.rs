@@ -44,6 +44,42 @@ pub struct AppState {
     pub published: watch::Receiver<Arc<Published>>,
     /// `--web.telemetry-path`, linked from the landing page; checked, so the route cannot panic.
     pub telemetry_path: TelemetryPath,
+    /// Whether the poller still runs, for `/healthz`.
+    pub liveness: Liveness,
+}
+
+/// Whether the poller still runs, as `/healthz` and `/readyz` tell it. The exporter marks it
+/// ended, with how ("it panicked"), when it sees the poller end before shutdown; it never
+/// comes back. `/healthz` needs no password, so the how is all it says.
+#[derive(Clone, Debug, Default)]
+pub struct Liveness(Arc<watch::Sender<Option<Arc<str>>>>);
+
+impl Liveness {
+    /// Marks the poller ended; the first `how` given is kept.
+    pub fn end(&self, how: &str) {
+        self.0.send_if_modified(|ended| {
+            let first = ended.is_none();
+            if first {
+                *ended = Some(how.into());
+            }
+            first
+        });
+    }
+
+    /// How the poller ended, if it has.
+    pub fn ended(&self) -> Option<Arc<str>> {
+        self.0.borrow().clone()
+    }
+
+    /// Resolves once the poller is marked ended, with how.
+    pub async fn wait_ended(&self) -> Arc<str> {
+        let mut ended = self.0.subscribe();
+        let reason = ended
+            .wait_for(Option::is_some)
+            .await
+            .expect("the sender lives in self");
+        reason.clone().expect("waited for Some")
+    }
 }
 
 pub fn router(state: AppState) -> Router {
@@ -93,11 +129,24 @@ pub fn accepts_gzip(headers: &HeaderMap) -> bool {
         })
 }
 
-async fn healthz() -> &'static str {
-    "ok\n"
+/// 200 while the poller runs. Once it has ended, the process is stopping (to be restarted):
+/// 503, saying so, to whoever asks meanwhile.
+async fn healthz(State(state): State<AppState>) -> Response {
+    match state.liveness.ended() {
+        None => (StatusCode::OK, "ok\n").into_response(),
+        Some(how) => poller_ended(&how),
+    }
+}
+
+fn poller_ended(how: &str) -> Response {
+    let body = format!("the poller has ended ({how}); the exporter is stopping, see its log\n");
+    (StatusCode::SERVICE_UNAVAILABLE, body).into_response()
 }
 
 async fn readyz(State(state): State<AppState>) -> Response {
+    if let Some(how) = state.liveness.ended() {
+        return poller_ended(&how);
+    }
     let published = state.published.borrow().clone();
     let waiting: Vec<&str> = published
         .snapshot
