@@ -5,7 +5,7 @@ use std::any::Any;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use axum::Router;
 use tokio::net::TcpListener;
@@ -17,7 +17,7 @@ use crate::metrics::OwnMetrics;
 use crate::poller::Poller;
 use crate::shutdown::Shutdown;
 use crate::web::server::{self, ServerLimits};
-use crate::web::{self, AppState, Liveness};
+use crate::web::{self, AppState, FilteredViews, Liveness};
 
 /// Why the exporter could not be assembled.
 #[derive(Debug, thiserror::Error)]
@@ -70,17 +70,22 @@ impl Exporter {
         )
         .map_err(ExporterError::HttpClient)?
         .with_limits(config.api_limits());
-        let poller = Arc::new(Poller::new(
+        let poller = Poller::new(
             client,
             config.zones().to_vec(),
             config.poll_timeout(),
             own_metrics,
-        ));
+        )
+        .encode_pages_with(Arc::new(|snapshot, previous| {
+            web::encode_pages(snapshot, SystemTime::now(), previous)
+        }));
+        let poller = Arc::new(poller);
         let liveness = Liveness::default();
         let router = web::router(AppState {
             published: poller.subscribe(),
             telemetry_path: config.telemetry_path().clone(),
             liveness: liveness.clone(),
+            filtered_views: FilteredViews::default(),
         });
         let (router, tls) = match config.web_config() {
             Some(web) => (web.protect(router), web.tls.clone()),

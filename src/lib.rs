@@ -22,7 +22,8 @@
 //! - [`metrics`]: the metric descriptors (the one table of names and labels), and the
 //!   encoder: snapshot -> exposition text and gzip, once per poll (pure).
 //! - [`web`]: the router (`/metrics`, `/`, `/inventory.json`, `/healthz`, `/readyz`), the
-//!   accept loop, TLS, `--web.config.file`, basic auth, and the HTML and JSON pages.
+//!   accept loop, TLS, `--web.config.file`, basic auth, and the HTML and JSON pages (encoded
+//!   once per poll by a function the exporter hands to the poller; filtered views bounded).
 //! - [`exporter`]: assembly of the above, and serving with a bounded graceful shutdown; a
 //!   poller that ends before shutdown ends `serve` with an error.
 //! - [`cmd`]: the `demo`, `simulate` and `health` subcommands, `--help`, and `cmd::start`,

@@ -1,5 +1,6 @@
 //! The schedule: [`Poller::poll_once`] polls every zone concurrently and publishes the next
-//! snapshot and its encoded exposition; [`Poller::run`] only calls it on an interval.
+//! snapshot with its encoded exposition and pages; [`Poller::run`] only calls it on an
+//! interval.
 //!
 //! Zones are independent: each one runs under its own `--poll.timeout` deadline, and a
 //! failed zone keeps its last good servers while the others are replaced. One iteration
@@ -10,6 +11,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use bytes::Bytes;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 use tokio::time::Instant;
@@ -19,18 +21,43 @@ use crate::api::{ApiError, Client};
 use crate::inventory::{FleetBuilder, Server, Snapshot};
 use crate::metrics::{self, Exposition, OwnMetrics};
 
-/// What `/metrics` and the landing page serve: a snapshot and its encoding, made together.
+/// What `/metrics`, the landing page and `/inventory.json` serve: a snapshot and its
+/// encodings, made together.
 #[derive(Debug)]
 pub struct Published {
     pub snapshot: Arc<Snapshot>,
     pub exposition: Exposition,
+    /// Empty unless the poller was given a [`PageEncoder`] ([`Poller::encode_pages_with`]).
+    pub pages: Pages,
 }
+
+/// A body encoded once per poll, plain and gzipped; clones share the bytes.
+#[derive(Debug, Clone, Default)]
+pub struct Encoded {
+    pub plain: Bytes,
+    pub gzip: Bytes,
+}
+
+/// What the landing page and `/inventory.json` serve, unfiltered, to every request until the
+/// next poll, encoded with the exposition so that no number of clients makes memory grow.
+#[derive(Debug, Clone, Default)]
+pub struct Pages {
+    /// The landing page from its fleet section to its end (the part above it is rendered
+    /// per request: it holds the ages of the zones' polls).
+    pub landing_fleet: Encoded,
+    pub inventory_json: Encoded,
+}
+
+/// Renders the [`Pages`] of a snapshot (the previous ones size the buffers). The web side
+/// renders them; the exporter hands its function to the poller, which does not import it.
+pub type PageEncoder = Arc<dyn Fn(&Snapshot, Option<&Pages>) -> Pages + Send + Sync>;
 
 pub struct Poller {
     client: Client,
     zones: Vec<String>,
     timeout: Duration,
     own_metrics: OwnMetrics,
+    encode_pages: Option<PageEncoder>,
     published: watch::Sender<Arc<Published>>,
     /// Held for a whole `poll_once`: a second caller waits for the first to end.
     polling: tokio::sync::Mutex<()>,
@@ -50,15 +77,29 @@ impl Poller {
         let (published, _) = watch::channel(Arc::new(Published {
             snapshot: Arc::new(snapshot),
             exposition,
+            pages: Pages::default(),
         }));
         Poller {
             client,
             zones,
             timeout,
             own_metrics,
+            encode_pages: None,
             published,
             polling: tokio::sync::Mutex::new(()),
         }
+    }
+
+    /// Encodes the pages with `encode` at every publication, this first one included.
+    pub fn encode_pages_with(mut self, encode: PageEncoder) -> Self {
+        let first = self.latest();
+        self.published.send_replace(Arc::new(Published {
+            pages: encode(&first.snapshot, None),
+            snapshot: first.snapshot.clone(),
+            exposition: first.exposition.clone(),
+        }));
+        self.encode_pages = Some(encode);
+        self
     }
 
     /// A receiver of every publication, for the HTTP side.
@@ -115,16 +156,22 @@ impl Poller {
         self.publish(next).await
     }
 
-    /// Encodes off the async worker threads (it is the one CPU-heavy step), then swaps.
+    /// Encodes the exposition and the pages off the async worker threads (the one CPU-heavy
+    /// step), then swaps.
     async fn publish(&self, snapshot: Snapshot) -> Arc<Published> {
         let own = self.own_metrics.clone();
+        let encode_pages = self.encode_pages.clone();
         let previous = self.latest();
         let published = tokio::task::spawn_blocking(move || {
             let exposition = metrics::exposition(&snapshot, &own, Some(&previous.exposition));
+            let pages = encode_pages.map_or_else(Pages::default, |encode| {
+                encode(&snapshot, Some(&previous.pages))
+            });
             drop(previous);
             Arc::new(Published {
                 snapshot: Arc::new(snapshot),
                 exposition,
+                pages,
             })
         })
         .await

@@ -4,36 +4,39 @@
 //! - `server`: the accept loop (plain TCP or TLS), bounds on heads, time and connections.
 //! - `tls`, `config`, `auth`: `--web.config.file`: rustls, the file's checks, basic auth;
 //!   `error`: why a web config is refused.
-//! - `pages`: the landing page and the fleet as HTML and JSON (pure).
+//! - `pages`: the landing page and the fleet as HTML and JSON (pure), and their encoding
+//!   once per poll; `views`: their handlers; `body`: bodies of shared bytes, spliced gzip.
 //!
-//! Handlers only read the latest publication: a scrape copies a reference to bytes encoded
-//! at poll time, whatever the fleet size.
+//! Handlers only read the latest publication: a scrape, the landing page and
+//! `/inventory.json` copy a reference to bytes encoded at poll time, whatever the fleet size.
 
 use std::sync::Arc;
-use std::time::SystemTime;
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{Html, IntoResponse, Json, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use tokio::sync::watch;
 
 mod auth;
+mod body;
 mod config;
 mod error;
 mod pages;
 pub mod server;
 mod telemetry_path;
 mod tls;
+mod views;
 
 pub use auth::{check_bcrypt_hash, BadBcryptHash, BasicAuth};
 pub use config::{parse as parse_web_config, WebConfig};
 pub use error::WebConfigError;
+pub use pages::encode_pages;
 pub use telemetry_path::{TelemetryPath, RESERVED_PATHS};
+pub use views::FilteredViews;
 
 use crate::poller::Published;
-use pages::FleetQuery;
 
 /// The exposition's content type (text format 0.0.4).
 pub const CONTENT_TYPE_TEXT: &str = "text/plain; version=0.0.4; charset=utf-8";
@@ -46,6 +49,8 @@ pub struct AppState {
     pub telemetry_path: TelemetryPath,
     /// Whether the poller still runs, for `/healthz`.
     pub liveness: Liveness,
+    /// The bound on views built per request.
+    pub filtered_views: FilteredViews,
 }
 
 /// Whether the poller still runs, as `/healthz` and `/readyz` tell it. The exporter marks it
@@ -85,8 +90,8 @@ impl Liveness {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route(state.telemetry_path.as_str(), get(metrics))
-        .route("/", get(landing))
-        .route("/inventory.json", get(inventory_json))
+        .route("/", get(views::landing))
+        .route("/inventory.json", get(views::inventory_json))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .fallback(not_found)
@@ -168,35 +173,6 @@ async fn not_found() -> (StatusCode, &'static str) {
         StatusCode::NOT_FOUND,
         "not found; the metrics are on the telemetry path, see /\n",
     )
-}
-
-async fn landing(State(state): State<AppState>, Query(query): Query<FleetQuery>) -> Response {
-    let published = state.published.borrow().clone();
-    let now = SystemTime::now();
-    let fleet = pages::fleet_html(&published.snapshot, &query, now);
-    let status = match query.filter() {
-        Ok(_) => StatusCode::OK,
-        Err(_) => StatusCode::BAD_REQUEST,
-    };
-    let page =
-        pages::landing_page(&published, state.telemetry_path.as_str(), now, fleet).into_string();
-    (status, Html(page)).into_response()
-}
-
-async fn inventory_json(
-    State(state): State<AppState>,
-    Query(query): Query<FleetQuery>,
-) -> Response {
-    let published = state.published.borrow().clone();
-    match query.filter() {
-        Ok(filter) => Json(pages::inventory_json(
-            &published.snapshot,
-            &filter,
-            SystemTime::now(),
-        ))
-        .into_response(),
-        Err(e) => (StatusCode::BAD_REQUEST, format!("{e}\n")).into_response(),
-    }
 }
 
 #[cfg(test)]

@@ -2,8 +2,9 @@
 //!
 //! The fleet is every server of the latest snapshot, those not running first, filterable by
 //! zone and state with query parameters (`/?zone=fr-par-1&state=stopped`). Everything here
-//! is a pure function of a snapshot, a filter and the time; the handlers in `web/mod.rs`
-//! only call it.
+//! is a pure function of a snapshot, a filter and the time. [`encode_pages`] renders the
+//! unfiltered views once per poll (the poller calls it); the handlers in `web/views.rs`
+//! serve them, and render a filtered view per request.
 //!
 //! The HTML is written with maud's `html!`, which escapes every `(expression)` it
 //! interpolates, in text and attribute values alike (`&`, `<`, `>`, `"`); `'` needs no
@@ -16,21 +17,65 @@
 
 use std::time::SystemTime;
 
+use bytes::Bytes;
 use chrono::{DateTime, SecondsFormat, Utc};
+
+use super::body::{fit, gzip};
+use crate::inventory::Snapshot;
+use crate::poller::{Encoded, Pages};
 
 mod filter;
 mod fleet;
 mod json;
 mod landing;
 
-pub use filter::FleetQuery;
+pub use filter::{Filter, FleetQuery};
 pub use fleet::fleet_html;
 pub use json::inventory_json;
-pub use landing::landing_page;
+pub use landing::{landing_head, landing_page, LANDING_TAIL};
 
 /// A time as both views write it: RFC 3339, UTC, to the second.
 fn rfc3339(at: SystemTime) -> String {
     DateTime::<Utc>::from(at).to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// The unfiltered pages of `snapshot`, as of `now`, plain and gzipped: the landing page from
+/// its fleet section to its end, and `/inventory.json`. Called once per poll, off the async
+/// threads; `previous` sizes the buffers.
+pub fn encode_pages(snapshot: &Snapshot, now: SystemTime, previous: Option<&Pages>) -> Pages {
+    let mut fleet = fleet_html(snapshot, &FleetQuery::default(), now).into_string();
+    fleet.push_str(LANDING_TAIL);
+    let hint = |encoded: Option<&Encoded>| {
+        encoded.map_or((0, 0), |e| {
+            (
+                e.plain.len() + e.plain.len() / 16,
+                e.gzip.len() + e.gzip.len() / 16,
+            )
+        })
+    };
+    let (_, fleet_gzip) = hint(previous.map(|p| &p.landing_fleet));
+    let landing_fleet = encoded(fleet.into_bytes(), fleet_gzip);
+
+    let (json_plain, json_gzip) = hint(previous.map(|p| &p.inventory_json));
+    // About 800 bytes a server without a previous body to go by.
+    let mut json = Vec::with_capacity(json_plain.max(snapshot.server_count() * 800 + 1024));
+    serde_json::to_writer(
+        &mut json,
+        &inventory_json(snapshot, &Filter::default(), now),
+    )
+    .expect("serialising to a Vec cannot fail");
+    Pages {
+        landing_fleet,
+        inventory_json: encoded(json, json_gzip),
+    }
+}
+
+fn encoded(plain: Vec<u8>, gzip_hint: usize) -> Encoded {
+    let gzip = gzip(&plain, gzip_hint.max(plain.len() / 6));
+    Encoded {
+        plain: Bytes::from(fit(plain)),
+        gzip: Bytes::from(fit(gzip)),
+    }
 }
 
 #[cfg(test)]
@@ -110,11 +155,12 @@ pub(crate) mod tests {
                 gzip: Default::default(),
                 series: 0,
             },
+            pages: Default::default(),
         };
         let now = SystemTime::UNIX_EPOCH + NOW;
         let render = |query: &FleetQuery| {
             let fleet = fleet_html(&published.snapshot, query, now);
-            landing_page(&published, &hostile("path"), now, fleet).into_string()
+            landing_page(&published, &hostile("path"), now, fleet)
         };
 
         let html = render(&FleetQuery::default());
