@@ -38,6 +38,14 @@ pub struct Encoded {
     pub gzip: Bytes,
 }
 
+/// A body encoded once per poll and kept only gzipped: its plain text is as large as the
+/// fleet, and most clients accept gzip; a plain request is inflated as it is sent.
+#[derive(Debug, Clone, Default)]
+pub struct Gzipped {
+    pub gzip: Bytes,
+    pub plain_len: u64,
+}
+
 /// What the landing page and `/inventory.json` serve, unfiltered, to every request until the
 /// next poll, encoded with the exposition so that no number of clients makes memory grow.
 #[derive(Debug, Clone, Default)]
@@ -45,7 +53,7 @@ pub struct Pages {
     /// The landing page from its fleet section to its end (the part above it is rendered
     /// per request: it holds the ages of the zones' polls).
     pub landing_fleet: Encoded,
-    pub inventory_json: Encoded,
+    pub inventory_json: Gzipped,
 }
 
 /// Renders the [`Pages`] of a snapshot (the previous ones size the buffers). The web side

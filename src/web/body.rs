@@ -1,7 +1,8 @@
 //! Response bodies made of shared bytes, and gzip without compressing per request.
 //!
 //! A body encoded once per poll is handed to each request as a reference to the same bytes
-//! ([`Bytes`]), never copied, so a client costs a reference whatever the body's size.
+//! ([`Bytes`]), never copied, so a client costs a reference whatever the body's size. A body
+//! kept only gzipped is inflated as it is sent to a client that does not accept gzip.
 //!
 //! The landing page is the one body with a part that changes per request: its head holds the
 //! ages of the zones' polls. Its gzip is spliced: a gzip member is a header, one deflate
@@ -13,7 +14,7 @@
 
 use std::collections::VecDeque;
 use std::convert::Infallible;
-use std::io::Write as _;
+use std::io::{Read as _, Write as _};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -74,6 +75,67 @@ impl http_body::Body for SharedBody {
 
     fn is_end_stream(&self) -> bool {
         self.chunks.is_empty()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        SizeHint::with_exact(self.remaining)
+    }
+}
+
+/// The plain text of a gzip member shared by every request, inflated piece by piece as it is
+/// sent: a client that does not accept gzip costs a decoder's window (some 40 KB) and the
+/// piece in flight, never a copy of the body.
+pub struct Inflated {
+    decoder: flate2::bufread::GzDecoder<bytes::buf::Reader<Bytes>>,
+    remaining: u64,
+}
+
+/// Pieces of [`Inflated`]: small, since each is inflated on an async thread.
+const INFLATED_PIECE: usize = 16 * 1024;
+
+impl Inflated {
+    /// `plain_len` is the length of the plain text, for `Content-Length`.
+    pub fn new(gzip: Bytes, plain_len: u64) -> Self {
+        Inflated {
+            decoder: flate2::bufread::GzDecoder::new(bytes::Buf::reader(gzip)),
+            remaining: plain_len,
+        }
+    }
+}
+
+impl http_body::Body for Inflated {
+    type Data = Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, std::io::Error>>> {
+        let this = self.get_mut();
+        if this.remaining == 0 {
+            return Poll::Ready(None);
+        }
+        let mut piece = vec![0; INFLATED_PIECE.min(this.remaining as usize)];
+        let mut filled = 0;
+        while filled < piece.len() {
+            match this.decoder.read(&mut piece[filled..]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(error) => return Poll::Ready(Some(Err(error))),
+            }
+        }
+        if filled < piece.len() {
+            // Shorter than it said: hyper ends the connection rather than send a short body.
+            let short = std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "short gzip body");
+            return Poll::Ready(Some(Err(short)));
+        }
+        this.remaining -= filled as u64;
+        Poll::Ready(Some(Ok(Frame::data(Bytes::from(piece)))))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.remaining == 0
     }
 
     fn size_hint(&self) -> SizeHint {
@@ -176,5 +238,37 @@ mod tests {
             assert_eq!(gunzip(&chunks), expected);
         }
         assert!(gzip_with_head(b"x", &Bytes::from_static(b"not gzip at all")).is_none());
+    }
+
+    /// The next frame of a body that never waits.
+    fn next_frame(body: &mut Inflated) -> Option<Result<Frame<Bytes>, std::io::Error>> {
+        let mut cx = Context::from_waker(std::task::Waker::noop());
+        match http_body::Body::poll_frame(Pin::new(body), &mut cx) {
+            Poll::Ready(frame) => frame,
+            Poll::Pending => panic!("an inflated body never waits"),
+        }
+    }
+
+    #[test]
+    fn a_gzipped_body_is_sent_plain_in_small_pieces_with_its_exact_length() {
+        let plain: Vec<u8> = (0..100_000u32)
+            .flat_map(|i| format!("{{\"id\":{i}}},").into_bytes())
+            .collect();
+        let mut body = Inflated::new(Bytes::from(gzip(&plain, 0)), plain.len() as u64);
+        assert_eq!(
+            http_body::Body::size_hint(&body).exact(),
+            Some(plain.len() as u64)
+        );
+        let mut sent = Vec::new();
+        while let Some(frame) = next_frame(&mut body) {
+            let piece = frame.unwrap().into_data().unwrap();
+            assert!(piece.len() <= INFLATED_PIECE);
+            sent.extend_from_slice(&piece);
+        }
+        assert_eq!(sent, plain);
+
+        // A length that the gzip does not reach ends in an error, not a short body.
+        let mut short = Inflated::new(Bytes::from(gzip(b"abc", 0)), 4);
+        assert!(next_frame(&mut short).unwrap().is_err());
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! Unfiltered, both serve bytes encoded once per poll ([`crate::poller::Pages`]), gzipped when
 //! the client accepts it: a request costs a reference to them, whatever the fleet size and
-//! however many clients ask. The landing page adds its head, a few KB rendered per request
+//! however many clients ask. `/inventory.json` is kept only gzipped: a client that does not
+//! accept gzip gets it inflated piece by piece as it is sent. The landing page adds its head, a few KB rendered per request
 //! (the zones' poll ages), in front of the shared fleet section, and splices its gzip the
 //! same way (`body.rs`).
 //!
@@ -21,7 +22,7 @@ use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use tokio::sync::Semaphore;
 
-use super::body::{gzip, gzip_with_head, SharedBody};
+use super::body::{gzip, gzip_with_head, Inflated, SharedBody};
 use super::pages::{self, Filter, FleetQuery};
 use super::{accepts_gzip, AppState};
 use crate::poller::{Encoded, Published};
@@ -108,7 +109,14 @@ pub async fn inventory_json(
     match query.filter() {
         Ok(filter) if filter == Filter::default() => {
             let published = state.published.borrow().clone();
-            shared(JSON, &published.pages.inventory_json, &headers)
+            let json = &published.pages.inventory_json;
+            let gzip = accepts_gzip(&headers);
+            let body = if gzip {
+                Body::new(SharedBody::new([json.gzip.clone()]))
+            } else {
+                Body::new(Inflated::new(json.gzip.clone(), json.plain_len))
+            };
+            (headers_for(JSON, gzip), body).into_response()
         }
         Ok(filter) => {
             let published: Arc<Published> = state.published.borrow().clone();
@@ -131,14 +139,6 @@ fn headers_for(content_type: &'static str, gzip: bool) -> HeaderMap {
         headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
     }
     headers
-}
-
-/// A body encoded once per poll, as it is.
-fn shared(content_type: &'static str, encoded: &Encoded, request: &HeaderMap) -> Response {
-    let gzip = accepts_gzip(request);
-    let bytes = if gzip { &encoded.gzip } else { &encoded.plain };
-    let body = Body::new(SharedBody::new([bytes.clone()]));
-    (headers_for(content_type, gzip), body).into_response()
 }
 
 /// The landing page: its head rendered for this request, then the shared fleet section.

@@ -15,14 +15,17 @@
 //! - `json`: `/inventory.json`.
 //! - `landing`: the landing page around the fleet section.
 
+use std::io::{BufWriter, Write};
 use std::time::SystemTime;
 
 use bytes::Bytes;
 use chrono::{DateTime, SecondsFormat, Utc};
+use flate2::write::GzEncoder;
+use flate2::Compression;
 
 use super::body::{fit, gzip};
 use crate::inventory::Snapshot;
-use crate::poller::{Encoded, Pages};
+use crate::poller::{Encoded, Gzipped, Pages};
 
 mod filter;
 mod fleet;
@@ -39,42 +42,67 @@ fn rfc3339(at: SystemTime) -> String {
     DateTime::<Utc>::from(at).to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-/// The unfiltered pages of `snapshot`, as of `now`, plain and gzipped: the landing page from
-/// its fleet section to its end, and `/inventory.json`. Called once per poll, off the async
-/// threads; `previous` sizes the buffers.
+/// The unfiltered pages of `snapshot`, as of `now`: the landing page from its fleet section
+/// to its end, plain and gzipped, and `/inventory.json`, gzipped only (written straight into
+/// the compressor, so its plain text, 8 MB at 10,000 servers, is never held). Called once per
+/// poll, off the async threads; `previous` sizes the buffers.
 pub fn encode_pages(snapshot: &Snapshot, now: SystemTime, previous: Option<&Pages>) -> Pages {
+    let grown = |len: usize| len + len / 16;
     let mut fleet = fleet_html(snapshot, &FleetQuery::default(), now).into_string();
     fleet.push_str(LANDING_TAIL);
-    let hint = |encoded: Option<&Encoded>| {
-        encoded.map_or((0, 0), |e| {
-            (
-                e.plain.len() + e.plain.len() / 16,
-                e.gzip.len() + e.gzip.len() / 16,
-            )
-        })
+    let fleet_gzip = previous.map_or(fleet.len() / 6, |p| grown(p.landing_fleet.gzip.len()));
+    let gzip = gzip(fleet.as_bytes(), fleet_gzip);
+    let landing_fleet = Encoded {
+        plain: Bytes::from(fit(fleet.into_bytes())),
+        gzip: Bytes::from(fit(gzip)),
     };
-    let (_, fleet_gzip) = hint(previous.map(|p| &p.landing_fleet));
-    let landing_fleet = encoded(fleet.into_bytes(), fleet_gzip);
 
-    let (json_plain, json_gzip) = hint(previous.map(|p| &p.inventory_json));
-    // About 800 bytes a server without a previous body to go by.
-    let mut json = Vec::with_capacity(json_plain.max(snapshot.server_count() * 800 + 1024));
+    // About 100 bytes of gzip a server without a previous body to go by.
+    let json_gzip = previous.map_or(snapshot.server_count() * 100 + 1024, |p| {
+        grown(p.inventory_json.gzip.len())
+    });
+    let mut json = Counted {
+        inner: BufWriter::with_capacity(
+            64 * 1024,
+            GzEncoder::new(Vec::with_capacity(json_gzip), Compression::fast()),
+        ),
+        count: 0,
+    };
     serde_json::to_writer(
         &mut json,
         &inventory_json(snapshot, &Filter::default(), now),
     )
-    .expect("serialising to a Vec cannot fail");
+    .expect("writing to a Vec cannot fail");
+    let gzip = json
+        .inner
+        .into_inner()
+        .map_err(|e| e.into_error())
+        .and_then(GzEncoder::finish)
+        .expect("writing to a Vec cannot fail");
     Pages {
         landing_fleet,
-        inventory_json: encoded(json, json_gzip),
+        inventory_json: Gzipped {
+            gzip: Bytes::from(fit(gzip)),
+            plain_len: json.count,
+        },
     }
 }
 
-fn encoded(plain: Vec<u8>, gzip_hint: usize) -> Encoded {
-    let gzip = gzip(&plain, gzip_hint.max(plain.len() / 6));
-    Encoded {
-        plain: Bytes::from(fit(plain)),
-        gzip: Bytes::from(fit(gzip)),
+/// A writer that counts the bytes written through it.
+struct Counted<W> {
+    inner: W,
+    count: u64,
+}
+
+impl<W: Write> Write for Counted<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let written = self.inner.write(buf)?;
+        self.count += written as u64;
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
     }
 }
 
