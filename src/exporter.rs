@@ -1,19 +1,23 @@
-//! Assembly: a validated configuration becomes a poller and a router, served until shutdown.
+//! Assembly: a validated configuration becomes a poller and a router, served until shutdown,
+//! or until the poller ends, which ends the process with an error.
 
+use std::any::Any;
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use axum::Router;
 use tokio::net::TcpListener;
-use tokio::sync::Notify;
+use tokio::sync::oneshot;
 
 use crate::api::Client;
 use crate::config::ExporterConfig;
 use crate::metrics::OwnMetrics;
 use crate::poller::Poller;
+use crate::shutdown::Shutdown;
 use crate::web::server::{self, ServerLimits};
-use crate::web::{self, AppState};
+use crate::web::{self, AppState, FilteredViews, Liveness};
 
 /// Why the exporter could not be assembled.
 #[derive(Debug, thiserror::Error)]
@@ -22,6 +26,22 @@ pub enum ExporterError {
     /// configuration failed to load.
     #[error("cannot build the HTTP client of the Scaleway API")]
     HttpClient(#[source] reqwest::Error),
+}
+
+/// Why [`Exporter::serve`] ended other than by its shutdown. Each message holds the error it
+/// wraps, so it is not also its `source()` (a chain would print it twice).
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The poller's thread or runtime could not be started.
+    #[error("cannot start the poller: {0}")]
+    PollerStart(std::io::Error),
+    /// The web side failed.
+    #[error("cannot serve: {0}")]
+    Web(std::io::Error),
+    /// The poller ended (a panic, or a return) before shutdown. It has been logged; `/metrics`
+    /// would have stayed frozen, so the process stops, to be restarted.
+    #[error("the poller ended before shutdown: {0}")]
+    PollerEnded(String),
 }
 
 /// The exporter's parts, built but not yet running: tests drive `poller.poll_once()`
@@ -35,6 +55,8 @@ pub struct Exporter {
     /// TLS from `--web.config.file`; plain HTTP when `None`.
     pub tls: Option<Arc<rustls::ServerConfig>>,
     pub server_limits: ServerLimits,
+    /// What `/healthz` tells of the poller; [`Exporter::serve`] marks it ended.
+    pub liveness: Liveness,
 }
 
 impl Exporter {
@@ -48,15 +70,22 @@ impl Exporter {
         )
         .map_err(ExporterError::HttpClient)?
         .with_limits(config.api_limits());
-        let poller = Arc::new(Poller::new(
+        let poller = Poller::new(
             client,
             config.zones().to_vec(),
             config.poll_timeout(),
             own_metrics,
-        ));
+        )
+        .encode_pages_with(Arc::new(|snapshot, previous| {
+            web::encode_pages(snapshot, SystemTime::now(), previous)
+        }));
+        let poller = Arc::new(poller);
+        let liveness = Liveness::default();
         let router = web::router(AppState {
             published: poller.subscribe(),
             telemetry_path: config.telemetry_path().clone(),
+            liveness: liveness.clone(),
+            filtered_views: FilteredViews::default(),
         });
         let (router, tls) = match config.web_config() {
             Some(web) => (web.protect(router), web.tls.clone()),
@@ -68,6 +97,7 @@ impl Exporter {
             poll_interval: config.poll_interval(),
             tls,
             server_limits: ServerLimits::default(),
+            liveness,
         })
     }
 
@@ -76,38 +106,113 @@ impl Exporter {
     ///
     /// The poller runs on a thread and runtime of its own: parsing hundreds of pages and
     /// rebuilding the fleet never delays a scrape waiting on the runtime that serves HTTP.
+    /// Should it end before `shutdown` (a panic, or a return), `/healthz` answers 503, one
+    /// error line is logged, the web side stops as on shutdown, and this returns
+    /// [`ServeError::PollerEnded`]: an exporter whose data no longer changes is restarted
+    /// rather than left to serve it.
+    ///
+    /// [`DRAIN_TIMEOUT`]: server::DRAIN_TIMEOUT
     pub async fn serve(
         self,
         listener: TcpListener,
         shutdown: impl Future<Output = ()> + Send,
-    ) -> std::io::Result<()> {
-        let stop = Arc::new(Notify::new());
-        let poller = {
-            let (poller, stop, interval) = (self.poller.clone(), stop.clone(), self.poll_interval);
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .thread_name("poller")
-                .build()?;
-            std::thread::Builder::new()
-                .name("poller".to_owned())
-                .spawn(move || {
-                    runtime.block_on(poller.run(interval, async move { stop.notified().await }));
-                    // Do not wait for an encode in flight: the process is stopping.
-                    runtime.shutdown_background();
-                })?
-        };
-        let result = server::serve(
+    ) -> Result<(), ServeError> {
+        let (poller, interval) = (self.poller.clone(), self.poll_interval);
+        self.serve_with_poller(listener, shutdown, move |stop| {
+            poller.run(interval, stop.wait())
+        })
+        .await
+    }
+
+    /// [`Exporter::serve`] with `poll` in place of the poller's schedule: it runs on the
+    /// poller's thread and is supervised the same way, until `stop` fires. For tests that
+    /// make the poller end.
+    #[doc(hidden)]
+    pub async fn serve_with_poller<P, F>(
+        self,
+        listener: TcpListener,
+        shutdown: impl Future<Output = ()> + Send,
+        poll: P,
+    ) -> Result<(), ServeError>
+    where
+        P: FnOnce(Shutdown) -> F + Send + 'static,
+        F: Future<Output = ()>,
+    {
+        let (stop_poller, poller_stop) = Shutdown::new();
+        let mut poller_ended = spawn_poller(move || poll(poller_stop))?;
+        let (stop_web, web_stop) = Shutdown::new();
+        let web_stop = web_stop.wait();
+        let web = server::serve(
             listener,
             self.router,
             self.tls,
             self.server_limits,
-            shutdown,
-        )
-        .await;
-        stop.notify_one();
-        let _ = tokio::task::spawn_blocking(move || poller.join()).await;
-        result
+            async move {
+                tokio::select! {
+                    _ = shutdown => {}
+                    _ = web_stop => {}
+                }
+            },
+        );
+        tokio::pin!(web);
+        tokio::select! {
+            result = &mut web => {
+                let _ = stop_poller.send(true);
+                let _ = poller_ended.await;
+                result.map_err(ServeError::Web)
+            }
+            ended = &mut poller_ended => {
+                // `/healthz` needs no password: it says how the poller ended, not its panic's
+                // message, which the log line and the error carry.
+                let (how, reason) = match ended {
+                    Ok(Ok(())) => ("it returned", "it returned".to_owned()),
+                    Ok(Err(message)) => ("it panicked", format!("it panicked: {message}")),
+                    Err(_) => ("its thread ended", "its thread ended abnormally".to_owned()),
+                };
+                self.liveness.end(how);
+                tracing::error!(
+                    reason = %reason,
+                    "the poller ended before shutdown; stopping the exporter, so that it is restarted"
+                );
+                let _ = stop_web.send(true);
+                let _ = web.await;
+                Err(ServeError::PollerEnded(reason))
+            }
+        }
     }
+}
+
+/// Runs `run` on a thread and current-thread runtime of its own. The receiver resolves when
+/// it ends: `Ok` when it returned, the panic's message when it panicked.
+fn spawn_poller<P, F>(run: P) -> Result<oneshot::Receiver<Result<(), String>>, ServeError>
+where
+    P: FnOnce() -> F + Send + 'static,
+    F: Future<Output = ()>,
+{
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .thread_name("poller")
+        .build()
+        .map_err(ServeError::PollerStart)?;
+    let (ended, poller_ended) = oneshot::channel();
+    std::thread::Builder::new()
+        .name("poller".to_owned())
+        .spawn(move || {
+            let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| runtime.block_on(run())));
+            // Do not wait for an encode in flight: the process is stopping.
+            runtime.shutdown_background();
+            let _ = ended.send(outcome.map_err(|panic| panic_message(panic.as_ref()).to_owned()));
+        })
+        .map_err(ServeError::PollerStart)?;
+    Ok(poller_ended)
+}
+
+fn panic_message(panic: &(dyn Any + Send)) -> &str {
+    panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("a panic without a message")
 }
 
 /// Serves `router` over plain HTTP with the default limits until `shutdown`, then drains

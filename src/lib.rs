@@ -26,8 +26,10 @@
 //!   encoder: snapshot -> exposition text and gzip, once per poll (pure).
 //! - [`web`]: the router (`/metrics`, `/`, `/inventory.json`, `/healthz`, `/readyz`), the
 //!   accept loop, TLS, `--web.config.file`, basic auth, the telemetry path
-//!   (`web/telemetry_path.rs`), and the HTML and JSON pages.
-//! - [`exporter`]: assembly of the above, and serving with a bounded graceful shutdown.
+//!   (`web/telemetry_path.rs`), and the HTML and JSON pages (encoded once per poll by a
+//!   function the exporter hands to the poller; filtered views bounded).
+//! - [`exporter`]: assembly of the above, and serving with a bounded graceful shutdown; a
+//!   poller that ends before shutdown ends `serve` with an error.
 //! - [`cmd`]: the `demo`, `simulate` and `health` subcommands, `--help`, and `cmd::start`,
 //!   `argv` to the one of them to run (or to the one line that says why not).
 //! - [`logging`], [`build_info`], `shutdown.rs`: log setup, what this binary is, and the

@@ -8,6 +8,7 @@ use scaleway_exporter::cmd::start::{one_line, parse_command_line, Invocation, EX
 #[cfg(feature = "demo")]
 use scaleway_exporter::cmd::{demo, simulate};
 use scaleway_exporter::config::{ConfigError, Environment};
+use scaleway_exporter::exporter::ServeError;
 use scaleway_exporter::{logging, Exporter, Shutdown};
 
 fn main() -> ExitCode {
@@ -94,8 +95,16 @@ fn main() -> ExitCode {
         // A configuration found wrong once running (a busy port): one line, as at start.
         Err(error) => match error.downcast_ref::<ConfigError>() {
             Some(error) => fail(&error.to_string()),
+            // Logged when it ended; exiting non-zero gets the exporter restarted.
+            None if matches!(
+                error.downcast_ref::<ServeError>(),
+                Some(ServeError::PollerEnded(_))
+            ) =>
+            {
+                ExitCode::FAILURE
+            }
             None => {
-                tracing::error!("{error:#}");
+                tracing::error!(error = format!("{error:#}"), "exporter stopped");
                 ExitCode::FAILURE
             }
         },

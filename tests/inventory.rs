@@ -1,15 +1,22 @@
 //! The fleet on the landing page and at `/inventory.json`, over real TCP against the
 //! simulator: a server powered off through the simulator's action endpoint shows as not
-//! running, first; the filters narrow both views. The same page is then loaded in a real
-//! headless Chromium (ignored unless Debian's `chromium` is installed).
+//! running, first; the filters narrow both views. Unfiltered, both are encoded once per poll
+//! and gzipped when asked; filtered views, built per request, are bounded. The same page is
+//! then loaded in a real headless Chromium (ignored unless Debian's `chromium` is installed).
 
 mod common;
 
+use std::io::Read as _;
 use std::path::Path;
 use std::process::Command;
+use std::time::{Duration, SystemTime};
 
 use common::*;
+use scaleway_exporter::exporter::{serve_router, Exporter};
+use scaleway_exporter::web::{self, AppState, FilteredViews, Liveness, TelemetryPath};
+use scaleway_exporter::Shutdown;
 use serde_json::Value;
+use tokio::net::TcpListener;
 
 const ZONES: [&str; 2] = ["fr-par-1", "nl-ams-1"];
 
@@ -204,6 +211,165 @@ async fn the_json_lists_volumes_with_sizes_tags_and_addresses() {
         .any(|s| !s["addresses"].as_array().unwrap().is_empty()));
     assert_eq!(json["zones"].as_array().unwrap().len(), 2);
     assert_eq!(json["zones"][0]["last_poll_ok"], true);
+}
+
+/// GETs `url`, asking for gzip or not, and returns the response's headers and its body as
+/// sent (still compressed when it says so).
+async fn fetch(url: &str, gzip: bool) -> (reqwest::header::HeaderMap, Vec<u8>) {
+    let mut request = reqwest::Client::new().get(url);
+    if gzip {
+        request = request.header("Accept-Encoding", "gzip");
+    }
+    let response = request.send().await.unwrap();
+    assert_eq!(response.status(), 200, "{url}");
+    let headers = response.headers().clone();
+    (headers, response.bytes().await.unwrap().to_vec())
+}
+
+fn gunzip(bytes: &[u8]) -> Vec<u8> {
+    let mut plain = Vec::new();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_end(&mut plain)
+        .expect("a whole gzip member, its CRC and length right");
+    plain
+}
+
+fn unix_seconds() -> u64 {
+    SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+/// Until the wall clock's second has moved past `second`.
+async fn wait_past(second: u64) {
+    while unix_seconds() <= second {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn between_two_polls_inventory_json_is_the_same_bytes_whenever_asked_and_gzipped_when_asked()
+{
+    let fleet = polled_fleet(3).await;
+    let url = format!("{}/inventory.json", fleet.exporter.url);
+    let (headers, first) = fetch(&url, false).await;
+    assert_eq!(headers["content-type"], "application/json");
+    assert_eq!(headers["vary"], "Accept-Encoding");
+    assert!(headers.get("content-encoding").is_none());
+
+    // A body built per request would now say another time in `generated_at`.
+    wait_past(unix_seconds()).await;
+    let (_, again) = fetch(&url, false).await;
+    assert_eq!(
+        String::from_utf8_lossy(&again),
+        String::from_utf8_lossy(&first)
+    );
+    let (headers, gzipped) = fetch(&url, true).await;
+    assert_eq!(headers["content-encoding"], "gzip");
+    assert!(gzipped.len() < first.len());
+    assert_eq!(gunzip(&gzipped), first);
+
+    // The next poll makes the next body.
+    let id = fleet.running_server("fr-par-1");
+    fleet.power_off("fr-par-1", &id).await;
+    let (_, after) = fetch(&url, false).await;
+    let json: Value = serde_json::from_slice(&after).unwrap();
+    let server = json["servers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == id.as_str())
+        .unwrap();
+    assert_eq!(server["state"], "stopped");
+}
+
+#[tokio::test]
+async fn the_landing_page_is_gzipped_when_asked_around_a_fleet_section_made_once_per_poll() {
+    let fleet = polled_fleet(3).await;
+    let url = format!("{}/", fleet.exporter.url);
+    let (headers, plain) = fetch(&url, false).await;
+    assert_eq!(headers["content-type"], "text/html; charset=utf-8");
+    let plain = String::from_utf8(plain).unwrap();
+    wait_past(unix_seconds()).await;
+    let (headers, gzipped) = fetch(&url, true).await;
+    assert_eq!(headers["content-encoding"], "gzip");
+    assert_eq!(headers["vary"], "Accept-Encoding");
+    let unzipped = String::from_utf8(gunzip(&gzipped)).unwrap();
+
+    // The head, with each zone's poll and its age, is of each request; the fleet section
+    // is the same bytes until the next poll, and says when its ages are as of.
+    let fleet_section = |page: &str| page[page.find("<h2 id=\"fleet\">").unwrap()..].to_owned();
+    assert_eq!(fleet_section(&unzipped), fleet_section(&plain));
+    for page in [&plain, &unzipped] {
+        assert!(
+            page.starts_with("<!DOCTYPE html>\n<html lang=\"en\"><head>"),
+            "{page}"
+        );
+        assert!(page.contains("<td>fr-par-1</td><td>3</td><td class=\"ok\">ok</td>"));
+        assert!(page.contains(" ago</td>"), "{page}");
+        assert!(page.contains("6 of 6 servers shown"), "{page}");
+        assert!(
+            page.contains("Ages as of <time id=\"fleet-as-of\""),
+            "{page}"
+        );
+        assert!(page.ends_with("</body></html>\n"), "{page}");
+    }
+}
+
+#[tokio::test]
+async fn past_its_permits_a_filtered_view_waits_briefly_then_answers_503_with_retry_after() {
+    let api = start_simulator(simulator_config(&ZONES, 2)).await;
+    let exporter =
+        Exporter::new(&exporter_config(&api.url, &ZONES, api.simulator.token())).unwrap();
+    exporter.poller.poll_once().await;
+    let views = FilteredViews::new(2, Duration::from_millis(100));
+    let router = web::router(AppState {
+        published: exporter.poller.subscribe(),
+        telemetry_path: TelemetryPath::new("/metrics").unwrap(),
+        liveness: Liveness::default(),
+        filtered_views: views.clone(),
+    });
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (_stop, shutdown) = Shutdown::new();
+    tokio::spawn(serve_router(listener, router, shutdown.wait()));
+
+    // Two filtered views are being built or sent, as long as the test holds their permits.
+    let held = views.permits().clone().acquire_many_owned(2).await.unwrap();
+    for path in [
+        "/inventory.json?zone=fr-par-1",
+        "/?state=stopped",
+        "/?zone=nl-ams-1",
+    ] {
+        let response = reqwest::get(format!("{url}{path}")).await.unwrap();
+        assert_eq!(response.status(), 503, "{path}");
+        assert_eq!(response.headers()["retry-after"], "1", "{path}");
+        let body = response.text().await.unwrap();
+        assert!(
+            body.contains("retry in a second, or ask for the unfiltered view"),
+            "{body}"
+        );
+    }
+    // The unfiltered views never wait: they are made already.
+    for path in ["/inventory.json", "/", "/?zone=&state="] {
+        let response = reqwest::get(format!("{url}{path}")).await.unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+    }
+
+    drop(held);
+    let json: Value =
+        serde_json::from_str(&get_text(&format!("{url}/inventory.json?zone=fr-par-1")).await)
+            .unwrap();
+    assert_eq!(json["servers"].as_array().unwrap().len(), 2);
+    let (headers, gzipped) = fetch(&format!("{url}/inventory.json?zone=nl-ams-1"), true).await;
+    assert_eq!(headers["content-encoding"], "gzip");
+    let json: Value = serde_json::from_slice(&gunzip(&gzipped)).unwrap();
+    assert!(json["servers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|s| s["zone"] == "nl-ams-1"));
 }
 
 /// A name a user could give a server: markup, an ampersand, quotes and a newline.

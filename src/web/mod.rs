@@ -4,36 +4,39 @@
 //! - `server`: the accept loop (plain TCP or TLS), bounds on heads, time and connections.
 //! - `tls`, `config`, `auth`: `--web.config.file`: rustls, the file's checks, basic auth;
 //!   `error`: why a web config is refused.
-//! - `pages`: the landing page and the fleet as HTML and JSON (pure).
+//! - `pages`: the landing page and the fleet as HTML and JSON (pure), and their encoding
+//!   once per poll; `views`: their handlers; `body`: bodies of shared bytes, spliced gzip.
 //!
-//! Handlers only read the latest publication: a scrape copies a reference to bytes encoded
-//! at poll time, whatever the fleet size.
+//! Handlers only read the latest publication: a scrape, the landing page and
+//! `/inventory.json` copy a reference to bytes encoded at poll time, whatever the fleet size.
 
 use std::sync::Arc;
-use std::time::SystemTime;
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{Html, IntoResponse, Json, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use tokio::sync::watch;
 
 mod auth;
+mod body;
 mod config;
 mod error;
 mod pages;
 pub mod server;
 mod telemetry_path;
 mod tls;
+mod views;
 
 pub use auth::{check_bcrypt_hash, BadBcryptHash, BasicAuth};
 pub use config::{parse as parse_web_config, WebConfig};
 pub use error::WebConfigError;
+pub use pages::encode_pages;
 pub use telemetry_path::{TelemetryPath, RESERVED_PATHS};
+pub use views::FilteredViews;
 
 use crate::poller::Published;
-use pages::FleetQuery;
 
 /// The exposition's content type (text format 0.0.4).
 pub const CONTENT_TYPE_TEXT: &str = "text/plain; version=0.0.4; charset=utf-8";
@@ -44,13 +47,51 @@ pub struct AppState {
     pub published: watch::Receiver<Arc<Published>>,
     /// `--web.telemetry-path`, linked from the landing page; checked, so the route cannot panic.
     pub telemetry_path: TelemetryPath,
+    /// Whether the poller still runs, for `/healthz`.
+    pub liveness: Liveness,
+    /// The bound on views built per request.
+    pub filtered_views: FilteredViews,
+}
+
+/// Whether the poller still runs, as `/healthz` and `/readyz` tell it. The exporter marks it
+/// ended, with how ("it panicked"), when it sees the poller end before shutdown; it never
+/// comes back. `/healthz` needs no password, so the how is all it says.
+#[derive(Clone, Debug, Default)]
+pub struct Liveness(Arc<watch::Sender<Option<Arc<str>>>>);
+
+impl Liveness {
+    /// Marks the poller ended; the first `how` given is kept.
+    pub fn end(&self, how: &str) {
+        self.0.send_if_modified(|ended| {
+            let first = ended.is_none();
+            if first {
+                *ended = Some(how.into());
+            }
+            first
+        });
+    }
+
+    /// How the poller ended, if it has.
+    pub fn ended(&self) -> Option<Arc<str>> {
+        self.0.borrow().clone()
+    }
+
+    /// Resolves once the poller is marked ended, with how.
+    pub async fn wait_ended(&self) -> Arc<str> {
+        let mut ended = self.0.subscribe();
+        let reason = ended
+            .wait_for(Option::is_some)
+            .await
+            .expect("the sender lives in self");
+        reason.clone().expect("waited for Some")
+    }
 }
 
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route(state.telemetry_path.as_str(), get(metrics))
-        .route("/", get(landing))
-        .route("/inventory.json", get(inventory_json))
+        .route("/", get(views::landing))
+        .route("/inventory.json", get(views::inventory_json))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .fallback(not_found)
@@ -93,11 +134,24 @@ pub fn accepts_gzip(headers: &HeaderMap) -> bool {
         })
 }
 
-async fn healthz() -> &'static str {
-    "ok\n"
+/// 200 while the poller runs. Once it has ended, the process is stopping (to be restarted):
+/// 503, saying so, to whoever asks meanwhile.
+async fn healthz(State(state): State<AppState>) -> Response {
+    match state.liveness.ended() {
+        None => (StatusCode::OK, "ok\n").into_response(),
+        Some(how) => poller_ended(&how),
+    }
+}
+
+fn poller_ended(how: &str) -> Response {
+    let body = format!("the poller has ended ({how}); the exporter is stopping, see its log\n");
+    (StatusCode::SERVICE_UNAVAILABLE, body).into_response()
 }
 
 async fn readyz(State(state): State<AppState>) -> Response {
+    if let Some(how) = state.liveness.ended() {
+        return poller_ended(&how);
+    }
     let published = state.published.borrow().clone();
     let waiting: Vec<&str> = published
         .snapshot
@@ -119,35 +173,6 @@ async fn not_found() -> (StatusCode, &'static str) {
         StatusCode::NOT_FOUND,
         "not found; the metrics are on the telemetry path, see /\n",
     )
-}
-
-async fn landing(State(state): State<AppState>, Query(query): Query<FleetQuery>) -> Response {
-    let published = state.published.borrow().clone();
-    let now = SystemTime::now();
-    let fleet = pages::fleet_html(&published.snapshot, &query, now);
-    let status = match query.filter() {
-        Ok(_) => StatusCode::OK,
-        Err(_) => StatusCode::BAD_REQUEST,
-    };
-    let page =
-        pages::landing_page(&published, state.telemetry_path.as_str(), now, fleet).into_string();
-    (status, Html(page)).into_response()
-}
-
-async fn inventory_json(
-    State(state): State<AppState>,
-    Query(query): Query<FleetQuery>,
-) -> Response {
-    let published = state.published.borrow().clone();
-    match query.filter() {
-        Ok(filter) => Json(pages::inventory_json(
-            &published.snapshot,
-            &filter,
-            SystemTime::now(),
-        ))
-        .into_response(),
-        Err(e) => (StatusCode::BAD_REQUEST, format!("{e}\n")).into_response(),
-    }
 }
 
 #[cfg(test)]

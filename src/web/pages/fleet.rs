@@ -30,7 +30,8 @@ td.since.bounded::before{content:\"\\2265\\00a0\"}\
 code{background:#f3f3f3;padding:0 .2em}";
 
 /// The fleet section of the landing page: the filter form, then the table (or, for a bad
-/// filter, what is wrong with it).
+/// filter, what is wrong with it), with ages as of `now` and saying so. Unfiltered, it is
+/// rendered once per poll ([`super::encode_pages`]), so `now` is then the end of the poll.
 pub fn fleet_html(snapshot: &Snapshot, query: &FleetQuery, now: SystemTime) -> Markup {
     let filter = match query.filter() {
         Ok(filter) => filter,
@@ -72,6 +73,7 @@ pub fn fleet_html(snapshot: &Snapshot, query: &FleetQuery, now: SystemTime) -> M
             }
         } "\n"
         p class="muted" {
+            "Ages as of " time id="fleet-as-of" datetime=(rfc3339(now)) { (rfc3339(now)) } ". "
             "Since: when this exporter first saw the server in its state, to within a poll \
              interval; " (PreEscaped("&ge;")) " marks a state the server was already in when \
              this exporter first saw it (after a restart, or a new server), which began then \

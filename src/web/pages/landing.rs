@@ -1,4 +1,6 @@
 //! The landing page: what the exporter is, each zone's last poll, then the fleet table.
+//! The part above the fleet table is rendered per request, since it says how long ago each
+//! zone was polled; the fleet table is the same for every request until the next poll.
 //!
 //! Written with maud's `html!`, which escapes every `(expression)`: a poll's error text
 //! quotes what the API sent. `PreEscaped` holds only this crate's constants (the CSS, an
@@ -20,53 +22,69 @@ td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}.ok{color:#1a7f37}
 
 const MIDDOT: PreEscaped<&str> = PreEscaped(" &middot; ");
 
-/// The landing page: what the exporter is, each zone's last poll, then `fleet` (the
-/// section from [`fleet::fleet_html`]).
+/// What closes the page after the fleet section.
+pub const LANDING_TAIL: &str = "</body></html>\n";
+
+/// The landing page: [`landing_head`], then `fleet` (the section from
+/// [`fleet::fleet_html`]), then [`LANDING_TAIL`].
 pub fn landing_page(
     published: &Published,
     telemetry_path: &str,
     now: SystemTime,
     fleet: Markup,
-) -> Markup {
-    html! {
-        (DOCTYPE) "\n"
-        html lang="en" {
-            head {
-                meta charset="utf-8";
-                title { "Scaleway exporter" } "\n"
-                style { (PreEscaped(STYLE)) (PreEscaped(fleet::STYLE)) } "\n"
-            }
-            body {
+) -> String {
+    let mut page = landing_head(published, telemetry_path, now);
+    page.push_str(&fleet.into_string());
+    page.push_str(LANDING_TAIL);
+    page
+}
+
+/// The page up to its fleet section: what the exporter is, and each zone's last poll with
+/// its age at `now`. It is rendered per request (a few KB); the fleet section below it is
+/// encoded once per poll.
+pub fn landing_head(published: &Published, telemetry_path: &str, now: SystemTime) -> String {
+    let head = html! {
+        head {
+            meta charset="utf-8";
+            title { "Scaleway exporter" } "\n"
+            style { (PreEscaped(STYLE)) (PreEscaped(fleet::STYLE)) } "\n"
+        }
+    };
+    let body = html! {
+        "\n"
+        h1 { "Scaleway exporter" } "\n"
+        p {
+            "Version " (build_info::VERSION) " (revision " (build_info::REVISION)
+            ", rustc " (build_info::RUSTC_VERSION) "). Metrics: "
+            a href=(telemetry_path) { (telemetry_path) }
+            (MIDDOT) a href="/inventory.json" { "/inventory.json" }
+            (MIDDOT) a href="/healthz" { "/healthz" }
+            (MIDDOT) a href="/readyz" { "/readyz" }
+        } "\n"
+        p {
+            (published.snapshot.server_count()) " servers, "
+            (published.exposition.series) " series in the last encoding."
+        } "\n"
+        table {
+            thead { tr {
+                th { "zone" } th { "servers" } th { "last poll" } th { "age" }
+                th { "last success" } th { "duration" }
+            } }
+            tbody {
                 "\n"
-                h1 { "Scaleway exporter" } "\n"
-                p {
-                    "Version " (build_info::VERSION) " (revision " (build_info::REVISION)
-                    ", rustc " (build_info::RUSTC_VERSION) "). Metrics: "
-                    a href=(telemetry_path) { (telemetry_path) }
-                    (MIDDOT) a href="/inventory.json" { "/inventory.json" }
-                    (MIDDOT) a href="/healthz" { "/healthz" }
-                    (MIDDOT) a href="/readyz" { "/readyz" }
-                } "\n"
-                p {
-                    (published.snapshot.server_count()) " servers, "
-                    (published.exposition.series) " series in the last encoding."
-                } "\n"
-                table {
-                    thead { tr {
-                        th { "zone" } th { "servers" } th { "last poll" } th { "age" }
-                        th { "last success" } th { "duration" }
-                    } }
-                    tbody {
-                        "\n"
-                        @for (name, zone) in &published.snapshot.zones {
-                            (zone_row(name, zone, now)) "\n"
-                        }
-                    }
-                } "\n"
-                (fleet)
+                @for (name, zone) in &published.snapshot.zones {
+                    (zone_row(name, zone, now)) "\n"
+                }
             }
         } "\n"
-    }
+    };
+    // The open `<html>` and `<body>` are closed by LANDING_TAIL, after the fleet section.
+    let mut page = html! { (DOCTYPE) "\n" }.into_string();
+    page.push_str("<html lang=\"en\">");
+    page.push_str(&head.into_string());
+    page.push_str("<body>");
+    page.push_str(&body.into_string());
+    page
 }
 
 fn zone_row(name: &str, zone: &ZoneState, now: SystemTime) -> Markup {

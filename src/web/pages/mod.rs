@@ -2,8 +2,9 @@
 //!
 //! The fleet is every server of the latest snapshot, those not running first, filterable by
 //! zone and state with query parameters (`/?zone=fr-par-1&state=stopped`). Everything here
-//! is a pure function of a snapshot, a filter and the time; the handlers in `web/mod.rs`
-//! only call it.
+//! is a pure function of a snapshot, a filter and the time. [`encode_pages`] renders the
+//! unfiltered views once per poll (the poller calls it); the handlers in `web/views.rs`
+//! serve them, and render a filtered view per request.
 //!
 //! The HTML is written with maud's `html!`, which escapes every `(expression)` it
 //! interpolates, in text and attribute values alike (`&`, `<`, `>`, `"`); `'` needs no
@@ -14,23 +15,95 @@
 //! - `json`: `/inventory.json`.
 //! - `landing`: the landing page around the fleet section.
 
+use std::io::{BufWriter, Write};
 use std::time::SystemTime;
 
+use bytes::Bytes;
 use chrono::{DateTime, SecondsFormat, Utc};
+use flate2::write::GzEncoder;
+use flate2::Compression;
+
+use super::body::{fit, gzip};
+use crate::inventory::Snapshot;
+use crate::poller::{Encoded, Gzipped, Pages};
 
 mod filter;
 mod fleet;
 mod json;
 mod landing;
 
-pub use filter::FleetQuery;
+pub use filter::{Filter, FleetQuery};
 pub use fleet::fleet_html;
 pub use json::inventory_json;
-pub use landing::landing_page;
+pub use landing::{landing_head, landing_page, LANDING_TAIL};
 
 /// A time as both views write it: RFC 3339, UTC, to the second.
 fn rfc3339(at: SystemTime) -> String {
     DateTime::<Utc>::from(at).to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// The unfiltered pages of `snapshot`, as of `now`: the landing page from its fleet section
+/// to its end, plain and gzipped, and `/inventory.json`, gzipped only (written straight into
+/// the compressor, so its plain text, 8 MB at 10,000 servers, is never held). Called once per
+/// poll, off the async threads; `previous` sizes the buffers.
+pub fn encode_pages(snapshot: &Snapshot, now: SystemTime, previous: Option<&Pages>) -> Pages {
+    let grown = |len: usize| len + len / 16;
+    let mut fleet = fleet_html(snapshot, &FleetQuery::default(), now).into_string();
+    fleet.push_str(LANDING_TAIL);
+    let fleet_gzip = previous.map_or(fleet.len() / 6, |p| grown(p.landing_fleet.gzip.len()));
+    let gzip = gzip(fleet.as_bytes(), fleet_gzip);
+    let landing_fleet = Encoded {
+        plain: Bytes::from(fit(fleet.into_bytes())),
+        gzip: Bytes::from(fit(gzip)),
+    };
+
+    // About 100 bytes of gzip a server without a previous body to go by.
+    let json_gzip = previous.map_or(snapshot.server_count() * 100 + 1024, |p| {
+        grown(p.inventory_json.gzip.len())
+    });
+    let mut json = Counted {
+        inner: BufWriter::with_capacity(
+            64 * 1024,
+            GzEncoder::new(Vec::with_capacity(json_gzip), Compression::fast()),
+        ),
+        count: 0,
+    };
+    serde_json::to_writer(
+        &mut json,
+        &inventory_json(snapshot, &Filter::default(), now),
+    )
+    .expect("writing to a Vec cannot fail");
+    let gzip = json
+        .inner
+        .into_inner()
+        .map_err(|e| e.into_error())
+        .and_then(GzEncoder::finish)
+        .expect("writing to a Vec cannot fail");
+    Pages {
+        landing_fleet,
+        inventory_json: Gzipped {
+            gzip: Bytes::from(fit(gzip)),
+            plain_len: json.count,
+        },
+    }
+}
+
+/// A writer that counts the bytes written through it.
+struct Counted<W> {
+    inner: W,
+    count: u64,
+}
+
+impl<W: Write> Write for Counted<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let written = self.inner.write(buf)?;
+        self.count += written as u64;
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 #[cfg(test)]
@@ -110,11 +183,12 @@ pub(crate) mod tests {
                 gzip: Default::default(),
                 series: 0,
             },
+            pages: Default::default(),
         };
         let now = SystemTime::UNIX_EPOCH + NOW;
         let render = |query: &FleetQuery| {
             let fleet = fleet_html(&published.snapshot, query, now);
-            landing_page(&published, &hostile("path"), now, fleet).into_string()
+            landing_page(&published, &hostile("path"), now, fleet)
         };
 
         let html = render(&FleetQuery::default());

@@ -1,5 +1,6 @@
 //! The schedule: [`Poller::poll_once`] polls every zone concurrently and publishes the next
-//! snapshot and its encoded exposition; [`Poller::run`] only calls it on an interval.
+//! snapshot with its encoded exposition and pages; [`Poller::run`] only calls it on an
+//! interval.
 //!
 //! Zones are independent: each one runs under its own `--poll.timeout` deadline, and a
 //! failed zone keeps its last good servers while the others are replaced. One iteration
@@ -10,10 +11,13 @@
 //! (docs/design.md#block-storage-is-best-effort). The log lines of a poll are written once
 //! every zone has ended, so that zones failing for one cause share one line.
 
-use std::collections::{BTreeMap, HashMap};
+mod log;
+
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use bytes::Bytes;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 use tokio::time::Instant;
@@ -25,18 +29,51 @@ use crate::inventory::{
 };
 use crate::metrics::{self, Exposition, OwnMetrics};
 
-/// What `/metrics` and the landing page serve: a snapshot and its encoding, made together.
+/// What `/metrics`, the landing page and `/inventory.json` serve: a snapshot and its
+/// encodings, made together.
 #[derive(Debug)]
 pub struct Published {
     pub snapshot: Arc<Snapshot>,
     pub exposition: Exposition,
+    /// Empty unless the poller was given a [`PageEncoder`] ([`Poller::encode_pages_with`]).
+    pub pages: Pages,
 }
+
+/// A body encoded once per poll, plain and gzipped; clones share the bytes.
+#[derive(Debug, Clone, Default)]
+pub struct Encoded {
+    pub plain: Bytes,
+    pub gzip: Bytes,
+}
+
+/// A body encoded once per poll and kept only gzipped: its plain text is as large as the
+/// fleet, and most clients accept gzip; a plain request is inflated as it is sent.
+#[derive(Debug, Clone, Default)]
+pub struct Gzipped {
+    pub gzip: Bytes,
+    pub plain_len: u64,
+}
+
+/// What the landing page and `/inventory.json` serve, unfiltered, to every request until the
+/// next poll, encoded with the exposition so that no number of clients makes memory grow.
+#[derive(Debug, Clone, Default)]
+pub struct Pages {
+    /// The landing page from its fleet section to its end (the part above it is rendered
+    /// per request: it holds the ages of the zones' polls).
+    pub landing_fleet: Encoded,
+    pub inventory_json: Gzipped,
+}
+
+/// Renders the [`Pages`] of a snapshot (the previous ones size the buffers). The web side
+/// renders them; the exporter hands its function to the poller, which does not import it.
+pub type PageEncoder = Arc<dyn Fn(&Snapshot, Option<&Pages>) -> Pages + Send + Sync>;
 
 pub struct Poller {
     client: Client,
     zones: Vec<String>,
     timeout: Duration,
     own_metrics: OwnMetrics,
+    encode_pages: Option<PageEncoder>,
     published: watch::Sender<Arc<Published>>,
     /// Held for a whole `poll_once`: a second caller waits for the first to end.
     polling: tokio::sync::Mutex<()>,
@@ -56,15 +93,29 @@ impl Poller {
         let (published, _) = watch::channel(Arc::new(Published {
             snapshot: Arc::new(snapshot),
             exposition,
+            pages: Pages::default(),
         }));
         Poller {
             client,
             zones,
             timeout,
             own_metrics,
+            encode_pages: None,
             published,
             polling: tokio::sync::Mutex::new(()),
         }
+    }
+
+    /// Encodes the pages with `encode` at every publication, this first one included.
+    pub fn encode_pages_with(mut self, encode: PageEncoder) -> Self {
+        let first = self.latest();
+        self.published.send_replace(Arc::new(Published {
+            pages: encode(&first.snapshot, None),
+            snapshot: first.snapshot.clone(),
+            exposition: first.exposition.clone(),
+        }));
+        self.encode_pages = Some(encode);
+        self
     }
 
     /// A receiver of every publication, for the HTTP side.
@@ -125,7 +176,7 @@ impl Poller {
         }
         // Zones end in any order; the log lines and the snapshot do not depend on it.
         polled.sort_by(|a, b| a.zone.cmp(&b.zone));
-        log_poll(&polled, &previous);
+        log::log_poll(&polled, &previous);
         let mut next = (*previous).clone();
         for Polled {
             zone,
@@ -152,16 +203,22 @@ impl Poller {
         self.publish(next).await
     }
 
-    /// Encodes off the async worker threads (it is the one CPU-heavy step), then swaps.
+    /// Encodes the exposition and the pages off the async worker threads (the one CPU-heavy
+    /// step), then swaps.
     async fn publish(&self, snapshot: Snapshot) -> Arc<Published> {
         let own = self.own_metrics.clone();
+        let encode_pages = self.encode_pages.clone();
         let previous = self.latest();
         let published = tokio::task::spawn_blocking(move || {
             let exposition = metrics::exposition(&snapshot, &own, Some(&previous.exposition));
+            let pages = encode_pages.map_or_else(Pages::default, |encode| {
+                encode(&snapshot, Some(&previous.pages))
+            });
             drop(previous);
             Arc::new(Published {
                 snapshot: Arc::new(snapshot),
                 exposition,
+                pages,
             })
         })
         .await
@@ -271,193 +328,4 @@ struct Polled {
     outcome: Result<ZonePoll, ApiError>,
     duration: Duration,
     at: SystemTime,
-}
-
-/// Zones that share one log line: the same message for the same cause.
-#[derive(Default)]
-struct Group<'a> {
-    zones: Vec<&'a str>,
-    /// The first zone's error as it is, for a line of one zone.
-    error: String,
-    /// The error with the zone's name replaced by `{zone}`, for a line of several (a
-    /// connection error quotes the URL, which names the zone).
-    common_error: String,
-    servers: usize,
-    duration: Duration,
-}
-
-impl<'a> Group<'a> {
-    fn add(&mut self, zone: &'a str, error: String, servers: usize, duration: Duration) {
-        if self.zones.is_empty() {
-            self.common_error = error.replace(zone, "{zone}");
-            self.error = error;
-        }
-        self.zones.push(zone);
-        self.servers += servers;
-        self.duration = self.duration.max(duration);
-    }
-
-    /// The error of the line: the zone's own for one zone, the shared text for several.
-    fn error(&self) -> &str {
-        if self.zones.len() == 1 {
-            &self.error
-        } else {
-            &self.common_error
-        }
-    }
-
-    fn duration_ms(&self) -> u64 {
-        self.duration.as_millis() as u64
-    }
-}
-
-/// Groups `(zone, kind, error)` by kind and by the error's text with the zone's name taken out,
-/// so that ten zones failing for one cause make one line, and two causes two.
-fn group_by_cause<'a, K: Ord>(
-    items: impl IntoIterator<Item = (&'a str, K, String, usize, Duration)>,
-) -> BTreeMap<(K, String), Group<'a>> {
-    let mut groups: BTreeMap<(K, String), Group<'a>> = BTreeMap::new();
-    for (zone, kind, error, servers, duration) in items {
-        let cause = error.replace(zone, "{zone}");
-        groups
-            .entry((kind, cause))
-            .or_default()
-            .add(zone, error, servers, duration);
-    }
-    groups
-}
-
-/// One line per zone of the group, or one line naming them all: `zone` for one, `zones` (a
-/// comma-separated list) for several. The message is fixed; values and the error are fields.
-macro_rules! log_group {
-    ($level:ident, $group:expr, $message:literal $(, $field:ident = $value:expr)* $(,)?) => {{
-        let group = &$group;
-        if let [zone] = group.zones.as_slice() {
-            tracing::$level!(zone, $($field = $value,)* $message);
-        } else {
-            tracing::$level!(zones = group.zones.join(",").as_str(), $($field = $value,)* $message);
-        }
-    }};
-}
-
-/// The log lines of one poll. A failure is logged at every poll, but zones that fail for the
-/// same cause share one line; a zone that succeeds after failing gets one line; the rest is
-/// debug.
-fn log_poll(polled: &[Polled], previous: &Snapshot) {
-    let before = |zone: &str| previous.zones.get(zone);
-    let failures = polled.iter().filter_map(|p| {
-        let error = p.outcome.as_ref().err()?;
-        let kept = before(&p.zone).filter(|z| z.last_success.is_some());
-        Some((
-            p.zone.as_str(),
-            kept.is_some(),
-            error.to_string(),
-            kept.map_or(0, |z| z.servers.len()),
-            p.duration,
-        ))
-    });
-    for ((kept, _), group) in group_by_cause(failures) {
-        // The error's text carries the operator's hint ("check SCW_SECRET_KEY ...").
-        if kept {
-            log_group!(
-                warn,
-                group,
-                "zone poll failed; serving the servers of its last successful poll",
-                duration_ms = group.duration_ms(),
-                kept_servers = group.servers,
-                error = group.error()
-            );
-        } else {
-            log_group!(
-                warn,
-                group,
-                "zone poll failed; it has had no successful poll yet, so it has no servers to serve",
-                duration_ms = group.duration_ms(),
-                error = group.error()
-            );
-        }
-    }
-
-    let mut recovered = Group::default();
-    for p in polled {
-        let Ok(ZonePoll { servers, .. }) = &p.outcome else {
-            continue;
-        };
-        let failing_before =
-            before(&p.zone).is_some_and(|z| z.last_poll.is_some() && !z.last_poll_succeeded());
-        if failing_before {
-            recovered.add(&p.zone, String::new(), servers.len(), p.duration);
-        } else {
-            let duration_ms = p.duration.as_millis() as u64;
-            tracing::debug!(
-                zone = p.zone,
-                servers = servers.len(),
-                duration_ms,
-                "zone polled"
-            );
-        }
-    }
-    if !recovered.zones.is_empty() {
-        log_group!(
-            info,
-            recovered,
-            "zone poll succeeded after failing",
-            servers = recovered.servers,
-            duration_ms = recovered.duration_ms()
-        );
-    }
-    log_volume_sizes(polled, previous);
-}
-
-/// Block Storage fails the same way poll after poll (a key without `BlockStorageReadOnly`
-/// gets 403 in every zone, every minute), and fails no zone: a line when a zone's failure
-/// begins or changes cause, one when its sizes are read again, one when a zone turns out not
-/// to have the service. `scaleway_exporter_volume_sizes_success` says the rest.
-fn log_volume_sizes(polled: &[Polled], previous: &Snapshot) {
-    let mut failed = Vec::new();
-    let mut not_served = Vec::new();
-    let mut read_again = Group::default();
-    for p in polled {
-        let Ok(poll) = &p.outcome else { continue };
-        let was = previous
-            .zones
-            .get(&p.zone)
-            .and_then(|z| z.volume_sizes.as_ref());
-        let zone = p.zone.as_str();
-        match (&poll.volume_sizes, was) {
-            (VolumeSizes::Failed { cause, .. }, Some(VolumeSizes::Failed { cause: was, .. }))
-                if cause == was => {}
-            (VolumeSizes::Failed { error, cause }, _) => {
-                failed.push((zone, cause == "403", error.clone(), 0, p.duration));
-            }
-            (VolumeSizes::NotServed { .. }, Some(VolumeSizes::NotServed { .. })) => {}
-            (VolumeSizes::NotServed { error }, _) => {
-                not_served.push((zone, (), error.clone(), 0, p.duration));
-            }
-            (VolumeSizes::Read, Some(VolumeSizes::Failed { .. })) => {
-                read_again.add(zone, String::new(), 0, p.duration);
-            }
-            (VolumeSizes::Read | VolumeSizes::NotNeeded, _) => {}
-        }
-    }
-    for ((denied, _), group) in group_by_cause(failed) {
-        if denied {
-            log_group!(warn, group, "Block Storage refused the key: sbs volume sizes need the IAM permission set BlockStorageReadOnly; servers are still published",
-                error = group.error());
-        } else {
-            log_group!(warn, group, "Block Storage volume list failed; servers are still published, with the sbs volume sizes of the last good read",
-                error = group.error());
-        }
-    }
-    for (_, group) in group_by_cause(not_served) {
-        log_group!(
-            info,
-            group,
-            "Block Storage does not serve the zone; its sbs volumes have no size",
-            error = group.error()
-        );
-    }
-    if !read_again.zones.is_empty() {
-        log_group!(info, read_again, "Block Storage volume sizes read again");
-    }
 }
