@@ -57,8 +57,8 @@ pub fn encode_pages(snapshot: &Snapshot, now: SystemTime, previous: Option<&Page
         gzip: Bytes::from(fit(gzip)),
     };
 
-    // About 100 bytes of gzip a server without a previous body to go by.
-    let json_gzip = previous.map_or(snapshot.server_count() * 100 + 1024, |p| {
+    // About 160 bytes of gzip a server (for 790 of JSON) without a previous body to go by.
+    let json_gzip = previous.map_or(snapshot.server_count() * 170 + 1024, |p| {
         grown(p.inventory_json.gzip.len())
     });
     let mut json = Counted {
