@@ -70,7 +70,7 @@ pub(crate) fn uuid(rng: &mut impl Rng) -> String {
 }
 
 /// Formats 128 bits as a v4 UUID (version and variant nibbles forced).
-pub(crate) fn uuid_from_bits(bits: u128) -> String {
+pub fn uuid_from_bits(bits: u128) -> String {
     let b = (bits & !(0xf << 76) & !(0x3 << 62)) | (0x4 << 76) | (0x2 << 62);
     format!(
         "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",

@@ -34,6 +34,10 @@ use fleet::{
 };
 use json::{block_date, instance_date, splitmix64, uuid_from_bits};
 
+/// 128 bits as a UUID v4 (version and variant forced): the shape of a Scaleway secret key,
+/// for a generated key the simulator accepts (`demo`).
+pub use json::uuid_from_bits as uuid_v4;
+
 /// How the simulator is set up.
 #[derive(Clone, Debug)]
 pub struct SimulatorConfig {

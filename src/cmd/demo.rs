@@ -44,7 +44,7 @@ pub fn exporter_config(
 /// `demo`: the simulator on an ephemeral loopback port with a generated key, and the
 /// exporter against it on `--web.listen-address`.
 pub async fn demo(args: &DemoArgs, shutdown: Shutdown) -> anyhow::Result<()> {
-    let token = uuid_v4(rand::rng().random::<u128>());
+    let token = scaleway_simulator::uuid_v4(rand::rng().random::<u128>());
     let api_listener = TcpListener::bind("127.0.0.1:0").await?;
     let api_url = format!("http://{}", api_listener.local_addr()?);
     let config = exporter_config(args, &api_url, &token)?;
@@ -71,20 +71,6 @@ pub async fn demo(args: &DemoArgs, shutdown: Shutdown) -> anyhow::Result<()> {
         .serve(listener, shutdown.wait())
         .await?;
     Ok(())
-}
-
-/// A random UUID, version 4, in the form of a Scaleway secret key: the demo's key goes through
-/// the same check as a real one.
-fn uuid_v4(random: u128) -> String {
-    let bits = (random & !(0xf << 76) & !(0x3 << 62)) | (0x4 << 76) | (0x2 << 62);
-    format!(
-        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-        bits >> 96,
-        (bits >> 80) & 0xffff,
-        (bits >> 64) & 0xffff,
-        (bits >> 48) & 0xffff,
-        bits & 0xffff_ffff_ffff
-    )
 }
 
 /// Changes one server's state every `every`, so dashboards and alerts have something to show.
