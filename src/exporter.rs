@@ -70,9 +70,10 @@ impl Exporter {
         )
         .map_err(ExporterError::HttpClient)?
         .with_limits(config.api_limits());
-        let poller = Poller::new(
+        let poller = Poller::of_targets(
             client,
-            config.zones().to_vec(),
+            config.targets().to_vec(),
+            config.named_products().to_vec(),
             config.poll_timeout(),
             own_metrics,
         )

@@ -1,7 +1,7 @@
 //! [`Client`]: one Scaleway API base URL, its key, paging and the body cap.
 //!
-//! Every request is counted in `scaleway_exporter_api_requests_total` by zone, endpoint and
-//! outcome (the HTTP status, `error` or `timeout`), once its body is read.
+//! Every request is counted in `scaleway_exporter_api_requests_total` by product, zone,
+//! endpoint and outcome (the HTTP status, `error` or `timeout`), once its body is read.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,7 +15,7 @@ use super::error::{decode_error, transport_error};
 use super::rate_limit::{self, RateLimiter};
 use super::retry::{retry_after, retry_delay, MAX_ATTEMPTS};
 use super::{
-    model, ApiError, ApiFlavor, Endpoint, Limits, DEFAULT_BODY_LIMIT, MAX_PAGES, PER_PAGE,
+    model, ApiError, ApiFlavor, Endpoint, Limits, Product, DEFAULT_BODY_LIMIT, MAX_PAGES, PER_PAGE,
 };
 use crate::secret::TokenSource;
 
@@ -34,7 +34,7 @@ pub struct Client {
     api_url: String,
     flavor: ApiFlavor,
     token: TokenSource,
-    /// `scaleway_exporter_api_requests_total{zone, endpoint, code}`.
+    /// `scaleway_exporter_api_requests_total{product, zone, endpoint, code}`.
     requests: IntCounterVec,
     body_limit: usize,
     /// Shared by the clones that poll each zone, so the limit holds for all of them.
@@ -94,13 +94,42 @@ impl Client {
         // The total of a servers list is only in the `X-Total-Count` header.
         self.list_all(
             zone,
-            Endpoint::Servers,
+            Endpoint::Servers(Product::Instance),
             deadline,
             |page| format!("{base}?page={page}&per_page={PER_PAGE}"),
             |body: model::ServersPage, header_total| {
                 let count = body.servers.len();
                 body.servers.into_iter().for_each(&mut each);
                 (count, header_total)
+            },
+        )
+        .await
+    }
+
+    /// Every server of `zone` of a product other than Instances, all pages read, each handed
+    /// to `each` as its page is parsed. These APIs page with `page_size` and say their total
+    /// in the body; the return is as for [`Client::list_servers`].
+    pub async fn list_product_servers<S>(
+        &self,
+        product: Product,
+        zone: &str,
+        deadline: Instant,
+        mut each: impl FnMut(S),
+    ) -> Result<Option<u64>, ApiError>
+    where
+        S: serde::de::DeserializeOwned,
+    {
+        let base = format!("{}{}", self.api_url, product.servers_path(zone));
+        let size = product.page_size_parameter();
+        self.list_all(
+            zone,
+            Endpoint::Servers(product),
+            deadline,
+            |page| format!("{base}?page={page}&{size}={PER_PAGE}"),
+            |body: model::ProductPage<S>, _| {
+                let count = body.servers.len();
+                body.servers.into_iter().for_each(&mut each);
+                (count, body.total_count)
             },
         )
         .await
@@ -272,7 +301,7 @@ impl Client {
 
     fn count(&self, zone: &str, endpoint: Endpoint, code: &str) {
         self.requests
-            .with_label_values(&[zone, endpoint.label(), code])
+            .with_label_values(&[endpoint.product().label(), zone, endpoint.label(), code])
             .inc();
     }
 }

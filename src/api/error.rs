@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use super::{Endpoint, PER_PAGE};
+use super::{Endpoint, Product, PER_PAGE};
 
 /// Why a request failed, in words an operator can act on. Never carries the token.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -60,7 +60,18 @@ fn status_hint(endpoint: Endpoint, status: u16) -> &'static str {
             ": the secret key was refused; check SCW_SECRET_KEY, the key file or the scw \
              profile (key_source in the start line says which)"
         }
-        (Endpoint::Servers, 403) => ": the key lacks a permission; it needs InstancesReadOnly",
+        (Endpoint::Servers(Product::Instance), 403) => {
+            ": the key lacks a permission; it needs InstancesReadOnly"
+        }
+        (Endpoint::Servers(Product::ElasticMetal), 403) => {
+            ": the key lacks a permission; it needs ElasticMetalReadOnly"
+        }
+        (Endpoint::Servers(Product::AppleSilicon), 403) => {
+            ": the key lacks a permission; it needs AppleSiliconReadOnly"
+        }
+        (Endpoint::Servers(Product::Dedibox), 403) => {
+            ": the key lacks a permission; it needs DediboxReadOnly"
+        }
         (Endpoint::Volumes, 403) => {
             ": the key lacks a permission; sbs volume sizes need BlockStorageReadOnly"
         }
@@ -218,7 +229,7 @@ mod tests {
     #[test]
     fn errors_say_the_status_the_api_type_and_message_and_what_to_check() {
         let error = ApiError::Status {
-            endpoint: Endpoint::Servers,
+            endpoint: Endpoint::Servers(Product::Instance),
             status: 401,
             kind: Some("denied_authentication".into()),
             message: Some("authentication is denied".into()),
@@ -247,7 +258,7 @@ mod tests {
             .to_string()
         };
         assert_eq!(
-            status(Endpoint::Servers, 403),
+            status(Endpoint::Servers(Product::Instance), 403),
             "servers request answered HTTP 403: the key lacks a permission; it needs InstancesReadOnly"
         );
         assert_eq!(
@@ -263,7 +274,7 @@ mod tests {
             );
         }
         assert_eq!(
-            status(Endpoint::Servers, 501),
+            status(Endpoint::Servers(Product::Instance), 501),
             "servers request answered HTTP 501: the API does not serve this zone"
         );
     }
@@ -271,7 +282,7 @@ mod tests {
     #[test]
     fn redaction_replaces_echoes_of_the_whole_key_and_leaves_longer_words_whole() {
         let error = ApiError::Status {
-            endpoint: Endpoint::Servers,
+            endpoint: Endpoint::Servers(Product::Instance),
             status: 401,
             kind: Some("ok".into()),
             message: Some("lookup of ok failed: \"ok\", token=OK&x, okay, ok_1, book".into()),
@@ -314,7 +325,7 @@ mod tests {
             assert!(!status(code).is_retryable(), "{code}");
         }
         assert!(ApiError::Timeout {
-            endpoint: Endpoint::Servers
+            endpoint: Endpoint::Servers(Product::Instance)
         }
         .is_retryable());
     }

@@ -10,15 +10,18 @@
 //! - `retry`: which errors are retried, and how long to wait.
 //! - `rate_limit`: the client-side request rate, shared by every zone.
 //! - [`model`]: the serde model of what the API sends, one module per product.
+//! - `product`: [`Product`], the four server products: paths, zones, up state, IAM permission set.
 
 mod client;
 mod error;
 pub mod model;
+mod product;
 mod rate_limit;
 mod retry;
 
 pub use client::Client;
 pub use error::ApiError;
+pub use product::Product;
 
 /// Which API is polled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -56,24 +59,41 @@ impl Default for Limits {
     }
 }
 
-/// The two endpoints polled, as the `endpoint` label says them.
+/// The endpoints polled: a product's servers list, and the Block Storage volumes (Instances'
+/// `sbs_volume` sizes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Endpoint {
-    Servers,
+    Servers(Product),
     Volumes,
 }
 
 impl Endpoint {
+    /// The `endpoint` label: `servers` for every product (the `product` label tells them
+    /// apart).
     pub fn label(self) -> &'static str {
         match self {
-            Endpoint::Servers => "servers",
+            Endpoint::Servers(_) => "servers",
             Endpoint::Volumes => "volumes",
+        }
+    }
+
+    /// The product whose request this is, for the `product` label: Block Storage sizes serve
+    /// Instances.
+    pub fn product(self) -> Product {
+        match self {
+            Endpoint::Servers(product) => product,
+            Endpoint::Volumes => Product::Instance,
         }
     }
 }
 
+/// In error messages: `servers` for Instances, as before there were other products, and
+/// `elastic-metal servers` for the others.
 impl std::fmt::Display for Endpoint {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.label())
+        match self {
+            Endpoint::Servers(Product::Instance) | Endpoint::Volumes => f.write_str(self.label()),
+            Endpoint::Servers(product) => write!(f, "{product} servers"),
+        }
     }
 }

@@ -3,12 +3,12 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::checks::{load_web_config, resolve_api_url, resolve_zones};
+use super::checks::{load_web_config, resolve_api_url, resolve_targets, resolve_zones};
 use super::{
     cli, ConfigError, ExporterConfig, ListenAddress, DEFAULT_LISTEN_ADDRESS, DEFAULT_POLL_INTERVAL,
     DEFAULT_POLL_TIMEOUT, DEFAULT_TELEMETRY_PATH,
 };
-use crate::api::{ApiFlavor, Limits};
+use crate::api::{ApiFlavor, Limits, Product};
 use crate::secret::is_uuid;
 use crate::secret::TokenSource;
 use crate::web::TelemetryPath;
@@ -21,6 +21,7 @@ pub struct ExporterConfigBuilder {
     api_url: String,
     api_flavor: ApiFlavor,
     zones: Vec<String>,
+    products: Vec<Product>,
     poll_interval: Duration,
     poll_timeout: Duration,
     listen_address: String,
@@ -38,6 +39,7 @@ impl ExporterConfigBuilder {
             api_url,
             api_flavor: ApiFlavor::Instance,
             zones: Vec::new(),
+            products: Vec::new(),
             poll_interval: DEFAULT_POLL_INTERVAL,
             poll_timeout: DEFAULT_POLL_TIMEOUT,
             listen_address: DEFAULT_LISTEN_ADDRESS.to_owned(),
@@ -56,6 +58,13 @@ impl ExporterConfigBuilder {
     /// Zones to poll; none means every zone (instance) or `par1` (legacy).
     pub fn zones<Z: Into<String>>(mut self, zones: impl IntoIterator<Item = Z>) -> Self {
         self.zones = zones.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Products to poll, each whatever it answers; none means every product the key may
+    /// read (Instances alone with the legacy API).
+    pub fn products(mut self, products: impl IntoIterator<Item = Product>) -> Self {
+        self.products = products.into_iter().collect();
         self
     }
 
@@ -105,6 +114,12 @@ impl ExporterConfigBuilder {
     /// Checks every setting; the first that cannot run is the error.
     pub fn build(self) -> Result<ExporterConfig, ConfigError> {
         let zones = resolve_zones(self.api_flavor, &self.zones)?;
+        let (targets, named_products) = resolve_targets(
+            self.api_flavor,
+            &self.products,
+            &zones,
+            self.zones.is_empty(),
+        )?;
         let api_url = resolve_api_url(&self.api_url)?;
         let listen_address = ListenAddress::parse(&self.listen_address).ok_or_else(|| {
             ConfigError::BadListenAddress {
@@ -167,6 +182,8 @@ impl ExporterConfigBuilder {
             api_url,
             api_flavor: self.api_flavor,
             zones,
+            targets,
+            named_products,
             poll_interval: self.poll_interval,
             poll_timeout: self.poll_timeout,
             listen_address,

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use super::{ConfigError, DEFAULT_LEGACY_ZONE, DEFAULT_ZONES};
-use crate::api::ApiFlavor;
+use crate::api::{ApiFlavor, Product};
 use crate::web::WebConfig;
 
 pub(super) fn load_web_config(path: &Path) -> Result<WebConfig, ConfigError> {
@@ -73,6 +73,63 @@ pub(super) fn resolve_zones(
         }
     }
     Ok(zones)
+}
+
+/// The (product, zone) pairs to poll, and the products named. Each selected product (every
+/// product when none is named; Instances alone with the legacy API) is polled in its own
+/// zones, or, when zones were given, in those of them not known to lack it: a zone newer
+/// than this release is tried for every product.
+pub(super) fn resolve_targets(
+    flavor: ApiFlavor,
+    named: &[Product],
+    zones: &[String],
+    zones_defaulted: bool,
+) -> Result<(Vec<(Product, String)>, Vec<Product>), ConfigError> {
+    let mut named_once: Vec<Product> = Vec::new();
+    for product in named {
+        if !named_once.contains(product) {
+            named_once.push(*product);
+        }
+    }
+    if flavor == ApiFlavor::Legacy {
+        if let Some(product) = named_once.iter().find(|p| **p != Product::Instance) {
+            return Err(ConfigError::LegacyProduct { product: *product });
+        }
+        let targets = zones
+            .iter()
+            .map(|z| (Product::Instance, z.clone()))
+            .collect();
+        return Ok((targets, vec![Product::Instance]));
+    }
+    let selected: Vec<Product> = if named_once.is_empty() {
+        Product::ALL.to_vec()
+    } else {
+        Product::ALL
+            .into_iter()
+            .filter(|p| named_once.contains(p))
+            .collect()
+    };
+    let mut targets = Vec::new();
+    for product in selected {
+        if zones_defaulted {
+            targets.extend(product.zones().iter().map(|z| (product, (*z).to_owned())));
+        } else {
+            let before = targets.len();
+            targets.extend(
+                zones
+                    .iter()
+                    .filter(|zone| !product.known_absent_from(zone))
+                    .map(|zone| (product, zone.clone())),
+            );
+            if targets.len() == before && named_once.contains(&product) {
+                return Err(ConfigError::ProductWithoutZone {
+                    product,
+                    zones: product.zones().join(", "),
+                });
+            }
+        }
+    }
+    Ok((targets, named_once))
 }
 
 pub(super) fn resolve_api_url(text: &str) -> Result<String, ConfigError> {

@@ -11,7 +11,7 @@ use std::time::Duration;
 use clap::parser::ValueSource;
 use clap::{ArgMatches, Args, FromArgMatches as _, Parser, Subcommand, ValueEnum};
 
-use crate::api::ApiFlavor;
+use crate::api::{ApiFlavor, Product};
 
 const ENV_HELP: &str = "\
 The API secret key is read from the file named by --scaleway.secret-key-file, or from
@@ -137,6 +137,17 @@ pub struct ApiArgs {
         value_name = "ZONE"
     )]
     pub zones: Vec<String>,
+
+    /// Product to poll (repeatable): instance, elastic-metal, apple-silicon, dedibox. Every
+    /// product the key may read by default; a product named is polled even when refused.
+    #[arg(
+        long = "scaleway.product",
+        env = "SCW_EXPORTER_PRODUCTS",
+        value_delimiter = ',',
+        value_enum,
+        value_name = "PRODUCT"
+    )]
+    pub products: Vec<Product>,
 }
 
 /// What the API client may ask and read: the exporter's and the demo's.
@@ -443,57 +454,5 @@ pub(crate) fn check_rate(rate: f64) -> Result<f64, String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn byte_sizes_take_plain_bytes_and_binary_or_decimal_units() {
-        assert_eq!(parse_byte_size("1048576"), Ok(1 << 20));
-        assert_eq!(parse_byte_size("64MiB"), Ok(64 << 20));
-        assert_eq!(parse_byte_size("512KiB"), Ok(512 << 10));
-        assert_eq!(parse_byte_size("2MB"), Ok(2_000_000));
-        for bad in [
-            "",
-            "0",
-            "12 parsecs",
-            "-1",
-            "1.5MiB",
-            "99999999999999999999GiB",
-        ] {
-            assert!(parse_byte_size(bad).is_err(), "{bad}");
-        }
-        assert_eq!(parse_rate("0.5"), Ok(0.5));
-        for bad in ["0", "-3", "NaN", "inf", "fast", "1e-300"] {
-            assert!(parse_rate(bad).is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn huge_values_are_refused_before_they_overflow_a_clock_or_an_allocation() {
-        assert_eq!(
-            parse_duration("365days").unwrap(),
-            Duration::from_secs(365 * 24 * 3600)
-        );
-        for huge in ["366days", "500000000y", "18446744073709551615s"] {
-            assert_eq!(
-                parse_duration(huge).unwrap_err(),
-                "must be at most 365 days",
-                "{huge}"
-            );
-        }
-        assert_eq!(parse_server_count("100000"), Ok(100_000));
-        for huge in ["100001", "18446744073709551615", "99999999999999999999999"] {
-            assert!(parse_server_count(huge).is_err(), "{huge}");
-        }
-    }
-
-    #[test]
-    fn durations_must_be_positive_humantime() {
-        assert_eq!(parse_duration("90s").unwrap(), Duration::from_secs(90));
-        assert!(parse_duration("5x").is_err());
-        assert!(parse_duration("0s").is_err());
-        let err =
-            Cli::try_parse_from(["scaleway_exporter", "--poll.interval", "soon"]).unwrap_err();
-        assert_eq!(err.kind(), clap::error::ErrorKind::ValueValidation);
-    }
-}
+#[path = "cli_tests.rs"]
+mod tests;

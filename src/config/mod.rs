@@ -19,7 +19,7 @@ mod scw_file;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::api::{ApiFlavor, Limits};
+use crate::api::{ApiFlavor, Limits, Product};
 use crate::secret::{SecretError, TokenSource};
 use crate::web::WebConfig;
 
@@ -36,10 +36,7 @@ pub use listen::ListenAddress;
 pub use scw_file::SearchPath;
 
 /// The zones of the Instance API polled when none is given (docs/api-notes.md#zones-and-endpoints).
-pub const DEFAULT_ZONES: &[&str] = &[
-    "fr-par-1", "fr-par-2", "fr-par-3", "nl-ams-1", "nl-ams-2", "nl-ams-3", "pl-waw-1", "pl-waw-2",
-    "pl-waw-3", "it-mil-1",
-];
+pub const DEFAULT_ZONES: &[&str] = Product::Instance.zones();
 
 /// The zone label used with the legacy API when none is given: the legacy API was Paris only
 /// until 2016, and `par1` is what its `location.zone_id` says.
@@ -70,6 +67,10 @@ pub enum ConfigError {
     MalformedZone { zone: String },
     #[error("malformed legacy zone label {zone:?}: expected letters and digits, such as par1")]
     MalformedLegacyZone { zone: String },
+    #[error("the legacy API knows Instances only: --scaleway.product={product} needs --scaleway.api-flavor=instance")]
+    LegacyProduct { product: Product },
+    #[error("--scaleway.product={product} is served in none of the zones given with --scaleway.zone; its zones are {zones}")]
+    ProductWithoutZone { product: Product, zones: String },
     #[error("the legacy API has no zones: give at most one --scaleway.zone, the label to use (got {count})")]
     TooManyLegacyZones { count: usize },
     #[error("bad --scaleway.api-url {url:?}: {reason}")]
@@ -129,6 +130,8 @@ pub struct ExporterConfig {
     api_url: String,
     api_flavor: ApiFlavor,
     zones: Vec<String>,
+    targets: Vec<(Product, String)>,
+    named_products: Vec<Product>,
     poll_interval: Duration,
     poll_timeout: Duration,
     listen_address: ListenAddress,
@@ -158,9 +161,21 @@ impl ExporterConfig {
         self.api_flavor
     }
 
-    /// Zones to poll (instance) or the one zone label (legacy); never empty.
+    /// Zones given or defaulted (instance), or the one zone label (legacy); never empty.
     pub fn zones(&self) -> &[String] {
         &self.zones
+    }
+
+    /// Every (product, zone) pair to poll: each selected product in its own zones, or in
+    /// the zones given that are not known to lack it.
+    pub fn targets(&self) -> &[(Product, String)] {
+        &self.targets
+    }
+
+    /// The products named with `--scaleway.product`: polled whatever they answer. Empty
+    /// when none was named (every product the key may read).
+    pub fn named_products(&self) -> &[Product] {
+        &self.named_products
     }
 
     pub fn poll_interval(&self) -> Duration {
@@ -215,6 +230,7 @@ impl ExporterArgs {
             .default_organization_id(credentials.default_organization_id)
             .api_flavor(self.api.api_flavor)
             .zones(&self.api.zones)
+            .products(self.api.products.iter().copied())
             .max_body_size(self.limits.max_body_size)
             .rate_limit(self.limits.rate_limit)
             .poll_interval(self.poll.interval)

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use super::Server;
+use super::{ProductServer, Server};
 use crate::api::model;
 
 /// What one read of a zone's Block Storage list says of its volumes: size and name by volume
@@ -66,8 +66,10 @@ impl VolumeSizes {
 /// of their Block Storage sizes.
 #[derive(Debug, Clone)]
 pub struct ZonePoll {
-    /// Each id once, in API order.
+    /// Instance servers, each id once, in API order.
     pub servers: Vec<Server>,
+    /// Servers of another product, each id once, in API order.
+    pub others: Vec<ProductServer>,
     /// False when the listing has fewer distinct servers than a page announced: the snapshot
     /// then keeps the servers it missed (docs/design.md#a-server-missed-while-paging).
     pub complete: bool,
@@ -77,10 +79,22 @@ pub struct ZonePoll {
 }
 
 impl ZonePoll {
+    /// The poll of a zone of a product other than Instances.
+    pub fn of_product(others: Vec<ProductServer>) -> Self {
+        ZonePoll {
+            servers: Vec::new(),
+            others,
+            complete: true,
+            volume_sizes: VolumeSizes::NotNeeded,
+            block_sizes: None,
+        }
+    }
+
     /// A poll whose servers needed no Block Storage read.
     pub fn without_block(servers: Vec<Server>) -> Self {
         ZonePoll {
             servers,
+            others: Vec::new(),
             complete: true,
             volume_sizes: VolumeSizes::NotNeeded,
             block_sizes: None,
@@ -126,6 +140,7 @@ mod tests {
         let poll = |servers, volume_sizes, block_sizes| {
             Ok(ZonePoll {
                 servers,
+                others: Vec::new(),
                 complete: true,
                 volume_sizes,
                 block_sizes,

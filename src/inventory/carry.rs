@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use super::{Server, ZoneState};
+use super::Tracked;
 
 /// How many short listings in a row may miss a server before it is dropped all the same. A
 /// server skipped by a shift is listed again at the next poll, almost always complete; a
@@ -29,20 +29,21 @@ pub fn listing_is_complete(distinct: usize, announced: Option<u64>) -> bool {
 /// `listed`, then each server of `before` that a short listing missed and that has been
 /// missed fewer than [`CARRY_LIMIT`] times in a row, as it was; and the count of short
 /// listings that missed each server kept.
-pub(super) fn keep_missing(
-    before: &ZoneState,
-    mut listed: Vec<Server>,
-) -> (Vec<Server>, BTreeMap<String, u32>) {
-    let ids: HashSet<&str> = listed.iter().map(|s| s.id.as_str()).collect();
+pub(super) fn keep_missing<S: Tracked>(
+    before: &[S],
+    before_carried: &BTreeMap<String, u32>,
+    mut listed: Vec<S>,
+) -> (Vec<S>, BTreeMap<String, u32>) {
+    let ids: HashSet<&str> = listed.iter().map(|s| s.id()).collect();
     let mut carried = BTreeMap::new();
     let mut kept = Vec::new();
-    for server in before.servers.iter() {
-        if ids.contains(server.id.as_str()) {
+    for server in before {
+        if ids.contains(server.id()) {
             continue;
         }
-        let missed = before.carried.get(&server.id).copied().unwrap_or(0) + 1;
+        let missed = before_carried.get(server.id()).copied().unwrap_or(0) + 1;
         if missed <= CARRY_LIMIT {
-            carried.insert(server.id.clone(), missed);
+            carried.insert(server.id().to_owned(), missed);
             kept.push(server.clone());
         }
     }
@@ -56,7 +57,7 @@ mod tests {
 
     use super::*;
     use crate::api::model;
-    use crate::inventory::{servers_from_api, Snapshot, ZonePoll};
+    use crate::inventory::{servers_from_api, Server, Snapshot, ZonePoll};
 
     fn servers(ids: &[&str]) -> Vec<Server> {
         let listing = ids

@@ -11,10 +11,14 @@ use std::time::{Duration, SystemTime};
 mod block;
 mod carry;
 mod instance;
+mod product;
 
 pub use block::{BlockSizes, VolumeSizes, ZonePoll};
 pub use carry::{listing_is_complete, CARRY_LIMIT};
 pub use instance::{servers_from_api, FleetBuilder};
+pub use product::{state_of, states, Detail, ProductFleet, ProductServer};
+
+use crate::api::Product;
 
 /// The states the metrics name (docs/api-notes.md#server-states); anything else the API says is [`State::Unknown`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -172,15 +176,57 @@ pub struct Address {
     pub scope: Scope,
 }
 
+/// A server of any product, as far as the snapshot follows it from poll to poll.
+pub(crate) trait Tracked: Clone {
+    fn id(&self) -> &str;
+    fn same_state(&self, other: &Self) -> bool;
+    fn state_since(&self) -> Option<StateSince>;
+    fn set_state_since(&mut self, since: StateSince);
+}
+
+impl Tracked for Server {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn same_state(&self, other: &Self) -> bool {
+        self.state == other.state
+    }
+    fn state_since(&self) -> Option<StateSince> {
+        self.state_since
+    }
+    fn set_state_since(&mut self, since: StateSince) {
+        self.state_since = Some(since);
+    }
+}
+
+impl Tracked for ProductServer {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn same_state(&self, other: &Self) -> bool {
+        self.state == other.state
+    }
+    fn state_since(&self) -> Option<StateSince> {
+        self.state_since
+    }
+    fn set_state_since(&mut self, since: StateSince) {
+        self.state_since = Some(since);
+    }
+}
+
 /// The servers of a zone's new poll, each with its [`StateSince`] carried over from
 /// `previous` (the zone's servers of the last successful poll) when its state is the same,
 /// or set to `at` when it changed or the server is new.
-pub fn carry_state_since(previous: &[Server], next: Vec<Server>, at: SystemTime) -> Vec<Server> {
-    let before: HashMap<&str, &Server> = previous.iter().map(|s| (s.id.as_str(), s)).collect();
+pub(crate) fn carry_state_since<S: Tracked>(
+    previous: &[S],
+    next: Vec<S>,
+    at: SystemTime,
+) -> Vec<S> {
+    let before: HashMap<&str, &S> = previous.iter().map(|s| (s.id(), s)).collect();
     next.into_iter()
         .map(|mut server| {
-            let since = match before.get(server.id.as_str()) {
-                Some(old) if old.state == server.state => old.state_since.unwrap_or(StateSince {
+            let since = match before.get(server.id()) {
+                Some(old) if old.same_state(&server) => old.state_since().unwrap_or(StateSince {
                     at,
                     observed_change: false,
                 }),
@@ -193,7 +239,7 @@ pub fn carry_state_since(previous: &[Server], next: Vec<Server>, at: SystemTime)
                     observed_change: false,
                 },
             };
-            server.state_since = Some(since);
+            server.set_state_since(since);
             server
         })
         .collect()
@@ -215,11 +261,15 @@ pub struct PollResult {
     pub error: Option<String>,
 }
 
-/// A zone as the snapshot knows it.
+/// A zone of a product as the snapshot knows it.
 #[derive(Debug, Clone, Default)]
 pub struct ZoneState {
-    /// Servers of the last successful poll; shared between snapshots until replaced.
+    /// Instance servers of the last successful poll; shared between snapshots until
+    /// replaced. Empty in the zones of other products.
     pub servers: Arc<Vec<Server>>,
+    /// Servers of the last successful poll of another product's zone; empty in Instance
+    /// zones.
+    pub others: Arc<Vec<ProductServer>>,
     /// The last poll, successful or not; `None` before the first one ends.
     pub last_poll: Option<PollResult>,
     /// When the last successful poll ended.
@@ -252,30 +302,125 @@ impl ZoneState {
     }
 }
 
-/// The whole inventory at one moment: every configured zone, polled or not yet.
+/// The whole inventory at one moment: every configured zone of every polled product,
+/// polled or not yet.
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
+    /// The Instance zones (the legacy API's one zone label included).
     pub zones: BTreeMap<String, ZoneState>,
+    /// The zones of the other products polled. A product left out (its key may not read it)
+    /// or a zone it turned out not to serve has no entry.
+    pub products: BTreeMap<Product, BTreeMap<String, ZoneState>>,
+    /// Every product, and whether it is polled (`scaleway_exporter_product_enabled`).
+    pub enabled: BTreeMap<Product, bool>,
 }
 
 impl Snapshot {
-    /// A snapshot of the configured zones, none polled yet.
+    /// A snapshot of Instance zones alone, none polled yet.
     pub fn new(zones: &[String]) -> Self {
-        Snapshot {
-            zones: zones
-                .iter()
-                .map(|zone| (zone.clone(), ZoneState::default()))
-                .collect(),
+        let targets: Vec<(Product, String)> = zones
+            .iter()
+            .map(|zone| (Product::Instance, zone.clone()))
+            .collect();
+        Snapshot::of_targets(&targets)
+    }
+
+    /// A snapshot of the (product, zone) pairs to poll, none polled yet; the products that
+    /// have none are not polled.
+    pub fn of_targets(targets: &[(Product, String)]) -> Self {
+        let mut snapshot = Snapshot {
+            enabled: Product::ALL.into_iter().map(|p| (p, false)).collect(),
+            ..Snapshot::default()
+        };
+        for (product, zone) in targets {
+            snapshot.enabled.insert(*product, true);
+            snapshot.zone_entry(*product, zone);
         }
+        snapshot
+    }
+
+    /// A product's zone, if it is polled.
+    pub fn zone(&self, product: Product, zone: &str) -> Option<&ZoneState> {
+        match product {
+            Product::Instance => self.zones.get(zone),
+            other => self.products.get(&other)?.get(zone),
+        }
+    }
+
+    fn zone_entry(&mut self, product: Product, zone: &str) -> &mut ZoneState {
+        let zones = match product {
+            Product::Instance => &mut self.zones,
+            other => self.products.entry(other).or_default(),
+        };
+        zones.entry(zone.to_owned()).or_default()
+    }
+
+    /// Every polled zone of every product: the Instance ones first, then by product and zone.
+    pub fn each_zone(&self) -> impl Iterator<Item = (Product, &str, &ZoneState)> {
+        let instance = self
+            .zones
+            .iter()
+            .map(|(zone, state)| (Product::Instance, zone.as_str(), state));
+        let others = self.products.iter().flat_map(|(product, zones)| {
+            zones
+                .iter()
+                .map(move |(zone, state)| (*product, zone.as_str(), state))
+        });
+        instance.chain(others)
+    }
+
+    /// Every server of a product other than Instances, with its zone.
+    pub fn product_servers(&self) -> impl Iterator<Item = (&str, &ProductServer)> {
+        self.products.values().flat_map(|zones| {
+            zones.iter().flat_map(|(zone, state)| {
+                state
+                    .others
+                    .iter()
+                    .map(move |server| (zone.as_str(), server))
+            })
+        })
     }
 
     /// True once every zone has been polled at least once, successfully or not.
     pub fn all_polled(&self) -> bool {
-        self.zones.values().all(|zone| zone.last_poll.is_some())
+        self.each_zone()
+            .all(|(_, _, zone)| zone.last_poll.is_some())
     }
 
+    /// Servers of every product.
     pub fn server_count(&self) -> usize {
-        self.zones.values().map(|zone| zone.servers.len()).sum()
+        self.each_zone()
+            .map(|(_, _, zone)| zone.servers.len() + zone.others.len())
+            .sum()
+    }
+
+    /// The next snapshot without a product's zone: the product does not serve it.
+    pub fn without_zone(&self, product: Product, zone: &str) -> Snapshot {
+        let mut next = self.clone();
+        match product {
+            Product::Instance => {
+                next.zones.remove(zone);
+            }
+            other => {
+                if let Some(zones) = next.products.get_mut(&other) {
+                    zones.remove(zone);
+                }
+            }
+        }
+        next
+    }
+
+    /// The next snapshot with a product left out: none of its zones, `enabled` false.
+    pub fn without_product(&self, product: Product) -> Snapshot {
+        let mut next = self.clone();
+        match product {
+            Product::Instance => next.zones.clear(),
+            other => {
+                next.products.remove(&other);
+            }
+        }
+        next.enabled.insert(product, false);
+        next
     }
 
     /// The next snapshot: a successful poll replaces the zone's servers, a failed one keeps
@@ -304,11 +449,24 @@ impl Snapshot {
         at: SystemTime,
         duration: Duration,
     ) -> Snapshot {
+        self.with_product_poll(Product::Instance, zone, outcome, at, duration)
+    }
+
+    /// [`Snapshot::with_zone_poll`] for a zone of any product.
+    pub fn with_product_poll(
+        &self,
+        product: Product,
+        zone: &str,
+        outcome: Result<ZonePoll, String>,
+        at: SystemTime,
+        duration: Duration,
+    ) -> Snapshot {
         let mut next = self.clone();
-        let state = next.zones.entry(zone.to_owned()).or_default();
+        let state = next.zone_entry(product, zone);
         match outcome {
             Ok(ZonePoll {
                 mut servers,
+                mut others,
                 complete,
                 volume_sizes,
                 block_sizes,
@@ -320,10 +478,17 @@ impl Snapshot {
                 }
                 let mut carried = BTreeMap::new();
                 if !complete {
-                    (servers, carried) = carry::keep_missing(state, servers);
+                    let (more, missed) =
+                        carry::keep_missing(&state.servers, &state.carried, servers);
+                    servers = more;
+                    carried = missed;
+                    let (more, missed) = carry::keep_missing(&state.others, &state.carried, others);
+                    others = more;
+                    carried.extend(missed);
                 }
                 state.volume_sizes = Some(volume_sizes);
                 state.servers = Arc::new(carry_state_since(&state.servers, servers, at));
+                state.others = Arc::new(carry_state_since(&state.others, others, at));
                 state.carried = Arc::new(carried);
                 state.last_success = Some(at);
                 state.last_poll = Some(PollResult {

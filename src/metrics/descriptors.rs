@@ -126,23 +126,145 @@ pub const SERVER_IP: Descriptor<6> = Descriptor {
     kind: Kind::Gauge,
     labels: &per_server(["address", "family", "scope"]),
 };
-pub const POLL_SUCCESS: Descriptor<1> = Descriptor {
+/// A family of another product's servers: `scaleway_{product}_server_...`, cached like the
+/// Instance ones.
+macro_rules! product_family {
+    ($const:ident, $n:literal, $name:literal, $help:literal, $labels:expr) => {
+        pub const $const: Descriptor<$n> = Descriptor {
+            name: $name,
+            help: concat!($help, " Cached from the last successful poll of its zone."),
+            kind: Kind::Gauge,
+            labels: $labels,
+        };
+    };
+}
+
+product_family!(
+    EM_INFO,
+    6,
+    "scaleway_elastic_metal_server_info",
+    "Descriptive labels of an Elastic Metal server, value 1.",
+    &per_server(["offer_name", "project_id", "organization_id"])
+);
+product_family!(
+    EM_STATE,
+    4,
+    "scaleway_elastic_metal_server_state",
+    "1 for the Elastic Metal server's current state, 0 for the twelve others.",
+    &per_server(["state"])
+);
+product_family!(EM_PING_UP, 3, "scaleway_elastic_metal_server_ping_up",
+    "1 when Scaleway's ping of the Elastic Metal server says up, 0 down; no series when it does not know.",
+    &SERVER_LABELS);
+product_family!(
+    EM_CREATED,
+    3,
+    "scaleway_elastic_metal_server_created_timestamp_seconds",
+    "Creation date of the Elastic Metal server, in Unix seconds.",
+    &SERVER_LABELS
+);
+product_family!(
+    EM_TAG,
+    4,
+    "scaleway_elastic_metal_server_tag_info",
+    "One series of value 1 per tag of the Elastic Metal server.",
+    &per_server(["tag"])
+);
+product_family!(
+    EM_IP,
+    5,
+    "scaleway_elastic_metal_server_ip_info",
+    "One series of value 1 per address of the Elastic Metal server.",
+    &per_server(["address", "family"])
+);
+product_family!(
+    AS_INFO,
+    7,
+    "scaleway_apple_silicon_server_info",
+    "Descriptive labels of an Apple silicon server, value 1.",
+    &per_server(["type", "os_name", "project_id", "organization_id"])
+);
+product_family!(
+    AS_STATE,
+    4,
+    "scaleway_apple_silicon_server_state",
+    "1 for the Apple silicon server's current state, 0 for the ten others.",
+    &per_server(["state"])
+);
+product_family!(
+    AS_CREATED,
+    3,
+    "scaleway_apple_silicon_server_created_timestamp_seconds",
+    "Creation date of the Apple silicon server, in Unix seconds.",
+    &SERVER_LABELS
+);
+product_family!(
+    AS_DELETABLE,
+    3,
+    "scaleway_apple_silicon_server_deletable_timestamp_seconds",
+    "The earliest the Apple silicon server may be deleted (its minimum lease), in Unix seconds.",
+    &SERVER_LABELS
+);
+product_family!(
+    AS_TAG,
+    4,
+    "scaleway_apple_silicon_server_tag_info",
+    "One series of value 1 per tag of the Apple silicon server.",
+    &per_server(["tag"])
+);
+product_family!(
+    AS_IP,
+    5,
+    "scaleway_apple_silicon_server_ip_info",
+    "One series of value 1 per address of the Apple silicon server.",
+    &per_server(["address", "family"])
+);
+product_family!(
+    DEDIBOX_INFO,
+    7,
+    "scaleway_dedibox_server_info",
+    "Descriptive labels of a Dedibox server (name is its hostname, server_id its number), value 1.",
+    &per_server(["offer_name", "datacenter", "project_id", "organization_id"])
+);
+product_family!(
+    DEDIBOX_STATE,
+    4,
+    "scaleway_dedibox_server_state",
+    "1 for the Dedibox server's current state, 0 for the eight others.",
+    &per_server(["state"])
+);
+product_family!(
+    DEDIBOX_EXPIRATION,
+    3,
+    "scaleway_dedibox_server_expiration_timestamp_seconds",
+    "When the Dedibox server's term ends, in Unix seconds, when the API gives it.",
+    &SERVER_LABELS
+);
+product_family!(
+    DEDIBOX_IP,
+    5,
+    "scaleway_dedibox_server_ip_info",
+    "One series of value 1 per address of the Dedibox server (its BMC's excepted).",
+    &per_server(["address", "family"])
+);
+
+pub const POLL_SUCCESS: Descriptor<2> = Descriptor {
     name: "scaleway_exporter_poll_success",
-    help: "1 if the zone's last poll succeeded, 0 if it failed (its servers' series are then those of its last successful poll).",
+    help: "1 if the last poll of the product's zone succeeded, 0 if it failed (its servers' series are then those of its last successful poll).",
     kind: Kind::Gauge,
-    labels: &["zone"],
+    labels: &["product", "zone"],
 };
-pub const LAST_SUCCESS: Descriptor<1> = Descriptor {
+pub const LAST_SUCCESS: Descriptor<2> = Descriptor {
     name: "scaleway_exporter_last_success_timestamp_seconds",
-    help: "When the zone's last successful poll ended, in Unix seconds; 0 until its first success.",
+    help: "When the last successful poll of the product's zone ended, in Unix seconds; 0 until its first success.",
     kind: Kind::Gauge,
-    labels: &["zone"],
+    labels: &["product", "zone"],
 };
-pub const POLL_DURATION: Descriptor<1> = Descriptor {
+pub const POLL_DURATION: Descriptor<2> = Descriptor {
     name: "scaleway_exporter_poll_duration_seconds",
-    help: "How long the zone's last poll took, retries included, in seconds.",
+    help: "How long the last poll of the product's zone took, retries included, in seconds.",
     kind: Kind::Gauge,
-    labels: &["zone"],
+    labels: &["product", "zone"],
 };
 pub const VOLUME_SIZES_SUCCESS: Descriptor<1> = Descriptor {
     name: "scaleway_exporter_volume_sizes_success",
@@ -150,11 +272,17 @@ pub const VOLUME_SIZES_SUCCESS: Descriptor<1> = Descriptor {
     kind: Kind::Gauge,
     labels: &["zone"],
 };
-pub const API_REQUESTS: Descriptor<3> = Descriptor {
+pub const PRODUCT_ENABLED: Descriptor<1> = Descriptor {
+    name: "scaleway_exporter_product_enabled",
+    help: "1 if the product is polled; 0 if it is not, either not selected with --scaleway.product or left out because the key may not read it in any zone.",
+    kind: Kind::Gauge,
+    labels: &["product"],
+};
+pub const API_REQUESTS: Descriptor<4> = Descriptor {
     name: "scaleway_exporter_api_requests_total",
-    help: "Requests sent to the Scaleway API, by zone, endpoint and outcome (HTTP status, error or timeout). As of the last poll.",
+    help: "Requests sent to the Scaleway API, by product, zone, endpoint and outcome (HTTP status, error or timeout). As of the last poll.",
     kind: Kind::Counter,
-    labels: &["zone", "endpoint", "code"],
+    labels: &["product", "zone", "endpoint", "code"],
 };
 pub const BUILD_INFO: Descriptor<3> = Descriptor {
     name: "scaleway_exporter_build_info",
@@ -172,10 +300,27 @@ pub const DESCRIPTORS: &[AnyDescriptor] = &[
     VOLUME_SIZE.erase(),
     SERVER_TAG.erase(),
     SERVER_IP.erase(),
+    EM_INFO.erase(),
+    EM_STATE.erase(),
+    EM_PING_UP.erase(),
+    EM_CREATED.erase(),
+    EM_TAG.erase(),
+    EM_IP.erase(),
+    AS_INFO.erase(),
+    AS_STATE.erase(),
+    AS_CREATED.erase(),
+    AS_DELETABLE.erase(),
+    AS_TAG.erase(),
+    AS_IP.erase(),
+    DEDIBOX_INFO.erase(),
+    DEDIBOX_STATE.erase(),
+    DEDIBOX_EXPIRATION.erase(),
+    DEDIBOX_IP.erase(),
     POLL_SUCCESS.erase(),
     LAST_SUCCESS.erase(),
     POLL_DURATION.erase(),
     VOLUME_SIZES_SUCCESS.erase(),
+    PRODUCT_ENABLED.erase(),
     API_REQUESTS.erase(),
     BUILD_INFO.erase(),
 ];

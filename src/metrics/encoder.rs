@@ -8,6 +8,7 @@ use bytes::Bytes;
 use prometheus::Encoder as _;
 
 use super::descriptors::*;
+use super::products::render_products;
 use super::OwnMetrics;
 use crate::inventory::{Server, Snapshot, State};
 /// The encoded body of `/metrics`, plain and gzipped; clones share the bytes.
@@ -146,23 +147,27 @@ fn render_with_capacity(snapshot: &Snapshot, own: &OwnMetrics, capacity: usize) 
         }
     }
 
+    render_products(&mut out, snapshot);
+
     out.family(&POLL_SUCCESS);
-    for (zone, state) in &snapshot.zones {
+    for (product, zone, state) in snapshot.each_zone() {
         if state.last_poll.is_some() {
-            out.sample(&POLL_SUCCESS, [zone], u8::from(state.last_poll_succeeded()));
+            let success = u8::from(state.last_poll_succeeded());
+            out.sample(&POLL_SUCCESS, [product.label(), zone], success);
         }
     }
     out.family(&LAST_SUCCESS);
-    for (zone, state) in &snapshot.zones {
+    for (product, zone, state) in snapshot.each_zone() {
         // 0 until the zone's first success: a zone that never succeeds is as stale as can be,
         // and an absent series would hide it from `time() - ... > 900`.
         let at = state.last_success.map_or(0.0, unix);
-        out.sample(&LAST_SUCCESS, [zone], at);
+        out.sample(&LAST_SUCCESS, [product.label(), zone], at);
     }
     out.family(&POLL_DURATION);
-    for (zone, state) in &snapshot.zones {
+    for (product, zone, state) in snapshot.each_zone() {
         if let Some(poll) = &state.last_poll {
-            out.sample(&POLL_DURATION, [zone], poll.duration.as_secs_f64());
+            let seconds = poll.duration.as_secs_f64();
+            out.sample(&POLL_DURATION, [product.label(), zone], seconds);
         }
     }
     out.family(&VOLUME_SIZES_SUCCESS);
@@ -170,6 +175,10 @@ fn render_with_capacity(snapshot: &Snapshot, own: &OwnMetrics, capacity: usize) 
         if let Some(success) = state.volume_sizes_succeeded() {
             out.sample(&VOLUME_SIZES_SUCCESS, [zone], u8::from(success));
         }
+    }
+    out.family(&PRODUCT_ENABLED);
+    for (product, enabled) in &snapshot.enabled {
+        out.sample(&PRODUCT_ENABLED, [product.label()], u8::from(*enabled));
     }
 
     let families = own.registry.gather();
@@ -203,19 +212,19 @@ fn server_and<'a, const EXTRA: usize, const N: usize>(
     values
 }
 
-fn unix(at: SystemTime) -> f64 {
+pub(super) fn unix(at: SystemTime) -> f64 {
     at.duration_since(SystemTime::UNIX_EPOCH)
         .map(|d| d.as_secs_f64())
         .unwrap_or(0.0)
 }
 
-struct Writer {
+pub(super) struct Writer {
     text: String,
     series: usize,
 }
 
 impl Writer {
-    fn family<const N: usize>(&mut self, descriptor: &Descriptor<N>) {
+    pub(super) fn family<const N: usize>(&mut self, descriptor: &Descriptor<N>) {
         let _ = writeln!(
             self.text,
             "# HELP {} {}",
@@ -231,7 +240,7 @@ impl Writer {
     }
 
     /// One series of `family`: its label values by position, in the order of its labels.
-    fn sample<const N: usize>(
+    pub(super) fn sample<const N: usize>(
         &mut self,
         family: &Descriptor<N>,
         values: [&str; N],
@@ -307,9 +316,20 @@ mod tests {
             SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_800_000_000),
             std::time::Duration::from_millis(250),
         );
+        let at = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_800_000_000);
+        let mut snapshot = snapshot;
+        for (product, server) in products_of_every_kind() {
+            snapshot = snapshot.with_product_poll(
+                product,
+                "fr-par-1",
+                Ok(crate::inventory::ZonePoll::of_product(vec![server])),
+                at,
+                std::time::Duration::ZERO,
+            );
+        }
         let own = OwnMetrics::new();
         own.api_requests
-            .with_label_values(&["fr-par-1", "servers", "200"])
+            .with_label_values(&["instance", "fr-par-1", "servers", "200"])
             .inc();
         let (text, series) = render(&snapshot, &own);
         let mut seen = 0;
@@ -344,6 +364,37 @@ mod tests {
             }
         }
         assert!(seen <= series, "{seen} samples, {series} series");
+    }
+
+    /// A server of each other product with every field its families read.
+    fn products_of_every_kind() -> Vec<(crate::api::Product, crate::inventory::ProductServer)> {
+        use crate::api::{model, Product};
+        let em: model::ElasticMetalServer = serde_json::from_str(
+            r#"{"id":"em-1","name":"metal","status":"ready","offer_name":"EM-A115X-SSD",
+            "project_id":"p","organization_id":"o","created_at":"2026-07-20T14:35:34Z",
+            "tags":["prod"],"ips":[{"address":"51.15.0.2","version":"IPv4"}],
+            "ping_status":"ping_status_up"}"#,
+        )
+        .unwrap();
+        let mac: model::AppleSiliconServer = serde_json::from_str(
+            r#"{"id":"as-1","name":"mac","status":"ready","type":"M2-M","project_id":"p",
+            "organization_id":"o","ip":"62.210.0.1","created_at":"2026-07-20T14:35:34Z",
+            "deletable_at":"2026-07-21T14:35:34Z","os":{"name":"macos-sequoia-15.6"},
+            "tags":["ci"]}"#,
+        )
+        .unwrap();
+        let dedibox: model::DediboxServer = serde_json::from_str(
+            r#"{"id":42,"hostname":"sd-42","status":"ready","offer_name":"Start-2-M-SATA",
+            "datacenter_name":"DC5","project_id":"p","organization_id":"o",
+            "expired_at":"2027-07-20T14:35:34Z",
+            "interfaces":[{"type":"normal","ips":[{"address":"51.159.0.1","version":"ipv4"}]}]}"#,
+        )
+        .unwrap();
+        vec![
+            (Product::ElasticMetal, em.into()),
+            (Product::AppleSilicon, mac.into()),
+            (Product::Dedibox, dedibox.into()),
+        ]
     }
 
     #[test]

@@ -10,11 +10,13 @@
 //! - `descriptors`: every family's name, type, labels and help, in one table; a sample
 //!   gives its label values by position, as many as the family has labels.
 //! - `encoder`: snapshot -> text and gzip (pure).
+//! - `products`: the families of Elastic Metal, Apple silicon and Dedibox servers.
 //! - `own`: the exporter's own counters, build info and process metrics.
 
 mod descriptors;
 mod encoder;
 mod own;
+mod products;
 
 pub use descriptors::{AnyDescriptor, Descriptor, Kind, DESCRIPTORS, SERVER_LABELS};
 pub use encoder::{escape_label_value, exposition, render, Exposition};

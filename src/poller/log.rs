@@ -1,9 +1,10 @@
-//! The poll's log lines: one per cause, written once every zone has ended.
+//! The poll's log lines: one per product and cause, written once every zone has ended.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use super::Polled;
+use super::{not_served, Polled};
+use crate::api::Product;
 use crate::inventory::{Snapshot, VolumeSizes, ZonePoll};
 
 /// Zones that share one log line: the same message for the same cause.
@@ -63,23 +64,43 @@ fn group_by_cause<'a, K: Ord>(
 /// One line per zone of the group, or one line naming them all: `zone` for one, `zones` (a
 /// comma-separated list) for several. The message is fixed; values and the error are fields.
 macro_rules! log_group {
-    ($level:ident, $group:expr, $message:literal $(, $field:ident = $value:expr)* $(,)?) => {{
+    ($level:ident, $product:expr, $group:expr, $message:literal $(, $field:ident = $value:expr)* $(,)?) => {{
         let group = &$group;
+        let product = $product.label();
         if let [zone] = group.zones.as_slice() {
-            tracing::$level!(zone, $($field = $value,)* $message);
+            tracing::$level!(product, zone, $($field = $value,)* $message);
         } else {
-            tracing::$level!(zones = group.zones.join(",").as_str(), $($field = $value,)* $message);
+            tracing::$level!(product, zones = group.zones.join(",").as_str(), $($field = $value,)* $message);
         }
     }};
 }
 
-/// The log lines of one poll. A failure is logged at every poll, but zones that fail for the
-/// same cause share one line; a zone that succeeds after failing gets one line; the rest is
-/// debug.
-pub(super) fn log_poll(polled: &[Polled], previous: &Snapshot) {
-    let before = |zone: &str| previous.zones.get(zone);
+/// The log lines of one poll, product by product. The products in `left_out` have their own
+/// line (the poller's), and no other.
+pub(super) fn log_poll(polled: &[Polled], previous: &Snapshot, left_out: &[Product]) {
+    for product in Product::ALL {
+        if left_out.contains(&product) {
+            continue;
+        }
+        let mine: Vec<&Polled> = polled.iter().filter(|p| p.product == product).collect();
+        if !mine.is_empty() {
+            log_product(product, &mine, previous);
+        }
+    }
+}
+
+/// A failure is logged at every poll, but zones that fail for the same cause share one line;
+/// a zone that succeeds after failing gets one line, and so does a zone the product turns out
+/// not to serve; the rest is debug.
+fn log_product(product: Product, polled: &[&Polled], previous: &Snapshot) {
+    let before = |zone: &str| previous.zone(product, zone);
+    let mut unserved = Vec::new();
     let failures = polled.iter().filter_map(|p| {
         let error = p.outcome.as_ref().err()?;
+        if not_served(error) {
+            unserved.push(p.zone.as_str());
+            return None;
+        }
         let kept = before(&p.zone).filter(|z| z.last_success.is_some());
         Some((
             p.zone.as_str(),
@@ -94,6 +115,7 @@ pub(super) fn log_poll(polled: &[Polled], previous: &Snapshot) {
         if kept {
             log_group!(
                 warn,
+                product,
                 group,
                 "zone poll failed; serving the servers of its last successful poll",
                 duration_ms = group.duration_ms(),
@@ -103,6 +125,7 @@ pub(super) fn log_poll(polled: &[Polled], previous: &Snapshot) {
         } else {
             log_group!(
                 warn,
+                product,
                 group,
                 "zone poll failed; it has had no successful poll yet, so it has no servers to serve",
                 duration_ms = group.duration_ms(),
@@ -111,20 +134,36 @@ pub(super) fn log_poll(polled: &[Polled], previous: &Snapshot) {
         }
     }
 
+    if !unserved.is_empty() {
+        tracing::info!(
+            product = product.label(),
+            zones = unserved.join(",").as_str(),
+            "the product does not serve these zones (the API answered 501 unknown service); they are left out for this run"
+        );
+    }
     let mut recovered = Group::default();
     for p in polled {
-        let Ok(ZonePoll { servers, .. }) = &p.outcome else {
+        let Ok(ZonePoll {
+            servers, others, ..
+        }) = &p.outcome
+        else {
             continue;
         };
         let failing_before =
             before(&p.zone).is_some_and(|z| z.last_poll.is_some() && !z.last_poll_succeeded());
         if failing_before {
-            recovered.add(&p.zone, String::new(), servers.len(), p.duration);
+            recovered.add(
+                &p.zone,
+                String::new(),
+                servers.len() + others.len(),
+                p.duration,
+            );
         } else {
             let duration_ms = p.duration.as_millis() as u64;
             tracing::debug!(
+                product = product.label(),
                 zone = p.zone,
-                servers = servers.len(),
+                servers = servers.len() + others.len(),
                 duration_ms,
                 "zone polled"
             );
@@ -133,20 +172,23 @@ pub(super) fn log_poll(polled: &[Polled], previous: &Snapshot) {
     if !recovered.zones.is_empty() {
         log_group!(
             info,
+            product,
             recovered,
             "zone poll succeeded after failing",
             servers = recovered.servers,
             duration_ms = recovered.duration_ms()
         );
     }
-    log_volume_sizes(polled, previous);
+    if product == Product::Instance {
+        log_volume_sizes(polled, previous);
+    }
 }
 
 /// Block Storage fails the same way poll after poll (a key without `BlockStorageReadOnly`
 /// gets 403 in every zone, every minute), and fails no zone: a line when a zone's failure
 /// begins or changes cause, one when its sizes are read again, one when a zone turns out not
 /// to have the service. `scaleway_exporter_volume_sizes_success` says the rest.
-fn log_volume_sizes(polled: &[Polled], previous: &Snapshot) {
+fn log_volume_sizes(polled: &[&Polled], previous: &Snapshot) {
     let mut failed = Vec::new();
     let mut not_served = Vec::new();
     let mut read_again = Group::default();
@@ -175,22 +217,28 @@ fn log_volume_sizes(polled: &[Polled], previous: &Snapshot) {
     }
     for ((denied, _), group) in group_by_cause(failed) {
         if denied {
-            log_group!(warn, group, "Block Storage refused the key: sbs volume sizes need the IAM permission set BlockStorageReadOnly; servers are still published",
+            log_group!(warn, Product::Instance, group, "Block Storage refused the key: sbs volume sizes need the IAM permission set BlockStorageReadOnly; servers are still published",
                 error = group.error());
         } else {
-            log_group!(warn, group, "Block Storage volume list failed; servers are still published, with the sbs volume sizes of the last good read",
+            log_group!(warn, Product::Instance, group, "Block Storage volume list failed; servers are still published, with the sbs volume sizes of the last good read",
                 error = group.error());
         }
     }
     for (_, group) in group_by_cause(not_served) {
         log_group!(
             info,
+            Product::Instance,
             group,
             "Block Storage does not serve the zone; its sbs volumes have no size",
             error = group.error()
         );
     }
     if !read_again.zones.is_empty() {
-        log_group!(info, read_again, "Block Storage volume sizes read again");
+        log_group!(
+            info,
+            Product::Instance,
+            read_again,
+            "Block Storage volume sizes read again"
+        );
     }
 }

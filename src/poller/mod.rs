@@ -1,11 +1,14 @@
-//! The schedule: [`Poller::poll_once`] polls every zone concurrently and publishes the next
-//! snapshot with its encoded exposition and pages; [`Poller::run`] only calls it on an
-//! interval.
+//! The schedule: [`Poller::poll_once`] polls every zone of every product concurrently and
+//! publishes the next snapshot with its encoded exposition and pages; [`Poller::run`] only
+//! calls it on an interval.
 //!
-//! Zones are independent: each one runs under its own `--poll.timeout` deadline, and a
-//! failed zone keeps its last good servers while the others are replaced. One iteration
-//! ends when every zone has ended, and iterations never overlap (a lock serialises callers
-//! of `poll_once`), so a zone is never polled twice at a time.
+//! (product, zone) pairs are independent: each one runs under its own `--poll.timeout`
+//! deadline, and a failed one keeps its last good servers while the others are replaced. One
+//! iteration ends when every pair has ended, and iterations never overlap (a lock serialises
+//! callers of `poll_once`), so a pair is never polled twice at a time. What is polled is what
+//! the last snapshot holds: a zone a product turns out not to serve (the gateway's 501), or a
+//! product the key may not read when it was not named (403 in every zone at its first poll),
+//! leaves the snapshot, and so the poll (docs/design.md#products).
 //!
 //! Only a zone's servers list fails it: its Block Storage read is best effort
 //! (docs/design.md#block-storage-is-best-effort). The log lines of a poll are written once
@@ -22,10 +25,10 @@ use tokio::sync::watch;
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
-use crate::api::ApiFlavor;
-use crate::api::{ApiError, Client};
+use crate::api::{model, ApiError, ApiFlavor, Client, Product};
 use crate::inventory::{
-    listing_is_complete, BlockSizes, FleetBuilder, Snapshot, VolumeSizes, ZonePoll,
+    listing_is_complete, BlockSizes, FleetBuilder, ProductFleet, ProductServer, Snapshot,
+    VolumeSizes, ZonePoll,
 };
 use crate::metrics::{self, Exposition, OwnMetrics};
 
@@ -70,7 +73,8 @@ pub type PageEncoder = Arc<dyn Fn(&Snapshot, Option<&Pages>) -> Pages + Send + S
 
 pub struct Poller {
     client: Client,
-    zones: Vec<String>,
+    /// Products named with `--scaleway.product`: never left out, whatever they answer.
+    named: Vec<Product>,
     timeout: Duration,
     own_metrics: OwnMetrics,
     encode_pages: Option<PageEncoder>,
@@ -80,15 +84,34 @@ pub struct Poller {
 }
 
 impl Poller {
-    /// A poller of `zones` whose first publication is the empty snapshot, so `/metrics`
-    /// answers from the first moment.
+    /// A poller of Instance `zones` whose first publication is the empty snapshot, so
+    /// `/metrics` answers from the first moment.
     pub fn new(
         client: Client,
         zones: Vec<String>,
         timeout: Duration,
         own_metrics: OwnMetrics,
     ) -> Self {
-        let snapshot = Snapshot::new(&zones);
+        let targets = zones.into_iter().map(|z| (Product::Instance, z)).collect();
+        Self::of_targets(
+            client,
+            targets,
+            vec![Product::Instance],
+            timeout,
+            own_metrics,
+        )
+    }
+
+    /// A poller of (product, zone) pairs. The products of `named` are polled whatever they
+    /// answer; any other is left out when its key may not read it.
+    pub fn of_targets(
+        client: Client,
+        targets: Vec<(Product, String)>,
+        named: Vec<Product>,
+        timeout: Duration,
+        own_metrics: OwnMetrics,
+    ) -> Self {
+        let snapshot = Snapshot::of_targets(&targets);
         let exposition = metrics::exposition(&snapshot, &own_metrics, None);
         let (published, _) = watch::channel(Arc::new(Published {
             snapshot: Arc::new(snapshot),
@@ -97,7 +120,7 @@ impl Poller {
         }));
         Poller {
             client,
-            zones,
+            named,
             timeout,
             own_metrics,
             encode_pages: None,
@@ -128,32 +151,37 @@ impl Poller {
         self.published.borrow().clone()
     }
 
-    /// Polls every zone once, concurrently, each under the poll timeout; then publishes the
-    /// next snapshot. Returns what it published.
+    /// Polls every (product, zone) pair once, concurrently, each under the poll timeout;
+    /// then publishes the next snapshot. Returns what it published.
     pub async fn poll_once(&self) -> Arc<Published> {
         let _one_at_a_time = self.polling.lock().await;
+        let previous = self.latest().snapshot.clone();
+        let targets: Vec<(Product, String)> = previous
+            .each_zone()
+            .map(|(product, zone, _)| (product, zone.to_owned()))
+            .collect();
         let mut polls = JoinSet::new();
-        // Which zone each task polls, for the log line of a task that panics.
-        let mut zone_of_task = HashMap::new();
-        for zone in &self.zones {
+        // Which pair each task polls, for the log line of a task that panics.
+        let mut target_of_task = HashMap::new();
+        for (product, zone) in &targets {
             let client = self.client.clone();
-            let zone = zone.clone();
+            let (product, zone) = (*product, zone.clone());
             let timeout = self.timeout;
             let task = polls.spawn({
                 let zone = zone.clone();
                 async move {
                     let started = Instant::now();
-                    let outcome = poll_zone(&client, &zone, started + timeout).await;
-                    (zone, outcome, started.elapsed(), SystemTime::now())
+                    let outcome = poll_target(&client, product, &zone, started + timeout).await;
+                    (product, zone, outcome, started.elapsed(), SystemTime::now())
                 }
             });
-            zone_of_task.insert(task.id(), zone);
+            target_of_task.insert(task.id(), (product, zone));
         }
-        let previous = self.latest().snapshot.clone();
-        let mut polled = Vec::with_capacity(self.zones.len());
+        let mut polled = Vec::with_capacity(targets.len());
         while let Some(joined) = polls.join_next().await {
             match joined {
-                Ok((zone, outcome, duration, at)) => polled.push(Polled {
+                Ok((product, zone, outcome, duration, at)) => polled.push(Polled {
+                    product,
                     zone,
                     outcome,
                     duration,
@@ -161,46 +189,102 @@ impl Poller {
                 }),
                 Err(error) => {
                     // A poll task only ends abnormally if it panicked: that zone keeps its data.
-                    let zone = zone_of_task.get(&error.id()).map_or("", String::as_str);
-                    if previous
-                        .zones
-                        .get(zone)
-                        .is_some_and(|z| z.last_success.is_some())
-                    {
-                        tracing::error!(zone, error = %error, "zone poll task ended abnormally; its zone keeps its last data");
+                    let (product, zone) = target_of_task
+                        .get(&error.id())
+                        .map_or((Product::Instance, ""), |(p, z)| (*p, z.as_str()));
+                    let kept = previous
+                        .zone(product, zone)
+                        .is_some_and(|z| z.last_success.is_some());
+                    let product = product.label();
+                    if kept {
+                        tracing::error!(product, zone, error = %error, "zone poll task ended abnormally; its zone keeps its last data");
                     } else {
-                        tracing::error!(zone, error = %error, "zone poll task ended abnormally; its zone has no data yet");
+                        tracing::error!(product, zone, error = %error, "zone poll task ended abnormally; its zone has no data yet");
                     }
                 }
             }
         }
-        // Zones end in any order; the log lines and the snapshot do not depend on it.
-        polled.sort_by(|a, b| a.zone.cmp(&b.zone));
-        log::log_poll(&polled, &previous);
+        // Pairs end in any order; the log lines and the snapshot do not depend on it.
+        polled.sort_by(|a, b| (a.product, &a.zone).cmp(&(b.product, &b.zone)));
+        let left_out = self.left_out(&polled, &previous);
+        log::log_poll(&polled, &previous, &left_out);
         let mut next = (*previous).clone();
+        for product in &left_out {
+            next = next.without_product(*product);
+        }
         for Polled {
+            product,
             zone,
             outcome,
             duration,
             at,
         } in polled
         {
-            next = next.with_zone_poll(&zone, outcome.map_err(|e| e.to_string()), at, duration);
+            if next.zone(product, &zone).is_none() {
+                continue;
+            }
+            if outcome.as_ref().err().is_some_and(not_served) {
+                next = next.without_zone(product, &zone);
+                continue;
+            }
+            next = next.with_product_poll(
+                product,
+                &zone,
+                outcome.map_err(|e| e.to_string()),
+                at,
+                duration,
+            );
         }
         if !previous.all_polled() && next.all_polled() {
             let failed_zones = next
-                .zones
-                .values()
-                .filter(|z| !z.last_poll_succeeded())
+                .each_zone()
+                .filter(|(_, _, z)| !z.last_poll_succeeded())
                 .count();
             tracing::info!(
                 servers = next.server_count(),
-                zones = next.zones.len(),
+                zones = next.each_zone().count(),
                 failed_zones,
                 "first poll complete"
             );
         }
         self.publish(next).await
+    }
+
+    /// The products to leave out after this poll: not named, polled for the first time, and
+    /// refused (403) in every zone. One warn line each names the permission set to add.
+    fn left_out(&self, polled: &[Polled], previous: &Snapshot) -> Vec<Product> {
+        let mut out = Vec::new();
+        for product in Product::ALL {
+            if self.named.contains(&product) {
+                continue;
+            }
+            let first_poll = previous
+                .each_zone()
+                .filter(|(p, _, _)| *p == product)
+                .all(|(_, _, zone)| zone.last_poll.is_none());
+            let mut outcomes = polled.iter().filter(|p| p.product == product).peekable();
+            if !first_poll || outcomes.peek().is_none() {
+                continue;
+            }
+            if outcomes.all(|p| matches!(&p.outcome, Err(ApiError::Status { status: 403, .. }))) {
+                out.push(product);
+            }
+        }
+        // A key that may read nothing at all is a key to fix, not a fleet of none: every
+        // product stays, and its polls fail (and alert) as they should.
+        let polled_products = previous.enabled.values().filter(|on| **on).count();
+        if out.len() == polled_products {
+            return Vec::new();
+        }
+        for product in &out {
+            tracing::warn!(
+                product = product.label(),
+                permission_set = product.permission_set(),
+                "the key may not read this product in any zone, so it is left out for this run; add the IAM permission set {} to poll it, or name the products to poll with --scaleway.product",
+                product.permission_set()
+            );
+        }
+        out
     }
 
     /// Encodes the exposition and the pages off the async worker threads (the one CPU-heavy
@@ -250,6 +334,53 @@ impl Poller {
     }
 }
 
+/// One product's zone: [`poll_zone`] for Instances, every page of servers for the others.
+pub async fn poll_target(
+    client: &Client,
+    product: Product,
+    zone: &str,
+    deadline: Instant,
+) -> Result<ZonePoll, ApiError> {
+    match product {
+        Product::Instance => poll_zone(client, zone, deadline).await,
+        Product::ElasticMetal => {
+            poll_product::<model::ElasticMetalServer>(client, product, zone, deadline).await
+        }
+        Product::AppleSilicon => {
+            poll_product::<model::AppleSiliconServer>(client, product, zone, deadline).await
+        }
+        Product::Dedibox => {
+            poll_product::<model::DediboxServer>(client, product, zone, deadline).await
+        }
+    }
+}
+
+/// Every page of a product's servers in `zone`, read as `S`, the product's model.
+async fn poll_product<S>(
+    client: &Client,
+    product: Product,
+    zone: &str,
+    deadline: Instant,
+) -> Result<ZonePoll, ApiError>
+where
+    S: serde::de::DeserializeOwned + Into<ProductServer>,
+{
+    let mut fleet = ProductFleet::default();
+    let announced = client
+        .list_product_servers(product, zone, deadline, |server: S| fleet.add(server))
+        .await?;
+    let servers = fleet.finish();
+    Ok(ZonePoll {
+        complete: listing_is_complete(servers.len(), announced),
+        ..ZonePoll::of_product(servers)
+    })
+}
+
+/// The API gateway's answer for a product that is not in a zone: `501 unknown service`.
+fn not_served(error: &ApiError) -> bool {
+    matches!(error, ApiError::Status { status: 501, .. })
+}
+
 /// One zone: every page of servers, then the Block Storage volumes when an `sbs_volume`
 /// needs its size. Only the servers list fails the zone's poll: Block Storage is best effort,
 /// and what became of it is in [`ZonePoll::volume_sizes`]. The poll says whether the listing
@@ -271,6 +402,7 @@ pub async fn poll_zone(
                 let sizes = BlockSizes::from_api(&volumes);
                 ZonePoll {
                     servers: fleet.finish_with(&sizes),
+                    others: Vec::new(),
                     complete: true,
                     volume_sizes: VolumeSizes::Read,
                     block_sizes: Some(sizes),
@@ -289,6 +421,7 @@ pub async fn poll_zone(
                 };
                 ZonePoll {
                     servers: fleet.finish(&[]),
+                    others: Vec::new(),
                     complete: true,
                     volume_sizes,
                     block_sizes: None,
@@ -322,8 +455,9 @@ fn block_not_served(error: &ApiError) -> bool {
     )
 }
 
-/// One zone's poll, as it ended.
+/// One product zone's poll, as it ended.
 struct Polled {
+    product: Product,
     zone: String,
     outcome: Result<ZonePoll, ApiError>,
     duration: Duration,

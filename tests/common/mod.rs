@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use scaleway_exporter::api::Product;
 use scaleway_exporter::config::ExporterConfigBuilder;
 use scaleway_exporter::exporter::{serve_router, Exporter};
 use scaleway_exporter::poller::Poller;
@@ -94,8 +95,9 @@ pub fn simulator_config(zones: &[&str], servers_per_zone: usize) -> SimulatorCon
     }
 }
 
-/// The configuration of a test's exporter: `zones` of the API at `api_url`, polled only when
-/// the test says (an hour's interval), through the same checks as the command line.
+/// The configuration of a test's exporter: the Instances of `zones` of the API at `api_url`,
+/// polled only when the test says (an hour's interval), through the same checks as the
+/// command line. A test of other products names them with `.products(...)`.
 pub fn exporter_config(api_url: &str, zones: &[&str], token: &str) -> ExporterConfig {
     exporter_config_builder(api_url, zones, token)
         .build()
@@ -123,6 +125,7 @@ pub fn exporter_config_with_token(
 ) -> ExporterConfigBuilder {
     ExporterConfig::builder(api_url, token)
         .zones(zones.iter().copied())
+        .products([Product::Instance])
         .poll_interval(Duration::from_secs(3600))
         .poll_timeout(Duration::from_secs(5))
         .listen_address("127.0.0.1:0")

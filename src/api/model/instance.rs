@@ -118,20 +118,3 @@ pub struct BlockVolume {
     #[serde(default, rename = "type", deserialize_with = "null_as_default")]
     pub volume_type: String,
 }
-
-/// The JSON error body of the API: `type` and `message` when present (docs/api-notes.md#error-bodies).
-#[derive(Debug, Default, Deserialize)]
-pub struct ErrorBody {
-    #[serde(default, rename = "type")]
-    pub kind: Option<String>,
-    #[serde(default)]
-    pub message: Option<String>,
-}
-
-impl ErrorBody {
-    /// Reads an error body, or `None` when it is not a JSON object (the 429 is empty, a 502
-    /// from a proxy is HTML).
-    pub fn parse(body: &[u8]) -> Option<ErrorBody> {
-        serde_json::from_slice::<ErrorBody>(body).ok()
-    }
-}

@@ -8,11 +8,47 @@
 //! the 2014 API says `"running": true|false` instead of `state`. One rule is a precaution
 //! rather than a recording: a size sent as a string of digits is read as its number.
 
+mod apple_silicon;
+mod dedibox;
+mod elastic_metal;
 mod instance;
 
 use serde::{Deserialize, Deserializer};
 
+pub use apple_silicon::AppleSiliconServer;
+pub use dedibox::DediboxServer;
+pub use elastic_metal::ElasticMetalServer;
 pub use instance::*;
+
+/// One page of a servers list of the APIs generated after the Instance API (Elastic Metal,
+/// Apple silicon, Dedibox): the total is in the body, not in a header.
+#[derive(Debug, Deserialize)]
+#[serde(bound = "S: Deserialize<'de>")]
+pub struct ProductPage<S> {
+    #[serde(default)]
+    pub total_count: Option<u64>,
+    /// `null` is an empty list; a page without the key is not a servers list, and stays an
+    /// error, as for Instances.
+    #[serde(deserialize_with = "null_as_default")]
+    pub servers: Vec<S>,
+}
+
+/// The JSON error body of the API: `type` and `message` when present (docs/api-notes.md#error-bodies).
+#[derive(Debug, Default, Deserialize)]
+pub struct ErrorBody {
+    #[serde(default, rename = "type")]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub message: Option<String>,
+}
+
+impl ErrorBody {
+    /// Reads an error body, or `None` when it is not a JSON object (the 429 is empty, a 502
+    /// from a proxy is HTML).
+    pub fn parse(body: &[u8]) -> Option<ErrorBody> {
+        serde_json::from_slice::<ErrorBody>(body).ok()
+    }
+}
 
 /// Deserializes `null` as the type's default, for fields the API sends as `null` at times.
 pub(crate) fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
