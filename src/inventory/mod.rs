@@ -11,10 +11,12 @@ use std::time::{Duration, SystemTime};
 mod block;
 mod carry;
 mod instance;
+mod maintenance;
 
 pub use block::{BlockSizes, VolumeSizes, ZonePoll};
 pub use carry::{listing_is_complete, CARRY_LIMIT};
 pub use instance::{servers_from_api, FleetBuilder};
+pub use maintenance::Maintenance;
 
 /// The states the metrics name (docs/api-notes.md#server-states); anything else the API says is [`State::Unknown`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -96,6 +98,12 @@ pub struct Server {
     pub volumes: Vec<Volume>,
     pub tags: Vec<String>,
     pub addresses: Vec<Address>,
+    /// `local`, `rescue`, ... as the API says; empty when it says nothing (2014 API).
+    pub boot_type: String,
+    /// One per distinct reason, in API order.
+    pub maintenances: Vec<Maintenance>,
+    /// The server's own `end_of_service`; false when absent (before 2025).
+    pub end_of_service: bool,
     /// Since when the server is in `state`, as seen by this exporter; set when a snapshot
     /// takes the server in ([`Snapshot::with_poll`]), `None` before.
     pub state_since: Option<StateSince>,

@@ -91,6 +91,7 @@ fn render_with_capacity(snapshot: &Snapshot, own: &OwnMetrics, capacity: usize) 
             &s.image_name,
             &s.project_id,
             &s.organization_id,
+            &s.boot_type,
         ];
         out.sample(&SERVER_INFO, server_and(zone, s, extra), 1);
     }
@@ -144,6 +145,26 @@ fn render_with_capacity(snapshot: &Snapshot, own: &OwnMetrics, capacity: usize) 
             let extra = [ip.address.as_str(), ip.family.as_str(), ip.scope.as_str()];
             out.sample(&SERVER_IP, server_and(zone, s, extra), 1);
         }
+    }
+    out.family(&SERVER_MAINTENANCE);
+    for (zone, s) in each_server() {
+        for m in &s.maintenances {
+            out.sample(&SERVER_MAINTENANCE, server_and(zone, s, [&m.reason]), 1);
+        }
+    }
+    out.family(&SERVER_MAINTENANCE_START);
+    for (zone, s) in each_server() {
+        for m in &s.maintenances {
+            if let Some(start) = m.start {
+                let values = server_and(zone, s, [&m.reason]);
+                out.sample(&SERVER_MAINTENANCE_START, values, start);
+            }
+        }
+    }
+    out.family(&SERVER_END_OF_SERVICE);
+    for (zone, s) in each_server() {
+        let value = u8::from(s.end_of_service);
+        out.sample(&SERVER_END_OF_SERVICE, server_values(zone, s), value);
     }
 
     out.family(&POLL_SUCCESS);
@@ -296,7 +317,9 @@ mod tests {
             "state":"running","creation_date":"2026-07-20T14:35:34Z",
             "modification_date":"2026-07-21T14:35:34Z","tags":["prod"],
             "volumes":{"0":{"id":"v-1","volume_type":"l_ssd","name":"root","size":10}},
-            "public_ips":[{"address":"51.15.0.1","family":"inet"}]}]}"#;
+            "public_ips":[{"address":"51.15.0.1","family":"inet"}],"boot_type":"rescue",
+            "maintenances":[{"reason":"reboot","start_date":"2026-09-01T00:00:00Z"}],
+            "end_of_service":true}]}"#;
         let servers = serde_json::from_str::<crate::api::model::ServersPage>(page)
             .unwrap()
             .servers;
