@@ -119,6 +119,22 @@ fn every_real_and_legacy_servers_body_is_read_server_by_server() {
                 server.created.is_some() || raw.get("creation_date").is_none(),
                 "{name}: creation date"
             );
+            assert_eq!(
+                server.end_of_service,
+                raw.get("end_of_service").and_then(Value::as_bool) == Some(true),
+                "{name}: end_of_service"
+            );
+            assert_eq!(
+                server.boot_type,
+                raw.get("boot_type").and_then(Value::as_str).unwrap_or(""),
+                "{name}: boot_type"
+            );
+            let raw_maintenances = raw.get("maintenances").and_then(Value::as_array);
+            assert_eq!(
+                server.maintenances.len(),
+                raw_maintenances.map_or(0, Vec::len),
+                "{name}: maintenances"
+            );
         }
         servers_read += fleet.len();
         let snapshot = Snapshot::new(&["fr-par-1".to_owned()]).with_poll(
@@ -135,6 +151,36 @@ fn every_real_and_legacy_servers_body_is_read_server_by_server() {
         "read {bodies} bodies: is the corpus complete?"
     );
     assert!(servers_read >= 50, "read {servers_read} servers");
+}
+
+/// The one recorded server body that says `"end_of_service": true` (a `START1-S`, answered
+/// to its creation) exports it as 1.
+#[test]
+#[ignore = "needs the shared API corpus: set SCALEWAY_API_CORPUS"]
+fn the_recorded_end_of_service_server_is_exported_as_end_of_service() {
+    let files = corpus_files(&["real-19-"]);
+    assert_eq!(files.len(), 1, "real-19 is in the corpus");
+    let raw: Value = serde_json::from_str(&files[0].1).unwrap();
+    let listing = serde_json::json!({ "servers": raw_servers(&raw).unwrap() });
+    let page: ServersPage = serde_json::from_value(listing).unwrap();
+    let fleet = servers_from_api(page.servers, &[]);
+    let snapshot = Snapshot::new(&["fr-par-1".to_owned()]).with_poll(
+        "fr-par-1",
+        Ok(fleet),
+        std::time::SystemTime::now(),
+        Duration::ZERO,
+    );
+    let (text, _) = render(&snapshot, &OwnMetrics::new());
+    let id = raw["server"]["id"].as_str().unwrap();
+    let name = raw["server"]["name"].as_str().unwrap();
+    assert!(
+        text.contains(&format!(
+            "scaleway_server_end_of_service{{zone=\"fr-par-1\",server_id=\"{id}\",name=\"{name}\"}} 1\n"
+        )),
+        "{text}"
+    );
+    assert!(text.contains(",boot_type=\"local\"} 1\n"));
+    assert!(!text.contains("scaleway_server_maintenance_info{"));
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! the project's own fixtures (tests/fixtures), written after the real responses.
 
 use scaleway_exporter::api::model::{BlockVolumesPage, ServersPage};
-use scaleway_exporter::inventory::{servers_from_api, Family, Scope, Server, State};
+use scaleway_exporter::inventory::{servers_from_api, Family, Maintenance, Scope, Server, State};
 
 fn fixture(name: &str) -> String {
     let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -154,6 +154,54 @@ fn a_missing_project_reads_as_empty() {
     assert_eq!(server(&fleet, "0003").organization_id, "0rg-0001");
 }
 
+// No recorded Instance body has a non-empty `maintenances` or `boot_type: "rescue"`: the
+// fixture's are built from the Go SDK's types (`ServerMaintenance {reason, start_date}`, a
+// nullable `*time.Time`, in a list of pointers; `BootType` local, bootscript, rescue).
+
+#[test]
+fn maintenances_are_read_one_per_reason_with_the_earliest_start_and_null_entries_skipped() {
+    let fleet = quirky_fleet();
+    assert_eq!(
+        server(&fleet, "0001").maintenances,
+        [
+            Maintenance {
+                reason: "kernel \"CVE\" fix \\ part 1\nthen reboot".into(),
+                start: Some(1_788_228_000.0),
+            },
+            Maintenance {
+                reason: "hypervisor – migration 東京".into(),
+                start: None,
+            },
+        ]
+    );
+}
+
+#[test]
+fn empty_null_and_absent_maintenances_are_none() {
+    let fleet = quirky_fleet();
+    for id in ["0002", "0003", "0004"] {
+        assert!(server(&fleet, id).maintenances.is_empty(), "{id}");
+    }
+}
+
+#[test]
+fn end_of_service_is_read_as_given_and_false_when_absent_or_null() {
+    let fleet = quirky_fleet();
+    assert!(server(&fleet, "0002").end_of_service);
+    assert!(!server(&fleet, "0001").end_of_service, "false");
+    assert!(!server(&fleet, "0003").end_of_service, "absent");
+    assert!(!server(&fleet, "0004").end_of_service, "null");
+}
+
+#[test]
+fn boot_type_is_read_as_given_and_empty_when_absent_or_null() {
+    let fleet = quirky_fleet();
+    assert_eq!(server(&fleet, "0001").boot_type, "local");
+    assert_eq!(server(&fleet, "0002").boot_type, "rescue");
+    assert_eq!(server(&fleet, "0003").boot_type, "", "absent");
+    assert_eq!(server(&fleet, "0004").boot_type, "", "null");
+}
+
 #[test]
 fn the_2014_running_boolean_l_hdd_and_deprecated_public_ip_are_read() {
     let page: ServersPage = serde_json::from_str(&fixture("legacy-2014.json")).unwrap();
@@ -166,6 +214,9 @@ fn the_2014_running_boolean_l_hdd_and_deprecated_public_ip_are_read() {
     assert_eq!(fleet[1].addresses[0].family, Family::Inet);
     assert_eq!(fleet[1].addresses[1].scope, Scope::Private);
     assert_eq!(fleet[0].image_name, "ubuntu working");
+    assert!(fleet
+        .iter()
+        .all(|s| s.boot_type.is_empty() && s.maintenances.is_empty() && !s.end_of_service));
 }
 
 #[test]

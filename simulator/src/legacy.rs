@@ -7,7 +7,7 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
 use super::fleet::{
-    BlockVolume, EmptyMap, Location, SecurityGroup, Server, ServerRef, Volume, RUNNING,
+    BlockVolume, EmptyMap, Location, Maintenance, SecurityGroup, Server, ServerRef, Volume, RUNNING,
 };
 use super::json::fnv1a;
 
@@ -95,7 +95,7 @@ impl<V: Serialize> Serialize for Map<V> {
 /// The 2016-2018 `cp-par1` shape (legacy-03): no `zone`, `project` or `public_ips`.
 #[derive(Serialize)]
 struct Legacy2018<'a> {
-    maintenances: Vec<()>,
+    maintenances: &'a [Maintenance],
     state_detail: &'a str,
     image: Option<LegacyImage<'a>>,
     creation_date: &'a str,
@@ -267,7 +267,7 @@ pub(crate) fn render_2018(server: &Server, blocks: &[BlockVolume], out: &mut Vec
         ..l.clone()
     });
     let legacy = Legacy2018 {
-        maintenances: Vec::new(),
+        maintenances: &server.maintenances,
         state_detail: &server.state_detail,
         image,
         creation_date: &server.creation_date,
@@ -289,7 +289,7 @@ pub(crate) fn render_2018(server: &Server, blocks: &[BlockVolume], out: &mut Vec
         state: &server.state,
         bootscript: None,
         location,
-        boot_type: "local",
+        boot_type: server.boot_type,
         ipv6: None,
         commercial_type: legacy_commercial_type(server.commercial_type),
         tags: &server.tags,

@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use super::Tracked;
+use super::snapshot::Tracked;
 
 /// How many short listings in a row may miss a server before it is dropped all the same. A
 /// server skipped by a shift is listed again at the next poll, almost always complete; a

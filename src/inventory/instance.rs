@@ -2,6 +2,7 @@
 
 use std::collections::HashSet;
 
+use super::maintenance::maintenances_from_api;
 use super::{unix_seconds, Address, BlockSizes, Family, Scope, Server, State, Volume};
 use crate::api::model;
 
@@ -81,6 +82,9 @@ fn server_from_api(server: model::Server) -> Server {
         volumes,
         tags: dedup(server.tags),
         addresses,
+        boot_type: server.boot_type,
+        maintenances: maintenances_from_api(server.maintenances),
+        end_of_service: server.end_of_service,
         state_since: None,
     }
 }

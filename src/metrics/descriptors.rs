@@ -77,7 +77,7 @@ const fn per_server<const N: usize, const EXTRA: usize>(
     all
 }
 
-pub const SERVER_INFO: Descriptor<8> = Descriptor {
+pub const SERVER_INFO: Descriptor<9> = Descriptor {
     name: "scaleway_server_info",
     help:
         "Descriptive labels of a server, value 1. Cached from the last successful poll of its zone.",
@@ -88,6 +88,7 @@ pub const SERVER_INFO: Descriptor<8> = Descriptor {
         "image_name",
         "project_id",
         "organization_id",
+        "boot_type",
     ]),
 };
 pub const SERVER_STATE: Descriptor<4> = Descriptor {
@@ -125,6 +126,24 @@ pub const SERVER_IP: Descriptor<6> = Descriptor {
     help: "One series of value 1 per address of the server. Cached from the last successful poll of its zone.",
     kind: Kind::Gauge,
     labels: &per_server(["address", "family", "scope"]),
+};
+pub const SERVER_MAINTENANCE: Descriptor<4> = Descriptor {
+    name: "scaleway_server_maintenance_info",
+    help: "One series of value 1 per maintenance scheduled on the server, one per distinct reason. Cached from the last successful poll of its zone.",
+    kind: Kind::Gauge,
+    labels: &per_server(["reason"]),
+};
+pub const SERVER_MAINTENANCE_START: Descriptor<4> = Descriptor {
+    name: "scaleway_server_maintenance_start_timestamp_seconds",
+    help: "Start of a maintenance scheduled on the server, in Unix seconds, the earliest when a reason repeats (no series when the API gives none). Cached from the last successful poll of its zone.",
+    kind: Kind::Gauge,
+    labels: &per_server(["reason"]),
+};
+pub const SERVER_END_OF_SERVICE: Descriptor<3> = Descriptor {
+    name: "scaleway_server_end_of_service",
+    help: "1 when the server's commercial type has reached end of service, as the server itself says, else 0. Cached from the last successful poll of its zone.",
+    kind: Kind::Gauge,
+    labels: &SERVER_LABELS,
 };
 /// A family of another product's servers: `scaleway_{product}_server_...`, cached like the
 /// Instance ones.
@@ -300,6 +319,9 @@ pub const DESCRIPTORS: &[AnyDescriptor] = &[
     VOLUME_SIZE.erase(),
     SERVER_TAG.erase(),
     SERVER_IP.erase(),
+    SERVER_MAINTENANCE.erase(),
+    SERVER_MAINTENANCE_START.erase(),
+    SERVER_END_OF_SERVICE.erase(),
     EM_INFO.erase(),
     EM_STATE.erase(),
     EM_PING_UP.erase(),

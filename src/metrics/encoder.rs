@@ -1,14 +1,13 @@
 //! Snapshot -> exposition text, and its gzip (pure).
 
-use std::fmt::Write as _;
 use std::io::Write as _;
-use std::time::SystemTime;
 
 use bytes::Bytes;
 use prometheus::Encoder as _;
 
 use super::descriptors::*;
 use super::products::render_products;
+use super::writer::{unix, Writer};
 use super::OwnMetrics;
 use crate::inventory::{Server, Snapshot, State};
 /// The encoded body of `/metrics`, plain and gzipped; clones share the bytes.
@@ -92,6 +91,7 @@ fn render_with_capacity(snapshot: &Snapshot, own: &OwnMetrics, capacity: usize) 
             &s.image_name,
             &s.project_id,
             &s.organization_id,
+            &s.boot_type,
         ];
         out.sample(&SERVER_INFO, server_and(zone, s, extra), 1);
     }
@@ -145,6 +145,26 @@ fn render_with_capacity(snapshot: &Snapshot, own: &OwnMetrics, capacity: usize) 
             let extra = [ip.address.as_str(), ip.family.as_str(), ip.scope.as_str()];
             out.sample(&SERVER_IP, server_and(zone, s, extra), 1);
         }
+    }
+    out.family(&SERVER_MAINTENANCE);
+    for (zone, s) in each_server() {
+        for m in &s.maintenances {
+            out.sample(&SERVER_MAINTENANCE, server_and(zone, s, [&m.reason]), 1);
+        }
+    }
+    out.family(&SERVER_MAINTENANCE_START);
+    for (zone, s) in each_server() {
+        for m in &s.maintenances {
+            if let Some(start) = m.start {
+                let values = server_and(zone, s, [&m.reason]);
+                out.sample(&SERVER_MAINTENANCE_START, values, start);
+            }
+        }
+    }
+    out.family(&SERVER_END_OF_SERVICE);
+    for (zone, s) in each_server() {
+        let value = u8::from(s.end_of_service);
+        out.sample(&SERVER_END_OF_SERVICE, server_values(zone, s), value);
     }
 
     render_products(&mut out, snapshot);
@@ -212,81 +232,12 @@ fn server_and<'a, const EXTRA: usize, const N: usize>(
     values
 }
 
-pub(super) fn unix(at: SystemTime) -> f64 {
-    at.duration_since(SystemTime::UNIX_EPOCH)
-        .map(|d| d.as_secs_f64())
-        .unwrap_or(0.0)
-}
-
-pub(super) struct Writer {
-    text: String,
-    series: usize,
-}
-
-impl Writer {
-    pub(super) fn family<const N: usize>(&mut self, descriptor: &Descriptor<N>) {
-        let _ = writeln!(
-            self.text,
-            "# HELP {} {}",
-            descriptor.name,
-            escape_help(descriptor.help)
-        );
-        let _ = writeln!(
-            self.text,
-            "# TYPE {} {}",
-            descriptor.name,
-            descriptor.kind.as_str()
-        );
-    }
-
-    /// One series of `family`: its label values by position, in the order of its labels.
-    pub(super) fn sample<const N: usize>(
-        &mut self,
-        family: &Descriptor<N>,
-        values: [&str; N],
-        value: impl std::fmt::Display,
-    ) {
-        self.series += 1;
-        self.text.push_str(family.name);
-        self.text.push('{');
-        for (i, (label, value)) in family.labels.iter().zip(values).enumerate() {
-            if i > 0 {
-                self.text.push(',');
-            }
-            self.text.push_str(label);
-            self.text.push_str("=\"");
-            escape_label_value(&mut self.text, value);
-            self.text.push('"');
-        }
-        let _ = writeln!(self.text, "}} {value}");
-    }
-}
-
-/// Label values escape backslash, double quote and line feed (text format 0.0.4); any
-/// other character, non-ASCII included, is written as UTF-8.
-pub fn escape_label_value(out: &mut String, value: &str) {
-    if !value.contains(['\\', '"', '\n']) {
-        out.push_str(value);
-        return;
-    }
-    for c in value.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
-            '\n' => out.push_str("\\n"),
-            c => out.push(c),
-        }
-    }
-}
-
-/// HELP text escapes backslash and line feed.
-fn escape_help(help: &str) -> String {
-    help.replace('\\', "\\\\").replace('\n', "\\n")
-}
-
 #[cfg(test)]
 mod tests {
+    use std::time::SystemTime;
+
     use super::*;
+    use crate::metrics::escape_label_value;
 
     #[test]
     fn label_values_escape_backslash_quote_and_newline_and_keep_unicode() {
@@ -305,7 +256,9 @@ mod tests {
             "state":"running","creation_date":"2026-07-20T14:35:34Z",
             "modification_date":"2026-07-21T14:35:34Z","tags":["prod"],
             "volumes":{"0":{"id":"v-1","volume_type":"l_ssd","name":"root","size":10}},
-            "public_ips":[{"address":"51.15.0.1","family":"inet"}]}]}"#;
+            "public_ips":[{"address":"51.15.0.1","family":"inet"}],"boot_type":"rescue",
+            "maintenances":[{"reason":"reboot","start_date":"2026-09-01T00:00:00Z"}],
+            "end_of_service":true}]}"#;
         let servers = serde_json::from_str::<crate::api::model::ServersPage>(page)
             .unwrap()
             .servers;

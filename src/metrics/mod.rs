@@ -11,13 +11,16 @@
 //!   gives its label values by position, as many as the family has labels.
 //! - `encoder`: snapshot -> text and gzip (pure).
 //! - `products`: the families of Elastic Metal, Apple silicon and Dedibox servers.
+//! - `writer`: the text format, one family header and one sample at a time.
 //! - `own`: the exporter's own counters, build info and process metrics.
 
 mod descriptors;
 mod encoder;
 mod own;
 mod products;
+mod writer;
 
 pub use descriptors::{AnyDescriptor, Descriptor, Kind, DESCRIPTORS, SERVER_LABELS};
-pub use encoder::{escape_label_value, exposition, render, Exposition};
+pub use encoder::{exposition, render, Exposition};
 pub use own::OwnMetrics;
+pub use writer::escape_label_value;

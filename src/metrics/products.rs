@@ -2,7 +2,7 @@
 //! Instance ones in `encoder`).
 
 use super::descriptors::*;
-use super::encoder::Writer;
+use super::writer::Writer;
 use crate::api::Product;
 use crate::inventory::{states, Detail, ProductServer, Snapshot};
 

@@ -63,7 +63,14 @@ pub(super) const COMMERCIAL_TYPES: &[CommercialType] = &[
         None,
         Some(3 * TB + 200_000_000_000),
     ),
+    // Past its end of service: never drawn, given to a few servers by rule (specials.rs).
+    ct("START1-S", "x86_64", 0, Some(50), None),
 ];
+
+/// Types whose `end_of_service` is true, as the real catalog says of the `START1` range.
+pub(super) fn is_end_of_service(name: &str) -> bool {
+    name.starts_with("START1-")
+}
 
 pub(super) fn pick_commercial_type(rng: &mut StdRng) -> CommercialType {
     let total: u32 = COMMERCIAL_TYPES.iter().map(|t| t.weight).sum();

@@ -10,6 +10,7 @@ use rand::{Rng, SeedableRng};
 
 mod catalog;
 mod model;
+mod specials;
 
 use super::json::{block_date, fnv1a, from_micros, instance_date, splitmix64, uuid};
 
@@ -23,6 +24,7 @@ const GB: u64 = 1_000_000_000;
 
 pub(crate) use catalog::*;
 pub(crate) use model::*;
+pub(crate) use specials::Special;
 
 // ------------------------------------------------------------------------------------------
 // States and allowed actions: the lists are the ones real servers show
@@ -360,6 +362,7 @@ impl ZoneCtx {
     /// `sbs_volume` entries. `location` is always filled here; callers hide it by state.
     pub fn generate(&self, fleet: &FleetCtx, idx: usize) -> Generated {
         let mut rng = self.server_rng(idx);
+        let special = Special::of(idx);
         let zone = self.zone.clone();
         let id = uuid(&mut rng);
 
@@ -402,7 +405,7 @@ impl ZoneCtx {
             None => (
                 server_name(&mut rng),
                 server_tags(&mut rng),
-                pick_commercial_type(&mut rng),
+                specials::commercial_type(special, pick_commercial_type(&mut rng)),
                 fleet.pick_project(&mut rng),
             ),
         };
@@ -665,7 +668,7 @@ impl ZoneCtx {
             name,
             arch: commercial_type.arch,
             commercial_type: commercial_type.name,
-            boot_type: "local",
+            boot_type: specials::boot_type(special),
             organization,
             project: project.id.clone(),
             hostname,
@@ -690,14 +693,13 @@ impl ZoneCtx {
             security_group,
             // Always filled here: the simulator hides it by state when rendering.
             location: Some(location),
-            maintenances: Vec::new(),
+            maintenances: specials::maintenances(special, self.key, idx),
             allowed_actions: allowed_actions(state, state_detail),
             placement_group,
             private_nics,
             zone,
             filesystems: Vec::new(),
-            end_of_service: matches!(commercial_type.name, "GP1-XS" | "GP1-S" | "DEV1-L")
-                && rng.random_bool(0.3),
+            end_of_service: is_end_of_service(commercial_type.name),
         };
         Generated { server, blocks }
     }

@@ -34,7 +34,7 @@ pub(crate) struct Server {
     pub bootscript: Option<()>,
     pub security_group: SecurityGroup,
     pub location: Option<Location>,
-    pub maintenances: Vec<()>,
+    pub maintenances: Vec<Maintenance>,
     pub allowed_actions: &'static [&'static str],
     pub placement_group: Option<PlacementGroup>,
     pub private_nics: Vec<PrivateNic>,
@@ -42,6 +42,13 @@ pub(crate) struct Server {
     pub filesystems: Vec<()>,
     pub end_of_service: bool,
     pub dns: String,
+}
+
+/// A planned maintenance (`ServerMaintenance` in the Go SDK).
+#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Maintenance {
+    pub reason: String,
+    pub start_date: Option<String>,
 }
 
 #[derive(Serialize, Clone, Debug)]

@@ -60,6 +60,27 @@ pub struct Server {
     /// Deprecated IPv6 block, `null` on most servers.
     #[serde(default)]
     pub ipv6: Option<Ipv6>,
+    /// `local`, `rescue` or `bootscript`; absent in the 2014 API
+    /// (docs/api-notes.md#maintenances-end-of-service-and-boot-type).
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub boot_type: String,
+    /// Planned maintenances, `[]` on nearly every server; absent in the 2014 API. The SDK
+    /// lists pointers (`[]*ServerMaintenance`), so a `null` entry is read, then skipped.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub maintenances: Vec<Option<Maintenance>>,
+    /// True when the server's commercial type has reached end of service; absent before 2025.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub end_of_service: bool,
+}
+
+/// One entry of `maintenances` (`ServerMaintenance` in the Go SDK: `reason`, `start_date`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Maintenance {
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub reason: String,
+    /// RFC 3339; `null` when no start is planned yet.
+    #[serde(default)]
+    pub start_date: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
