@@ -6,11 +6,12 @@
 //! onto a page already read and is not listed at all. The listing then has fewer distinct
 //! servers than the total the API announced. Such a listing is short: a server it misses may
 //! still exist, so the zone keeps it from the last poll, until a complete listing says it is
-//! gone.
+//! gone. And how a server's [`StateSince`] follows it from poll to poll.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::time::SystemTime;
 
-use super::snapshot::Tracked;
+use super::{ProductServer, Server, StateSince};
 
 /// How many short listings in a row may miss a server before it is dropped all the same. A
 /// server skipped by a shift is listed again at the next poll, almost always complete; a
@@ -49,6 +50,75 @@ pub(super) fn keep_missing<S: Tracked>(
     }
     listed.extend(kept);
     (listed, carried)
+}
+
+/// A server of any product, as far as the snapshot follows it from poll to poll.
+pub(crate) trait Tracked: Clone {
+    fn id(&self) -> &str;
+    fn same_state(&self, other: &Self) -> bool;
+    fn state_since(&self) -> Option<StateSince>;
+    fn set_state_since(&mut self, since: StateSince);
+}
+
+impl Tracked for Server {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn same_state(&self, other: &Self) -> bool {
+        self.state == other.state
+    }
+    fn state_since(&self) -> Option<StateSince> {
+        self.state_since
+    }
+    fn set_state_since(&mut self, since: StateSince) {
+        self.state_since = Some(since);
+    }
+}
+
+impl Tracked for ProductServer {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn same_state(&self, other: &Self) -> bool {
+        self.state == other.state
+    }
+    fn state_since(&self) -> Option<StateSince> {
+        self.state_since
+    }
+    fn set_state_since(&mut self, since: StateSince) {
+        self.state_since = Some(since);
+    }
+}
+
+/// The servers of a zone's new poll, each with its [`StateSince`] carried over from
+/// `previous` (the zone's servers of the last successful poll) when its state is the same,
+/// or set to `at` when it changed or the server is new.
+pub(crate) fn carry_state_since<S: Tracked>(
+    previous: &[S],
+    next: Vec<S>,
+    at: SystemTime,
+) -> Vec<S> {
+    let before: HashMap<&str, &S> = previous.iter().map(|s| (s.id(), s)).collect();
+    next.into_iter()
+        .map(|mut server| {
+            let since = match before.get(server.id()) {
+                Some(old) if old.same_state(&server) => old.state_since().unwrap_or(StateSince {
+                    at,
+                    observed_change: false,
+                }),
+                Some(_) => StateSince {
+                    at,
+                    observed_change: true,
+                },
+                None => StateSince {
+                    at,
+                    observed_change: false,
+                },
+            };
+            server.set_state_since(since);
+            server
+        })
+        .collect()
 }
 
 #[cfg(test)]

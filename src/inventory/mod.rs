@@ -14,12 +14,12 @@ mod product;
 mod snapshot;
 
 pub use block::{BlockSizes, VolumeSizes, ZonePoll};
+#[cfg(test)]
+use carry::carry_state_since;
 pub use carry::{listing_is_complete, CARRY_LIMIT};
 pub use instance::{servers_from_api, FleetBuilder};
 pub use maintenance::Maintenance;
 pub use product::{state_of, states, Detail, ProductFleet, ProductServer};
-#[cfg(test)]
-use snapshot::carry_state_since;
 pub use snapshot::{PollResult, Snapshot, ZoneState};
 
 /// The states the metrics name (docs/api-notes.md#server-states); anything else the API says is [`State::Unknown`].

@@ -1,81 +1,13 @@
 //! [`Snapshot`]: every polled zone of every product at one moment, and how a poll makes the
 //! next one.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use super::{carry, BlockSizes, ProductServer, Server, StateSince, VolumeSizes, ZonePoll};
+use super::carry::{self, carry_state_since};
+use super::{BlockSizes, ProductServer, Server, VolumeSizes, ZonePoll};
 use crate::api::Product;
-
-/// A server of any product, as far as the snapshot follows it from poll to poll.
-pub(crate) trait Tracked: Clone {
-    fn id(&self) -> &str;
-    fn same_state(&self, other: &Self) -> bool;
-    fn state_since(&self) -> Option<StateSince>;
-    fn set_state_since(&mut self, since: StateSince);
-}
-
-impl Tracked for Server {
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn same_state(&self, other: &Self) -> bool {
-        self.state == other.state
-    }
-    fn state_since(&self) -> Option<StateSince> {
-        self.state_since
-    }
-    fn set_state_since(&mut self, since: StateSince) {
-        self.state_since = Some(since);
-    }
-}
-
-impl Tracked for ProductServer {
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn same_state(&self, other: &Self) -> bool {
-        self.state == other.state
-    }
-    fn state_since(&self) -> Option<StateSince> {
-        self.state_since
-    }
-    fn set_state_since(&mut self, since: StateSince) {
-        self.state_since = Some(since);
-    }
-}
-
-/// The servers of a zone's new poll, each with its [`StateSince`] carried over from
-/// `previous` (the zone's servers of the last successful poll) when its state is the same,
-/// or set to `at` when it changed or the server is new.
-pub(crate) fn carry_state_since<S: Tracked>(
-    previous: &[S],
-    next: Vec<S>,
-    at: SystemTime,
-) -> Vec<S> {
-    let before: HashMap<&str, &S> = previous.iter().map(|s| (s.id(), s)).collect();
-    next.into_iter()
-        .map(|mut server| {
-            let since = match before.get(server.id()) {
-                Some(old) if old.same_state(&server) => old.state_since().unwrap_or(StateSince {
-                    at,
-                    observed_change: false,
-                }),
-                Some(_) => StateSince {
-                    at,
-                    observed_change: true,
-                },
-                None => StateSince {
-                    at,
-                    observed_change: false,
-                },
-            };
-            server.set_state_since(since);
-            server
-        })
-        .collect()
-}
 
 /// The outcome of a zone's last poll.
 #[derive(Debug, Clone, PartialEq)]
