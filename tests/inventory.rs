@@ -26,8 +26,12 @@ struct Fleet {
 }
 
 async fn polled_fleet(servers_per_zone: usize) -> Fleet {
-    let api = start_simulator(simulator_config(&ZONES, servers_per_zone)).await;
-    let exporter = start_exporter(&exporter_config(&api.url, &ZONES, api.simulator.token())).await;
+    polled_fleet_in(&ZONES, servers_per_zone).await
+}
+
+async fn polled_fleet_in(zones: &[&str], servers_per_zone: usize) -> Fleet {
+    let api = start_simulator(simulator_config(zones, servers_per_zone)).await;
+    let exporter = start_exporter(&exporter_config(&api.url, zones, api.simulator.token())).await;
     exporter.poller.poll_once().await;
     Fleet { api, exporter }
 }
@@ -548,7 +552,8 @@ async fn in_chromium_the_page_lists_the_fleet_and_a_powered_off_server_as_not_ru
     assert!(rows.iter().any(|r| r.0 == id));
     assert!(rows.iter().all(|r| r.1 == "fr-par-1" && r.2 == "stopped"));
     assert!(
-        filtered.contains("<option value=\"stopped\" selected=\"\">"),
+        filtered
+            .contains("<input type=\"checkbox\" name=\"state\" value=\"stopped\" checked=\"\">"),
         "the form keeps the filter"
     );
 
@@ -569,16 +574,78 @@ async fn in_chromium_the_page_lists_the_fleet_and_a_powered_off_server_as_not_ru
         "{dom}"
     );
 
-    // A screenshot for a person to look at: SCREENSHOT=path keeps it.
-    if let Some(path) = std::env::var_os("SCREENSHOT") {
-        let url = format!("{}/", fleet.exporter.url);
+    // At fleet scale, 600 servers in three zones: the summary and 500 rows render, the page
+    // is no wider than the window (the tables scroll in their own box), on a desktop and
+    // on a phone's width, and a screenshot is kept for a person to look at.
+    let fleet = polled_fleet_in(&["fr-par-1", "nl-ams-1", "pl-waw-1"], 200).await;
+    let url = format!("{}/", fleet.exporter.url);
+    let dom = dump_dom(url.clone()).await;
+    assert_eq!(table_rows(&dom).len(), 500);
+    assert!(dom.contains("<strong>500 of 600 shown</strong>"), "{dom}");
+    assert!(
+        dom.contains("data-zone=\"all\" data-servers=\"600\""),
+        "{dom}"
+    );
+    let page = get_text(&url).await;
+    for width in [1400, 390] {
+        let overflow = overflow_at(&page, width).await;
+        assert_eq!(
+            overflow, 0,
+            "the page is {overflow} px wider than a {width} px window"
+        );
+    }
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .unwrap()
+        .join("test-output");
+    std::fs::create_dir_all(&shots).unwrap();
+    for (name, size) in [
+        ("landing.png", "1400,2400"),
+        ("landing-narrow.png", "390,1600"),
+    ] {
+        let path = shots.join(name);
+        let url = url.clone();
         tokio::task::spawn_blocking(move || {
             let profile = tempfile::tempdir().unwrap();
-            let shot = format!("--screenshot={}", Path::new(&path).display());
-            let output = chromium(&[&shot, "--window-size=1400,1000", &url], profile.path());
-            assert!(output.status.success());
+            let shot = format!("--screenshot={}", path.display());
+            let window = format!("--window-size={size}");
+            let output = chromium(&[&shot, &window, &url], profile.path());
+            assert!(
+                output.status.success(),
+                "chromium: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            assert!(std::fs::metadata(&path).unwrap().len() > 0);
+            eprintln!("screenshot: {}", path.display());
         })
         .await
         .unwrap();
     }
+}
+
+/// How many CSS pixels wider than a `width` px window `page` lays out, as Chromium measures
+/// it: the page, served as it is, with a script at its end that writes the measure into the
+/// DOM (the page itself has no script).
+async fn overflow_at(page: &str, width: u32) -> i64 {
+    let measured = page.replace(
+        "</body>",
+        "<script>document.body.setAttribute('data-overflow', String(\
+         document.documentElement.scrollWidth - document.documentElement.clientWidth));\
+         </script></body>",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("page.html");
+    std::fs::write(&file, measured).unwrap();
+    let url = format!("file://{}", file.display());
+    let dom = tokio::task::spawn_blocking(move || {
+        let profile = tempfile::tempdir().unwrap();
+        let window = format!("--window-size={width},1000");
+        let output = chromium(&["--dump-dom", &window, &url], profile.path());
+        assert!(output.status.success());
+        String::from_utf8(output.stdout).unwrap()
+    })
+    .await
+    .unwrap();
+    let at = dom.find("data-overflow=\"").expect("the script ran") + "data-overflow=\"".len();
+    dom[at..at + dom[at..].find('"').unwrap()].parse().unwrap()
 }

@@ -29,6 +29,8 @@ margin:0 .5em .5em 0;padding:.2em .6em;vertical-align:top}\
 form.filters label{white-space:nowrap;margin-right:.6em}select,button{font:inherit}\
 .scroll{overflow-x:auto;max-width:100%}\
 table.fleet td{vertical-align:top}table.fleet td:nth-child(-n+5){white-space:nowrap}\
+td.volumes{white-space:nowrap;max-width:14em;overflow:hidden;text-overflow:ellipsis}\
+td.addresses span{white-space:nowrap}td.tags{min-width:9em}table.fleet{font-size:.9em}table.summary td,table.summary th{white-space:nowrap}\
 tr.not-running{background:#fff4f4}tr.not-running td:first-child{border-left:4px solid #cf222e}\
 .state.not-running,td.not-running a{color:#cf222e;font-weight:bold}.state.up{color:#1a7f37}\
 td.since.bounded::before{content:\"\\2265\\00a0\"}\
@@ -188,7 +190,7 @@ fn server_row(row: &FleetRow, now: SystemTime) -> Markup {
             td class="volumes" title=(volume_details(row.volumes)) {
                 (volume_line(row.volumes))
             }
-            td {
+            td class="tags" {
                 @for (i, tag) in row.tags.iter().enumerate() {
                     @if i > 0 { " " }
                     code { (tag) }

@@ -22,6 +22,7 @@ use crate::poller::Published;
 /// The CSS of the page, before the fleet section's.
 const STYLE: &str = "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}\
 td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}.ok{color:#1a7f37}\
+table.zones td:not(.failed),table.zones th{white-space:nowrap}\
 .failed{color:#cf222e;overflow-wrap:anywhere}\
 .banner{border:2px solid #cf222e;background:#fff4f4;padding:.2em 1em;margin:1em 0}\
 @media (max-width:600px){body{margin:.5em}}";
@@ -73,7 +74,7 @@ pub fn landing_head(published: &Published, telemetry_path: &str, now: SystemTime
             (published.exposition.series) " series in the last encoding."
         } "\n"
         @if never_succeeded(&published.snapshot) { (banner(&published.snapshot)) }
-        div class="scroll" { table {
+        div class="scroll" { table class="zones" {
             thead { tr {
                 th { "zone" } th { "servers" } th { "last poll" } th { "age" }
                 th { "last success" } th { "duration" }
