@@ -184,8 +184,10 @@ async fn the_zone_and_state_filters_narrow_the_page_and_the_json() {
 
 /// Every refused filter, on both views: (query, the parameter, the value refused, a value
 /// the sentence must name as accepted).
-const REFUSED: [(&str, &str, &str, &str); 7] = [
+const REFUSED: [(&str, &str, &str, &str); 8] = [
     ("state=asleep", "state", "asleep", "stopped in place"),
+    // Bytes that are no UTF-8 are read as U+FFFD, and refused like any other value.
+    ("state=%FF", "state", "\u{fffd}", "stopped in place"),
     ("zone=xx-yyy-9", "zone", "xx-yyy-9", "nl-ams-1"),
     ("zone=fr-par-1,pl-waw-1", "zone", "pl-waw-1", "fr-par-1"),
     ("state=stopped&state=dozing", "state", "dozing", "locked"),
