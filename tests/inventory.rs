@@ -26,8 +26,12 @@ struct Fleet {
 }
 
 async fn polled_fleet(servers_per_zone: usize) -> Fleet {
-    let api = start_simulator(simulator_config(&ZONES, servers_per_zone)).await;
-    let exporter = start_exporter(&exporter_config(&api.url, &ZONES, api.simulator.token())).await;
+    polled_fleet_in(&ZONES, servers_per_zone).await
+}
+
+async fn polled_fleet_in(zones: &[&str], servers_per_zone: usize) -> Fleet {
+    let api = start_simulator(simulator_config(zones, servers_per_zone)).await;
+    let exporter = start_exporter(&exporter_config(&api.url, zones, api.simulator.token())).await;
     exporter.poller.poll_once().await;
     Fleet { api, exporter }
 }
@@ -115,7 +119,7 @@ async fn the_landing_page_lists_every_server_of_the_simulator() {
             );
         }
     }
-    assert!(page.contains("12 of 12 servers shown"), "{page}");
+    assert!(page.contains("All 12 servers shown"), "{page}");
     // The zone status table is still there, above the fleet.
     assert!(page.find("<td>fr-par-1</td><td>6</td>").unwrap() < page.find("id=\"fleet\"").unwrap());
 }
@@ -138,7 +142,7 @@ async fn a_server_powered_off_through_the_api_shows_first_as_not_running() {
     let first_running = rows.iter().position(|r| r.2 == "running").unwrap();
     assert!(position < first_running, "not-running rows come first");
     assert!(rows[..first_running].iter().all(|r| r.3 == "not-running"));
-    assert!(rows[first_running..].iter().all(|r| r.3 == "running"));
+    assert!(rows[first_running..].iter().all(|r| r.3 == "up"));
 
     let json = fleet.json("").await;
     let server = json["servers"]
@@ -178,22 +182,92 @@ async fn the_zone_and_state_filters_narrow_the_page_and_the_json() {
         .all(|s| s["state"] == "stopped in place"));
 }
 
+/// Every refused filter, on both views: (query, the parameter, the value refused, a value
+/// the sentence must name as accepted).
+const REFUSED: [(&str, &str, &str, &str); 8] = [
+    ("state=asleep", "state", "asleep", "stopped in place"),
+    // Bytes that are no UTF-8 are read as U+FFFD, and refused like any other value.
+    ("state=%FF", "state", "\u{fffd}", "stopped in place"),
+    ("zone=xx-yyy-9", "zone", "xx-yyy-9", "nl-ams-1"),
+    ("zone=fr-par-1,pl-waw-1", "zone", "pl-waw-1", "fr-par-1"),
+    ("state=stopped&state=dozing", "state", "dozing", "locked"),
+    ("up=maybe", "up", "maybe", "false"),
+    ("product=lambda", "product", "lambda", "instance"),
+    ("status=stopped", "status", "stopped", "state"),
+];
+
 #[tokio::test]
-async fn an_unknown_state_filter_is_a_400_that_names_the_states() {
+async fn every_refused_filter_is_a_400_naming_the_parameter_the_value_and_what_is_accepted() {
     let fleet = polled_fleet(1).await;
-    for path in ["/?state=asleep", "/inventory.json?state=asleep"] {
-        let response = reqwest::get(format!("{}{path}", fleet.exporter.url))
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 400, "{path}");
-        let body = response.text().await.unwrap();
-        assert!(
-            body.contains("unknown state &quot;asleep&quot;")
-                || body.contains("unknown state \"asleep\""),
-            "{path}: {body}"
+    for (query, parameter, value, accepted) in REFUSED {
+        let sentence = format!("filter {parameter}=\"{value}\" refused: ");
+        let url = format!("{}/?{query}", fleet.exporter.url);
+        let response = reqwest::get(&url).await.unwrap();
+        assert_eq!(response.status(), 400, "{url}");
+        assert_eq!(
+            response.headers()["content-type"],
+            "text/html; charset=utf-8"
         );
-        assert!(body.contains("stopped in place"), "{path}: {body}");
+        let page = response.text().await.unwrap();
+        let shown = page.replace("&quot;", "\"");
+        assert!(shown.contains(&sentence), "{url}: {page}");
+        assert!(shown.contains(accepted), "{url}: {page}");
+        assert!(page.contains("id=\"filter-error\""), "{url}");
+
+        let url = format!("{}/inventory.json?{query}", fleet.exporter.url);
+        let response = reqwest::get(&url).await.unwrap();
+        assert_eq!(response.status(), 400, "{url}");
+        assert_eq!(response.headers()["content-type"], "application/json");
+        let json: Value = serde_json::from_str(&response.text().await.unwrap()).unwrap();
+        let error = json["error"].as_str().unwrap();
+        assert!(error.starts_with(&sentence), "{url}: {error}");
+        assert!(error.contains(accepted), "{url}: {error}");
     }
+}
+
+#[tokio::test]
+async fn states_are_matched_in_any_case_with_underscores_for_spaces_and_several_at_once() {
+    let fleet = polled_fleet(30).await;
+    let count = |json: &Value| json["servers"].as_array().unwrap().len();
+    let stopped = fleet.json("?state=stopped").await;
+    assert!(
+        count(&stopped) > 0,
+        "the generated fleet has a stopped server"
+    );
+    assert_eq!(
+        fleet.json("?state=Stopped").await["servers"],
+        stopped["servers"]
+    );
+    assert_eq!(
+        fleet.json("?state=STOPPED").await["servers"],
+        stopped["servers"]
+    );
+    let in_place = fleet.json("?state=stopped+in+place").await;
+    assert_eq!(
+        fleet.json("?state=stopped_in_place").await["servers"],
+        in_place["servers"]
+    );
+
+    let both = fleet.json("?state=stopped&state=stopped_in_place").await;
+    assert_eq!(count(&both), count(&stopped) + count(&in_place));
+    assert_eq!(
+        fleet.json("?state=stopped,stopped%20in%20place").await["servers"],
+        both["servers"]
+    );
+
+    let not_running = fleet.json("?up=false").await;
+    let servers = not_running["servers"].as_array().unwrap();
+    assert!(servers
+        .iter()
+        .all(|s| s["up"] == false && s["state"] != "running"));
+    assert_eq!(
+        servers.len(),
+        not_running["summary"]["total"]["not_running"]
+            .as_u64()
+            .unwrap() as usize
+    );
+    let two_zones = fleet.json("?zone=FR-PAR-1,nl-ams-1&up=false").await;
+    assert_eq!(two_zones["servers"], not_running["servers"]);
 }
 
 #[tokio::test]
@@ -308,7 +382,7 @@ async fn the_landing_page_is_gzipped_when_asked_around_a_fleet_section_made_once
         );
         assert!(page.contains("<td>fr-par-1</td><td>3</td><td class=\"ok\">ok</td>"));
         assert!(page.contains(" ago</td>"), "{page}");
-        assert!(page.contains("6 of 6 servers shown"), "{page}");
+        assert!(page.contains("All 6 servers shown"), "{page}");
         assert!(
             page.contains("Ages as of <time id=\"fleet-as-of\""),
             "{page}"
@@ -480,7 +554,8 @@ async fn in_chromium_the_page_lists_the_fleet_and_a_powered_off_server_as_not_ru
     assert!(rows.iter().any(|r| r.0 == id));
     assert!(rows.iter().all(|r| r.1 == "fr-par-1" && r.2 == "stopped"));
     assert!(
-        filtered.contains("<option value=\"stopped\" selected=\"\">"),
+        filtered
+            .contains("<input type=\"checkbox\" name=\"state\" value=\"stopped\" checked=\"\">"),
         "the form keeps the filter"
     );
 
@@ -501,16 +576,78 @@ async fn in_chromium_the_page_lists_the_fleet_and_a_powered_off_server_as_not_ru
         "{dom}"
     );
 
-    // A screenshot for a person to look at: SCREENSHOT=path keeps it.
-    if let Some(path) = std::env::var_os("SCREENSHOT") {
-        let url = format!("{}/", fleet.exporter.url);
+    // At fleet scale, 600 servers in three zones: the summary and 500 rows render, the page
+    // is no wider than the window (the tables scroll in their own box), on a desktop and
+    // on a phone's width, and a screenshot is kept for a person to look at.
+    let fleet = polled_fleet_in(&["fr-par-1", "nl-ams-1", "pl-waw-1"], 200).await;
+    let url = format!("{}/", fleet.exporter.url);
+    let dom = dump_dom(url.clone()).await;
+    assert_eq!(table_rows(&dom).len(), 500);
+    assert!(dom.contains("<strong>500 of 600 shown</strong>"), "{dom}");
+    assert!(
+        dom.contains("data-zone=\"all\" data-servers=\"600\""),
+        "{dom}"
+    );
+    let page = get_text(&url).await;
+    for width in [1400, 390] {
+        let overflow = overflow_at(&page, width).await;
+        assert_eq!(
+            overflow, 0,
+            "the page is {overflow} px wider than a {width} px window"
+        );
+    }
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .unwrap()
+        .join("test-output");
+    std::fs::create_dir_all(&shots).unwrap();
+    for (name, size) in [
+        ("landing.png", "1400,2400"),
+        ("landing-narrow.png", "390,1600"),
+    ] {
+        let path = shots.join(name);
+        let url = url.clone();
         tokio::task::spawn_blocking(move || {
             let profile = tempfile::tempdir().unwrap();
-            let shot = format!("--screenshot={}", Path::new(&path).display());
-            let output = chromium(&[&shot, "--window-size=1400,1000", &url], profile.path());
-            assert!(output.status.success());
+            let shot = format!("--screenshot={}", path.display());
+            let window = format!("--window-size={size}");
+            let output = chromium(&[&shot, &window, &url], profile.path());
+            assert!(
+                output.status.success(),
+                "chromium: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            assert!(std::fs::metadata(&path).unwrap().len() > 0);
+            eprintln!("screenshot: {}", path.display());
         })
         .await
         .unwrap();
     }
+}
+
+/// How many CSS pixels wider than a `width` px window `page` lays out, as Chromium measures
+/// it: the page, served as it is, with a script at its end that writes the measure into the
+/// DOM (the page itself has no script).
+async fn overflow_at(page: &str, width: u32) -> i64 {
+    let measured = page.replace(
+        "</body>",
+        "<script>document.body.setAttribute('data-overflow', String(\
+         document.documentElement.scrollWidth - document.documentElement.clientWidth));\
+         </script></body>",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("page.html");
+    std::fs::write(&file, measured).unwrap();
+    let url = format!("file://{}", file.display());
+    let dom = tokio::task::spawn_blocking(move || {
+        let profile = tempfile::tempdir().unwrap();
+        let window = format!("--window-size={width},1000");
+        let output = chromium(&["--dump-dom", &window, &url], profile.path());
+        assert!(output.status.success());
+        String::from_utf8(output.stdout).unwrap()
+    })
+    .await
+    .unwrap();
+    let at = dom.find("data-overflow=\"").expect("the script ran") + "data-overflow=\"".len();
+    dom[at..at + dom[at..].find('"').unwrap()].parse().unwrap()
 }

@@ -7,7 +7,8 @@
 //! (the zones' poll ages), in front of the shared fleet section, and splices its gzip the
 //! same way (`body.rs`).
 //!
-//! A filtered view (`?zone=`, `?state=`) is rendered per request, and is as large as the
+//! A filtered view (`?product=`, `?zone=`, `?state=`, `?up=`, see `pages/filter.rs`) is
+//! rendered per request, and is as large as the
 //! servers it keeps. [`FilteredViews`] bounds how many are built or being sent at once; a
 //! request that finds none free within [`FilteredViews::wait`] is answered 503 with
 //! `Retry-After`.
@@ -67,12 +68,13 @@ impl Default for FilteredViews {
 
 pub async fn landing(
     State(state): State<AppState>,
-    Query(query): Query<FleetQuery>,
+    Query(pairs): Query<Vec<(String, String)>>,
     headers: HeaderMap,
 ) -> Response {
     let published = state.published.borrow().clone();
     let path = state.telemetry_path.as_str().to_owned();
-    match query.filter() {
+    let query = FleetQuery::new(pairs);
+    match query.filter(&published.snapshot) {
         Ok(filter) if filter == Filter::default() => {
             let head = pages::landing_head(&published, &path, SystemTime::now());
             with_shared_tail(head, &published.pages.landing_fleet, &headers)
@@ -103,12 +105,12 @@ pub async fn landing(
 
 pub async fn inventory_json(
     State(state): State<AppState>,
-    Query(query): Query<FleetQuery>,
+    Query(pairs): Query<Vec<(String, String)>>,
     headers: HeaderMap,
 ) -> Response {
-    match query.filter() {
+    let published: Arc<Published> = state.published.borrow().clone();
+    match FleetQuery::new(pairs).filter(&published.snapshot) {
         Ok(filter) if filter == Filter::default() => {
-            let published = state.published.borrow().clone();
             let json = &published.pages.inventory_json;
             let gzip = accepts_gzip(&headers);
             let body = if gzip {
@@ -119,7 +121,6 @@ pub async fn inventory_json(
             (headers_for(JSON, gzip), body).into_response()
         }
         Ok(filter) => {
-            let published: Arc<Published> = state.published.borrow().clone();
             let gzip = accepts_gzip(&headers);
             filtered(&state, JSON, gzip, move || {
                 let json = pages::inventory_json(&published.snapshot, &filter, SystemTime::now());
@@ -127,7 +128,12 @@ pub async fn inventory_json(
             })
             .await
         }
-        Err(e) => (StatusCode::BAD_REQUEST, format!("{e}\n")).into_response(),
+        Err(refused) => (
+            StatusCode::BAD_REQUEST,
+            [(header::CONTENT_TYPE, JSON)],
+            pages::error_json(&refused),
+        )
+            .into_response(),
     }
 }
 
@@ -193,8 +199,7 @@ fn busy() -> Response {
         StatusCode::SERVICE_UNAVAILABLE,
         [(header::RETRY_AFTER, "1")],
         "busy: as many filtered views as are built at once are being built or sent; retry in \
-         a second, or ask for the unfiltered view (no ?zone= or ?state=), which is always \
-         served\n",
+         a second, or ask for the unfiltered view (no filter), which is always served\n",
     )
         .into_response()
 }

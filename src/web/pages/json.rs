@@ -1,32 +1,37 @@
-//! `/inventory.json`: the zones' poll status and the filtered servers, in the table's order,
-//! with every field the table shows and a few more. JSON needs no HTML escaping: serde
-//! writes the texts as JSON strings.
+//! `/inventory.json`: the zones' poll status, the summary by product, zone and state, and
+//! the filtered servers, in the table's order, with every field the table shows and a few
+//! more. JSON needs no HTML escaping: serde writes the texts as JSON strings.
 
 use std::time::SystemTime;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
-use super::filter::{rows, Filter};
+use super::filter::{rows, BadFilter, Filter};
 use super::rfc3339;
-use crate::inventory::{Server, Snapshot, State, StateSince, Volume};
+use super::rows::{FleetRow, RowDetail};
+use super::summary::{summarize, Summary};
+use crate::inventory::{Server, Snapshot, Volume};
 
-/// `/inventory.json`: the zones' poll status and the filtered servers, in the table's order.
+/// `/inventory.json`: the zones' poll status, the summary of the whole fleet, and the
+/// filtered servers, in the table's order.
 #[derive(Debug, Serialize)]
 pub struct InventoryJson<'a> {
     pub generated_at: String,
     pub zones: Vec<ZoneJson<'a>>,
+    /// Of the whole fleet, whatever the filter.
+    pub summary: Summary<'a>,
     pub servers: ServersJson<'a>,
 }
 
 /// The servers, each turned into its JSON object only as it is written: the whole list of
 /// them (some 5 MB at 10,000 servers) is never built beside the text.
 #[derive(Debug)]
-pub struct ServersJson<'a>(Vec<(&'a str, &'a Server)>);
+pub struct ServersJson<'a>(Vec<FleetRow<'a>>);
 
 impl Serialize for ServersJson<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.iter().map(|(zone, s)| server_json(zone, s)))
+        serializer.collect_seq(self.0.iter().map(server_json))
     }
 }
 
@@ -40,16 +45,37 @@ pub struct ZoneJson<'a> {
     pub last_success_at: Option<String>,
 }
 
+/// A server of any product: the fields of [`FleetRow`], then its product's own.
 #[derive(Debug, Serialize)]
 pub struct ServerJson<'a> {
+    pub product: &'static str,
     pub zone: &'a str,
     pub id: &'a str,
     pub name: &'a str,
     pub state: &'static str,
+    /// In its product's up state (`running` for an Instance).
+    pub up: bool,
+    /// The same as `up`, under its first name.
     pub running: bool,
-    /// See [`StateSince`]: as seen by this exporter.
+    /// See [`crate::inventory::StateSince`]: as seen by this exporter.
     pub state_since: Option<String>,
     pub state_change_observed: Option<bool>,
+    pub volumes: Vec<VolumeJson<'a>>,
+    pub tags: &'a [String],
+    pub addresses: Vec<AddressJson<'a>>,
+    #[serde(flatten)]
+    pub detail: DetailJson<'a>,
+}
+
+/// The fields of one product only, written beside the common ones.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum DetailJson<'a> {
+    Instance(InstanceJson<'a>),
+}
+
+#[derive(Debug, Serialize)]
+pub struct InstanceJson<'a> {
     pub commercial_type: &'a str,
     pub arch: &'a str,
     pub image_name: &'a str,
@@ -57,9 +83,6 @@ pub struct ServerJson<'a> {
     pub organization_id: &'a str,
     pub created_at: Option<String>,
     pub modified_at: Option<String>,
-    pub volumes: Vec<VolumeJson<'a>>,
-    pub tags: &'a [String],
-    pub addresses: Vec<AddressJson<'a>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -99,8 +122,18 @@ pub fn inventory_json<'a>(
     InventoryJson {
         generated_at: rfc3339(now),
         zones,
+        summary: summarize(snapshot),
         servers: ServersJson(rows(snapshot, filter)),
     }
+}
+
+/// The body of a refused filter: `{"error": "filter state=\"asleep\" refused: ..."}`, the
+/// sentence the HTML page shows.
+pub fn error_json(refused: &BadFilter) -> Vec<u8> {
+    let body = serde_json::json!({ "error": refused.to_string() });
+    let mut bytes = serde_json::to_vec(&body).expect("serialising a Value cannot fail");
+    bytes.push(b'\n');
+    bytes
 }
 
 fn rfc3339_from_unix(seconds: f64) -> Option<String> {
@@ -108,25 +141,20 @@ fn rfc3339_from_unix(seconds: f64) -> Option<String> {
         .map(|d| d.to_rfc3339_opts(SecondsFormat::Secs, true))
 }
 
-fn server_json<'a>(zone: &'a str, s: &'a Server) -> ServerJson<'a> {
+fn server_json<'a>(row: &FleetRow<'a>) -> ServerJson<'a> {
     ServerJson {
-        zone,
-        id: &s.id,
-        name: &s.name,
-        state: s.state.as_str(),
-        running: s.state == State::Running,
-        state_since: s.state_since.map(|since: StateSince| rfc3339(since.at)),
-        state_change_observed: s.state_since.map(|since| since.observed_change),
-        commercial_type: &s.commercial_type,
-        arch: &s.arch,
-        image_name: &s.image_name,
-        project_id: &s.project_id,
-        organization_id: &s.organization_id,
-        created_at: s.created.and_then(rfc3339_from_unix),
-        modified_at: s.modified.and_then(rfc3339_from_unix),
-        volumes: s.volumes.iter().map(volume_json).collect(),
-        tags: &s.tags,
-        addresses: s
+        product: row.product,
+        zone: row.zone,
+        id: row.id,
+        name: row.name,
+        state: row.state,
+        up: row.up,
+        running: row.up,
+        state_since: row.since.map(|since| rfc3339(since.at)),
+        state_change_observed: row.since.map(|since| since.observed_change),
+        volumes: row.volumes.iter().map(volume_json).collect(),
+        tags: row.tags,
+        addresses: row
             .addresses
             .iter()
             .map(|a| AddressJson {
@@ -135,6 +163,21 @@ fn server_json<'a>(zone: &'a str, s: &'a Server) -> ServerJson<'a> {
                 scope: a.scope.as_str(),
             })
             .collect(),
+        detail: match row.detail {
+            RowDetail::Instance(server) => DetailJson::Instance(instance_json(server)),
+        },
+    }
+}
+
+fn instance_json(s: &Server) -> InstanceJson<'_> {
+    InstanceJson {
+        commercial_type: &s.commercial_type,
+        arch: &s.arch,
+        image_name: &s.image_name,
+        project_id: &s.project_id,
+        organization_id: &s.organization_id,
+        created_at: s.created.and_then(rfc3339_from_unix),
+        modified_at: s.modified.and_then(rfc3339_from_unix),
     }
 }
 
@@ -170,6 +213,9 @@ mod tests {
         let server = &json["servers"][0];
         assert_eq!(server["state"], "stopped");
         assert_eq!(server["running"], false);
+        assert_eq!(server["up"], false);
+        assert_eq!(server["product"], "instance");
+        assert_eq!(server["commercial_type"], "");
         assert_eq!(server["state_since"], "1970-01-01T00:16:40Z");
         assert_eq!(server["state_change_observed"], false);
         assert_eq!(server["volumes"][0]["size_bytes"], 10);
@@ -178,5 +224,6 @@ mod tests {
         assert_eq!(server["created_at"], "2026-07-20T14:35:34Z");
         assert_eq!(json["zones"][1]["zone"], "nl-ams-1");
         assert_eq!(json["zones"][1]["last_poll_ok"], serde_json::Value::Null);
+        assert_eq!(json["summary"]["total"]["not_running"], 1);
     }
 }

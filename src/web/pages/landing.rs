@@ -1,4 +1,5 @@
-//! The landing page: what the exporter is, each zone's last poll, then the fleet table.
+//! The landing page: what the exporter is, a banner while no zone has ever been polled
+//! successfully, each zone's last poll, then the fleet.
 //! The part above the fleet table is rendered per request, since it says how long ago each
 //! zone was polled; the fleet table is the same for every request until the next poll.
 //!
@@ -8,17 +9,23 @@
 
 use std::time::{Duration, SystemTime};
 
+use std::collections::BTreeMap;
+
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use super::fleet;
+use super::rows::never_succeeded;
 use crate::build_info;
-use crate::inventory::ZoneState;
+use crate::inventory::{Snapshot, ZoneState};
 use crate::poller::Published;
 
 /// The CSS of the page, before the fleet section's.
 const STYLE: &str = "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}\
 td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}.ok{color:#1a7f37}\
-.failed{color:#cf222e}";
+table.zones td:not(.failed),table.zones th{white-space:nowrap}\
+.failed{color:#cf222e;overflow-wrap:anywhere}\
+.banner{border:2px solid #cf222e;background:#fff4f4;padding:.2em 1em;margin:1em 0}\
+@media (max-width:600px){body{margin:.5em}}";
 
 const MIDDOT: PreEscaped<&str> = PreEscaped(" &middot; ");
 
@@ -46,6 +53,7 @@ pub fn landing_head(published: &Published, telemetry_path: &str, now: SystemTime
     let head = html! {
         head {
             meta charset="utf-8";
+            meta name="viewport" content="width=device-width, initial-scale=1";
             title { "Scaleway exporter" } "\n"
             style { (PreEscaped(STYLE)) (PreEscaped(fleet::STYLE)) } "\n"
         }
@@ -65,7 +73,8 @@ pub fn landing_head(published: &Published, telemetry_path: &str, now: SystemTime
             (published.snapshot.server_count()) " servers, "
             (published.exposition.series) " series in the last encoding."
         } "\n"
-        table {
+        @if never_succeeded(&published.snapshot) { (banner(&published.snapshot)) }
+        div class="scroll" { table class="zones" {
             thead { tr {
                 th { "zone" } th { "servers" } th { "last poll" } th { "age" }
                 th { "last success" } th { "duration" }
@@ -76,7 +85,7 @@ pub fn landing_head(published: &Published, telemetry_path: &str, now: SystemTime
                     (zone_row(name, zone, now)) "\n"
                 }
             }
-        } "\n"
+        } } "\n"
     };
     // The open `<html>` and `<body>` are closed by LANDING_TAIL, after the fleet section.
     let mut page = html! { (DOCTYPE) "\n" }.into_string();
@@ -85,6 +94,30 @@ pub fn landing_head(published: &Published, telemetry_path: &str, now: SystemTime
     page.push_str("<body>");
     page.push_str(&body.into_string());
     page
+}
+
+/// Said above all else while no zone has ever answered: the page would otherwise show an
+/// empty fleet as if there were no servers. Zones that failed for the same reason share a
+/// line.
+fn banner(snapshot: &Snapshot) -> Markup {
+    let mut errors: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (name, zone) in &snapshot.zones {
+        if let Some(error) = zone.last_poll.as_ref().and_then(|p| p.error.as_deref()) {
+            errors.entry(error).or_default().push(name);
+        }
+    }
+    html! {
+        div class="banner" id="never-polled" role="alert" {
+            p { strong {
+                "No zone has been polled successfully yet: check --scaleway.api-url and the key."
+            } }
+            ul {
+                @for (error, zones) in &errors {
+                    li { (zones.join(", ")) ": " span class="failed" { (error) } }
+                }
+            }
+        } "\n"
+    }
 }
 
 fn zone_row(name: &str, zone: &ZoneState, now: SystemTime) -> Markup {

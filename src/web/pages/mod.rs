@@ -1,7 +1,8 @@
 //! The pages: the landing page, and the fleet as an HTML table and as JSON (pure).
 //!
-//! The fleet is every server of the latest snapshot, those not running first, filterable by
-//! zone and state with query parameters (`/?zone=fr-par-1&state=stopped`). Everything here
+//! The fleet is every server of the latest snapshot as product-neutral rows, those not
+//! running first, summarised by product, zone and state, and filterable with query
+//! parameters (`/?zone=fr-par-1&state=stopped,starting&up=false`). Everything here
 //! is a pure function of a snapshot, a filter and the time. [`encode_pages`] renders the
 //! unfiltered views once per poll (the poller calls it); the handlers in `web/views.rs`
 //! serve them, and render a filtered view per request.
@@ -10,8 +11,11 @@
 //! interpolates, in text and attribute values alike (`&`, `<`, `>`, `"`); `'` needs no
 //! escaping, since maud puts every attribute in double quotes. JSON is written by serde.
 //!
+//! - `rows`: [`rows::FleetRow`], one server of any product as the views list it, and the
+//!   products the pages know; a product is added there.
 //! - `filter`: the query parameters, checked, and the rows they keep, in order.
-//! - `fleet`: the fleet section of the landing page (the form and the table).
+//! - `summary`: the counts by product, zone and state.
+//! - `fleet`: the fleet section of the landing page (summary, form, legend, table).
 //! - `json`: `/inventory.json`.
 //! - `landing`: the landing page around the fleet section.
 
@@ -31,10 +35,12 @@ mod filter;
 mod fleet;
 mod json;
 mod landing;
+mod rows;
+mod summary;
 
 pub use filter::{Filter, FleetQuery};
 pub use fleet::fleet_html;
-pub use json::inventory_json;
+pub use json::{error_json, inventory_json};
 pub use landing::{landing_head, landing_page, LANDING_TAIL};
 
 /// A time as both views write it: RFC 3339, UTC, to the second.
@@ -130,11 +136,14 @@ pub(crate) mod tests {
         )
     }
 
-    pub fn query(zone: Option<&str>, state: Option<&str>) -> FleetQuery {
-        FleetQuery {
-            zone: zone.map(str::to_owned),
-            state: state.map(str::to_owned),
-        }
+    /// A query of these pairs, as the URL would send them.
+    pub fn query(pairs: &[(&str, &str)]) -> FleetQuery {
+        FleetQuery::new(
+            pairs
+                .iter()
+                .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+                .collect(),
+        )
     }
 
     /// A text as an operator could type it into a server's name, tags or type, or as an
@@ -200,14 +209,17 @@ pub(crate) mod tests {
             // The zone table, with a poll's error text.
             format!("<tr><td>{zone}</td><td>1</td><td class=\"ok\">ok</td>"),
             format!("<td class=\"failed\">failed: {}</td>", escaped("error")),
-            // The filter form's options.
-            format!("<option value=\"{zone}\">{zone}</option>"),
+            // The filter form's boxes.
+            format!("<input type=\"checkbox\" name=\"zone\" value=\"{zone}\"> {zone}</label>"),
+            // The summary: its row and links.
+            format!("data-product=\"instance\" data-zone=\"{zone}\" data-servers=\"1\""),
+            format!("<td>{zone}</td><td><a href=\"/?product=instance&amp;zone=%3Cscript%3Ezone"),
             // The fleet row: attributes and cells.
-            format!("data-zone=\"{zone}\" data-state=\"stopped\" data-server-id=\"{id}\">"),
+            format!("<tr class=\"not-running\" data-product=\"instance\" data-zone=\"{zone}\" data-state=\"stopped\" data-server-id=\"{id}\">"),
             format!("<td title=\"{id}\">{}</td><td>{zone}</td>", escaped("name")),
             format!("<td>{}</td>", escaped("type")),
             format!(
-                "<li>{} <span class=\"muted\">({}, 20 GB)</span></li>",
+                "<td class=\"volumes\" title=\"0: {}, {1}, 20 GB, id v\">0: 20 GB {1}</td>",
                 escaped("volume"),
                 escaped("volume type")
             ),
@@ -219,19 +231,22 @@ pub(crate) mod tests {
         // its text unescaped.
         assert!(!html.contains("image</script>"), "{html}");
 
-        // A zone chosen in the form, and a state that is none: the option stays selected,
-        // and the error quotes the state escaped.
-        let html = render(&query(Some(&hostile("zone")), Some(&hostile("state"))));
+        // A zone chosen in the form, and a state that is none: the zone stays checked,
+        // and the refusal quotes the state escaped.
+        let html = render(&query(&[
+            ("zone", &hostile("zone")),
+            ("state", &hostile("state")),
+        ]));
         assert!(!html.contains("<script"), "{html}");
         assert!(
             html.contains(&format!(
-                "<option value=\"{zone}\" selected>{zone}</option>"
+                "<input type=\"checkbox\" name=\"zone\" value=\"{zone}\" checked> {zone}</label>"
             )),
             "{html}"
         );
         assert!(
             html.contains(
-                r#"<p class="failed">unknown state &quot;&lt;script&gt;state&lt;/script&gt; &amp; \&quot;q\&quot;\n'state'&quot; in the filter"#
+                r#"<p class="failed" id="filter-error">filter state=&quot;&lt;script&gt;state&lt;/script&gt; &amp; \&quot;q\&quot;\n'state'&quot; refused: state is one of"#
             ),
             "{html}"
         );
