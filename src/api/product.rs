@@ -25,7 +25,7 @@ impl Product {
     ];
 
     /// The `product` label value and `--scaleway.product` spelling.
-    pub fn label(self) -> &'static str {
+    pub const fn label(self) -> &'static str {
         match self {
             Product::Instance => "instance",
             Product::ElasticMetal => "elastic-metal",
@@ -94,7 +94,7 @@ impl Product {
     }
 
     /// The state a server of the product is in when it serves: `running` or `ready`.
-    pub fn up_state(self) -> &'static str {
+    pub const fn up_state(self) -> &'static str {
         match self {
             Product::Instance => "running",
             _ => "ready",

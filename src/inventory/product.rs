@@ -11,7 +11,7 @@ use crate::api::{model, Product};
 
 /// The states the metrics name for each product, the API's spellings; anything else is
 /// `unknown` (docs/api-notes.md#product-states).
-pub fn states(product: Product) -> &'static [&'static str] {
+pub const fn states(product: Product) -> &'static [&'static str] {
     match product {
         Product::Instance => &[
             "running",

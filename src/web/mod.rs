@@ -36,6 +36,7 @@ pub use pages::encode_pages;
 pub use telemetry_path::{TelemetryPath, RESERVED_PATHS};
 pub use views::FilteredViews;
 
+use crate::api::Product;
 use crate::poller::Published;
 
 /// The exposition's content type (text format 0.0.4).
@@ -153,12 +154,14 @@ async fn readyz(State(state): State<AppState>) -> Response {
         return poller_ended(&how);
     }
     let published = state.published.borrow().clone();
-    let waiting: Vec<&str> = published
+    let waiting: Vec<String> = published
         .snapshot
-        .zones
-        .iter()
-        .filter(|(_, zone)| zone.last_poll.is_none())
-        .map(|(name, _)| name.as_str())
+        .each_zone()
+        .filter(|(_, _, zone)| zone.last_poll.is_none())
+        .map(|(product, name, _)| match product {
+            Product::Instance => name.to_owned(),
+            other => format!("{other}/{name}"),
+        })
         .collect();
     if waiting.is_empty() {
         (StatusCode::OK, "ready\n").into_response()

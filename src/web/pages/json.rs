@@ -9,9 +9,9 @@ use serde::Serialize;
 
 use super::filter::{rows, BadFilter, Filter};
 use super::rfc3339;
-use super::rows::{FleetRow, RowDetail};
+use super::rows::{zone_states, FleetRow, RowDetail};
 use super::summary::{summarize, Summary};
-use crate::inventory::{Server, Snapshot, Volume};
+use crate::inventory::{Detail, ProductServer, Server, Snapshot, Volume};
 
 /// `/inventory.json`: the zones' poll status, the summary of the whole fleet, and the
 /// filtered servers, in the table's order.
@@ -37,6 +37,7 @@ impl Serialize for ServersJson<'_> {
 
 #[derive(Debug, Serialize)]
 pub struct ZoneJson<'a> {
+    pub product: &'static str,
     pub zone: &'a str,
     pub servers: usize,
     pub last_poll_at: Option<String>,
@@ -72,6 +73,29 @@ pub struct ServerJson<'a> {
 #[serde(untagged)]
 pub enum DetailJson<'a> {
     Instance(InstanceJson<'a>),
+    Other(ProductJson<'a>),
+}
+
+/// The fields of an Elastic Metal, Apple silicon or Dedibox server; each product's own only
+/// when it is that product.
+#[derive(Debug, Serialize)]
+pub struct ProductJson<'a> {
+    /// The offer (Elastic Metal, Dedibox) or the type (Apple silicon).
+    #[serde(rename = "type")]
+    pub server_type: &'a str,
+    pub project_id: &'a str,
+    pub organization_id: &'a str,
+    pub created_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ping_up: Option<Option<bool>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub os_name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deletable_at: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub datacenter: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<Option<String>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -107,12 +131,11 @@ pub fn inventory_json<'a>(
     filter: &Filter,
     now: SystemTime,
 ) -> InventoryJson<'a> {
-    let zones = snapshot
-        .zones
-        .iter()
-        .map(|(zone, state)| ZoneJson {
+    let zones = zone_states(snapshot)
+        .map(|(product, zone, state)| ZoneJson {
+            product,
             zone,
-            servers: state.servers.len(),
+            servers: state.servers.len() + state.others.len(),
             last_poll_at: state.last_poll.as_ref().map(|p| rfc3339(p.at)),
             last_poll_ok: state.last_poll.as_ref().map(|p| p.error.is_none()),
             last_poll_error: state.last_poll.as_ref().and_then(|p| p.error.as_deref()),
@@ -165,6 +188,7 @@ fn server_json<'a>(row: &FleetRow<'a>) -> ServerJson<'a> {
             .collect(),
         detail: match row.detail {
             RowDetail::Instance(server) => DetailJson::Instance(instance_json(server)),
+            RowDetail::Other(server) => DetailJson::Other(product_json(server)),
         },
     }
 }
@@ -179,6 +203,35 @@ fn instance_json(s: &Server) -> InstanceJson<'_> {
         created_at: s.created.and_then(rfc3339_from_unix),
         modified_at: s.modified.and_then(rfc3339_from_unix),
     }
+}
+
+fn product_json(s: &ProductServer) -> ProductJson<'_> {
+    let mut json = ProductJson {
+        server_type: &s.server_type,
+        project_id: &s.project_id,
+        organization_id: &s.organization_id,
+        created_at: s.created.and_then(rfc3339_from_unix),
+        ping_up: None,
+        os_name: None,
+        deletable_at: None,
+        datacenter: None,
+        expires_at: None,
+    };
+    match &s.detail {
+        Detail::ElasticMetal { ping_up } => json.ping_up = Some(*ping_up),
+        Detail::AppleSilicon { os_name, deletable } => {
+            json.os_name = Some(os_name);
+            json.deletable_at = Some(deletable.and_then(rfc3339_from_unix));
+        }
+        Detail::Dedibox {
+            datacenter,
+            expiration,
+        } => {
+            json.datacenter = Some(datacenter);
+            json.expires_at = Some(expiration.and_then(rfc3339_from_unix));
+        }
+    }
+    json
 }
 
 fn volume_json(v: &Volume) -> VolumeJson<'_> {

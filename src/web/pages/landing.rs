@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use super::fleet;
-use super::rows::never_succeeded;
+use super::rows::{never_succeeded, zone_states};
 use crate::build_info;
 use crate::inventory::{Snapshot, ZoneState};
 use crate::poller::Published;
@@ -76,13 +76,13 @@ pub fn landing_head(published: &Published, telemetry_path: &str, now: SystemTime
         @if never_succeeded(&published.snapshot) { (banner(&published.snapshot)) }
         div class="scroll" { table class="zones" {
             thead { tr {
-                th { "zone" } th { "servers" } th { "last poll" } th { "age" }
+                th { "product" } th { "zone" } th { "servers" } th { "last poll" } th { "age" }
                 th { "last success" } th { "duration" }
             } }
             tbody {
                 "\n"
-                @for (name, zone) in &published.snapshot.zones {
-                    (zone_row(name, zone, now)) "\n"
+                @for (product, name, zone) in zone_states(&published.snapshot) {
+                    (zone_row(product, name, zone, now)) "\n"
                 }
             }
         } } "\n"
@@ -101,7 +101,7 @@ pub fn landing_head(published: &Published, telemetry_path: &str, now: SystemTime
 /// line.
 fn banner(snapshot: &Snapshot) -> Markup {
     let mut errors: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for (name, zone) in &snapshot.zones {
+    for (_, name, zone) in zone_states(snapshot) {
         if let Some(error) = zone.last_poll.as_ref().and_then(|p| p.error.as_deref()) {
             errors.entry(error).or_default().push(name);
         }
@@ -120,14 +120,15 @@ fn banner(snapshot: &Snapshot) -> Markup {
     }
 }
 
-fn zone_row(name: &str, zone: &ZoneState, now: SystemTime) -> Markup {
+fn zone_row(product: &str, name: &str, zone: &ZoneState, now: SystemTime) -> Markup {
     let last_success = zone
         .last_success
         .map_or_else(|| "never".to_owned(), |at| age_text(now, at));
     html! {
         tr {
+            td { (product) }
             td { (name) }
-            td { (zone.servers.len()) }
+            td { (zone.servers.len() + zone.others.len()) }
             @match &zone.last_poll {
                 None => {
                     td { "not yet polled" }

@@ -5,12 +5,16 @@
 //! added here: a [`PRODUCTS`] entry, a [`RowDetail`] variant, and its servers in
 //! [`fleet_rows`]; the filters, the summary and the table then show it unchanged.
 
-use crate::inventory::{Address, Server, Snapshot, StateSince, Volume};
+use crate::api::Product;
+use crate::inventory::{
+    states, Address, ProductServer, Server, Snapshot, StateSince, Volume, ZoneState,
+};
 
 /// A product as the pages name it (the `product` label and `--scaleway.product` value),
 /// with its states' labels and the one of them in which a server is up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ProductInfo {
+    pub product: Product,
     pub label: &'static str,
     /// Every state label of the product, in the order the legend and the form show them.
     pub states: &'static [&'static str],
@@ -18,24 +22,21 @@ pub struct ProductInfo {
     pub up_state: &'static str,
 }
 
+const fn info(product: Product) -> ProductInfo {
+    ProductInfo {
+        product,
+        label: product.label(),
+        states: states(product),
+        up_state: product.up_state(),
+    }
+}
+
 /// The products the pages know, in the order they list them.
-pub const PRODUCTS: [ProductInfo; 1] = [INSTANCE];
-
-const INSTANCE: ProductInfo = ProductInfo {
-    label: "instance",
-    states: &INSTANCE_STATES,
-    up_state: "running",
-};
-
-/// [`State::ALL`]'s labels (a test checks they agree).
-const INSTANCE_STATES: [&str; 7] = [
-    "running",
-    "stopped",
-    "stopped in place",
-    "starting",
-    "stopping",
-    "locked",
-    "unknown",
+pub const PRODUCTS: [ProductInfo; 4] = [
+    info(Product::Instance),
+    info(Product::ElasticMetal),
+    info(Product::AppleSilicon),
+    info(Product::Dedibox),
 ];
 
 /// Every state label of every product, each once, in [`PRODUCTS`] order: the values
@@ -53,7 +54,7 @@ pub fn state_labels() -> Vec<&'static str> {
 /// One server of any product, as the table, the summary, the filters and the JSON see it.
 #[derive(Debug, Clone, Copy)]
 pub struct FleetRow<'a> {
-    /// [`ProductInfo::label`]: `instance` today.
+    /// [`ProductInfo::label`].
     pub product: &'static str,
     pub zone: &'a str,
     pub id: &'a str,
@@ -78,26 +79,43 @@ pub struct FleetRow<'a> {
 #[derive(Debug, Clone, Copy)]
 pub enum RowDetail<'a> {
     Instance(&'a Server),
+    Other(&'a ProductServer),
 }
 
 /// Every server of the snapshot as a row, in no particular order.
 pub fn fleet_rows(snapshot: &Snapshot) -> impl Iterator<Item = FleetRow<'_>> {
-    snapshot.zones.iter().flat_map(|(zone, state)| {
-        state
-            .servers
-            .iter()
-            .map(move |server| instance_row(zone, server))
+    snapshot.each_zone().flat_map(|(_, zone, state)| {
+        let instances = state.servers.iter().map(move |s| instance_row(zone, s));
+        let others = state.others.iter().map(move |s| product_row(zone, s));
+        instances.chain(others)
     })
+}
+
+fn product_row<'a>(zone: &'a str, server: &'a ProductServer) -> FleetRow<'a> {
+    FleetRow {
+        product: server.product().label(),
+        zone,
+        id: &server.id,
+        name: &server.name,
+        state: server.state,
+        up: server.is_up(),
+        server_type: &server.server_type,
+        since: server.state_since,
+        tags: &server.tags,
+        addresses: &server.addresses,
+        volumes: &[],
+        detail: RowDetail::Other(server),
+    }
 }
 
 fn instance_row<'a>(zone: &'a str, server: &'a Server) -> FleetRow<'a> {
     FleetRow {
-        product: INSTANCE.label,
+        product: Product::Instance.label(),
         zone,
         id: &server.id,
         name: &server.name,
         state: server.state.as_str(),
-        up: server.state.as_str() == INSTANCE.up_state,
+        up: server.state.as_str() == Product::Instance.up_state(),
         server_type: &server.commercial_type,
         since: server.state_since,
         tags: &server.tags,
@@ -110,22 +128,33 @@ fn instance_row<'a>(zone: &'a str, server: &'a Server) -> FleetRow<'a> {
 /// Every product and zone the snapshot polls, with or without servers, in order.
 pub fn product_zones(snapshot: &Snapshot) -> impl Iterator<Item = (&'static str, &str)> {
     snapshot
-        .zones
-        .keys()
-        .map(|zone| (INSTANCE.label, zone.as_str()))
+        .each_zone()
+        .map(|(product, zone, _)| (product.label(), zone))
+}
+
+/// Every product's zone the snapshot polls, with its state, in order.
+pub fn zone_states(snapshot: &Snapshot) -> impl Iterator<Item = (&'static str, &str, &ZoneState)> {
+    snapshot
+        .each_zone()
+        .map(|(product, zone, state)| (product.label(), zone, state))
 }
 
 /// The zones the snapshot knows (polled or not), each once, in order: the values `?zone=`
 /// accepts.
 pub fn zone_labels(snapshot: &Snapshot) -> Vec<&str> {
-    snapshot.zones.keys().map(String::as_str).collect()
+    let mut zones: Vec<&str> = snapshot.each_zone().map(|(_, zone, _)| zone).collect();
+    zones.sort_unstable();
+    zones.dedup();
+    zones
 }
 
 /// True when no zone has ever been polled successfully though at least one has been tried:
 /// the key or the API URL is most likely wrong.
 pub fn never_succeeded(snapshot: &Snapshot) -> bool {
-    snapshot.zones.values().all(|z| z.last_success.is_none())
-        && snapshot.zones.values().any(|z| z.last_poll.is_some())
+    snapshot
+        .each_zone()
+        .all(|(_, _, z)| z.last_success.is_none())
+        && snapshot.each_zone().any(|(_, _, z)| z.last_poll.is_some())
 }
 
 #[cfg(test)]
@@ -136,8 +165,11 @@ mod tests {
     #[test]
     fn every_state_label_is_listed_once_and_each_product_has_its_up_state() {
         let instance: Vec<&str> = State::ALL.iter().map(|s| s.as_str()).collect();
-        assert_eq!(INSTANCE_STATES, instance[..]);
-        assert_eq!(state_labels(), instance);
+        assert_eq!(PRODUCTS[0].states, instance.as_slice());
+        let labels = state_labels();
+        for state in PRODUCTS.iter().flat_map(|p| p.states.iter()) {
+            assert_eq!(labels.iter().filter(|l| *l == state).count(), 1, "{state}");
+        }
         for product in PRODUCTS {
             assert!(product.states.contains(&product.up_state), "{product:?}");
         }
