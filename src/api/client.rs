@@ -1,7 +1,10 @@
 //! [`Client`]: one Scaleway API base URL, its key, paging and the body cap.
 //!
 //! Every request is counted in `scaleway_exporter_api_requests_total` by zone, endpoint and
-//! outcome (the HTTP status, `error` or `timeout`), once its body is read.
+//! outcome (the HTTP status, `error` or `timeout`), once its body is read. The reference
+//! data (server-type catalog, projects) is read in `client/reference.rs`.
+
+mod reference;
 
 use std::sync::Arc;
 use std::time::Duration;

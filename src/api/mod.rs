@@ -56,11 +56,15 @@ impl Default for Limits {
     }
 }
 
-/// The two endpoints polled, as the `endpoint` label says them.
+/// The endpoints read, as the `endpoint` label says them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Endpoint {
     Servers,
     Volumes,
+    /// The Instance server-type catalog, `GET /instance/v1/zones/{zone}/products/servers`.
+    Types,
+    /// The projects of an organization, `GET /account/v3/projects` (no zone).
+    Projects,
 }
 
 impl Endpoint {
@@ -68,6 +72,8 @@ impl Endpoint {
         match self {
             Endpoint::Servers => "servers",
             Endpoint::Volumes => "volumes",
+            Endpoint::Types => "types",
+            Endpoint::Projects => "projects",
         }
     }
 }

@@ -10,10 +10,12 @@ use std::time::{Duration, SystemTime};
 
 mod block;
 mod carry;
+mod catalog;
 mod instance;
 
 pub use block::{BlockSizes, VolumeSizes, ZonePoll};
 pub use carry::{listing_is_complete, CARRY_LIMIT};
+pub use catalog::{catalog_from_api, projects_from_api, Project, ServerType, ZoneCatalog};
 pub use instance::{servers_from_api, FleetBuilder};
 
 /// The states the metrics name (docs/api-notes.md#server-states); anything else the API says is [`State::Unknown`].
@@ -256,6 +258,12 @@ impl ZoneState {
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
     pub zones: BTreeMap<String, ZoneState>,
+    /// Each zone's server-type catalog as of its last good read; a zone not read yet is
+    /// absent. Carried from snapshot to snapshot (`inventory/catalog.rs`).
+    pub catalog: Arc<BTreeMap<String, ZoneCatalog>>,
+    /// The projects of the fleet's organizations as of their last good read, in
+    /// (organization, id) order. Carried from snapshot to snapshot.
+    pub projects: Arc<Vec<Project>>,
 }
 
 impl Snapshot {
@@ -266,6 +274,7 @@ impl Snapshot {
                 .iter()
                 .map(|zone| (zone.clone(), ZoneState::default()))
                 .collect(),
+            ..Snapshot::default()
         }
     }
 

@@ -11,6 +11,7 @@
 //!   gives its label values by position, as many as the family has labels.
 //! - `encoder`: snapshot -> text and gzip (pure).
 //! - `own`: the exporter's own counters, build info and process metrics.
+//!   `encoder/reference.rs` writes the server-type catalog and project families.
 
 mod descriptors;
 mod encoder;

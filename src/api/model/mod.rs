@@ -8,10 +8,14 @@
 //! the 2014 API says `"running": true|false` instead of `state`. One rule is a precaution
 //! rather than a recording: a size sent as a string of digits is read as its number.
 
+mod account;
+mod catalog;
 mod instance;
 
 use serde::{Deserialize, Deserializer};
 
+pub use account::*;
+pub use catalog::*;
 pub use instance::*;
 
 /// Deserializes `null` as the type's default, for fields the API sends as `null` at times.
