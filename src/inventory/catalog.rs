@@ -96,7 +96,7 @@ impl Snapshot {
 
     /// The commercial types `zone`'s servers use that its catalog describes, by name.
     /// The catalog of a zone has 40 to 136 types; a fleet uses a few, and they are what a
-    /// dashboard of that fleet needs (docs/metrics.md#server-types-and-projects).
+    /// dashboard of that fleet needs (docs/design.md#server-types-the-fleet-uses-not-the-whole-catalog).
     pub fn types_in_use(&self, zone: &str) -> Vec<(&str, &ServerType)> {
         let (Some(catalog), Some(state)) = (self.catalog.get(zone), self.zones.get(zone)) else {
             return Vec::new();

@@ -1,7 +1,7 @@
 //! The reference families: what each commercial type the fleet uses is (from its zone's
 //! server-type catalog), and the name of each project. They carry no per-server labels: a
 //! dashboard joins them to `scaleway_server_info` on `zone, commercial_type` or on
-//! `project_id` (docs/metrics.md#server-types-and-projects).
+//! `project_id` (docs/design.md#server-types-the-fleet-uses-not-the-whole-catalog).
 
 use super::super::descriptors::{PROJECT_INFO, TYPE_CPUS, TYPE_GPUS, TYPE_MEMORY, TYPE_PRICE};
 use super::Writer;
