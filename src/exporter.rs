@@ -77,6 +77,7 @@ impl Exporter {
             config.poll_timeout(),
             own_metrics,
         )
+        .with_default_organization(config.default_organization_id())
         .encode_pages_with(Arc::new(|snapshot, previous| {
             web::encode_pages(snapshot, SystemTime::now(), previous)
         }));

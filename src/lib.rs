@@ -21,7 +21,8 @@
 //!   errors) and, in [`api::model`], the serde model of what each product's API sends.
 //! - [`inventory`]: the API model turned into an immutable [`Snapshot`] (pure).
 //! - [`poller`]: [`Poller::poll_once`] polls every zone once and publishes the next snapshot
-//!   with its encodings; `run` only schedules it.
+//!   with its encodings; `run` only schedules it. After the zones, `poller/reference.rs`
+//!   reads the server-type catalogs and project names when they are an hour old.
 //! - [`metrics`]: the metric descriptors (the one table of names and labels), and the
 //!   encoder: snapshot -> exposition text and gzip, once per poll (pure).
 //! - [`web`]: the router (`/metrics`, `/`, `/inventory.json`, `/healthz`, `/readyz`), the

@@ -6,7 +6,7 @@ mod common;
 use std::io::Read as _;
 
 use common::*;
-use wiremock::matchers::{method, path};
+use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const TOKEN: &str = "70c5c1e0-fa0d-4157-a1c7-5ec2e75ec2e7";
@@ -43,6 +43,26 @@ async fn fixture_api() -> MockServer {
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_raw(fixture("block-volumes.json"), "application/json"),
+        )
+        .mount(&api)
+        .await;
+    // The catalog: a null price, an integer one, and a type no server uses (no series).
+    for zone in ["fr-par-1", "nl-ams-1"] {
+        Mock::given(method("GET"))
+            .and(path(format!("/instance/v1/zones/{zone}/products/servers")))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .insert_header("X-Total-Count", "4")
+                    .set_body_raw(fixture("server-types.json"), "application/json"),
+            )
+            .mount(&api)
+            .await;
+    }
+    Mock::given(method("GET"))
+        .and(path("/account/v3/projects"))
+        .and(query_param("organization_id", "0rg-0001"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(fixture("projects.json"), "application/json"),
         )
         .mount(&api)
         .await;

@@ -13,6 +13,8 @@ use serde::Serialize;
 
 use super::{json, Action, ActionError, BlockFault, Shape, Simulator};
 
+mod reference;
+
 /// Page size when the client sends none (every recorded `Link` says `per_page=50`).
 const DEFAULT_PAGE_SIZE: u64 = 50;
 /// "a positive integer lower or equal to 100".
@@ -31,6 +33,11 @@ pub(crate) fn router(sim: Simulator) -> Router {
         )
         .route("/block/v1/zones/{zone}/volumes", get(list_volumes))
         .route("/block/v1/zones/{zone}/volumes/{id}", get(get_volume))
+        .route(
+            "/instance/v1/zones/{zone}/products/servers",
+            get(reference::list_server_types),
+        )
+        .route("/account/v3/projects", get(reference::list_projects))
         .route("/servers", get(legacy_servers))
         .fallback(not_found)
         .method_not_allowed_fallback(not_found)

@@ -10,6 +10,8 @@
 //! Actions are lazy: they store a target state and a deadline (`tokio::time::Instant`, so
 //! `tokio::time::pause()` works), resolved whenever the zone is next read.
 
+mod account;
+mod catalog;
 mod fleet;
 mod http;
 mod json;
@@ -33,6 +35,8 @@ use fleet::{
     STARTING, STOPPED, STOPPED_IN_PLACE, STOPPING, TERMINATING,
 };
 use json::{block_date, instance_date, splitmix64, uuid_from_bits};
+
+pub use catalog::ReferenceFault;
 
 /// 128 bits as a UUID v4 (version and variant forced): the shape of a Scaleway secret key,
 /// for a generated key the simulator accepts (`demo`).
@@ -161,6 +165,9 @@ struct Shared {
     counter: AtomicU64,
     /// `/servers` in the 2014 Online Labs form instead of the 2018 one.
     legacy_running_bool: AtomicBool,
+    /// The server-type catalog's and the projects' faults and request counts (tests).
+    catalog: catalog::Hooks,
+    projects: catalog::Hooks,
 }
 
 struct World {
@@ -302,6 +309,8 @@ impl Simulator {
                 churn_rng: Mutex::new(churn_rng),
                 counter: AtomicU64::new(splitmix64(config.seed)),
                 legacy_running_bool: AtomicBool::new(false),
+                catalog: catalog::Hooks::default(),
+                projects: catalog::Hooks::default(),
                 config,
             }),
         }

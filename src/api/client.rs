@@ -1,7 +1,10 @@
 //! [`Client`]: one Scaleway API base URL, its key, paging and the body cap.
 //!
 //! Every request is counted in `scaleway_exporter_api_requests_total` by product, zone,
-//! endpoint and outcome (the HTTP status, `error` or `timeout`), once its body is read.
+//! endpoint and outcome (the HTTP status, `error` or `timeout`), once its body is read. The reference
+//! data (server-type catalog, projects) is read in `client/reference.rs`.
+
+mod reference;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -301,7 +304,7 @@ impl Client {
 
     fn count(&self, zone: &str, endpoint: Endpoint, code: &str) {
         self.requests
-            .with_label_values(&[endpoint.product().label(), zone, endpoint.label(), code])
+            .with_label_values(&[endpoint.product_label(), zone, endpoint.label(), code])
             .inc();
     }
 }

@@ -75,6 +75,12 @@ fn status_hint(endpoint: Endpoint, status: u16) -> &'static str {
         (Endpoint::Volumes, 403) => {
             ": the key lacks a permission; sbs volume sizes need BlockStorageReadOnly"
         }
+        (Endpoint::Types, 403) => {
+            ": the key lacks a permission; the server-type catalog needs InstancesReadOnly"
+        }
+        (Endpoint::Projects, 403) => {
+            ": the key lacks a permission; project names need ProjectReadOnly on the organization"
+        }
         // The servers list of the zone answered just before, at the same base URL.
         (Endpoint::Volumes, 404 | 501) => ": Block Storage does not serve this zone",
         (_, 404) => ": check --scaleway.api-url and --scaleway.zone",
@@ -273,6 +279,16 @@ mod tests {
                 )
             );
         }
+        assert_eq!(
+            status(Endpoint::Projects, 403),
+            "projects request answered HTTP 403: the key lacks a permission; project names need \
+             ProjectReadOnly on the organization"
+        );
+        assert_eq!(
+            status(Endpoint::Types, 403),
+            "types request answered HTTP 403: the key lacks a permission; the server-type catalog \
+             needs InstancesReadOnly"
+        );
         assert_eq!(
             status(Endpoint::Servers(Product::Instance), 501),
             "servers request answered HTTP 501: the API does not serve this zone"

@@ -65,6 +65,10 @@ impl Default for Limits {
 pub enum Endpoint {
     Servers(Product),
     Volumes,
+    /// The Instance server-type catalog, `GET /instance/v1/zones/{zone}/products/servers`.
+    Types,
+    /// The projects of an organization, `GET /account/v3/projects` (no zone).
+    Projects,
 }
 
 impl Endpoint {
@@ -74,15 +78,18 @@ impl Endpoint {
         match self {
             Endpoint::Servers(_) => "servers",
             Endpoint::Volumes => "volumes",
+            Endpoint::Types => "types",
+            Endpoint::Projects => "projects",
         }
     }
 
-    /// The product whose request this is, for the `product` label: Block Storage sizes serve
-    /// Instances.
-    pub fn product(self) -> Product {
+    /// The `product` label of the request: Block Storage sizes and the type catalog serve
+    /// Instances; projects belong to no product, and count under `account`.
+    pub fn product_label(self) -> &'static str {
         match self {
-            Endpoint::Servers(product) => product,
-            Endpoint::Volumes => Product::Instance,
+            Endpoint::Servers(product) => product.label(),
+            Endpoint::Volumes | Endpoint::Types => Product::Instance.label(),
+            Endpoint::Projects => "account",
         }
     }
 }
@@ -92,8 +99,10 @@ impl Endpoint {
 impl std::fmt::Display for Endpoint {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Endpoint::Servers(Product::Instance) | Endpoint::Volumes => f.write_str(self.label()),
-            Endpoint::Servers(product) => write!(f, "{product} servers"),
+            Endpoint::Servers(product) if *product != Product::Instance => {
+                write!(f, "{product} servers")
+            }
+            _ => f.write_str(self.label()),
         }
     }
 }

@@ -8,6 +8,7 @@ use std::time::SystemTime;
 
 mod block;
 mod carry;
+mod catalog;
 mod instance;
 mod maintenance;
 mod product;
@@ -17,6 +18,7 @@ pub use block::{BlockSizes, VolumeSizes, ZonePoll};
 #[cfg(test)]
 use carry::carry_state_since;
 pub use carry::{listing_is_complete, CARRY_LIMIT};
+pub use catalog::{catalog_from_api, projects_from_api, Project, ServerType, ZoneCatalog};
 pub use instance::{servers_from_api, FleetBuilder};
 pub use maintenance::Maintenance;
 pub use product::{state_of, states, Detail, ProductFleet, ProductServer};

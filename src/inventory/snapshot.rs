@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use super::carry::{self, carry_state_since};
-use super::{BlockSizes, ProductServer, Server, VolumeSizes, ZonePoll};
+use super::{BlockSizes, ProductServer, Project, Server, VolumeSizes, ZoneCatalog, ZonePoll};
 use crate::api::Product;
 
 /// The outcome of a zone's last poll.
@@ -71,6 +71,12 @@ pub struct Snapshot {
     pub products: BTreeMap<Product, BTreeMap<String, ZoneState>>,
     /// Every product, and whether it is polled (`scaleway_exporter_product_enabled`).
     pub enabled: BTreeMap<Product, bool>,
+    /// Each Instance zone's server-type catalog as of its last good read; a zone not read
+    /// yet is absent. Carried from snapshot to snapshot (`inventory/catalog.rs`).
+    pub catalog: Arc<BTreeMap<String, ZoneCatalog>>,
+    /// The projects of the fleet's organizations as of their last good read, in
+    /// (organization, id) order. Carried from snapshot to snapshot.
+    pub projects: Arc<Vec<Project>>,
 }
 
 impl Snapshot {

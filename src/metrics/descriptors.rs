@@ -267,6 +267,41 @@ product_family!(
     &per_server(["address", "family"])
 );
 
+/// Labels of the server-type catalog families: no per-server labels, a dashboard joins
+/// them to `scaleway_server_info` on these two.
+const TYPE_LABELS: [&str; 2] = ["zone", "commercial_type"];
+
+pub const TYPE_CPUS: Descriptor<2> = Descriptor {
+    name: "scaleway_instance_type_cpus",
+    help: "vCPUs of the commercial type. Read at most hourly from the zone's server-type catalog; only types a server of the zone uses.",
+    kind: Kind::Gauge,
+    labels: &TYPE_LABELS,
+};
+pub const TYPE_MEMORY: Descriptor<2> = Descriptor {
+    name: "scaleway_instance_type_memory_bytes",
+    help: "RAM of the commercial type, in bytes. Read at most hourly from the zone's server-type catalog; only types a server of the zone uses.",
+    kind: Kind::Gauge,
+    labels: &TYPE_LABELS,
+};
+pub const TYPE_GPUS: Descriptor<2> = Descriptor {
+    name: "scaleway_instance_type_gpus",
+    help: "GPUs of the commercial type (0 when none). Read at most hourly from the zone's server-type catalog; only types a server of the zone uses.",
+    kind: Kind::Gauge,
+    labels: &TYPE_LABELS,
+};
+pub const TYPE_PRICE: Descriptor<2> = Descriptor {
+    name: "scaleway_instance_type_hourly_price_euros",
+    help: "List price of the commercial type, in euros an hour (no series when the catalog gives none). Read at most hourly from the zone's server-type catalog; only types a server of the zone uses.",
+    kind: Kind::Gauge,
+    labels: &TYPE_LABELS,
+};
+pub const PROJECT_INFO: Descriptor<3> = Descriptor {
+    name: "scaleway_project_info",
+    help: "One series of value 1 per project of the fleet's organizations (and the default one) that the key may read. Read at most hourly.",
+    kind: Kind::Gauge,
+    labels: &["project_id", "project_name", "organization_id"],
+};
+
 pub const POLL_SUCCESS: Descriptor<2> = Descriptor {
     name: "scaleway_exporter_poll_success",
     help: "1 if the last poll of the product's zone succeeded, 0 if it failed (its servers' series are then those of its last successful poll).",
@@ -338,6 +373,11 @@ pub const DESCRIPTORS: &[AnyDescriptor] = &[
     DEDIBOX_STATE.erase(),
     DEDIBOX_EXPIRATION.erase(),
     DEDIBOX_IP.erase(),
+    TYPE_CPUS.erase(),
+    TYPE_MEMORY.erase(),
+    TYPE_GPUS.erase(),
+    TYPE_PRICE.erase(),
+    PROJECT_INFO.erase(),
     POLL_SUCCESS.erase(),
     LAST_SUCCESS.erase(),
     POLL_DURATION.erase(),

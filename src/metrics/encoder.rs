@@ -1,4 +1,7 @@
-//! Snapshot -> exposition text, and its gzip (pure).
+//! Snapshot -> exposition text, and its gzip (pure). The reference families (server-type
+//! catalog, projects) are written by `encoder/reference.rs`.
+
+mod reference;
 
 use std::io::Write as _;
 
@@ -168,6 +171,7 @@ fn render_with_capacity(snapshot: &Snapshot, own: &OwnMetrics, capacity: usize) 
     }
 
     render_products(&mut out, snapshot);
+    reference::render(snapshot, &mut out);
 
     out.family(&POLL_SUCCESS);
     for (product, zone, state) in snapshot.each_zone() {
@@ -269,8 +273,22 @@ mod tests {
             SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_800_000_000),
             std::time::Duration::from_millis(250),
         );
+        let types: crate::api::model::ServerTypesPage = serde_json::from_str(
+            r#"{"servers":{"DEV1-S":{"ncpus":2,"ram":2147483648,"gpu":0,"hourly_price":0.0088}}}"#,
+        )
+        .unwrap();
+        let mut snapshot = snapshot
+            .with_catalog(
+                "fr-par-1",
+                crate::inventory::catalog_from_api(types.servers),
+                SystemTime::UNIX_EPOCH,
+            )
+            .with_projects(vec![crate::inventory::Project {
+                organization_id: "o".into(),
+                id: "p".into(),
+                name: "web".into(),
+            }]);
         let at = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_800_000_000);
-        let mut snapshot = snapshot;
         for (product, server) in products_of_every_kind() {
             snapshot = snapshot.with_product_poll(
                 product,

@@ -13,6 +13,7 @@
 //! - `products`: the families of Elastic Metal, Apple silicon and Dedibox servers.
 //! - `writer`: the text format, one family header and one sample at a time.
 //! - `own`: the exporter's own counters, build info and process metrics.
+//!   `encoder/reference.rs` writes the server-type catalog and project families.
 
 mod descriptors;
 mod encoder;

@@ -15,6 +15,7 @@
 //! every zone has ended, so that zones failing for one cause share one line.
 
 mod log;
+mod reference;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -81,6 +82,9 @@ pub struct Poller {
     published: watch::Sender<Arc<Published>>,
     /// Held for a whole `poll_once`: a second caller waits for the first to end.
     polling: tokio::sync::Mutex<()>,
+    /// When each server-type catalog and each organization's projects are due
+    /// (`poller/reference.rs`).
+    reference: reference::Reference,
 }
 
 impl Poller {
@@ -126,6 +130,7 @@ impl Poller {
             encode_pages: None,
             published,
             polling: tokio::sync::Mutex::new(()),
+            reference: reference::Reference::default(),
         }
     }
 
@@ -247,6 +252,11 @@ impl Poller {
                 "first poll complete"
             );
         }
+        // Best effort, after the zones: the organizations are those of their servers.
+        let next = self
+            .reference
+            .refresh(&self.client, next, self.timeout)
+            .await;
         self.publish(next).await
     }
 

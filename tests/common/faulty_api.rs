@@ -243,6 +243,12 @@ async fn answer(mut stream: TcpStream, state: Arc<Mutex<State>>) {
     let text = String::from_utf8_lossy(&request);
     let target = text.split(' ').nth(1).unwrap_or("/").to_owned();
     let (zone, path, page) = parse_target(&target);
+    // The reference data (server-type catalog, projects) is empty here, and neither faulty,
+    // delayed nor recorded: this API is about the servers lists.
+    if let Some(body) = reference_body(&path) {
+        let _ = stream.write_all(&json_response(body, Some(0))).await;
+        return;
+    }
     let (fault, servers, delay) = {
         let mut state = state.lock().unwrap();
         state.received.push(Received {
@@ -271,6 +277,16 @@ async fn answer(mut stream: TcpStream, state: Arc<Mutex<State>>) {
     }
     let _ = respond(&mut stream, &path, page, fault, servers).await;
     *state.lock().unwrap().in_flight.entry(zone).or_default() -= 1;
+}
+
+fn reference_body(path: &str) -> Option<&'static str> {
+    if path.ends_with("/products/servers") {
+        Some(r#"{"servers": {}}"#)
+    } else if path == "/account/v3/projects" {
+        Some(r#"{"total_count":0,"projects":[]}"#)
+    } else {
+        None
+    }
 }
 
 fn head(status: u16, headers: &[(&str, String)]) -> Vec<u8> {

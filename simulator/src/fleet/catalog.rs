@@ -8,9 +8,9 @@ use super::GB;
 use crate::json::uuid;
 
 #[derive(Clone, Copy)]
-pub(super) struct CommercialType {
-    pub(super) name: &'static str,
-    pub(super) arch: &'static str,
+pub(crate) struct CommercialType {
+    pub(crate) name: &'static str,
+    pub(crate) arch: &'static str,
     pub(super) weight: u32,
     /// Types with local storage may boot from an `l_ssd` of this size.
     pub(super) local_root_gb: Option<u64>,
@@ -35,7 +35,7 @@ pub(super) const fn ct(
 }
 
 pub(super) const TB: u64 = 1_000_000_000_000;
-pub(super) const COMMERCIAL_TYPES: &[CommercialType] = &[
+pub(crate) const COMMERCIAL_TYPES: &[CommercialType] = &[
     ct("DEV1-S", "x86_64", 20, Some(20), None),
     ct("DEV1-M", "x86_64", 10, Some(40), None),
     ct("DEV1-L", "x86_64", 4, Some(80), None),

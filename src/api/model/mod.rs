@@ -8,14 +8,18 @@
 //! the 2014 API says `"running": true|false` instead of `state`. One rule is a precaution
 //! rather than a recording: a size sent as a string of digits is read as its number.
 
+mod account;
 mod apple_silicon;
+mod catalog;
 mod dedibox;
 mod elastic_metal;
 mod instance;
 
 use serde::{Deserialize, Deserializer};
 
+pub use account::*;
 pub use apple_silicon::AppleSiliconServer;
+pub use catalog::*;
 pub use dedibox::DediboxServer;
 pub use elastic_metal::ElasticMetalServer;
 pub use instance::*;

@@ -18,7 +18,7 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use super::rows::{fleet_rows, state_labels, zone_labels, FleetRow, PRODUCTS};
+use super::rows::{fleet_rows, polled_products, state_labels, zone_labels, FleetRow};
 use crate::inventory::Snapshot;
 
 /// The parameters a filter may have, in the order a link writes them.
@@ -68,8 +68,9 @@ impl FleetQuery {
     /// value refused, if any.
     pub fn parse(&self, snapshot: &Snapshot) -> (Filter, Option<BadFilter>) {
         let zones = zone_labels(snapshot);
-        let states = state_labels();
-        let products: Vec<&'static str> = PRODUCTS.iter().map(|p| p.label).collect();
+        let states = state_labels(snapshot);
+        let products: Vec<&'static str> =
+            polled_products(snapshot).iter().map(|p| p.label).collect();
         let mut filter = Filter::default();
         let mut up = BTreeSet::new();
         let mut refused = None;

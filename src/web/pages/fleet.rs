@@ -14,7 +14,7 @@ use maud::{html, Markup, PreEscaped};
 
 use super::filter::{rows, Filter, FleetQuery};
 use super::rfc3339;
-use super::rows::{state_labels, zone_labels, FleetRow, PRODUCTS};
+use super::rows::{polled_products, state_labels, zone_labels, FleetRow};
 use super::summary::{summarize, summary_html};
 use crate::inventory::{Snapshot, Volume};
 
@@ -80,7 +80,7 @@ fn table(snapshot: &Snapshot, filter: &Filter, total: usize, now: SystemTime) ->
                 a href=(json) { "This list as JSON" } "."
             }
         } "\n"
-        (legend())
+        (legend(snapshot))
         div class="scroll" {
             table class="fleet" {
                 thead { tr {
@@ -102,10 +102,11 @@ fn table(snapshot: &Snapshot, filter: &Filter, total: usize, now: SystemTime) ->
 }
 
 /// What the colours and marks of the table mean, above it.
-fn legend() -> Markup {
+fn legend(snapshot: &Snapshot) -> Markup {
+    let products = polled_products(snapshot);
     html! {
         p class="legend" id="legend" {
-            @for product in PRODUCTS {
+            @for product in &products {
                 span class="swatch up" {} span class="state up" { (product.up_state) }
                 ": up. "
                 span class="swatch not-running" {}
@@ -116,7 +117,7 @@ fn legend() -> Markup {
                         (state)
                     }
                 }
-                @if PRODUCTS.len() > 1 { " (" (product.label) ")" }
+                @if products.len() > 1 { " (" (product.label) ")" }
                 ": not running, listed first, with a red bar. "
             }
             "Since: when this exporter first saw the server in its state, to within a poll \
@@ -137,7 +138,7 @@ fn form(snapshot: &Snapshot, filter: &Filter) -> Markup {
     html! {
         form class="filters" method="get" action="/#fleet" {
             fieldset { legend { "product" }
-                @for product in PRODUCTS {
+                @for product in polled_products(snapshot) {
                     (box_("product", product.label, filter.products.contains(product.label)))
                 }
             }
@@ -147,7 +148,7 @@ fn form(snapshot: &Snapshot, filter: &Filter) -> Markup {
                 }
             }
             fieldset { legend { "state" }
-                @for state in state_labels() {
+                @for state in state_labels(snapshot) {
                     (box_("state", state, filter.states.contains(state)))
                 }
             }

@@ -207,7 +207,7 @@ pub(crate) mod tests {
             // The telemetry path, in the link and its text.
             format!("<a href=\"{0}\">{0}</a>", escaped("path")),
             // The zone table, with a poll's error text.
-            format!("<tr><td>{zone}</td><td>1</td><td class=\"ok\">ok</td>"),
+            format!("<tr><td>instance</td><td>{zone}</td><td>1</td><td class=\"ok\">ok</td>"),
             format!("<td class=\"failed\">failed: {}</td>", escaped("error")),
             // The filter form's boxes.
             format!("<input type=\"checkbox\" name=\"zone\" value=\"{zone}\"> {zone}</label>"),

@@ -39,11 +39,21 @@ pub const PRODUCTS: [ProductInfo; 4] = [
     info(Product::Dedibox),
 ];
 
-/// Every state label of every product, each once, in [`PRODUCTS`] order: the values
+/// The products the snapshot polls, in [`PRODUCTS`] order: the values `?product=` accepts,
+/// and the products the legend and the form show.
+pub fn polled_products(snapshot: &Snapshot) -> Vec<ProductInfo> {
+    PRODUCTS
+        .into_iter()
+        .filter(|p| snapshot.enabled.get(&p.product).copied().unwrap_or(false))
+        .collect()
+}
+
+/// Every state label of every polled product, each once, in [`PRODUCTS`] order: the values
 /// `?state=` accepts.
-pub fn state_labels() -> Vec<&'static str> {
+pub fn state_labels(snapshot: &Snapshot) -> Vec<&'static str> {
     let mut labels: Vec<&'static str> = Vec::new();
-    for label in PRODUCTS.iter().flat_map(|p| p.states.iter().copied()) {
+    let products = polled_products(snapshot);
+    for label in products.iter().flat_map(|p| p.states.iter().copied()) {
         if !labels.contains(&label) {
             labels.push(label);
         }
@@ -166,7 +176,9 @@ mod tests {
     fn every_state_label_is_listed_once_and_each_product_has_its_up_state() {
         let instance: Vec<&str> = State::ALL.iter().map(|s| s.as_str()).collect();
         assert_eq!(PRODUCTS[0].states, instance.as_slice());
-        let labels = state_labels();
+        let every =
+            Snapshot::of_targets(&crate::api::Product::ALL.map(|p| (p, "fr-par-1".to_owned())));
+        let labels = state_labels(&every);
         for state in PRODUCTS.iter().flat_map(|p| p.states.iter()) {
             assert_eq!(labels.iter().filter(|l| *l == state).count(), 1, "{state}");
         }

@@ -1,0 +1,138 @@
+//! The reference endpoints: the Instance server-type catalog (paged like the servers list,
+//! `X-Total-Count` and a `Link` rooted at `/products/servers`) and the Account projects
+//! (`total_count` in the body, no paging headers), each with its test fault.
+
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::Response;
+
+use super::super::catalog::{zone_catalog, ReferenceFault};
+use super::{admit, authorized, denied, json, paging, reply, Simulator, Style, MAX_PAGE_SIZE};
+
+pub(super) async fn list_server_types(
+    State(sim): State<Simulator>,
+    headers: HeaderMap,
+    zone: Result<Path<String>, PathRejection>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let zone = match admit(&sim, &headers, zone, Style::Instance) {
+        Ok(path) => path,
+        Err(refused) => return *refused,
+    };
+    if let Some(fault) = sim.shared.catalog.request() {
+        return fault_reply(&sim, fault, "instance_server_type");
+    }
+    let (page, per_page) = match paging(query.as_deref(), "per_page") {
+        Ok(p) => p,
+        Err(e) => return reply(&sim, StatusCode::BAD_REQUEST, json::spaced(&e)),
+    };
+    let catalog = zone_catalog(&zone);
+    let total = catalog.len() as u64;
+    let start = usize::try_from((page - 1).saturating_mul(per_page)).unwrap_or(usize::MAX);
+    let picked: serde_json::Map<String, serde_json::Value> = catalog
+        .into_iter()
+        .skip(start)
+        .take(per_page as usize)
+        .collect();
+    let body = json::spaced(&serde_json::json!({ "servers": picked }));
+    let mut response = reply(&sim, StatusCode::OK, body);
+    let headers = response.headers_mut();
+    headers.insert("x-total-count", HeaderValue::from(total));
+    if let Ok(v) = HeaderValue::from_str(&catalog_link(page, per_page, total)) {
+        headers.insert(header::LINK, v);
+    }
+    response
+}
+
+pub(super) async fn list_projects(
+    State(sim): State<Simulator>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    if !authorized(&sim, &headers) {
+        return denied(&sim);
+    }
+    if let Some(fault) = sim.shared.projects.request() {
+        return fault_reply(&sim, fault, "account_project");
+    }
+    let query = query.unwrap_or_default();
+    let (page, mut page_size) = match paging(Some(&query), "page_size") {
+        Ok(p) => p,
+        Err(e) => return reply(&sim, StatusCode::BAD_REQUEST, json::compact(&e.compact())),
+    };
+    // Recorded answers of 58 projects came in one page without `page_size`.
+    if !query.split('&').any(|pair| pair.starts_with("page_size=")) {
+        page_size = MAX_PAGE_SIZE;
+    }
+    let organization = query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("organization_id="));
+    let projects = sim.projects(organization);
+    let total = projects.len();
+    let start = usize::try_from((page - 1).saturating_mul(page_size)).unwrap_or(usize::MAX);
+    let picked: Vec<_> = projects
+        .into_iter()
+        .skip(start)
+        .take(page_size as usize)
+        .collect();
+    let body = serde_json::json!({ "total_count": total, "projects": picked });
+    reply(&sim, StatusCode::OK, json::compact(&body))
+}
+
+/// The IAM refusal (compact, key-sorted, as the gateway writes it) or a 500.
+fn fault_reply(sim: &Simulator, fault: ReferenceFault, resource: &str) -> Response {
+    let (status, body) = match fault {
+        ReferenceFault::PermissionDenied => (
+            StatusCode::FORBIDDEN,
+            format!(
+                r#"{{"details":[{{"action":"read","resource":"{resource}"}}],"message":"insufficient permissions","type":"permissions_denied"}}"#
+            ),
+        ),
+        ReferenceFault::InternalError => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            r#"{"message":"Internal error","type":"server_error"}"#.to_owned(),
+        ),
+    };
+    reply(sim, status, body.into_bytes())
+}
+
+/// The catalog's `Link`: rooted at `/products/servers`, with the trailing `&` the real one
+/// has, `first`/`previous` past page 1, `next` before the last, `last` always.
+fn catalog_link(page: u64, per_page: u64, total: u64) -> String {
+    let last = total.div_ceil(per_page);
+    let url = |p: u64, rel: &str| {
+        format!("</products/servers?page={p}&per_page={per_page}&>; rel=\"{rel}\"")
+    };
+    let mut parts = Vec::with_capacity(4);
+    if page > 1 {
+        parts.push(url(1, "first"));
+        parts.push(url((page - 1).min(last.max(1)), "previous"));
+    }
+    if page < last {
+        parts.push(url(page + 1, "next"));
+    }
+    parts.push(url(last, "last"));
+    parts.join(",")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_catalog_link_has_the_recorded_form() {
+        assert_eq!(
+            catalog_link(1, 50, 136),
+            r#"</products/servers?page=2&per_page=50&>; rel="next",</products/servers?page=3&per_page=50&>; rel="last""#
+        );
+        assert_eq!(
+            catalog_link(3, 50, 136),
+            concat!(
+                r#"</products/servers?page=1&per_page=50&>; rel="first","#,
+                r#"</products/servers?page=2&per_page=50&>; rel="previous","#,
+                r#"</products/servers?page=3&per_page=50&>; rel="last""#
+            )
+        );
+    }
+}

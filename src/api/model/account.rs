@@ -1,0 +1,26 @@
+//! The Account API's projects: `GET /account/v3/projects?organization_id=…`
+//! (docs/api-notes.md#projects).
+
+use serde::Deserialize;
+
+use super::null_as_default;
+
+/// One page of an organization's projects; the total is in the body.
+#[derive(Debug, Deserialize)]
+pub struct ProjectsPage {
+    #[serde(default)]
+    pub total_count: Option<u64>,
+    /// `null` is an empty page; a page without the key is not a projects list.
+    #[serde(deserialize_with = "null_as_default")]
+    pub projects: Vec<Project>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Project {
+    pub id: String,
+    /// Free text: spaces, quotes and any Unicode (the organization's first one is `default`).
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub name: String,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub organization_id: String,
+}
