@@ -57,6 +57,7 @@ pub async fn demo(args: &DemoArgs, shutdown: Shutdown) -> anyhow::Result<()> {
         seed: 42,
         token,
         transition: DEMO_TRANSITION,
+        products: Default::default(),
     });
     tokio::spawn(simulator.clone().serve(api_listener, shutdown.wait()));
     tokio::spawn(churn(simulator, args.churn_interval, shutdown.clone()));

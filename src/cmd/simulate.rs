@@ -33,6 +33,7 @@ pub async fn simulate(
         seed: args.seed,
         token: token.trim().to_owned(),
         transition: args.transition,
+        products: Default::default(),
     });
     tracing::info!(address = %listener.local_addr()?, zones = args.zones.join(","), servers_per_zone = args.servers_per_zone, "simulator listening");
     if let Some(every) = args.churn_interval {
