@@ -3,6 +3,7 @@ use std::time::Duration;
 use rand::SeedableRng;
 
 use super::*;
+use crate::Simulator;
 
 fn sim(zones: &[&str], counts: ProductCounts) -> Simulator {
     Simulator::new(SimulatorConfig {
