@@ -211,7 +211,7 @@ impl fmt::Display for ProductAction {
     }
 }
 
-/// Why [`Simulator::apply_product_action`] refused an action.
+/// Why [`Simulator::apply_product_action`](crate::Simulator::apply_product_action) refused an action.
 #[derive(Debug, thiserror::Error)]
 pub enum ProductActionError {
     #[error("{product} does not serve zone {zone}")]
