@@ -698,7 +698,14 @@ fn accepted_values(long: &str) -> Vec<&'static str> {
         "scaleway.rate-limit" => vec!["0.001", "1e300"],
         "log.level" => vec!["debug"],
         "log.format" => vec!["json"],
-        "demo.servers-per-zone" | "servers-per-zone" => vec!["0", "100000"],
+        "demo.servers-per-zone"
+        | "servers-per-zone"
+        | "elastic-metal-servers-per-zone"
+        | "apple-silicon-servers-per-zone"
+        | "dedibox-servers-per-zone"
+        | "demo.elastic-metal-servers-per-zone"
+        | "demo.apple-silicon-servers-per-zone"
+        | "demo.dedibox-servers-per-zone" => vec!["0", "100000"],
         "seed" => vec!["18446744073709551615"],
         _ => vec!["/nonexistent/file"],
     }

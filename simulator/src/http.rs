@@ -39,6 +39,7 @@ pub(crate) fn router(sim: Simulator) -> Router {
         )
         .route("/account/v3/projects", get(reference::list_projects))
         .route("/servers", get(legacy_servers))
+        .merge(crate::products::http::routes(Router::new()))
         .fallback(not_found)
         .method_not_allowed_fallback(not_found)
         .with_state(sim)
@@ -237,7 +238,7 @@ async fn not_found(State(sim): State<Simulator>) -> Response {
 // ------------------------------------------------------------------------------------------
 
 /// Every response: JSON, a request id, the gateway's `Server` header.
-fn reply(sim: &Simulator, status: StatusCode, body: Vec<u8>) -> Response {
+pub(crate) fn reply(sim: &Simulator, status: StatusCode, body: Vec<u8>) -> Response {
     let mut response = Response::new(Body::from(body));
     *response.status_mut() = status;
     let headers = response.headers_mut();
@@ -284,11 +285,11 @@ fn block_fault(sim: &Simulator, fault: BlockFault) -> Response {
     reply(sim, status, body.to_vec())
 }
 
-fn authorized(sim: &Simulator, headers: &HeaderMap) -> bool {
+pub(crate) fn authorized(sim: &Simulator, headers: &HeaderMap) -> bool {
     headers.get("x-auth-token").map(|v| v.as_bytes()) == Some(sim.token().as_bytes())
 }
 
-fn denied(sim: &Simulator) -> Response {
+pub(crate) fn denied(sim: &Simulator) -> Response {
     reply(sim, StatusCode::UNAUTHORIZED, DENIED.as_bytes().to_vec())
 }
 
@@ -303,7 +304,7 @@ pub(crate) fn is_zone(zone: &str) -> bool {
 
 /// The Instance API's `invalid_arguments` body.
 #[derive(Serialize)]
-struct InvalidArguments {
+pub(crate) struct InvalidArguments {
     #[serde(rename = "type")]
     kind: &'static str,
     message: &'static str,
@@ -346,7 +347,7 @@ impl InvalidArguments {
         }
     }
 
-    fn compact(&self) -> serde_json::Value {
+    pub(crate) fn compact(&self) -> serde_json::Value {
         let details: Vec<ArgumentDetailCompact<'_>> = self
             .details
             .iter()
@@ -368,7 +369,7 @@ impl InvalidArguments {
 /// Which API an error body imitates: the Instance API writes Python-style JSON, the Block
 /// Storage API compact Go JSON.
 #[derive(Clone, Copy)]
-enum Style {
+pub(crate) enum Style {
     Instance,
     Block,
 }
@@ -391,7 +392,7 @@ impl ZonePath for (String, String) {
 }
 
 /// The checks every zoned endpoint makes first, in the real API's order: the key, then
-/// the zone's form. The path's segments, or the response that refuses the request.
+/// the zone's form (then, for Instance, whether a test forbade it). The path's segments, or the response that refuses the request.
 fn admit<T: ZonePath>(
     sim: &Simulator,
     headers: &HeaderMap,
@@ -407,10 +408,13 @@ fn admit<T: ZonePath>(
     if !is_zone(path.zone()) {
         return Err(Box::new(bad_zone(sim, path.zone(), style)));
     }
+    if matches!(style, Style::Instance) && sim.product_forbidden(crate::Product::Instance) {
+        return Err(Box::new(crate::products::http::forbidden(sim)));
+    }
     Ok(path)
 }
 
-fn bad_zone(sim: &Simulator, zone: &str, style: Style) -> Response {
+pub(crate) fn bad_zone(sim: &Simulator, zone: &str, style: Style) -> Response {
     let e = InvalidArguments::one(
         "zone",
         format!("'{zone}' is not a valid zone (expected xx-yyy-N)"),
@@ -460,7 +464,7 @@ fn invalid_request(sim: &Simulator, message: &str, field: Option<(&str, String)>
 }
 
 /// `page` (default 1) and the page size (default 50, at most 100) from a raw query string.
-fn paging(query: Option<&str>, size_name: &str) -> Result<(u64, u64), InvalidArguments> {
+pub(crate) fn paging(query: Option<&str>, size_name: &str) -> Result<(u64, u64), InvalidArguments> {
     let mut page = 1;
     let mut size = DEFAULT_PAGE_SIZE;
     for pair in query

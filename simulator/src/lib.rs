@@ -4,6 +4,8 @@
 //! - `legacy`: the same servers in the pre-2019 `/servers` shapes.
 //! - `http`: the axum router (auth, paging headers, errors as the real API writes them).
 //! - `json`: Python-style JSON, UUID-shaped ids, the two date forms.
+//! - `products`: Elastic Metal, Apple silicon and Dedibox servers (their own shapes, zones,
+//!   actions and secrets), and the test hooks that cover every [`Product`].
 //!
 //! State lives behind one mutex. Each server keeps its serialised JSON, so a page is a copy
 //! of bytes whatever the fleet size; a server is re-rendered only when its state changes.
@@ -12,10 +14,12 @@
 
 mod account;
 mod catalog;
+mod action;
 mod fleet;
 mod http;
 mod json;
 mod legacy;
+mod products;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -37,6 +41,10 @@ use fleet::{
 use json::{block_date, instance_date, splitmix64, uuid_from_bits};
 
 pub use catalog::ReferenceFault;
+pub use action::{Action, ActionError};
+pub use products::{
+    Product, ProductAction, ProductActionError, ProductCounts, SECRET_MARKER, SECRET_MARKER_BASE64,
+};
 
 /// 128 bits as a UUID v4 (version and variant forced): the shape of a Scaleway secret key,
 /// for a generated key the simulator accepts (`demo`).
@@ -55,6 +63,9 @@ pub struct SimulatorConfig {
     pub token: String,
     /// How long `starting`/`stopping` (and a reboot) last before the target state.
     pub transition: Duration,
+    /// Elastic Metal, Apple silicon and Dedibox servers in each zone of `zones` the product
+    /// serves (none by default).
+    pub products: ProductCounts,
 }
 
 impl Default for SimulatorConfig {
@@ -65,73 +76,9 @@ impl Default for SimulatorConfig {
             seed: 42,
             token: "00000000-0000-4000-8000-000000000000".to_owned(),
             transition: Duration::from_secs(3),
+            products: ProductCounts::default(),
         }
     }
-}
-
-/// A server action, as sent in `POST .../servers/{id}/action`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Action {
-    Poweron,
-    Poweroff,
-    StopInPlace,
-    Reboot,
-    Terminate,
-}
-
-impl Action {
-    /// The API's name for the action.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Action::Poweron => "poweron",
-            Action::Poweroff => "poweroff",
-            Action::StopInPlace => "stop_in_place",
-            Action::Reboot => "reboot",
-            Action::Terminate => "terminate",
-        }
-    }
-
-    /// Parses the API's name for the action.
-    pub fn parse(name: &str) -> Option<Action> {
-        [
-            Action::Poweron,
-            Action::Poweroff,
-            Action::StopInPlace,
-            Action::Reboot,
-            Action::Terminate,
-        ]
-        .into_iter()
-        .find(|a| a.as_str() == name)
-    }
-
-    /// The task description the API gives the action.
-    fn task_description(self) -> &'static str {
-        match self {
-            Action::Poweron => "server_batch_poweron",
-            Action::Poweroff => "server_poweroff",
-            Action::StopInPlace => "server_stop_in_place",
-            Action::Reboot => "server_reboot",
-            Action::Terminate => "server_terminate",
-        }
-    }
-}
-
-impl fmt::Display for Action {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Why an action was refused.
-#[derive(Debug, thiserror::Error)]
-pub enum ActionError {
-    #[error("zone {0} is not simulated")]
-    UnknownZone(String),
-    #[error("server {id} not found in zone {zone}")]
-    UnknownServer { zone: String, id: String },
-    #[error("action {action} is not allowed while the server is {state}")]
-    NotAllowed { action: Action, state: String },
 }
 
 /// What the Block Storage API answers for a zone's volumes, instead of them, while a test
@@ -174,6 +121,7 @@ struct World {
     zones: Vec<Zone>,
     /// Added to the clock by `advance_clock` (tests without tokio's `test-util`).
     skew: Duration,
+    products: products::Products,
 }
 
 struct Zone {
@@ -298,6 +246,7 @@ impl Simulator {
                 }
             }
         }
+        let products = products::Products::generate(&fleet, &config, settle_at);
         let churn_rng = StdRng::seed_from_u64(splitmix64(config.seed ^ 0xc4u64));
         Simulator {
             shared: Arc::new(Shared {
@@ -305,6 +254,7 @@ impl Simulator {
                 world: Mutex::new(World {
                     zones,
                     skew: Duration::ZERO,
+                    products,
                 }),
                 churn_rng: Mutex::new(churn_rng),
                 counter: AtomicU64::new(splitmix64(config.seed)),
@@ -326,7 +276,8 @@ impl Simulator {
         &self.shared.config
     }
 
-    /// Every endpoint: Instance servers (list, get, action), Block volumes, legacy `/servers`.
+    /// Every endpoint: Instance servers (list, get, action), Block volumes, legacy `/servers`,
+    /// and the servers of Elastic Metal, Apple silicon and Dedibox (list, get, actions).
     pub fn router(&self) -> axum::Router {
         http::router(self.clone())
     }
@@ -486,8 +437,19 @@ impl Simulator {
     }
 
     /// Demo churn: picks a server (seeded) and applies a plausible action. Returns a line for
-    /// the log, or `None` when no server could take an action.
+    /// the log, or `None` when no server could take an action. When product servers exist,
+    /// one churn in four moves one of them instead.
     pub fn churn_once(&self) -> Option<String> {
+        let roll = {
+            let mut world = self.world();
+            let products = &mut world.products;
+            products.has_servers().then(|| products.roll())
+        };
+        if roll.is_some_and(|r| r < 25) {
+            if let Some(change) = self.churn_product_once() {
+                return Some(change);
+            }
+        }
         let zones = self.shared.config.zones.clone();
         if zones.is_empty() {
             return None;

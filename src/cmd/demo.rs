@@ -8,7 +8,7 @@ use tokio::net::TcpListener;
 use crate::config::{ConfigError, DemoArgs, ExporterConfig};
 use crate::exporter::Exporter;
 use crate::secret::{SecretKey, TokenSource};
-use scaleway_simulator::{Simulator, SimulatorConfig};
+use scaleway_simulator::{ProductCounts, Simulator, SimulatorConfig};
 
 use crate::shutdown::Shutdown;
 
@@ -57,6 +57,11 @@ pub async fn demo(args: &DemoArgs, shutdown: Shutdown) -> anyhow::Result<()> {
         seed: 42,
         token,
         transition: DEMO_TRANSITION,
+        products: ProductCounts {
+            elastic_metal: args.products.elastic_metal,
+            apple_silicon: args.products.apple_silicon,
+            dedibox: args.products.dedibox,
+        },
     });
     tokio::spawn(simulator.clone().serve(api_listener, shutdown.wait()));
     tokio::spawn(churn(simulator, args.churn_interval, shutdown.clone()));

@@ -1,6 +1,6 @@
 //! `simulate`: the fake API alone, for tests, benchmarks and the end-to-end suite.
 
-use scaleway_simulator::{Simulator, SimulatorConfig};
+use scaleway_simulator::{ProductCounts, Simulator, SimulatorConfig};
 use tokio::net::TcpListener;
 
 use super::demo::churn;
@@ -33,8 +33,21 @@ pub async fn simulate(
         seed: args.seed,
         token: token.trim().to_owned(),
         transition: args.transition,
+        products: ProductCounts {
+            elastic_metal: args.products.elastic_metal,
+            apple_silicon: args.products.apple_silicon,
+            dedibox: args.products.dedibox,
+        },
     });
-    tracing::info!(address = %listener.local_addr()?, zones = args.zones.join(","), servers_per_zone = args.servers_per_zone, "simulator listening");
+    tracing::info!(
+        address = %listener.local_addr()?,
+        zones = args.zones.join(","),
+        servers_per_zone = args.servers_per_zone,
+        elastic_metal_servers_per_zone = args.products.elastic_metal,
+        apple_silicon_servers_per_zone = args.products.apple_silicon,
+        dedibox_servers_per_zone = args.products.dedibox,
+        "simulator listening"
+    );
     if let Some(every) = args.churn_interval {
         tokio::spawn(churn(simulator.clone(), every, shutdown.clone()));
     }

@@ -13,6 +13,9 @@ use clap::{ArgMatches, Args, FromArgMatches as _, Parser, Subcommand, ValueEnum}
 
 use crate::api::{ApiFlavor, Product};
 
+use super::simulate_cli::parse_server_count;
+pub use super::simulate_cli::{DemoProductArgs, SimulateProductArgs, MAX_SIMULATED_SERVERS};
+
 const ENV_HELP: &str = "\
 The API secret key is read from the file named by --scaleway.secret-key-file, or from
 SCW_SECRET_KEY, or else from a profile of the scw CLI's config file (SCW_CONFIG_PATH, or
@@ -31,10 +34,6 @@ pub const DEFAULT_TELEMETRY_PATH: &str = "/metrics";
 pub const MAX_DURATION: Duration = Duration::from_secs(365 * 24 * 3600);
 /// The fewest API requests a second `--scaleway.rate-limit` takes: one every 1000 s.
 pub const MIN_RATE: f64 = 0.001;
-/// The most servers a simulated zone holds: the most one zone's list can hold (1,000 pages of
-/// 100).
-pub const MAX_SIMULATED_SERVERS: usize = 100_000;
-
 #[derive(Debug, Parser)]
 #[command(
     name = "scaleway_exporter",
@@ -272,6 +271,8 @@ pub struct SimulateArgs {
     /// Servers generated in each zone.
     #[arg(long = "servers-per-zone", default_value_t = 25, value_parser = parse_server_count, value_name = "N")]
     pub servers_per_zone: usize,
+    #[command(flatten)]
+    pub products: SimulateProductArgs,
     /// Seed of the generated fleet: the same seed gives the same fleet.
     #[arg(long = "seed", default_value_t = 42)]
     pub seed: u64,
@@ -329,6 +330,8 @@ pub struct DemoArgs {
     /// Servers generated in each zone.
     #[arg(long = "demo.servers-per-zone", default_value_t = 40, value_parser = parse_server_count, value_name = "N")]
     pub servers_per_zone: usize,
+    #[command(flatten)]
+    pub products: DemoProductArgs,
     /// Change one server's state this often, so dashboards and alerts have something to show.
     #[arg(long = "demo.churn-interval", default_value = "30s", value_parser = parse_duration, value_name = "DURATION")]
     pub churn_interval: Duration,
@@ -377,19 +380,6 @@ pub(crate) fn check_duration(duration: Duration) -> Result<Duration, String> {
         return Err("must be at most 365 days".to_owned());
     }
     Ok(duration)
-}
-
-fn parse_server_count(text: &str) -> Result<usize, String> {
-    let count: usize = text
-        .trim()
-        .parse()
-        .map_err(|_| "expected a whole number of servers, such as 40".to_owned())?;
-    if count > MAX_SIMULATED_SERVERS {
-        return Err(format!(
-            "at most {MAX_SIMULATED_SERVERS}, the most one zone's list holds"
-        ));
-    }
-    Ok(count)
 }
 
 /// `1048576`, `512KiB`, `64MiB`, `1GiB` (also `KB`, `MB`, `GB` as powers of 1000).

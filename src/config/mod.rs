@@ -15,6 +15,7 @@ mod cli;
 mod credentials;
 mod listen;
 mod scw_file;
+mod simulate_cli;
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -92,6 +92,7 @@ pub fn simulator_config(zones: &[&str], servers_per_zone: usize) -> SimulatorCon
         seed: 7,
         token: TEST_KEY.to_owned(),
         transition: TRANSITION,
+        products: Default::default(),
     }
 }
 

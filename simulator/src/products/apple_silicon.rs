@@ -1,0 +1,227 @@
+//! Apple silicon (`/apple-silicon/v1alpha1`) servers in the 2026 shape: keys in the SDK's
+//! field order (which the 2021 bodies follow) without `kext_enabled`, never seen in a real
+//! body. Every body carries the server's credentials in clear, as the real API sends them:
+//! `sudo_password`, the same password in `vnc_url`, and a CI `runner_configuration.token` on
+//! servers with a runner. Each contains [`super::SECRET_MARKER`].
+//!
+//! States: mostly `ready`; some `starting` (not yet `delivered`), `rebooting`, `reinstalling`
+//! (those settle to `ready`), a few `error`. Actions: `reboot` (ready → rebooting → ready),
+//! `reinstall` (ready or error → reinstalling → ready).
+
+use rand::Rng;
+use serde::Serialize;
+
+use super::{after, docker_name, pick, secret, tags, uuid, GenCtx, Product, ProductAction};
+use crate::json::block_date;
+
+#[derive(Serialize)]
+pub(super) struct Server {
+    pub id: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    name: String,
+    project_id: String,
+    organization_id: String,
+    ip: String,
+    vnc_url: String,
+    ssh_username: &'static str,
+    sudo_password: String,
+    vnc_port: u32,
+    os: Os,
+    pub status: String,
+    created_at: String,
+    updated_at: String,
+    deletable_at: String,
+    deletion_scheduled: bool,
+    zone: String,
+    delivered: bool,
+    vpc_status: &'static str,
+    commitment: Option<Commitment>,
+    public_bandwidth_bps: u64,
+    runner_configuration: Option<RunnerConfiguration>,
+    tags: Vec<String>,
+    applied_runner_configuration_ids: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct Os {
+    id: &'static str,
+    name: &'static str,
+    label: &'static str,
+    image_url: &'static str,
+    family: &'static str,
+    is_beta: bool,
+    version: &'static str,
+    xcode_version: &'static str,
+    compatible_server_types: &'static [&'static str],
+    release_notes_url: &'static str,
+    description: &'static str,
+    tags: [&'static str; 3],
+    supported_server_types: [(); 0],
+}
+
+#[derive(Serialize)]
+struct Commitment {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    cancelled: bool,
+}
+
+#[derive(Serialize)]
+struct RunnerConfiguration {
+    name: String,
+    url: String,
+    token: String,
+    provider: &'static str,
+}
+
+impl Server {
+    pub(super) fn set_status(&mut self, status: &str, when: &str) {
+        status.clone_into(&mut self.status);
+        when.clone_into(&mut self.updated_at);
+        if status == "ready" {
+            self.delivered = true;
+        }
+    }
+}
+
+const TYPES: &[&str] = &["M1-M", "M2-M", "M2-L", "M4-S", "M4-M", "M4-L"];
+
+/// (id, name, label, family, version, xcode): the first is the recorded Sequoia image.
+const OSES: &[(&str, &str, &str, &str, &str, &str)] = &[
+    (
+        "61b842ab-b655-4d3c-a065-f7db5e9fb971",
+        "macos-sequoia-15.6",
+        "macOS Sequoia 15.6",
+        "Sequoia",
+        "15.6.1",
+        "16",
+    ),
+    (
+        "8f1d5a3e-2c4b-4e6f-9a1b-3c5d7e9f1a2b",
+        "macos-sonoma-14.7",
+        "macOS Sonoma 14.7",
+        "Sonoma",
+        "14.7.6",
+        "15",
+    ),
+    (
+        "c2a4e6f8-1b3d-4f5a-8c7e-9d1f3b5a7c9e",
+        "macos-tahoe-26.0",
+        "macOS Tahoe 26.0",
+        "Tahoe",
+        "26.0.1",
+        "26",
+    ),
+];
+
+pub(super) fn generate(ctx: &GenCtx<'_>, idx: usize) -> (Server, Option<&'static str>) {
+    let mut rng = ctx.rng(Product::AppleSilicon, idx);
+    let id = uuid(&mut rng);
+    let (organization_id, project_id) = ctx.project(&mut rng);
+    let created = ctx.created(&mut rng, idx);
+    let (status, then) = match rng.random_range(0..100) {
+        0..84 => ("ready", None),
+        84..89 => ("starting", Some("ready")),
+        89..93 => ("rebooting", Some("ready")),
+        93..96 => ("reinstalling", Some("ready")),
+        96..99 => ("error", None),
+        _ => ("ready", None),
+    };
+    let ip = format!(
+        "{}.{}",
+        pick(&mut rng, &["62.210.193", "195.154.249", "51.159.120"]),
+        rng.random_range(2..255)
+    );
+    let password = secret(&mut rng);
+    let (os_id, os_name, label, family, version, xcode) = OSES[rng.random_range(0..OSES.len())];
+    let runner = (rng.random_range(0..100) < 25).then(|| RunnerConfiguration {
+        name: format!("runner-{}", docker_name(&mut rng)),
+        url: format!(
+            "https://github.com/{}",
+            pick(&mut rng, &["acme-corp", "example-org", "mobile-team"])
+        ),
+        token: format!("{}-runner", secret(&mut rng)),
+        provider: "github",
+    });
+    let applied = match runner {
+        Some(_) => vec![uuid(&mut rng)],
+        None => Vec::new(),
+    };
+    let name = match rng.random_range(0..10) {
+        0..5 => format!("mac-{}", docker_name(&mut rng)),
+        5..7 => format!("cli-as-{}", docker_name(&mut rng)),
+        _ => format!("xcode-builder-{:02}", rng.random_range(1..20)),
+    };
+    let server = Server {
+        kind: pick(&mut rng, TYPES),
+        name,
+        project_id,
+        organization_id,
+        vnc_url: format!("vnc://m1:{password}@{ip}:59010"),
+        ip,
+        ssh_username: "m1",
+        sudo_password: password,
+        vnc_port: 59010,
+        os: Os {
+            id: os_id,
+            name: os_name,
+            label,
+            image_url: match family {
+                "Sequoia" => {
+                    "https://scw-apple-silicon.s3.fr-par.scw.cloud/scw-console/os/macos-sequoia.png"
+                }
+                "Sonoma" => {
+                    "https://scw-apple-silicon.s3.fr-par.scw.cloud/scw-console/os/macos-sonoma.png"
+                }
+                _ => "https://scw-apple-silicon.s3.fr-par.scw.cloud/scw-console/os/macos-tahoe.png",
+            },
+            family,
+            is_beta: family == "Tahoe",
+            version,
+            xcode_version: xcode,
+            compatible_server_types: &["M2-M", "M2-L", "M4-S", "M4-M", "M4-L", "M4-XL", "M1-M"],
+            release_notes_url: "",
+            description: "",
+            tags: ["macos", "apple", "apple-license"],
+            supported_server_types: [],
+        },
+        status: status.to_owned(),
+        updated_at: after(created, &mut rng, 7 * 86_400),
+        created_at: block_date(created),
+        deletable_at: block_date(created + chrono::Duration::hours(24)),
+        deletion_scheduled: false,
+        zone: ctx.zone.to_owned(),
+        delivered: status != "starting",
+        vpc_status: pick(&mut rng, &["vpc_disabled", "vpc_disabled", "vpc_enabled"]),
+        commitment: match rng.random_range(0..10) {
+            0..6 => Some(Commitment {
+                kind: "none",
+                cancelled: false,
+            }),
+            6..9 => Some(Commitment {
+                kind: "renewed_monthly",
+                cancelled: false,
+            }),
+            _ => None,
+        },
+        public_bandwidth_bps: 1_000_000_000,
+        runner_configuration: runner,
+        tags: tags(&mut rng),
+        applied_runner_configuration_ids: applied,
+        id,
+    };
+    (server, then)
+}
+
+/// (intermediate, final) for an action from `state`.
+pub(super) fn transition(
+    action: ProductAction,
+    state: &str,
+) -> Option<(&'static str, &'static str)> {
+    match (action, state) {
+        (ProductAction::Reboot, "ready") => Some(("rebooting", "ready")),
+        (ProductAction::Reinstall, "ready" | "error") => Some(("reinstalling", "ready")),
+        _ => None,
+    }
+}

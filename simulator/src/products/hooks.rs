@@ -1,0 +1,277 @@
+//! The simulator's product methods: the test hooks (forbid a product, insert a raw server,
+//! read a state, apply an action) and what the HTTP layer and churn call.
+
+use rand::Rng;
+
+use super::{transition, Body, Item, Pending, Product, ProductAction, ProductActionError};
+use crate::json::block_date;
+use crate::{Action, Simulator};
+
+impl Simulator {
+    /// While `forbidden`, every endpoint of `product` (list, get-one, actions; Instance
+    /// included) answers `403` with IAM's body for a key whose policy lacks the product:
+    /// `{"details":[{"action":"read","resource":"server"}],"message":"insufficient permissions","type":"permissions_denied"}`.
+    pub fn set_product_forbidden(&self, product: Product, forbidden: bool) {
+        self.world().products.forbidden[product.index()] = forbidden;
+    }
+
+    /// Whether [`Simulator::set_product_forbidden`] forbids `product`.
+    pub fn product_forbidden(&self, product: Product) -> bool {
+        self.world().products.forbidden[product.index()]
+    }
+
+    /// Adds a raw server object (already in the product's API shape) at the end of the zone's
+    /// listing (the newest), served as given (keys sorted) in lists and get-one; actions and
+    /// churn change its `status` and `updated_at`. Its id is its `"id"` (string or number),
+    /// else a fresh one is given. Returns the id. A zone the product does not serve keeps
+    /// answering `501`. For Instance, this is [`Simulator::insert_server`].
+    pub fn insert_product_server(
+        &self,
+        product: Product,
+        zone: &str,
+        server: serde_json::Value,
+    ) -> String {
+        let id = match server.get("id") {
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(serde_json::Value::Number(n)) => n.to_string(),
+            _ if product == Product::Dedibox => (self.next_counter() % 1_000_000_000).to_string(),
+            _ => self.fresh_uuid(),
+        };
+        if product == Product::Instance {
+            let mut server = server;
+            if let Some(obj) = server.as_object_mut() {
+                obj.entry("id").or_insert_with(|| id.clone().into());
+            }
+            self.insert_server(zone, server);
+            return id;
+        }
+        let mut world = self.world();
+        world
+            .products
+            .zone_or_create(product, zone)
+            .push(Item::new(id.clone(), Body::Raw(Box::new(server))));
+        id
+    }
+
+    /// The ids of a product's servers in a zone, in listing order (Instance: newest first;
+    /// the others: oldest first). Dedibox ids are integers, given here as decimal strings.
+    pub fn product_server_ids(&self, product: Product, zone: &str) -> Vec<String> {
+        if product == Product::Instance {
+            return self.server_ids(zone);
+        }
+        let mut world = self.world();
+        let (now, wall) = world.clocks();
+        match world.products.zone_mut(product, zone) {
+            Some(z) => {
+                z.settle(now, wall);
+                z.items.iter().map(|i| i.id.clone()).collect()
+            }
+            None => Vec::new(),
+        }
+    }
+
+    /// The `status` (Instance: `state`) the API would show for a server, `None` if there is
+    /// no such server.
+    pub fn product_server_state(&self, product: Product, zone: &str, id: &str) -> Option<String> {
+        if product == Product::Instance {
+            return self.server_state(zone, id);
+        }
+        let mut world = self.world();
+        let (now, wall) = world.clocks();
+        let z = world.products.zone_mut(product, zone)?;
+        z.settle(now, wall);
+        Some(z.item_mut(id)?.body.status())
+    }
+
+    /// The server as get-one answers it (Dedibox: the detailed `Server`, not the list's
+    /// summary), `None` if there is no such server.
+    pub fn product_server_json(
+        &self,
+        product: Product,
+        zone: &str,
+        id: &str,
+    ) -> Option<serde_json::Value> {
+        if product == Product::Instance {
+            return self.server_json(zone, id);
+        }
+        let bytes = self.product_detail(product, zone, id)?;
+        serde_json::from_slice(&bytes).ok()
+    }
+
+    /// Applies an action with the HTTP endpoint's rules. Instance maps `start`, `stop`,
+    /// `reboot` to `poweron`, `poweroff`, `reboot`.
+    pub fn apply_product_action(
+        &self,
+        product: Product,
+        zone: &str,
+        id: &str,
+        action: ProductAction,
+    ) -> Result<(), ProductActionError> {
+        if product == Product::Instance {
+            let instance_action = match action {
+                ProductAction::Start => Action::Poweron,
+                ProductAction::Stop => Action::Poweroff,
+                ProductAction::Reboot => Action::Reboot,
+                ProductAction::Reinstall => {
+                    return Err(ProductActionError::Unsupported { product, action })
+                }
+            };
+            return self
+                .apply_action(zone, id, instance_action)
+                .map_err(|e| match e {
+                    crate::ActionError::NotAllowed { state, .. } => {
+                        ProductActionError::NotAllowed { action, state }
+                    }
+                    _ => ProductActionError::UnknownServer {
+                        product,
+                        zone: zone.to_owned(),
+                        id: id.to_owned(),
+                    },
+                });
+        }
+        self.product_act(product, zone, id, action).map(|_| ())
+    }
+
+    /// One page of a product's servers: `{"total_count":N,"servers":[…]}`.
+    pub(crate) fn product_page(
+        &self,
+        product: Product,
+        zone: &str,
+        page: u64,
+        page_size: u64,
+        newest_first: bool,
+    ) -> Vec<u8> {
+        let mut world = self.world();
+        let (now, wall) = world.clocks();
+        let Some(z) = world.products.zone_mut(product, zone) else {
+            return b"{\"total_count\":0,\"servers\":[]}".to_vec();
+        };
+        z.settle(now, wall);
+        let len = z.items.len() as u64;
+        let start = (page - 1).saturating_mul(page_size).min(len) as usize;
+        let end = (start as u64).saturating_add(page_size).min(len) as usize;
+        let mut body = format!("{{\"total_count\":{len},\"servers\":[").into_bytes();
+        for (n, k) in (start..end).enumerate() {
+            if n > 0 {
+                body.push(b',');
+            }
+            let pos = if newest_first {
+                z.items.len() - 1 - k
+            } else {
+                k
+            };
+            body.extend_from_slice(&z.items[pos].json);
+        }
+        body.extend_from_slice(b"]}");
+        body
+    }
+
+    /// What get-one answers for a server.
+    pub(crate) fn product_detail(&self, product: Product, zone: &str, id: &str) -> Option<Vec<u8>> {
+        let mut world = self.world();
+        let (now, wall) = world.clocks();
+        let z = world.products.zone_mut(product, zone)?;
+        z.settle(now, wall);
+        Some(z.item_mut(id)?.body.detail())
+    }
+
+    /// Runs an action; the server's get-one body after it.
+    pub(crate) fn product_act(
+        &self,
+        product: Product,
+        zone: &str,
+        id: &str,
+        action: ProductAction,
+    ) -> Result<Vec<u8>, ProductActionError> {
+        if !product.actions().contains(&action) {
+            return Err(ProductActionError::Unsupported { product, action });
+        }
+        if !product.serves(zone) {
+            return Err(ProductActionError::NotServed {
+                product,
+                zone: zone.to_owned(),
+            });
+        }
+        let transition_for = self.shared.config.transition;
+        let mut world = self.world();
+        let (now, wall) = world.clocks();
+        let unknown = || ProductActionError::UnknownServer {
+            product,
+            zone: zone.to_owned(),
+            id: id.to_owned(),
+        };
+        let z = world.products.zone_mut(product, zone).ok_or_else(unknown)?;
+        z.settle(now, wall);
+        let item = z.item_mut(id).ok_or_else(unknown)?;
+        let state = item.body.status();
+        let (during, then) = match (&item.pending, transition(product, action, &state)) {
+            (None, Some(t)) => t,
+            _ => return Err(ProductActionError::NotAllowed { action, state }),
+        };
+        item.body.set_status(during, &block_date(wall));
+        item.json = item.body.list_item().into_boxed_slice();
+        item.pending = Some(Pending {
+            deadline: now + transition_for,
+            then,
+        });
+        let detail = item.body.detail();
+        if !z.pending.iter().any(|p| p == id) {
+            z.pending.push(id.to_owned());
+        }
+        tracing::debug!(
+            product = product.label(),
+            zone,
+            server_id = id,
+            action = action.as_str(),
+            state = during,
+            "simulated action"
+        );
+        Ok(detail)
+    }
+
+    /// Demo churn on the product servers: one seeded, plausible action. `None` when there
+    /// are no product servers, or none could take an action this time.
+    pub(crate) fn churn_product_once(&self) -> Option<String> {
+        for _ in 0..16 {
+            let (product, zone, id, state, action) = {
+                let mut world = self.world();
+                let (now, wall) = world.clocks();
+                let products = &mut world.products;
+                if !products.has_servers() {
+                    return None;
+                }
+                let (zi, pick, roll) = {
+                    let rng = &mut products.churn_rng;
+                    (
+                        rng.random_range(0..products.zones.len()),
+                        rng.random::<u64>(),
+                        rng.random_range(0..100),
+                    )
+                };
+                let z = &mut products.zones[zi];
+                z.settle(now, wall);
+                if z.items.is_empty() {
+                    continue;
+                }
+                let item = &z.items[(pick % z.items.len() as u64) as usize];
+                if item.pending.is_some() {
+                    continue;
+                }
+                let state = item.body.status();
+                let action = match (z.product, state.as_str()) {
+                    (Product::AppleSilicon, "ready") if roll < 80 => ProductAction::Reboot,
+                    (Product::AppleSilicon, "ready") => ProductAction::Reinstall,
+                    (_, "ready") if roll < 50 => ProductAction::Stop,
+                    (_, "ready") => ProductAction::Reboot,
+                    (_, "stopped") => ProductAction::Start,
+                    _ => continue,
+                };
+                (z.product, z.zone.clone(), item.id.clone(), state, action)
+            };
+            if self.product_act(product, &zone, &id, action).is_ok() {
+                return Some(format!("{zone}: {product} {action} {id}, was {state}"));
+            }
+        }
+        None
+    }
+}
