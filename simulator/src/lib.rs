@@ -13,8 +13,8 @@
 //! `tokio::time::pause()` works), resolved whenever the zone is next read.
 
 mod account;
-mod catalog;
 mod action;
+mod catalog;
 mod fleet;
 mod http;
 mod json;
@@ -40,8 +40,8 @@ use fleet::{
 };
 use json::{block_date, instance_date, splitmix64, uuid_from_bits};
 
-pub use catalog::ReferenceFault;
 pub use action::{Action, ActionError};
+pub use catalog::ReferenceFault;
 pub use products::{
     Product, ProductAction, ProductActionError, ProductCounts, SECRET_MARKER, SECRET_MARKER_BASE64,
 };

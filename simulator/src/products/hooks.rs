@@ -45,6 +45,14 @@ impl Simulator {
             self.insert_server(zone, server);
             return id;
         }
+        // The body says its id, as the API's always do: a number for Dedibox.
+        let mut server = server;
+        if let Some(obj) = server.as_object_mut() {
+            obj.entry("id").or_insert_with(|| match id.parse::<u64>() {
+                Ok(n) if product == Product::Dedibox => n.into(),
+                _ => id.clone().into(),
+            });
+        }
         let mut world = self.world();
         world
             .products

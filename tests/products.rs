@@ -1,0 +1,385 @@
+//! Elastic Metal, Apple silicon and Dedibox, polled over real TCP from the simulator: every
+//! page read, every state mapped, tags and addresses exact, secrets never shown, a product
+//! the key may not read left out unless named, and a zone a product does not serve never a
+//! failed poll.
+
+mod common;
+
+use common::*;
+use scaleway_exporter::api::Product;
+use scaleway_simulator::{
+    Product as SimProduct, ProductCounts, SECRET_MARKER, SECRET_MARKER_BASE64,
+};
+use serde_json::json;
+
+const PRODUCTS: [(Product, SimProduct, &str); 3] = [
+    (
+        Product::ElasticMetal,
+        SimProduct::ElasticMetal,
+        "scaleway_elastic_metal_server",
+    ),
+    (
+        Product::AppleSilicon,
+        SimProduct::AppleSilicon,
+        "scaleway_apple_silicon_server",
+    ),
+    (
+        Product::Dedibox,
+        SimProduct::Dedibox,
+        "scaleway_dedibox_server",
+    ),
+];
+
+/// A simulator whose fr-par-1 holds `per_zone` servers of each of the three products.
+async fn api_with_products(per_zone: usize) -> TestApi {
+    let mut config = simulator_config(&["fr-par-1"], 0);
+    config.products = ProductCounts::all(per_zone);
+    start_simulator(config).await
+}
+
+async fn exporter_of(api: &TestApi, zones: &[&str], products: &[Product]) -> TestExporter {
+    let config = exporter_config_builder(&api.url, zones, TEST_KEY)
+        .products(products.iter().copied())
+        .build()
+        .unwrap();
+    start_exporter(&config).await
+}
+
+#[tokio::test]
+async fn every_page_of_a_zone_of_more_than_a_hundred_servers_is_read_for_every_product() {
+    let api = api_with_products(150).await;
+    let all = [
+        Product::ElasticMetal,
+        Product::AppleSilicon,
+        Product::Dedibox,
+    ];
+    let exporter = exporter_of(&api, &["fr-par-1"], &all).await;
+    exporter.poller.poll_once().await;
+    let metrics = exporter.scrape().await;
+    for (product, sim, family) in PRODUCTS {
+        let info = metrics.select(&format!("{family}_info"), &[("zone", "fr-par-1")]);
+        let mut exported: Vec<&str> = info
+            .iter()
+            .map(|s| s.labels["server_id"].as_str())
+            .collect();
+        exported.sort_unstable();
+        let mut listed = api.simulator.product_server_ids(sim, "fr-par-1");
+        listed.sort_unstable();
+        assert_eq!(exported, listed, "{product}");
+        assert_eq!(exported.len(), 150, "{product}");
+        assert_eq!(
+            metrics.value(
+                "scaleway_exporter_poll_success",
+                &[("product", product.label()), ("zone", "fr-par-1")]
+            ),
+            1.0
+        );
+        let requests = metrics.value(
+            "scaleway_exporter_api_requests_total",
+            &[
+                ("product", product.label()),
+                ("zone", "fr-par-1"),
+                ("endpoint", "servers"),
+                ("code", "200"),
+            ],
+        );
+        assert_eq!(requests, 2.0, "{product}: pages of 100 and 50");
+    }
+}
+
+#[tokio::test]
+async fn every_state_of_every_product_is_exported_as_itself_and_a_new_one_as_unknown() {
+    let api = api_with_products(0).await;
+    let mut expected = Vec::new();
+    for (product, sim, family) in PRODUCTS {
+        let states = scaleway_exporter::inventory::states(product);
+        for state in states.iter().chain(&["hibernating"]) {
+            let body = match sim {
+                SimProduct::Dedibox => json!({"hostname": format!("sd-{state}"), "status": state}),
+                _ => json!({"name": format!("srv-{state}"), "status": state}),
+            };
+            let id = api.simulator.insert_product_server(sim, "fr-par-1", body);
+            let label = if states.contains(state) {
+                *state
+            } else {
+                "unknown"
+            };
+            expected.push((family, id, label, states.len()));
+        }
+    }
+    let exporter = exporter_of(
+        &api,
+        &["fr-par-1"],
+        &[
+            Product::ElasticMetal,
+            Product::AppleSilicon,
+            Product::Dedibox,
+        ],
+    )
+    .await;
+    exporter.poller.poll_once().await;
+    let metrics = exporter.scrape().await;
+    for (family, id, label, count) in expected {
+        let series = metrics.select(&format!("{family}_state"), &[("server_id", &id)]);
+        assert_eq!(series.len(), count, "{family} {id}: one series per state");
+        let current: Vec<&str> = series
+            .iter()
+            .filter(|s| s.value == 1.0)
+            .map(|s| s.labels["state"].as_str())
+            .collect();
+        assert_eq!(current, [label], "{family} {id}");
+    }
+}
+
+#[tokio::test]
+async fn tags_and_addresses_are_exported_exactly_and_dedibox_names_are_hostnames() {
+    let api = api_with_products(0).await;
+    let em = api.simulator.insert_product_server(
+        SimProduct::ElasticMetal,
+        "fr-par-1",
+        json!({"name": "metal \"1\"", "status": "ready", "tags": ["env=prod", "alerting=off", "env=prod"],
+               "ips": [{"address": "2001:bc8::1", "version": "IPv6"}, {"address": "51.15.0.9", "version": "IPv4"}],
+               "ping_status": "ping_status_down"}),
+    );
+    let mac = api.simulator.insert_product_server(
+        SimProduct::AppleSilicon,
+        "fr-par-1",
+        json!({"name": "mac", "status": "ready", "ip": "62.210.0.7", "tags": ["ci:runner"]}),
+    );
+    let dedibox = api.simulator.insert_product_server(
+        SimProduct::Dedibox,
+        "fr-par-1",
+        json!({"hostname": "sd-7", "status": "ready", "interfaces": [
+            {"type": "normal", "ips": [{"address": "51.159.1.1", "version": "ipv4"}]},
+            {"type": "ipmi", "ips": [{"address": "10.1.1.1", "version": "ipv4"}]}]}),
+    );
+    let exporter = exporter_of(
+        &api,
+        &["fr-par-1"],
+        &[
+            Product::ElasticMetal,
+            Product::AppleSilicon,
+            Product::Dedibox,
+        ],
+    )
+    .await;
+    exporter.poller.poll_once().await;
+    let metrics = exporter.scrape().await;
+    let labels = |family: &str, id: &str, label: &str| -> Vec<String> {
+        metrics
+            .select(family, &[("server_id", id)])
+            .iter()
+            .map(|s| s.labels[label].clone())
+            .collect()
+    };
+    assert_eq!(
+        labels("scaleway_elastic_metal_server_tag_info", &em, "tag"),
+        ["env=prod", "alerting=off"]
+    );
+    assert_eq!(
+        labels("scaleway_elastic_metal_server_ip_info", &em, "family"),
+        ["inet6", "inet"]
+    );
+    assert_eq!(
+        labels("scaleway_elastic_metal_server_info", &em, "name"),
+        ["metal \"1\""]
+    );
+    assert_eq!(
+        metrics.value(
+            "scaleway_elastic_metal_server_ping_up",
+            &[("server_id", &em)]
+        ),
+        0.0
+    );
+    assert_eq!(
+        labels("scaleway_apple_silicon_server_ip_info", &mac, "address"),
+        ["62.210.0.7"]
+    );
+    assert_eq!(
+        labels("scaleway_apple_silicon_server_tag_info", &mac, "tag"),
+        ["ci:runner"]
+    );
+    assert_eq!(
+        labels("scaleway_dedibox_server_ip_info", &dedibox, "address"),
+        ["51.159.1.1"],
+        "the BMC's address is not the server's"
+    );
+    assert_eq!(
+        labels("scaleway_dedibox_server_info", &dedibox, "name"),
+        ["sd-7"]
+    );
+}
+
+#[tokio::test]
+async fn apple_silicon_passwords_and_elastic_metal_user_data_are_shown_nowhere() {
+    let (logs, _guard) = CapturedLogs::start_at(tracing::Level::DEBUG);
+    let api = api_with_products(3).await;
+    let exporter = exporter_of(
+        &api,
+        &["fr-par-1"],
+        &[Product::ElasticMetal, Product::AppleSilicon],
+    )
+    .await;
+    exporter.poller.poll_once().await;
+    let mac = &api
+        .simulator
+        .product_server_ids(SimProduct::AppleSilicon, "fr-par-1")[0];
+    let body = api
+        .simulator
+        .product_server_json(SimProduct::AppleSilicon, "fr-par-1", mac)
+        .unwrap()
+        .to_string();
+    assert!(
+        body.contains(SECRET_MARKER),
+        "the simulator's bodies carry the secrets: {body}"
+    );
+    for path in [
+        "/metrics",
+        "/",
+        "/inventory.json",
+        "/?product=apple-silicon",
+    ] {
+        let text = get_text(&format!("{}{path}", exporter.url)).await;
+        assert!(text.contains(mac.as_str()), "{path} lists the Mac");
+        for secret in [
+            SECRET_MARKER,
+            SECRET_MARKER_BASE64,
+            "vnc://",
+            "sudo_password",
+        ] {
+            assert!(!text.contains(secret), "{path} shows {secret}");
+        }
+    }
+    let logged = logs.lines().join("\n");
+    assert!(!logged.contains(SECRET_MARKER) && !logged.contains(SECRET_MARKER_BASE64));
+}
+
+#[tokio::test]
+async fn a_product_the_key_may_not_read_is_left_out_unless_named_and_then_fails() {
+    let api = api_with_products(2).await;
+    api.simulator
+        .set_product_forbidden(SimProduct::Dedibox, true);
+
+    let (logs, _guard) = CapturedLogs::start();
+    let config = exporter_config_builder(&api.url, &["fr-par-1"], TEST_KEY)
+        .products([])
+        .build()
+        .unwrap();
+    let unnamed = start_exporter(&config).await;
+    unnamed.poller.poll_once().await;
+    let metrics = unnamed.scrape().await;
+    assert_eq!(
+        metrics.value(
+            "scaleway_exporter_product_enabled",
+            &[("product", "dedibox")]
+        ),
+        0.0
+    );
+    assert_eq!(
+        metrics.value(
+            "scaleway_exporter_product_enabled",
+            &[("product", "elastic-metal")]
+        ),
+        1.0
+    );
+    assert!(metrics
+        .select("scaleway_exporter_poll_success", &[("product", "dedibox")])
+        .is_empty());
+    let ready = reqwest::get(format!("{}/readyz", unnamed.url))
+        .await
+        .unwrap();
+    assert_eq!(ready.status(), 200, "a product left out is not waited for");
+    let warned: Vec<String> = logs
+        .lines()
+        .into_iter()
+        .filter(|l| l.contains("DediboxReadOnly"))
+        .collect();
+    assert_eq!(warned.len(), 1, "{warned:?}");
+    unnamed.poller.poll_once().await;
+    assert_eq!(
+        logs.lines()
+            .iter()
+            .filter(|l| l.contains("DediboxReadOnly"))
+            .count(),
+        1,
+        "the product is not asked again"
+    );
+
+    let named = exporter_of(&api, &["fr-par-1"], &[Product::Dedibox]).await;
+    named.poller.poll_once().await;
+    let metrics = named.scrape().await;
+    assert_eq!(
+        metrics.value(
+            "scaleway_exporter_poll_success",
+            &[("product", "dedibox"), ("zone", "fr-par-1")]
+        ),
+        0.0,
+        "a product named is polled, and its 403 is a failed poll"
+    );
+    assert_eq!(
+        metrics.value(
+            "scaleway_exporter_product_enabled",
+            &[("product", "dedibox")]
+        ),
+        1.0
+    );
+}
+
+#[tokio::test]
+async fn a_zone_a_product_does_not_serve_is_left_out_and_never_a_failed_poll() {
+    let api = api_with_products(1).await;
+    // nl-ams-9 is in no product's list: every product is asked, and only Instances serve it
+    // in the simulator (it answers an empty list); the others answer 501 unknown service.
+    let exporter = exporter_of(
+        &api,
+        &["fr-par-1", "nl-ams-9"],
+        &[Product::Instance, Product::AppleSilicon],
+    )
+    .await;
+    exporter.poller.poll_once().await;
+    let metrics = exporter.scrape().await;
+    let failed: Vec<String> = metrics
+        .select("scaleway_exporter_poll_success", &[])
+        .iter()
+        .filter(|s| s.value != 1.0)
+        .map(|s| format!("{}/{}", s.labels["product"], s.labels["zone"]))
+        .collect();
+    assert!(failed.is_empty(), "{failed:?}");
+    assert!(metrics
+        .select(
+            "scaleway_exporter_poll_success",
+            &[("product", "apple-silicon"), ("zone", "nl-ams-9")]
+        )
+        .is_empty());
+    assert_eq!(
+        metrics.value(
+            "scaleway_exporter_poll_success",
+            &[("product", "instance"), ("zone", "nl-ams-9")]
+        ),
+        1.0
+    );
+    let ready = reqwest::get(format!("{}/readyz", exporter.url))
+        .await
+        .unwrap();
+    assert_eq!(ready.status(), 200);
+    // A zone known to lack a product is not even asked; named with no zone it serves, the
+    // product is refused at start.
+    let config = exporter_config_builder(&api.url, &["pl-waw-1"], TEST_KEY)
+        .products([])
+        .build()
+        .unwrap();
+    let products: Vec<Product> = config.targets().iter().map(|(p, _)| *p).collect();
+    assert_eq!(
+        products,
+        [Product::Instance],
+        "pl-waw-1 has no Elastic Metal, Mac or Dedibox"
+    );
+    let refused = exporter_config_builder(&api.url, &["pl-waw-1"], TEST_KEY)
+        .products([Product::AppleSilicon])
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        refused.to_string(),
+        "--scaleway.product=apple-silicon is served in none of the zones given with --scaleway.zone; its zones are fr-par-1, fr-par-3"
+    );
+}
