@@ -21,7 +21,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;
 
 use common::monitoring::*;
-use common::{exporter_config, simulator_config, start_exporter, start_simulator};
+use common::{exporter_config_builder, simulator_config, start_exporter, start_simulator};
 use serde_json::Value;
 
 /// The Grafana datasource reference every panel and target must carry.
@@ -878,10 +878,17 @@ const PROMETHEUS_OWN_METRICS: [&str; 1] = ["up"];
 
 #[tokio::test]
 async fn every_metric_named_in_alerts_and_dashboards_is_one_a_scrape_of_the_exporter_shows() {
-    // A fleet large enough to hold every kind of series: volumes with sizes, addresses, tags.
+    // A fleet large enough to hold every kind of series: volumes with sizes, addresses, tags,
+    // and servers of every product.
     let zones = ["fr-par-1", "nl-ams-1"];
-    let api = start_simulator(simulator_config(&zones, 40)).await;
-    let exporter = start_exporter(&exporter_config(&api.url, &zones, api.simulator.token())).await;
+    let mut simulated = simulator_config(&zones, 40);
+    simulated.products = scaleway_simulator::ProductCounts::all(6);
+    let api = start_simulator(simulated).await;
+    let config = exporter_config_builder(&api.url, &zones, api.simulator.token())
+        .products([])
+        .build()
+        .unwrap();
+    let exporter = start_exporter(&config).await;
     exporter.poller.poll_once().await;
     let scrape = exporter.scrape().await;
     let emitted: BTreeSet<&str> = scrape.samples.iter().map(|s| s.name.as_str()).collect();
