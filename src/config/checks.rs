@@ -75,6 +75,9 @@ pub(super) fn resolve_zones(
     Ok(zones)
 }
 
+/// Every (product, zone) pair to poll.
+type Targets = Vec<(Product, String)>;
+
 /// The (product, zone) pairs to poll, and the products named. Each selected product (every
 /// product when none is named; Instances alone with the legacy API) is polled in its own
 /// zones, or, when zones were given, in those of them not known to lack it: a zone newer
@@ -84,7 +87,7 @@ pub(super) fn resolve_targets(
     named: &[Product],
     zones: &[String],
     zones_defaulted: bool,
-) -> Result<(Vec<(Product, String)>, Vec<Product>), ConfigError> {
+) -> Result<(Targets, Vec<Product>), ConfigError> {
     let mut named_once: Vec<Product> = Vec::new();
     for product in named {
         if !named_once.contains(product) {
