@@ -30,6 +30,13 @@ const PRODUCTS: [(Product, SimProduct, &str); 3] = [
     ),
 ];
 
+/// The products other than Instances.
+const OTHERS: [Product; 3] = [
+    Product::ElasticMetal,
+    Product::AppleSilicon,
+    Product::Dedibox,
+];
+
 /// A simulator whose fr-par-1 holds `per_zone` servers of each of the three products.
 async fn api_with_products(per_zone: usize) -> TestApi {
     let mut config = simulator_config(&["fr-par-1"], 0);
@@ -48,12 +55,7 @@ async fn exporter_of(api: &TestApi, zones: &[&str], products: &[Product]) -> Tes
 #[tokio::test]
 async fn every_page_of_a_zone_of_more_than_a_hundred_servers_is_read_for_every_product() {
     let api = api_with_products(150).await;
-    let all = [
-        Product::ElasticMetal,
-        Product::AppleSilicon,
-        Product::Dedibox,
-    ];
-    let exporter = exporter_of(&api, &["fr-par-1"], &all).await;
+    let exporter = exporter_of(&api, &["fr-par-1"], &OTHERS).await;
     exporter.poller.poll_once().await;
     let metrics = exporter.scrape().await;
     for (product, sim, family) in PRODUCTS {
@@ -107,16 +109,7 @@ async fn every_state_of_every_product_is_exported_as_itself_and_a_new_one_as_unk
             expected.push((family, id, label, states.len()));
         }
     }
-    let exporter = exporter_of(
-        &api,
-        &["fr-par-1"],
-        &[
-            Product::ElasticMetal,
-            Product::AppleSilicon,
-            Product::Dedibox,
-        ],
-    )
-    .await;
+    let exporter = exporter_of(&api, &["fr-par-1"], &OTHERS).await;
     exporter.poller.poll_once().await;
     let metrics = exporter.scrape().await;
     for (family, id, label, count) in expected {
@@ -153,16 +146,7 @@ async fn tags_and_addresses_are_exported_exactly_and_dedibox_names_are_hostnames
             {"type": "normal", "ips": [{"address": "51.159.1.1", "version": "ipv4"}]},
             {"type": "ipmi", "ips": [{"address": "10.1.1.1", "version": "ipv4"}]}]}),
     );
-    let exporter = exporter_of(
-        &api,
-        &["fr-par-1"],
-        &[
-            Product::ElasticMetal,
-            Product::AppleSilicon,
-            Product::Dedibox,
-        ],
-    )
-    .await;
+    let exporter = exporter_of(&api, &["fr-par-1"], &OTHERS).await;
     exporter.poller.poll_once().await;
     let metrics = exporter.scrape().await;
     let labels = |family: &str, id: &str, label: &str| -> Vec<String> {

@@ -147,7 +147,12 @@ mod tests {
             serde_json::from_str(r#"{"id":"b","organization_id":"org-em"}"#).unwrap();
         let (at, took) = (SystemTime::UNIX_EPOCH, std::time::Duration::ZERO);
         let snapshot = Snapshot::new(&["fr-par-1".to_owned()])
-            .with_poll("fr-par-1", Ok(servers_from_api(page.servers, &[])), at, took)
+            .with_poll(
+                "fr-par-1",
+                Ok(servers_from_api(page.servers, &[])),
+                at,
+                took,
+            )
             .with_product_poll(
                 crate::api::Product::ElasticMetal,
                 "fr-par-1",
