@@ -32,6 +32,28 @@ const DASHBOARD_JOB_MATCHER: &str = r#"job=~"$job""#;
 const DASHBOARD_ZONE_MATCHER: &str = r#"zone=~"$zone""#;
 /// The one job selector of the rule files (see the header of alerts/scaleway.rules.yml).
 const ALERT_JOB_MATCHER: &str = r#"job="scaleway""#;
+/// The product matcher every dashboard selector of a metric with a `product` label must carry,
+/// in a dashboard that has the `product` variable.
+const DASHBOARD_PRODUCT_MATCHER: &str = r#"product=~"$product""#;
+/// The query of the `product` variable: every product the exporter knows of, polled or left
+/// out, which is what `scaleway_exporter_product_enabled` has a series for.
+const PRODUCT_VARIABLE_QUERY: &str =
+    r#"label_values(scaleway_exporter_product_enabled{job=~"$job"}, product)"#;
+/// The exporter's metrics with a `product` label.
+const METRICS_WITH_PRODUCT: [&str; 5] = [
+    "scaleway_exporter_poll_success",
+    "scaleway_exporter_last_success_timestamp_seconds",
+    "scaleway_exporter_poll_duration_seconds",
+    "scaleway_exporter_api_requests_total",
+    "scaleway_exporter_product_enabled",
+];
+/// The `scaleway_` metrics without a `zone` label: of the exporter as a whole, of a product, of
+/// the account. Every other one has it.
+const METRICS_WITHOUT_ZONE: [&str; 3] = [
+    "scaleway_exporter_build_info",
+    "scaleway_exporter_product_enabled",
+    "scaleway_project_info",
+];
 /// Functions whose range must be `$__rate_interval` in a dashboard.
 const RANGE_FUNCTIONS: [&str; 3] = ["rate", "irate", "increase"];
 
@@ -654,9 +676,8 @@ fn every_query_selects_the_job_variable() {
 
 #[test]
 fn every_per_zone_metric_selects_the_zone_variable() {
-    // Every scaleway_ metric has a zone label except the build info.
     let has_zone =
-        |metric: &str| metric.starts_with("scaleway_") && metric != "scaleway_exporter_build_info";
+        |metric: &str| metric.starts_with("scaleway_") && !METRICS_WITHOUT_ZONE.contains(&metric);
     let mut problems = Vec::new();
     for dashboard in dashboards() {
         for panel in all_panels(&dashboard.json) {
@@ -675,6 +696,67 @@ fn every_per_zone_metric_selects_the_zone_variable() {
         }
     }
     assert_no_problems("queries not on the zone variable", &problems);
+}
+
+#[test]
+fn the_fleet_and_exporter_dashboards_have_the_product_variable() {
+    let mut problems = Vec::new();
+    for dashboard in dashboards() {
+        let product = variables(&dashboard.json).find(|v| v["name"] == "product");
+        let wanted = [
+            "dashboards/scaleway-fleet.json",
+            "dashboards/scaleway-exporter.json",
+        ]
+        .contains(&dashboard.file.as_str());
+        match product {
+            Some(v)
+                if v["type"] == "query"
+                    && variable_query(v) == Some(PRODUCT_VARIABLE_QUERY)
+                    && uses_datasource_variable(&v["datasource"]) => {}
+            Some(v) => problems.push(format!(
+                "{}: variable `product` has query {:?} (want {PRODUCT_VARIABLE_QUERY:?}), datasource variable used: {}",
+                dashboard.file,
+                variable_query(v),
+                uses_datasource_variable(&v["datasource"])
+            )),
+            None if wanted => problems.push(format!("{}: no variable `product`", dashboard.file)),
+            None => {}
+        }
+    }
+    assert_no_problems("product variables", &problems);
+}
+
+#[test]
+fn every_metric_with_a_product_label_selects_the_product_variable() {
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for dashboard in dashboards() {
+        if !variables(&dashboard.json).any(|v| v["name"] == "product") {
+            continue;
+        }
+        for panel in all_panels(&dashboard.json) {
+            for target in targets(panel) {
+                for (metric, matchers) in selectors(target["expr"].as_str().unwrap_or("")) {
+                    if !METRICS_WITH_PRODUCT.contains(&metric.as_str()) {
+                        continue;
+                    }
+                    checked += 1;
+                    if !matchers_of(&matchers).contains(DASHBOARD_PRODUCT_MATCHER) {
+                        problems.push(format!(
+                            "{} {}: {metric} is selected without {DASHBOARD_PRODUCT_MATCHER}",
+                            dashboard.file,
+                            panel_name(panel)
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert_no_problems("queries not on the product variable", &problems);
+    assert!(
+        checked > 0,
+        "no dashboard selects a metric with a product label"
+    );
 }
 
 #[test]

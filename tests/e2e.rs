@@ -26,7 +26,8 @@ use axum::{Json, Router};
 use common::child_log::address_in_log;
 use common::monitoring::{all_panels, dashboards, read, rule_files, targets, variable_query};
 use common::{simulator_config, start_simulator, TestApi};
-use serde_json::Value;
+use scaleway_simulator::{Product, ProductAction, ProductCounts};
+use serde_json::{json, Value};
 use tempfile::TempDir;
 
 const EXPORTER: &str = env!("CARGO_BIN_EXE_scaleway_exporter");
@@ -37,6 +38,9 @@ const ZONES: [&str; 2] = ["fr-par-1", "nl-ams-1"];
 /// Enough servers for every kind of series the dashboards show, and for a running server
 /// tagged `alerting=off` (the seed of `simulator_config` is fixed, so the fleet is too).
 const SERVERS_PER_ZONE: usize = 40;
+/// Elastic Metal, Apple silicon and Dedibox servers in each zone of [`ZONES`] they serve: every
+/// product has servers for the dashboards, and Elastic Metal a ready one to stop.
+const PRODUCT_SERVERS_PER_ZONE: usize = 4;
 /// The job name the shipped rules select.
 const JOB: &str = "scaleway";
 /// Prometheus's scrape and rule evaluation interval, and the exporter's poll interval.
@@ -52,15 +56,20 @@ const ANY_PORT: &str = "127.0.0.1:0";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs prometheus and prometheus-alertmanager (Debian packages)"]
-async fn an_alert_for_a_stopped_server_reaches_the_receiver_and_resolves_and_every_dashboard_query_returns_data(
+async fn alerts_for_a_stopped_instance_and_elastic_metal_server_reach_the_receiver_and_resolve_and_every_dashboard_query_returns_data(
 ) {
     let started = Instant::now();
     let mut stack = Processes::new();
     let http = reqwest::Client::new();
 
-    let api = start_simulator(simulator_config(&ZONES, SERVERS_PER_ZONE)).await;
+    let mut simulated = simulator_config(&ZONES, SERVERS_PER_ZONE);
+    simulated.products = ProductCounts::all(PRODUCT_SERVERS_PER_ZONE);
+    let api = start_simulator(simulated).await;
     let (zone, server_id) = a_running_server(&api, false)
         .expect("the simulated fleet has a running server without alerting=off");
+    let (metal_zone, metal_id) = a_ready_elastic_metal_server(&api).expect(
+        "the simulated fleet has a ready Elastic Metal server without alerting=off; change PRODUCT_SERVERS_PER_ZONE",
+    );
     let (exempt_zone, exempt_id) = a_running_server(&api, true).expect(
         "the simulated fleet has a running server tagged alerting=off; change SERVERS_PER_ZONE",
     );
@@ -68,7 +77,7 @@ async fn an_alert_for_a_stopped_server_reaches_the_receiver_and_resolves_and_eve
 
     let exporter = stack.start_exporter(&api).await;
     let alertmanager = stack.start_alertmanager(&inbox.url).await;
-    let prometheus = stack.start_prometheus(&exporter, &alertmanager).await;
+    let prometheus = stack.start_prometheus(&exporter, Some(&alertmanager)).await;
     for ready in [
         format!("{exporter}/readyz"),
         format!("{alertmanager}/-/ready"),
@@ -93,16 +102,44 @@ async fn an_alert_for_a_stopped_server_reaches_the_receiver_and_resolves_and_eve
             instant_query(&http, &prometheus, &running)
         })
         .await;
+    // The key reads every product, so the exporter polls them all and leaves none out: the
+    // silence of ScalewayExporterProductDisabled below is then the rule's doing.
+    let every_product_polled = format!(
+        r#"count(scaleway_exporter_product_enabled{{job="{JOB}"}} == 1) == {}"#,
+        Product::ALL.len()
+    );
+    stack
+        .eventually("the exporter to poll every product", || {
+            instant_query(&http, &prometheus, &every_product_polled)
+        })
+        .await;
+    let metal_ready = format!(
+        r#"scaleway_elastic_metal_server_state{{job="{JOB}", server_id="{metal_id}", state="ready"}} == 1"#
+    );
+    stack
+        .eventually(
+            "Prometheus to scrape the Elastic Metal server as ready",
+            || instant_query(&http, &prometheus, &metal_ready),
+        )
+        .await;
 
     // Off: the server's alert fires. The exempt server goes off too, and must stay silent.
     api.act(&zone, &server_id, "poweroff").await;
     api.act(&exempt_zone, &exempt_id, "poweroff").await;
+    api.simulator
+        .apply_product_action(
+            Product::ElasticMetal,
+            &metal_zone,
+            &metal_id,
+            ProductAction::Stop,
+        )
+        .expect("a ready Elastic Metal server stops");
     api.finish_transitions();
     let powered_off = Instant::now();
     let firing = stack
         .eventually(
             "a firing ScalewayServerNotRunning for the stopped server",
-            || inbox.find(&server_id, "firing"),
+            || inbox.find(NOT_RUNNING, &server_id, "firing"),
         )
         .await;
     let fired_after = powered_off.elapsed();
@@ -135,16 +172,81 @@ async fn an_alert_for_a_stopped_server_reaches_the_receiver_and_resolves_and_eve
         );
     }
 
-    // On again: the resolved notification arrives.
+    // The Elastic Metal server's own alert, with its product's labels and state.
+    let metal_firing = stack
+        .eventually(
+            "a firing ScalewayElasticMetalServerNotReady for the stopped server",
+            || inbox.find(METAL_NOT_READY, &metal_id, "firing"),
+        )
+        .await;
+    assert_eq!(
+        metal_firing["labels"]["zone"],
+        metal_zone.as_str(),
+        "{metal_firing:#}"
+    );
+    assert_eq!(metal_firing["labels"]["job"], JOB, "{metal_firing:#}");
+    assert_eq!(
+        metal_firing["labels"]["severity"], "critical",
+        "{metal_firing:#}"
+    );
+    let metal_name = api
+        .simulator
+        .product_server_json(Product::ElasticMetal, &metal_zone, &metal_id)
+        .and_then(|server| server["name"].as_str().map(str::to_owned))
+        .expect("the Elastic Metal server has a name");
+    assert_eq!(
+        metal_firing["labels"]["name"],
+        metal_name.as_str(),
+        "{metal_firing:#}"
+    );
+    assert!(
+        metal_firing["labels"].get("state").is_none(),
+        "the state label is emptied so the alert survives state changes: {metal_firing:#}"
+    );
+    let metal_description = metal_firing["annotations"]["description"]
+        .as_str()
+        .unwrap_or_default();
+    for part in [
+        metal_id.as_str(),
+        metal_zone.as_str(),
+        r#"state is "stopped""#,
+    ] {
+        assert!(
+            metal_description.contains(part),
+            "the description should name {part:?}: {metal_firing:#}"
+        );
+    }
+    assert!(
+        metal_firing["annotations"]["runbook_url"]
+            .as_str()
+            .is_some_and(|url| url.ends_with("#scalewayelasticmetalservernotready")),
+        "{metal_firing:#}"
+    );
+
+    // On again: the resolved notifications arrive.
     api.act(&zone, &server_id, "poweron").await;
+    api.simulator
+        .apply_product_action(
+            Product::ElasticMetal,
+            &metal_zone,
+            &metal_id,
+            ProductAction::Start,
+        )
+        .expect("a stopped Elastic Metal server starts");
     api.finish_transitions();
     let powered_on = Instant::now();
     stack
         .eventually("a resolved ScalewayServerNotRunning for the server", || {
-            inbox.find(&server_id, "resolved")
+            inbox.find(NOT_RUNNING, &server_id, "resolved")
         })
         .await;
     let resolved_after = powered_on.elapsed();
+    stack
+        .eventually(
+            "a resolved ScalewayElasticMetalServerNotReady for the server",
+            || inbox.find(METAL_NOT_READY, &metal_id, "resolved"),
+        )
+        .await;
     // The exempt server was seen not running as long as the other one, so its silence is the
     // exemption's doing.
     let exempt_stopped = format!(
@@ -155,7 +257,7 @@ async fn an_alert_for_a_stopped_server_reaches_the_receiver_and_resolves_and_eve
             instant_query(&http, &prometheus, &exempt_stopped)
         })
         .await;
-    let exempt_alerts = inbox.about(&exempt_id);
+    let exempt_alerts = inbox.about(NOT_RUNNING, &exempt_id);
     assert!(
         exempt_alerts.is_empty(),
         "the server tagged alerting=off, off for {:?} now, was alerted on: {exempt_alerts:#?}",
@@ -183,9 +285,262 @@ async fn an_alert_for_a_stopped_server_reaches_the_receiver_and_resolves_and_eve
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs prometheus (Debian package)"]
+async fn the_cost_panels_price_the_running_servers_of_a_fixed_fleet_at_the_catalog_price() {
+    let mut stack = Processes::new();
+    let http = reqwest::Client::new();
+    let api = start_simulator(simulator_config(&ZONES, 0)).await;
+
+    // Two projects the Account API lists, with different names, and one it does not list
+    // (the key may not read it): that one is shown by its id.
+    let listed: Vec<(String, String, String)> = {
+        let mut seen = Vec::new();
+        for project in api.simulator.project_names() {
+            if !seen
+                .iter()
+                .any(|(_, _, name): &(String, String, String)| *name == project.2)
+            {
+                seen.push(project);
+            }
+        }
+        seen.into_iter().take(2).collect()
+    };
+    assert_eq!(
+        listed.len(),
+        2,
+        "the simulator lists two projects with distinct names"
+    );
+    let (org_a, project_a, name_a) = listed[0].clone();
+    let (org_b, project_b, name_b) = listed[1].clone();
+    let unlisted = "0b5e7a11-0000-4000-8000-00000000beef".to_owned();
+
+    // (zone, commercial type, state, organization, project)
+    let fleet = [
+        ("fr-par-1", "DEV1-S", "running", &org_a, &project_a),
+        ("fr-par-1", "PRO2-XS", "running", &org_b, &project_b),
+        ("fr-par-1", "GP1-S", "stopped", &org_a, &project_a),
+        ("nl-ams-1", "PLAY2-NANO", "running", &org_b, &project_b),
+        ("nl-ams-1", "L4-1-24G", "stopped", &org_b, &project_b),
+        ("nl-ams-1", "DEV1-M", "running", &org_a, &unlisted),
+    ];
+    let mut want_total = 0.0;
+    let mut want_zone: BTreeMap<String, f64> = BTreeMap::new();
+    let mut want_project: BTreeMap<String, f64> = BTreeMap::new();
+    for (n, (zone, commercial_type, state, organization, project)) in fleet.iter().enumerate() {
+        api.simulator.insert_server(
+            zone,
+            json!({
+                "id": format!("c0575e7e-0000-4000-8000-{n:012}"),
+                "name": format!("priced-{n}"),
+                "state": state,
+                "commercial_type": commercial_type,
+                "organization": organization,
+                "project": project,
+                "volumes": {},
+            }),
+        );
+        let price = catalog_hourly_price(&http, &api, zone, commercial_type).await;
+        if *state == "running" {
+            want_total += price;
+            *want_zone.entry(zone.to_string()).or_default() += price;
+            let shown = if **project == project_a {
+                name_a.clone()
+            } else if **project == project_b {
+                name_b.clone()
+            } else {
+                project.to_string()
+            };
+            *want_project.entry(shown).or_default() += price;
+        }
+    }
+    assert!(want_total > 0.0);
+
+    let exporter = stack.start_exporter(&api).await;
+    let prometheus = stack.start_prometheus(&exporter, None).await;
+    for ready in [
+        format!("{exporter}/readyz"),
+        format!("{prometheus}/-/ready"),
+    ] {
+        stack
+            .eventually(&format!("{ready} to answer 200"), || get_ok(&http, &ready))
+            .await;
+    }
+
+    // The panels' own queries, from the dashboard, with the variables as Grafana fills them.
+    let variables = Variables {
+        template: BTreeMap::from([
+            ("job".to_owned(), all_values_regex(&[JOB.to_owned()])),
+            (
+                "zone".to_owned(),
+                all_values_regex(&ZONES.map(str::to_owned)),
+            ),
+        ]),
+        range: Duration::from_secs(60),
+        interval: SCRAPE_INTERVAL,
+    };
+    let query = |title: &str, ref_id: &str| {
+        variables.fill_in(&panel_expr("scaleway-cost.json", title, ref_id))
+    };
+    let per_hour = query("Fleet cost per hour", "A");
+    let per_month = query("Fleet cost per month", "A");
+    let by_zone = query("Cost by zone", "A");
+    let by_project = query("Cost by project", "A");
+    let monthly_by_project = query("Cost by project", "B");
+
+    // Prometheus sums in its own order: equal to the last bits of a double.
+    let close = |got: f64, want: f64| (got - want).abs() <= 1e-9 * want.abs().max(1.0);
+    let per_label = |result: &[Value], label: &str| -> BTreeMap<String, f64> {
+        result
+            .iter()
+            .map(|series| {
+                let value = series["value"][1]
+                    .as_str()
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(f64::NAN);
+                (
+                    series["metric"][label].as_str().unwrap_or("").to_owned(),
+                    value,
+                )
+            })
+            .collect()
+    };
+    let same = |got: &BTreeMap<String, f64>, want: &BTreeMap<String, f64>| {
+        got.len() == want.len()
+            && want
+                .iter()
+                .all(|(k, w)| got.get(k).is_some_and(|g| close(*g, *w)))
+    };
+    stack
+        .eventually("the hourly cost of the running servers", || async {
+            let result = instant_query(&http, &prometheus, &per_hour).await?;
+            let got = per_label(&result, "");
+            match got.get("") {
+                Some(got) if close(*got, want_total) => Ok(()),
+                _ => Err(format!("got {result:?}, want {want_total}")),
+            }
+        })
+        .await;
+    let month = instant_query(&http, &prometheus, &per_month).await.unwrap();
+    let month = per_label(&month, "");
+    assert!(
+        month
+            .get("")
+            .is_some_and(|got| close(*got, 730.0 * want_total)),
+        "per month: got {month:?}, want 730 x {want_total}"
+    );
+    let zones = per_label(
+        &instant_query(&http, &prometheus, &by_zone).await.unwrap(),
+        "zone",
+    );
+    assert!(
+        same(&zones, &want_zone),
+        "by zone: got {zones:?}, want {want_zone:?}"
+    );
+    let projects = per_label(
+        &instant_query(&http, &prometheus, &by_project)
+            .await
+            .unwrap(),
+        "project_name",
+    );
+    assert!(
+        same(&projects, &want_project),
+        "by project: got {projects:?}, want {want_project:?}"
+    );
+    let monthly: BTreeMap<String, f64> = want_project
+        .iter()
+        .map(|(k, v)| (k.clone(), 730.0 * v))
+        .collect();
+    let got_monthly = per_label(
+        &instant_query(&http, &prometheus, &monthly_by_project)
+            .await
+            .unwrap(),
+        "project_name",
+    );
+    assert!(
+        same(&got_monthly, &monthly),
+        "by project per month: got {got_monthly:?}, want {monthly:?}"
+    );
+}
+
+/// The hourly price of `commercial_type` in the zone's catalog, as the API lists it (paged).
+async fn catalog_hourly_price(
+    http: &reqwest::Client,
+    api: &TestApi,
+    zone: &str,
+    commercial_type: &str,
+) -> f64 {
+    for page in 1..=20 {
+        let body = http
+            .get(format!(
+                "{}/instance/v1/zones/{zone}/products/servers?page={page}&per_page=100",
+                api.url
+            ))
+            .header("X-Auth-Token", api.simulator.token())
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let body: Value = serde_json::from_str(&body).expect("the catalog answers JSON");
+        let types = body["servers"].as_object().cloned().unwrap_or_default();
+        if types.is_empty() {
+            break;
+        }
+        if let Some(price) = types
+            .get(commercial_type)
+            .and_then(|t| t["hourly_price"].as_f64())
+        {
+            return price;
+        }
+    }
+    panic!("{commercial_type} has no hourly price in the catalog of {zone}")
+}
+
+/// The expression of the target `ref_id` of the panel titled `title` in `dashboards/<file>`.
+fn panel_expr(file: &str, title: &str, ref_id: &str) -> String {
+    let path = format!("dashboards/{file}");
+    let dashboard = dashboards()
+        .into_iter()
+        .find(|d| d.file == path)
+        .unwrap_or_else(|| panic!("no {path}"));
+    let expr = all_panels(&dashboard.json)
+        .into_iter()
+        .filter(|panel| panel["title"] == title)
+        .flat_map(targets)
+        .find(|target| target["refId"] == ref_id)
+        .and_then(|target| target["expr"].as_str())
+        .map(str::to_owned);
+    expr.unwrap_or_else(|| panic!("{path}: no panel {title:?} with a target {ref_id}"))
+}
+
+const NOT_RUNNING: &str = "ScalewayServerNotRunning";
+const METAL_NOT_READY: &str = "ScalewayElasticMetalServerNotReady";
+
 // =============================================================================================
 // The fleet
 // =============================================================================================
+
+/// A ready Elastic Metal server (zone, id) not tagged `alerting=off`.
+fn a_ready_elastic_metal_server(api: &TestApi) -> Option<(String, String)> {
+    ZONES.iter().find_map(|zone| {
+        api.simulator
+            .product_server_ids(Product::ElasticMetal, zone)
+            .into_iter()
+            .find_map(|id| {
+                let server = api
+                    .simulator
+                    .product_server_json(Product::ElasticMetal, zone, &id)?;
+                let exempt = server["tags"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|tag| tag == "alerting=off");
+                (server["status"] == "ready" && !exempt).then(|| (zone.to_string(), id))
+            })
+    })
+}
 
 /// A running server (zone, id), tagged `alerting=off` or not as asked.
 fn a_running_server(api: &TestApi, exempt: bool) -> Option<(String, String)> {
@@ -239,14 +594,14 @@ async fn receive(
 }
 
 impl Inbox {
-    /// Every `ScalewayServerNotRunning` notified about the server.
-    fn about(&self, server_id: &str) -> Vec<Value> {
+    /// Every `alertname` notified about the server.
+    fn about(&self, alertname: &str, server_id: &str) -> Vec<Value> {
         self.alerts
             .lock()
             .unwrap()
             .iter()
             .filter(|alert| {
-                alert["labels"]["alertname"] == "ScalewayServerNotRunning"
+                alert["labels"]["alertname"] == alertname
                     && alert["labels"]["server_id"] == server_id
             })
             .cloned()
@@ -264,9 +619,9 @@ impl Inbox {
             .collect()
     }
 
-    /// The first `ScalewayServerNotRunning` about the server with the given status.
-    async fn find(&self, server_id: &str, status: &str) -> Result<Value, String> {
-        let about = self.about(server_id);
+    /// The first `alertname` about the server with the given status.
+    async fn find(&self, alertname: &str, server_id: &str, status: &str) -> Result<Value, String> {
+        let about = self.about(alertname, server_id);
         about
             .iter()
             .find(|alert| alert["status"] == status)
@@ -394,8 +749,8 @@ receivers:
     }
 
     /// Prometheus scraping the exporter as job `scaleway` every second, with the shipped rules
-    /// (`for:` shortened), alerting to Alertmanager. Returns its base URL.
-    async fn start_prometheus(&mut self, exporter: &str, alertmanager: &str) -> String {
+    /// (`for:` shortened), alerting to Alertmanager when there is one. Returns its base URL.
+    async fn start_prometheus(&mut self, exporter: &str, alertmanager: Option<&str>) -> String {
         let mut rule_paths = Vec::new();
         for shipped in rule_files() {
             let name = shipped.file_name().unwrap().to_str().unwrap();
@@ -406,6 +761,13 @@ receivers:
             .map(|path| format!("  - {}\n", path.display()))
             .collect();
         let seconds = SCRAPE_INTERVAL.as_secs();
+        let alerting = match alertmanager {
+            Some(alertmanager) => format!(
+                "alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: [\"{}\"]\n",
+                host_port(alertmanager)
+            ),
+            None => String::new(),
+        };
         let config = self.write(
             "prometheus.yml",
             &format!(
@@ -414,16 +776,11 @@ receivers:
   scrape_timeout: {seconds}s
   evaluation_interval: {seconds}s
 rule_files:
-{rule_files_yaml}alerting:
-  alertmanagers:
-    - static_configs:
-        - targets: ["{alertmanager}"]
-scrape_configs:
+{rule_files_yaml}{alerting}scrape_configs:
   - job_name: {JOB}
     static_configs:
       - targets: ["{exporter}"]
 "#,
-                alertmanager = host_port(alertmanager),
                 exporter = host_port(exporter),
             ),
         );
