@@ -18,13 +18,18 @@
 //! - `secret.rs`: the API key as a [`SecretKey`] that never prints, and the [`TokenSource`]
 //!   that re-reads a key file when it changes.
 //! - [`api`]: the HTTP client of the Scaleway API (auth, paging, retries, rate limit, typed
-//!   errors) and, in [`api::model`], the serde model of what each product's API sends.
-//! - [`inventory`]: the API model turned into an immutable [`Snapshot`] (pure).
-//! - [`poller`]: [`Poller::poll_once`] polls every zone once and publishes the next snapshot
-//!   with its encodings; `run` only schedules it. After the zones, `poller/reference.rs`
+//!   errors); [`api::Product`], the four server products (Instances, Elastic Metal, Apple
+//!   silicon, Dedibox: their paths, zones and up states); and, in [`api::model`], the serde
+//!   model of what each product's API sends.
+//! - [`inventory`]: the API model turned into an immutable [`Snapshot`] (pure): Instance
+//!   servers (`inventory/instance.rs`), the other products' (`inventory/product.rs`), how a
+//!   poll makes the next snapshot (`inventory/snapshot.rs`).
+//! - [`poller`]: [`Poller::poll_once`] polls every (product, zone) pair once and publishes
+//!   the next snapshot with its encodings; `run` only schedules it. After the zones, `poller/reference.rs`
 //!   reads the server-type catalogs and project names when they are an hour old.
 //! - [`metrics`]: the metric descriptors (the one table of names and labels), and the
-//!   encoder: snapshot -> exposition text and gzip, once per poll (pure).
+//!   encoders (Instances in `metrics/encoder.rs`, the other products in
+//!   `metrics/products.rs`): snapshot -> exposition text and gzip, once per poll (pure).
 //! - [`web`]: the router (`/metrics`, `/`, `/inventory.json`, `/healthz`, `/readyz`), the
 //!   accept loop, TLS, `--web.config.file`, basic auth, the telemetry path
 //!   (`web/telemetry_path.rs`), and the HTML and JSON pages (encoded once per poll by a

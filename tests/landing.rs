@@ -9,21 +9,12 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::*;
+use scaleway_exporter::api::Product;
+use scaleway_exporter::inventory::states;
 use serde_json::Value;
 
 const ZONES: [&str; 3] = ["fr-par-1", "nl-ams-1", "pl-waw-1"];
 const PER_ZONE: usize = 200;
-
-/// The states the exporter's Instance states name; the simulator's others are `unknown`.
-const STATES: [&str; 7] = [
-    "running",
-    "stopped",
-    "stopped in place",
-    "starting",
-    "stopping",
-    "locked",
-    "unknown",
-];
 
 /// Each zone's servers by state, as the simulator holds them.
 fn states_by_zone(api: &TestApi) -> BTreeMap<&'static str, BTreeMap<String, usize>> {
@@ -33,7 +24,7 @@ fn states_by_zone(api: &TestApi) -> BTreeMap<&'static str, BTreeMap<String, usiz
             let mut counts = BTreeMap::new();
             for id in api.simulator.server_ids(zone) {
                 let state = api.simulator.server_state(zone, &id).unwrap();
-                let label = if STATES.contains(&state.as_str()) {
+                let label = if states(Product::Instance).contains(&state.as_str()) {
                     state
                 } else {
                     "unknown".to_owned()

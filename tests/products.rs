@@ -30,6 +30,13 @@ const PRODUCTS: [(Product, SimProduct, &str); 3] = [
     ),
 ];
 
+/// The products other than Instances.
+const OTHERS: [Product; 3] = [
+    Product::ElasticMetal,
+    Product::AppleSilicon,
+    Product::Dedibox,
+];
+
 /// A simulator whose fr-par-1 holds `per_zone` servers of each of the three products.
 async fn api_with_products(per_zone: usize) -> TestApi {
     let mut config = simulator_config(&["fr-par-1"], 0);
@@ -48,12 +55,7 @@ async fn exporter_of(api: &TestApi, zones: &[&str], products: &[Product]) -> Tes
 #[tokio::test]
 async fn every_page_of_a_zone_of_more_than_a_hundred_servers_is_read_for_every_product() {
     let api = api_with_products(150).await;
-    let all = [
-        Product::ElasticMetal,
-        Product::AppleSilicon,
-        Product::Dedibox,
-    ];
-    let exporter = exporter_of(&api, &["fr-par-1"], &all).await;
+    let exporter = exporter_of(&api, &["fr-par-1"], &OTHERS).await;
     exporter.poller.poll_once().await;
     let metrics = exporter.scrape().await;
     for (product, sim, family) in PRODUCTS {
@@ -107,16 +109,7 @@ async fn every_state_of_every_product_is_exported_as_itself_and_a_new_one_as_unk
             expected.push((family, id, label, states.len()));
         }
     }
-    let exporter = exporter_of(
-        &api,
-        &["fr-par-1"],
-        &[
-            Product::ElasticMetal,
-            Product::AppleSilicon,
-            Product::Dedibox,
-        ],
-    )
-    .await;
+    let exporter = exporter_of(&api, &["fr-par-1"], &OTHERS).await;
     exporter.poller.poll_once().await;
     let metrics = exporter.scrape().await;
     for (family, id, label, count) in expected {
@@ -153,16 +146,7 @@ async fn tags_and_addresses_are_exported_exactly_and_dedibox_names_are_hostnames
             {"type": "normal", "ips": [{"address": "51.159.1.1", "version": "ipv4"}]},
             {"type": "ipmi", "ips": [{"address": "10.1.1.1", "version": "ipv4"}]}]}),
     );
-    let exporter = exporter_of(
-        &api,
-        &["fr-par-1"],
-        &[
-            Product::ElasticMetal,
-            Product::AppleSilicon,
-            Product::Dedibox,
-        ],
-    )
-    .await;
+    let exporter = exporter_of(&api, &["fr-par-1"], &OTHERS).await;
     exporter.poller.poll_once().await;
     let metrics = exporter.scrape().await;
     let labels = |family: &str, id: &str, label: &str| -> Vec<String> {
@@ -256,86 +240,107 @@ async fn apple_silicon_passwords_and_elastic_metal_user_data_are_shown_nowhere()
 
 #[tokio::test]
 async fn a_product_the_key_may_not_read_is_left_out_unless_named_and_then_fails() {
-    let api = api_with_products(2).await;
-    api.simulator
-        .set_product_forbidden(SimProduct::Dedibox, true);
+    for (product, sim, _) in PRODUCTS {
+        let api = api_with_products(2).await;
+        api.simulator.set_product_forbidden(sim, true);
 
-    let (logs, _guard) = CapturedLogs::start();
+        let (logs, _guard) = CapturedLogs::start();
+        let config = exporter_config_builder(&api.url, &["fr-par-1"], TEST_KEY)
+            .products([])
+            .build()
+            .unwrap();
+        let unnamed = start_exporter(&config).await;
+        unnamed.poller.poll_once().await;
+        let metrics = unnamed.scrape().await;
+        for other in Product::ALL {
+            assert_eq!(
+                metrics.value(
+                    "scaleway_exporter_product_enabled",
+                    &[("product", other.label())]
+                ),
+                if other == product { 0.0 } else { 1.0 },
+                "{product}: {other}"
+            );
+        }
+        assert!(metrics
+            .select(
+                "scaleway_exporter_poll_success",
+                &[("product", product.label())]
+            )
+            .is_empty());
+        let ready = reqwest::get(format!("{}/readyz", unnamed.url))
+            .await
+            .unwrap();
+        assert_eq!(ready.status(), 200, "{product} left out is not waited for");
+        let warned = || {
+            logs.lines()
+                .into_iter()
+                .filter(|l| l.contains(product.permission_set()))
+                .count()
+        };
+        assert_eq!(warned(), 1, "{product}: {:?}", logs.lines());
+        assert!(
+            !logs.lines().iter().any(|l| l.contains("zone poll failed")),
+            "{product}: the one line says it all: {:?}",
+            logs.lines()
+        );
+        unnamed.poller.poll_once().await;
+        assert_eq!(warned(), 1, "{product} is not asked again");
+
+        let named = exporter_of(&api, &["fr-par-1"], &[product]).await;
+        named.poller.poll_once().await;
+        let metrics = named.scrape().await;
+        assert_eq!(
+            metrics.value(
+                "scaleway_exporter_poll_success",
+                &[("product", product.label()), ("zone", "fr-par-1")]
+            ),
+            0.0,
+            "{product} named is polled, and its 403 is a failed poll"
+        );
+        assert_eq!(
+            metrics.value(
+                "scaleway_exporter_product_enabled",
+                &[("product", product.label())]
+            ),
+            1.0
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_key_that_may_read_no_product_leaves_none_out_and_every_poll_fails() {
+    let api = api_with_products(1).await;
+    for product in SimProduct::ALL {
+        api.simulator.set_product_forbidden(product, true);
+    }
     let config = exporter_config_builder(&api.url, &["fr-par-1"], TEST_KEY)
         .products([])
         .build()
         .unwrap();
-    let unnamed = start_exporter(&config).await;
-    unnamed.poller.poll_once().await;
-    let metrics = unnamed.scrape().await;
-    assert_eq!(
-        metrics.value(
-            "scaleway_exporter_product_enabled",
-            &[("product", "dedibox")]
-        ),
-        0.0
-    );
-    assert_eq!(
-        metrics.value(
-            "scaleway_exporter_product_enabled",
-            &[("product", "elastic-metal")]
-        ),
-        1.0
-    );
-    assert!(metrics
-        .select("scaleway_exporter_poll_success", &[("product", "dedibox")])
-        .is_empty());
-    let ready = reqwest::get(format!("{}/readyz", unnamed.url))
-        .await
-        .unwrap();
-    assert_eq!(ready.status(), 200, "a product left out is not waited for");
-    let warned: Vec<String> = logs
-        .lines()
-        .into_iter()
-        .filter(|l| l.contains("DediboxReadOnly"))
-        .collect();
-    assert_eq!(warned.len(), 1, "{warned:?}");
-    unnamed.poller.poll_once().await;
-    assert_eq!(
-        logs.lines()
-            .iter()
-            .filter(|l| l.contains("DediboxReadOnly"))
-            .count(),
-        1,
-        "the product is not asked again"
-    );
-
-    let named = exporter_of(&api, &["fr-par-1"], &[Product::Dedibox]).await;
-    named.poller.poll_once().await;
-    let metrics = named.scrape().await;
-    assert_eq!(
-        metrics.value(
-            "scaleway_exporter_poll_success",
-            &[("product", "dedibox"), ("zone", "fr-par-1")]
-        ),
-        0.0,
-        "a product named is polled, and its 403 is a failed poll"
-    );
-    assert_eq!(
-        metrics.value(
-            "scaleway_exporter_product_enabled",
-            &[("product", "dedibox")]
-        ),
-        1.0
-    );
+    let exporter = start_exporter(&config).await;
+    exporter.poller.poll_once().await;
+    let metrics = exporter.scrape().await;
+    for product in Product::ALL {
+        assert_eq!(
+            metrics.value(
+                "scaleway_exporter_poll_success",
+                &[("product", product.label()), ("zone", "fr-par-1")]
+            ),
+            0.0,
+            "{product}: a key to fix alerts rather than exports an empty fleet"
+        );
+    }
 }
 
 #[tokio::test]
 async fn a_zone_a_product_does_not_serve_is_left_out_and_never_a_failed_poll() {
+    let (logs, _guard) = CapturedLogs::start();
     let api = api_with_products(1).await;
-    // nl-ams-9 is in no product's list: every product is asked, and only Instances serve it
-    // in the simulator (it answers an empty list); the others answer 501 unknown service.
-    let exporter = exporter_of(
-        &api,
-        &["fr-par-1", "nl-ams-9"],
-        &[Product::Instance, Product::AppleSilicon],
-    )
-    .await;
+    // nl-ams-9 is in no product's list: every product is asked. The simulator's Instances
+    // answer an empty list there; the other products answer 501 unknown service.
+    let exporter = exporter_of(&api, &["fr-par-1", "nl-ams-9"], &Product::ALL).await;
+    exporter.poller.poll_once().await;
     exporter.poller.poll_once().await;
     let metrics = exporter.scrape().await;
     let failed: Vec<String> = metrics
@@ -345,12 +350,32 @@ async fn a_zone_a_product_does_not_serve_is_left_out_and_never_a_failed_poll() {
         .map(|s| format!("{}/{}", s.labels["product"], s.labels["zone"]))
         .collect();
     assert!(failed.is_empty(), "{failed:?}");
-    assert!(metrics
-        .select(
-            "scaleway_exporter_poll_success",
-            &[("product", "apple-silicon"), ("zone", "nl-ams-9")]
-        )
-        .is_empty());
+    for product in OTHERS {
+        assert!(metrics
+            .select(
+                "scaleway_exporter_poll_success",
+                &[("product", product.label()), ("zone", "nl-ams-9")]
+            )
+            .is_empty());
+        assert_eq!(
+            metrics.value(
+                "scaleway_exporter_api_requests_total",
+                &[
+                    ("product", product.label()),
+                    ("zone", "nl-ams-9"),
+                    ("code", "501")
+                ]
+            ),
+            1.0,
+            "{product} is asked once, then left out of the zone"
+        );
+        let said = logs
+            .lines()
+            .into_iter()
+            .filter(|l| l.contains("does not serve") && l.contains(product.label()))
+            .count();
+        assert_eq!(said, 1, "{product}: {:?}", logs.lines());
+    }
     assert_eq!(
         metrics.value(
             "scaleway_exporter_poll_success",

@@ -60,35 +60,27 @@ pub(crate) trait Tracked: Clone {
     fn set_state_since(&mut self, since: StateSince);
 }
 
-impl Tracked for Server {
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn same_state(&self, other: &Self) -> bool {
-        self.state == other.state
-    }
-    fn state_since(&self) -> Option<StateSince> {
-        self.state_since
-    }
-    fn set_state_since(&mut self, since: StateSince) {
-        self.state_since = Some(since);
-    }
+/// Both server types follow their state the same way.
+macro_rules! tracked {
+    ($($server:ty),*) => {$(
+        impl Tracked for $server {
+            fn id(&self) -> &str {
+                &self.id
+            }
+            fn same_state(&self, other: &Self) -> bool {
+                self.state == other.state
+            }
+            fn state_since(&self) -> Option<StateSince> {
+                self.state_since
+            }
+            fn set_state_since(&mut self, since: StateSince) {
+                self.state_since = Some(since);
+            }
+        }
+    )*};
 }
 
-impl Tracked for ProductServer {
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn same_state(&self, other: &Self) -> bool {
-        self.state == other.state
-    }
-    fn state_since(&self) -> Option<StateSince> {
-        self.state_since
-    }
-    fn set_state_since(&mut self, since: StateSince) {
-        self.state_since = Some(since);
-    }
-}
+tracked!(Server, ProductServer);
 
 /// The servers of a zone's new poll, each with its [`StateSince`] carried over from
 /// `previous` (the zone's servers of the last successful poll) when its state is the same,

@@ -112,11 +112,18 @@ impl Snapshot {
             .collect()
     }
 
-    /// Every organization a server of the snapshot belongs to, each once.
+    /// Every organization a server of the snapshot belongs to, whatever its product, each
+    /// once.
     pub fn organization_ids(&self) -> BTreeSet<&str> {
-        self.zones
+        let instances = self
+            .zones
             .values()
-            .flat_map(|z| z.servers.iter().map(|s| s.organization_id.as_str()))
+            .flat_map(|z| z.servers.iter().map(|s| s.organization_id.as_str()));
+        let others = self
+            .product_servers()
+            .map(|(_, s)| s.organization_id.as_str());
+        instances
+            .chain(others)
             .filter(|id| !id.is_empty())
             .collect()
     }
@@ -130,6 +137,33 @@ mod tests {
     fn server_types(json: &str) -> BTreeMap<String, ServerType> {
         let page: model::ServerTypesPage = serde_json::from_str(json).unwrap();
         catalog_from_api(page.servers)
+    }
+
+    #[test]
+    fn the_organizations_of_every_product_are_asked_for_their_projects() {
+        let page: model::ServersPage =
+            serde_json::from_str(r#"{"servers":[{"id":"a","organization":"org-i"}]}"#).unwrap();
+        let metal: model::ElasticMetalServer =
+            serde_json::from_str(r#"{"id":"b","organization_id":"org-em"}"#).unwrap();
+        let (at, took) = (SystemTime::UNIX_EPOCH, std::time::Duration::ZERO);
+        let snapshot = Snapshot::new(&["fr-par-1".to_owned()])
+            .with_poll(
+                "fr-par-1",
+                Ok(servers_from_api(page.servers, &[])),
+                at,
+                took,
+            )
+            .with_product_poll(
+                crate::api::Product::ElasticMetal,
+                "fr-par-1",
+                Ok(crate::inventory::ZonePoll::of_product(vec![metal.into()])),
+                at,
+                took,
+            );
+        assert_eq!(
+            snapshot.organization_ids(),
+            BTreeSet::from(["org-em", "org-i"])
+        );
     }
 
     #[test]

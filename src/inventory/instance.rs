@@ -100,7 +100,7 @@ fn volume_key_order(a: &str, b: &str) -> std::cmp::Ordering {
 }
 
 /// Tags in API order, each once: a repeated tag would be a duplicate series.
-fn dedup(items: Vec<String>) -> Vec<String> {
+pub(super) fn dedup(items: Vec<String>) -> Vec<String> {
     let mut seen = HashSet::with_capacity(items.len());
     items
         .into_iter()

@@ -6,6 +6,7 @@
 
 use std::collections::HashSet;
 
+use super::instance::dedup;
 use super::{unix_seconds, Address, Family, Scope, StateSince};
 use crate::api::{model, Product};
 
@@ -243,14 +244,6 @@ fn public<'a>(addresses: impl Iterator<Item = &'a str>) -> Vec<Address> {
         });
     }
     out
-}
-
-fn dedup(items: Vec<String>) -> Vec<String> {
-    let mut seen = HashSet::with_capacity(items.len());
-    items
-        .into_iter()
-        .filter(|item| seen.insert(item.clone()))
-        .collect()
 }
 
 #[cfg(test)]

@@ -203,7 +203,7 @@ impl Snapshot {
     /// replaces the zone's last good one; a failed read gives the `sbs_volume`s the sizes of
     /// the last good one (none before one). A short listing (fewer distinct servers than the
     /// API announced: the pages shifted while they were read) also keeps the zone's servers
-    /// that it misses, each for at most [`CARRY_LIMIT`] short listings in a row, so a server
+    /// that it misses, each for at most [`CARRY_LIMIT`](super::CARRY_LIMIT) short listings in a row, so a server
     /// skipped by the shift does not vanish for a poll
     /// (docs/design.md#a-server-missed-while-paging).
     pub fn with_zone_poll(
