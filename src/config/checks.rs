@@ -171,3 +171,88 @@ fn with_scheme(text: &str) -> String {
         .any(|prefix| host.starts_with(prefix));
     format!("{}://{host}", if loopback { "http" } else { "https" })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(targets: &[(Product, String)], product: Product) -> Vec<&str> {
+        targets
+            .iter()
+            .filter(|(p, _)| *p == product)
+            .map(|(_, z)| z.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn by_default_every_product_is_polled_in_its_own_zones_and_none_is_named() {
+        let zones = resolve_zones(ApiFlavor::Instance, &[]).unwrap();
+        let (targets, named) = resolve_targets(ApiFlavor::Instance, &[], &zones, true).unwrap();
+        assert!(named.is_empty());
+        assert_eq!(targets.len(), 10 + 6 + 2 + 3);
+        for product in Product::ALL {
+            assert_eq!(pairs(&targets, product), product.zones(), "{product}");
+        }
+    }
+
+    #[test]
+    fn zones_given_are_polled_for_every_product_not_known_to_lack_them() {
+        let zones: Vec<String> = ["fr-par-2", "pl-waw-1", "xx-new-1"]
+            .map(String::from)
+            .to_vec();
+        let (targets, _) = resolve_targets(ApiFlavor::Instance, &[], &zones, false).unwrap();
+        assert_eq!(
+            pairs(&targets, Product::Instance),
+            ["fr-par-2", "pl-waw-1", "xx-new-1"]
+        );
+        assert_eq!(
+            pairs(&targets, Product::ElasticMetal),
+            ["fr-par-2", "xx-new-1"]
+        );
+        assert_eq!(pairs(&targets, Product::AppleSilicon), ["xx-new-1"]);
+        assert_eq!(pairs(&targets, Product::Dedibox), ["fr-par-2", "xx-new-1"]);
+    }
+
+    #[test]
+    fn products_named_are_polled_alone_each_once_and_must_have_a_zone() {
+        let zones = vec!["fr-par-1".to_owned()];
+        let named = [Product::Dedibox, Product::Dedibox, Product::Instance];
+        let (targets, named) = resolve_targets(ApiFlavor::Instance, &named, &zones, false).unwrap();
+        assert_eq!(named, [Product::Dedibox, Product::Instance]);
+        assert_eq!(
+            targets,
+            [
+                (Product::Instance, "fr-par-1".to_owned()),
+                (Product::Dedibox, "fr-par-1".to_owned())
+            ]
+        );
+        let lacking = resolve_targets(
+            ApiFlavor::Instance,
+            &[Product::AppleSilicon],
+            &["pl-waw-1".to_owned()],
+            false,
+        );
+        assert!(matches!(
+            lacking,
+            Err(ConfigError::ProductWithoutZone {
+                product: Product::AppleSilicon,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn the_legacy_api_polls_instances_alone_and_refuses_another_product() {
+        let zones = vec!["par1".to_owned()];
+        let (targets, named) = resolve_targets(ApiFlavor::Legacy, &[], &zones, false).unwrap();
+        assert_eq!(targets, [(Product::Instance, "par1".to_owned())]);
+        assert_eq!(named, [Product::Instance]);
+        let refused = resolve_targets(ApiFlavor::Legacy, &[Product::Dedibox], &zones, false);
+        assert!(matches!(
+            refused,
+            Err(ConfigError::LegacyProduct {
+                product: Product::Dedibox
+            })
+        ));
+    }
+}
