@@ -32,6 +32,12 @@ fn servers_path(product: Product, zone: &str) -> String {
     format!("{}/zones/{zone}/servers", product.api_path())
 }
 
+/// The first page of 100 of a product's servers in `zone`, as JSON.
+async fn first_page(addr: std::net::SocketAddr, product: Product, zone: &str) -> Value {
+    let path = format!("{}?page_size=100", servers_path(product, zone));
+    get(addr, &path).await.json()
+}
+
 const PRODUCTS: [Product; 3] = [
     Product::ElasticMetal,
     Product::AppleSilicon,
@@ -83,15 +89,7 @@ async fn an_inserted_zone_of_150_servers_pages_the_same_way() {
             serde_json::json!({"id": format!("00000000-0000-4000-8000-{n:012}"), "name": format!("bm-{n}"), "status": "ready"}),
         );
     }
-    let first = get(
-        s.addr,
-        &format!(
-            "{}?page_size=100",
-            servers_path(Product::ElasticMetal, "nl-ams-2")
-        ),
-    )
-    .await
-    .json();
+    let first = first_page(s.addr, Product::ElasticMetal, "nl-ams-2").await;
     let second = get(
         s.addr,
         &format!(
@@ -339,15 +337,7 @@ async fn actions_over_http_move_states_until_the_clock_ends_them() {
 #[tokio::test]
 async fn apple_silicon_bodies_carry_their_secrets_and_elastic_metal_some_user_data() {
     let s = start_products(&["fr-par-1"], 40).await;
-    let list = get(
-        s.addr,
-        &format!(
-            "{}?page_size=100",
-            servers_path(Product::AppleSilicon, "fr-par-1")
-        ),
-    )
-    .await
-    .json();
+    let list = first_page(s.addr, Product::AppleSilicon, "fr-par-1").await;
     let servers = list["servers"].as_array().unwrap();
     let mut runners = 0;
     for server in servers {
@@ -368,15 +358,7 @@ async fn apple_silicon_bodies_carry_their_secrets_and_elastic_metal_some_user_da
         runners > 0 && runners < servers.len(),
         "a runner token on some servers"
     );
-    let em = get(
-        s.addr,
-        &format!(
-            "{}?page_size=100",
-            servers_path(Product::ElasticMetal, "fr-par-1")
-        ),
-    )
-    .await
-    .json();
+    let em = first_page(s.addr, Product::ElasticMetal, "fr-par-1").await;
     let user_data: Vec<&str> = em["servers"]
         .as_array()
         .unwrap()
@@ -397,15 +379,7 @@ async fn apple_silicon_bodies_carry_their_secrets_and_elastic_metal_some_user_da
 #[tokio::test]
 async fn elastic_metal_ips_come_in_either_order_and_dedibox_versions_are_lower_case() {
     let s = start_products(&["fr-par-1"], 60).await;
-    let em = get(
-        s.addr,
-        &format!(
-            "{}?page_size=100",
-            servers_path(Product::ElasticMetal, "fr-par-1")
-        ),
-    )
-    .await
-    .json();
+    let em = first_page(s.addr, Product::ElasticMetal, "fr-par-1").await;
     let firsts: BTreeSet<String> = em["servers"]
         .as_array()
         .unwrap()
@@ -416,15 +390,7 @@ async fn elastic_metal_ips_come_in_either_order_and_dedibox_versions_are_lower_c
         firsts,
         BTreeSet::from(["IPv4".to_owned(), "IPv6".to_owned()])
     );
-    let db = get(
-        s.addr,
-        &format!(
-            "{}?page_size=100",
-            servers_path(Product::Dedibox, "fr-par-1")
-        ),
-    )
-    .await
-    .json();
+    let db = first_page(s.addr, Product::Dedibox, "fr-par-1").await;
     let versions: BTreeSet<String> = db["servers"]
         .as_array()
         .unwrap()
