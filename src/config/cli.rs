@@ -143,7 +143,7 @@ pub struct ApiArgs {
         long = "scaleway.product",
         env = "SCW_EXPORTER_PRODUCTS",
         value_delimiter = ',',
-        value_enum,
+        value_parser = parse_product,
         value_name = "PRODUCT"
     )]
     pub products: Vec<Product>,
@@ -419,6 +419,14 @@ pub(crate) fn check_body_size(bytes: usize) -> Result<usize, String> {
         return Err("must be more than zero".to_owned());
     }
     Ok(bytes)
+}
+
+/// A product's label, with the spaces of a comma list (`instance, dedibox`) around it.
+fn parse_product(text: &str) -> Result<Product, String> {
+    Product::from_label(text.trim()).ok_or_else(|| {
+        let labels: Vec<&str> = Product::ALL.iter().map(|p| p.label()).collect();
+        format!("expected one of {}", labels.join(", "))
+    })
 }
 
 fn parse_rate(text: &str) -> Result<f64, String> {

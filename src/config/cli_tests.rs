@@ -51,3 +51,22 @@ fn durations_must_be_positive_humantime() {
     let err = Cli::try_parse_from(["scaleway_exporter", "--poll.interval", "soon"]).unwrap_err();
     assert_eq!(err.kind(), clap::error::ErrorKind::ValueValidation);
 }
+
+#[test]
+fn products_are_named_by_their_label_with_spaces_around_it_allowed() {
+    assert_eq!(parse_product(" elastic-metal"), Ok(Product::ElasticMetal));
+    assert_eq!(parse_product("dedibox"), Ok(Product::Dedibox));
+    assert_eq!(
+        parse_product("baremetal").unwrap_err(),
+        "expected one of instance, elastic-metal, apple-silicon, dedibox"
+    );
+    let cli = Cli::try_parse_from([
+        "scaleway_exporter",
+        "--scaleway.product=instance, apple-silicon",
+    ])
+    .unwrap();
+    assert_eq!(
+        cli.exporter.api.products,
+        [Product::Instance, Product::AppleSilicon]
+    );
+}
