@@ -46,6 +46,26 @@ fn rotate(path: &std::path::Path, key: &str) {
         .unwrap();
 }
 
+/// An exporter of `api`'s fr-par-1 whose key is read from a file first holding `key`: the
+/// file's folder (removed when dropped), the file, and the exporter.
+async fn exporter_with_key_file(
+    api: &MockServer,
+    key: &str,
+) -> (tempfile::TempDir, std::path::PathBuf, TestExporter) {
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = dir.path().join("scw_secret_key");
+    std::fs::write(&key_file, key).unwrap();
+    let config = exporter_config_with_token(
+        &api.uri(),
+        &["fr-par-1"],
+        TokenSource::from_file(&key_file).unwrap(),
+    )
+    .build()
+    .unwrap();
+    let exporter = start_exporter(&config).await;
+    (dir, key_file, exporter)
+}
+
 #[tokio::test]
 async fn a_rotated_key_file_is_used_at_the_next_poll_without_a_restart() {
     let api = MockServer::start().await;
@@ -61,17 +81,7 @@ async fn a_rotated_key_file_is_used_at_the_next_poll_without_a_restart() {
         .with_priority(2)
         .mount(&api)
         .await;
-    let dir = tempfile::tempdir().unwrap();
-    let key_file = dir.path().join("scw_secret_key");
-    std::fs::write(&key_file, format!("{OLD_KEY}\n")).unwrap();
-    let config = exporter_config_with_token(
-        &api.uri(),
-        &["fr-par-1"],
-        TokenSource::from_file(&key_file).unwrap(),
-    )
-    .build()
-    .unwrap();
-    let exporter = start_exporter(&config).await;
+    let (_dir, key_file, exporter) = exporter_with_key_file(&api, &format!("{OLD_KEY}\n")).await;
     let success = |p: &std::sync::Arc<scaleway_exporter::poller::Published>| {
         p.snapshot.zones["fr-par-1"].last_poll_succeeded()
     };
@@ -104,17 +114,7 @@ async fn a_key_file_emptied_by_mistake_keeps_the_last_good_key_and_says_so_once(
         .respond_with(servers_page())
         .mount(&api)
         .await;
-    let dir = tempfile::tempdir().unwrap();
-    let key_file = dir.path().join("key");
-    std::fs::write(&key_file, GOOD_KEY).unwrap();
-    let config = exporter_config_with_token(
-        &api.uri(),
-        &["fr-par-1"],
-        TokenSource::from_file(&key_file).unwrap(),
-    )
-    .build()
-    .unwrap();
-    let exporter = start_exporter(&config).await;
+    let (_dir, key_file, exporter) = exporter_with_key_file(&api, GOOD_KEY).await;
     rotate(&key_file, "");
     let (logs, _guard) = CapturedLogs::start();
     for _ in 0..3 {
@@ -145,17 +145,7 @@ async fn a_key_file_rotated_to_what_cannot_be_a_secret_key_keeps_the_last_good_k
         .with_priority(2)
         .mount(&api)
         .await;
-    let dir = tempfile::tempdir().unwrap();
-    let key_file = dir.path().join("key");
-    std::fs::write(&key_file, GOOD_KEY).unwrap();
-    let config = exporter_config_with_token(
-        &api.uri(),
-        &["fr-par-1"],
-        TokenSource::from_file(&key_file).unwrap(),
-    )
-    .build()
-    .unwrap();
-    let exporter = start_exporter(&config).await;
+    let (_dir, key_file, exporter) = exporter_with_key_file(&api, GOOD_KEY).await;
     let access_key = "SCW0123456789ABCDEFG";
     let two_lines = format!("{GOOD_KEY}\n{NEW_KEY}");
     for (rotated_to, says) in [
