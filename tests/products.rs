@@ -225,6 +225,12 @@ async fn apple_silicon_passwords_and_elastic_metal_user_data_are_shown_nowhere()
     ] {
         let text = get_text(&format!("{}{path}", exporter.url)).await;
         assert!(text.contains(mac.as_str()), "{path} lists the Mac");
+        if path.starts_with("/?") {
+            assert!(
+                text.contains("<td>apple-silicon</td><td title="),
+                "{path}: the product column"
+            );
+        }
         for secret in [
             SECRET_MARKER,
             SECRET_MARKER_BASE64,

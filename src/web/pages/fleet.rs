@@ -28,7 +28,7 @@ form.filters{margin:1em 0}form.filters fieldset{display:inline-block;border:1px 
 margin:0 .5em .5em 0;padding:.2em .6em;vertical-align:top}\
 form.filters label{white-space:nowrap;margin-right:.6em}select,button{font:inherit}\
 .scroll{overflow-x:auto;max-width:100%}\
-table.fleet td{vertical-align:top}table.fleet td:nth-child(-n+5){white-space:nowrap}\
+table.fleet td{vertical-align:top}table.fleet td:nth-child(-n+6){white-space:nowrap}\
 td.volumes{white-space:nowrap;max-width:14em;overflow:hidden;text-overflow:ellipsis}\
 td.addresses span{white-space:nowrap}td.tags{min-width:9em}table.fleet{font-size:.9em}table.summary td,table.summary th{white-space:nowrap}\
 tr.not-running{background:#fff4f4}tr.not-running td:first-child{border-left:4px solid #cf222e}\
@@ -84,7 +84,7 @@ fn table(snapshot: &Snapshot, filter: &Filter, total: usize, now: SystemTime) ->
         div class="scroll" {
             table class="fleet" {
                 thead { tr {
-                    th { "name" } th { "zone" } th { "state" } th { "since" }
+                    th { "product" } th { "name" } th { "zone" } th { "state" } th { "since" }
                     th { "type" } th { "volumes" } th { "tags" } th { "addresses" }
                 } }
                 tbody {
@@ -177,6 +177,7 @@ fn server_row(row: &FleetRow, now: SystemTime) -> Markup {
     html! {
         tr class=(class) data-product=(row.product) data-zone=(row.zone) data-state=(row.state)
             data-server-id=(row.id) {
+            td { (row.product) }
             td title=(row.id) { (row.name) }
             td { (row.zone) }
             td class={ "state " (class) } { (row.state) }
