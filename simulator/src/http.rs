@@ -516,10 +516,22 @@ fn paging_headers(response: &mut Response, page: u64, per_page: u64, total: u64,
 }
 
 pub(crate) fn link_header(page: u64, per_page: u64, total: u64, extra: &str) -> String {
+    link_header_at("/servers", page, per_page, total, extra)
+}
+
+/// The `Link` of a list rooted at `root` (the API writes the legacy root, not the URL asked):
+/// `first`/`previous` past page 1, `next` before the last, `last` always, no space after the
+/// commas.
+pub(crate) fn link_header_at(
+    root: &str,
+    page: u64,
+    per_page: u64,
+    total: u64,
+    extra: &str,
+) -> String {
     let last = total.div_ceil(per_page);
-    let url = |p: u64, rel: &str| {
-        format!("</servers?page={p}&per_page={per_page}{extra}>; rel=\"{rel}\"")
-    };
+    let url =
+        |p: u64, rel: &str| format!("<{root}?page={p}&per_page={per_page}{extra}>; rel=\"{rel}\"");
     let mut parts = Vec::with_capacity(4);
     if page > 1 {
         parts.push(url(1, "first"));

@@ -8,7 +8,9 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 
 use super::super::catalog::{zone_catalog, ReferenceFault};
-use super::{admit, authorized, denied, json, paging, reply, Simulator, Style, MAX_PAGE_SIZE};
+use super::{
+    admit, authorized, denied, json, link_header_at, paging, reply, Simulator, Style, MAX_PAGE_SIZE,
+};
 
 pub(super) async fn list_server_types(
     State(sim): State<Simulator>,
@@ -100,20 +102,7 @@ fn fault_reply(sim: &Simulator, fault: ReferenceFault, resource: &str) -> Respon
 /// The catalog's `Link`: rooted at `/products/servers`, with the trailing `&` the real one
 /// has, `first`/`previous` past page 1, `next` before the last, `last` always.
 fn catalog_link(page: u64, per_page: u64, total: u64) -> String {
-    let last = total.div_ceil(per_page);
-    let url = |p: u64, rel: &str| {
-        format!("</products/servers?page={p}&per_page={per_page}&>; rel=\"{rel}\"")
-    };
-    let mut parts = Vec::with_capacity(4);
-    if page > 1 {
-        parts.push(url(1, "first"));
-        parts.push(url((page - 1).min(last.max(1)), "previous"));
-    }
-    if page < last {
-        parts.push(url(page + 1, "next"));
-    }
-    parts.push(url(last, "last"));
-    parts.join(",")
+    link_header_at("/products/servers", page, per_page, total, "&")
 }
 
 #[cfg(test)]
