@@ -375,7 +375,7 @@ pub(crate) enum Style {
 }
 
 /// A path whose first segment is a zone.
-trait ZonePath {
+pub(crate) trait ZonePath {
     fn zone(&self) -> &str;
 }
 

@@ -18,7 +18,7 @@ use axum::Router;
 use serde::Serialize;
 
 use super::{Product, ProductAction, ProductActionError};
-use crate::http::{authorized, bad_zone, denied, is_zone, paging, reply, Style};
+use crate::http::{authorized, bad_zone, denied, is_zone, paging, reply, Style, ZonePath};
 use crate::{json, Simulator};
 
 /// IAM's answer to a key whose policy does not cover the product (recorded for Apple silicon).
@@ -77,31 +77,14 @@ pub(crate) fn forbidden(sim: &Simulator) -> Response {
     reply(sim, StatusCode::FORBIDDEN, FORBIDDEN.to_vec())
 }
 
-/// A path whose first segment is a zone.
-trait Zoned {
-    fn zone(&self) -> &str;
-}
-
-impl Zoned for String {
-    fn zone(&self) -> &str {
-        self
-    }
-}
-
-impl Zoned for (String, String) {
-    fn zone(&self) -> &str {
-        &self.0
-    }
-}
-
-impl Zoned for (String, String, String) {
+impl ZonePath for (String, String, String) {
     fn zone(&self) -> &str {
         &self.0
     }
 }
 
 /// The checks every endpoint makes first; the path's segments or the refusal.
-fn gate<T: Zoned>(
+fn gate<T: ZonePath>(
     product: Product,
     sim: &Simulator,
     headers: &HeaderMap,
