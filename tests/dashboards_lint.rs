@@ -20,6 +20,7 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;
 
+use common::markdown::{github_anchor, markdown_anchors};
 use common::monitoring::*;
 use common::{exporter_config_builder, simulator_config, start_exporter, start_simulator};
 use serde_json::Value;
@@ -466,50 +467,6 @@ fn all_exprs() -> Vec<(String, String)> {
 // ---------------------------------------------------------------------------------------------
 // Runbook
 // ---------------------------------------------------------------------------------------------
-
-/// GitHub's heading anchor: lower case, punctuation dropped (letters, digits, `-` and `_` kept),
-/// spaces turned into dashes.
-fn github_anchor(heading: &str) -> String {
-    heading
-        .trim()
-        .to_lowercase()
-        .chars()
-        .filter_map(|c| match c {
-            ' ' => Some('-'),
-            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
-            _ => None,
-        })
-        .collect()
-}
-
-/// The anchors of a Markdown document's headings, outside code fences; a repeated heading gets
-/// `-1`, `-2`... as on GitHub.
-fn markdown_anchors(markdown: &str) -> BTreeSet<String> {
-    let mut anchors = BTreeSet::new();
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    let mut in_fence = false;
-    for line in markdown.lines() {
-        let trimmed = line.trim_start();
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            in_fence = !in_fence;
-            continue;
-        }
-        if in_fence {
-            continue;
-        }
-        let hashes = trimmed.chars().take_while(|&c| c == '#').count();
-        if (1..=6).contains(&hashes) && trimmed[hashes..].starts_with(' ') {
-            let anchor = github_anchor(trimmed[hashes..].trim_end_matches('#'));
-            let count = seen.entry(anchor.clone()).or_insert(0);
-            anchors.insert(match *count {
-                0 => anchor,
-                n => format!("{anchor}-{n}"),
-            });
-            *count += 1;
-        }
-    }
-    anchors
-}
 
 fn runbook_anchors() -> BTreeSet<String> {
     markdown_anchors(&read(&root().join("docs/runbook.md")))

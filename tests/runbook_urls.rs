@@ -8,10 +8,15 @@
 //! example holds (today none: it mounts alerts/scaleway.rules.yml itself). Read as text, one
 //! `runbook_url:` a line, as the files are written.
 
+#[path = "common/markdown.rs"]
+mod markdown;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+use markdown::markdown_anchors;
 
 /// The documents that name the base, in backticks.
 const DOCUMENTS: [&str; 2] = ["alerts/README.md", "docs/runbook.md"];
@@ -87,33 +92,9 @@ fn runbook_urls(base: &Path) -> BTreeMap<String, Vec<String>> {
         .collect()
 }
 
-/// GitHub's heading anchor: lower case, punctuation dropped, spaces turned into dashes (as in
-/// tests/dashboards_lint.rs, which lints the runbook's own links).
-fn github_anchor(heading: &str) -> String {
-    heading
-        .trim()
-        .to_lowercase()
-        .chars()
-        .filter_map(|c| match c {
-            ' ' => Some('-'),
-            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
-            _ => None,
-        })
-        .collect()
-}
-
-/// The anchors of the runbook's headings, outside code fences.
+/// The anchors of the runbook's headings.
 fn runbook_sections(base: &Path) -> BTreeSet<String> {
-    let mut in_fence = false;
-    let mut anchors = BTreeSet::new();
-    for line in read(&base.join("docs/runbook.md")).lines() {
-        if line.trim_start().starts_with("```") {
-            in_fence = !in_fence;
-        } else if !in_fence && line.starts_with('#') {
-            anchors.insert(github_anchor(line.trim_start_matches('#')));
-        }
-    }
-    anchors
+    markdown_anchors(&read(&base.join("docs/runbook.md")))
 }
 
 /// The base of every runbook URL under `base`; panics naming each URL that is not
