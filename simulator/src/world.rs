@@ -1,0 +1,363 @@
+//! The simulated world: each zone's servers (their JSON and what actions change), Block
+//! volumes, the transitions in flight and the clock they settle on.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use tokio::time::Instant;
+
+use crate::fleet::{
+    allowed_actions, has_location, BlockVolume, FleetCtx, Server, Volume, ZoneCtx, RUNNING,
+    STARTING, STOPPED, STOPPED_IN_PLACE, STOPPING, TERMINATING,
+};
+use crate::json::{self, block_date, instance_date};
+use crate::{products, Action, BlockFault};
+
+pub(crate) struct World {
+    pub(crate) zones: Vec<Zone>,
+    /// Added to the clock by `advance_clock` (tests without tokio's `test-util`).
+    pub(crate) skew: Duration,
+    pub(crate) products: products::Products,
+}
+
+pub(crate) struct Zone {
+    pub(crate) ctx: ZoneCtx,
+    /// Oldest first; the listing (newest first) walks it backwards.
+    pub(crate) servers: Vec<Entry>,
+    /// id → position in `servers`.
+    pub(crate) index: HashMap<String, usize>,
+    /// Ids of servers with a transition in flight.
+    pub(crate) pending: Vec<String>,
+    pub(crate) volumes: Vec<BlockEntry>,
+    /// Block volume id → position in `volumes`.
+    pub(crate) volume_index: HashMap<String, usize>,
+    pub(crate) page_shift: bool,
+    /// What `/block/v1` answers for the zone instead of its volumes.
+    pub(crate) block_fault: Option<BlockFault>,
+    /// A server to delete once a page of the list is served (`delete_after_page`).
+    pub(crate) delete_after_page: Option<(u64, String)>,
+}
+
+/// One server: its serialised JSON plus what actions change.
+pub(crate) struct Entry {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) origin: Origin,
+    pub(crate) state: String,
+    pub(crate) detail: String,
+    pub(crate) modified: String,
+    pub(crate) pending: Option<Pending>,
+    pub(crate) json: Box<[u8]>,
+}
+
+pub(crate) enum Origin {
+    /// Regenerated from the seed when it must be re-rendered.
+    Generated(usize),
+    /// Inserted by a test, already in API shape.
+    Raw(Box<serde_json::Value>),
+}
+
+pub(crate) struct Pending {
+    pub(crate) deadline: Instant,
+    pub(crate) then: Then,
+}
+
+#[derive(Clone, Copy)]
+pub(crate) enum Then {
+    Settle(&'static str, &'static str),
+    Remove,
+}
+
+// Nearly every volume is generated: boxing them would only add an allocation each.
+#[allow(clippy::large_enum_variant)]
+pub(crate) enum BlockEntry {
+    Generated(BlockVolume),
+    Raw(serde_json::Value),
+}
+
+pub(crate) fn transition_of(action: Action, state: &str) -> (&'static str, &'static str, Then) {
+    match (action, state) {
+        (Action::Poweron, STOPPED) => (
+            STARTING,
+            "allocating node",
+            Then::Settle(RUNNING, "booting kernel"),
+        ),
+        (Action::Poweron, _) => (
+            STARTING,
+            "starting",
+            Then::Settle(RUNNING, "booting kernel"),
+        ),
+        (Action::Poweroff, _) => (STOPPING, "stopping", Then::Settle(STOPPED, "")),
+        (Action::StopInPlace, _) => (
+            STOPPING,
+            "stopping in place",
+            Then::Settle(STOPPED_IN_PLACE, "stopped in place"),
+        ),
+        (Action::Reboot, RUNNING) => (RUNNING, "rebooting", Then::Settle(RUNNING, "booted")),
+        (Action::Reboot, _) => (
+            STARTING,
+            "starting",
+            Then::Settle(RUNNING, "booting kernel"),
+        ),
+        (Action::Terminate, _) => (STOPPING, TERMINATING, Then::Remove),
+    }
+}
+
+/// Writes an entry's state into a regenerated server.
+pub(crate) fn apply_status(server: &mut Server, entry: &Entry) {
+    server.state.clone_from(&entry.state);
+    server.state_detail.clone_from(&entry.detail);
+    server.modification_date.clone_from(&entry.modified);
+    server.allowed_actions = allowed_actions(&entry.state, &entry.detail);
+    if !has_location(&entry.state, &entry.detail) {
+        server.location = None;
+    }
+    if entry.state == STOPPING && entry.detail == TERMINATING {
+        for (_, v) in &mut server.volumes.0 {
+            if let Volume::Local(v) = v {
+                v.state = "deleting";
+            }
+        }
+    }
+}
+
+/// The entry's JSON for its current state.
+pub(crate) fn render(fleet: &FleetCtx, ctx: &ZoneCtx, entry: &mut Entry) -> Box<[u8]> {
+    match &mut entry.origin {
+        Origin::Generated(idx) => {
+            let mut server = ctx.generate(fleet, *idx).server;
+            apply_status(&mut server, entry);
+            json::spaced(&server).into_boxed_slice()
+        }
+        Origin::Raw(value) => {
+            if let Some(obj) = value.as_object_mut() {
+                if obj.contains_key("running") && !obj.contains_key("state") {
+                    obj.insert("running".into(), (entry.state == RUNNING).into());
+                } else {
+                    obj.insert("state".into(), entry.state.clone().into());
+                    obj.insert("state_detail".into(), entry.detail.clone().into());
+                    let allowed: Vec<serde_json::Value> =
+                        allowed_actions(&entry.state, &entry.detail)
+                            .iter()
+                            .map(|&a| a.into())
+                            .collect();
+                    obj.insert("allowed_actions".into(), allowed.into());
+                }
+                obj.insert("modification_date".into(), entry.modified.clone().into());
+            }
+            json::spaced(&**value).into_boxed_slice()
+        }
+    }
+}
+
+impl World {
+    /// The monotonic clock (for deadlines) and the wall clock (for dates), both skewed.
+    pub(crate) fn clocks(&self) -> (Instant, DateTime<Utc>) {
+        let wall = Utc::now() + chrono::Duration::from_std(self.skew).unwrap_or_default();
+        (Instant::now() + self.skew, wall)
+    }
+
+    pub(crate) fn zone(&self, name: &str) -> Option<&Zone> {
+        self.zones.iter().find(|z| z.ctx.zone == name)
+    }
+
+    pub(crate) fn zone_mut(&mut self, name: &str) -> Option<&mut Zone> {
+        self.zones.iter_mut().find(|z| z.ctx.zone == name)
+    }
+
+    pub(crate) fn zone_or_create(&mut self, fleet: &FleetCtx, name: &str) -> &mut Zone {
+        let pos = match self.zones.iter().position(|z| z.ctx.zone == name) {
+            Some(pos) => pos,
+            None => {
+                self.zones.push(Zone::empty(ZoneCtx::new(fleet, name, 1)));
+                self.zones.len() - 1
+            }
+        };
+        &mut self.zones[pos]
+    }
+}
+
+impl Zone {
+    pub(crate) fn empty(ctx: ZoneCtx) -> Self {
+        Zone {
+            ctx,
+            servers: Vec::new(),
+            index: HashMap::new(),
+            pending: Vec::new(),
+            volumes: Vec::new(),
+            volume_index: HashMap::new(),
+            page_shift: false,
+            block_fault: None,
+            delete_after_page: None,
+        }
+    }
+
+    /// Generates `count` servers; those caught starting or stopping get a transition whose
+    /// deadline the caller sets once the whole fleet is built.
+    pub(crate) fn generate(fleet: &FleetCtx, name: &str, count: usize) -> Self {
+        let settle_at = Instant::now();
+        let mut zone = Zone::empty(ZoneCtx::new(fleet, name, count));
+        let mut blocks = Vec::new();
+        zone.servers.reserve(count);
+        for idx in 0..count {
+            let g = zone.ctx.generate(fleet, idx);
+            let mut entry = Entry {
+                id: g.server.id.clone(),
+                name: g.server.name.clone(),
+                origin: Origin::Generated(idx),
+                state: g.server.state.clone(),
+                detail: g.server.state_detail.clone(),
+                modified: g.server.modification_date.clone(),
+                pending: None,
+                json: Box::default(),
+            };
+            let mut server = g.server;
+            apply_status(&mut server, &entry);
+            entry.json = json::spaced(&server).into_boxed_slice();
+            let then = match entry.state.as_str() {
+                STARTING => Some(Then::Settle(RUNNING, "booting kernel")),
+                STOPPING => Some(Then::Settle(STOPPED, "")),
+                _ => None,
+            };
+            if let Some(then) = then {
+                entry.pending = Some(Pending {
+                    deadline: settle_at,
+                    then,
+                });
+                zone.pending.push(entry.id.clone());
+            }
+            zone.index.insert(entry.id.clone(), idx);
+            zone.servers.push(entry);
+            blocks.extend(g.blocks);
+        }
+        blocks.extend(zone.ctx.unattached_volumes(fleet, 3 + count / 25));
+        blocks.sort_by(|a, b| a.created_at.cmp(&b.created_at));
+        for (pos, b) in blocks.iter().enumerate() {
+            zone.volume_index.insert(b.id.clone(), pos);
+        }
+        zone.volumes = blocks.into_iter().map(BlockEntry::Generated).collect();
+        zone
+    }
+
+    /// Resolves transitions whose deadline has passed.
+    pub(crate) fn settle(&mut self, fleet: &FleetCtx, now: Instant, wall: DateTime<Utc>) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let mut still = Vec::new();
+        let mut removed: Vec<(usize, DateTime<Utc>)> = Vec::new();
+        for id in std::mem::take(&mut self.pending) {
+            let Some(&pos) = self.index.get(&id) else {
+                continue;
+            };
+            let entry = &mut self.servers[pos];
+            let deadline = match &entry.pending {
+                Some(p) if p.deadline <= now => p.deadline,
+                Some(_) => {
+                    still.push(id);
+                    continue;
+                }
+                None => continue,
+            };
+            let Some(p) = entry.pending.take() else {
+                continue;
+            };
+            // The date the state changed: the deadline, on the wall clock.
+            let when = wall - chrono::Duration::from_std(now - deadline).unwrap_or_default();
+            match p.then {
+                Then::Settle(state, detail) => {
+                    entry.state = state.to_owned();
+                    entry.detail = detail.to_owned();
+                    entry.modified = instance_date(when);
+                    entry.json = render(fleet, &self.ctx, entry);
+                }
+                Then::Remove => removed.push((pos, when)),
+            }
+        }
+        self.pending = still;
+        if removed.is_empty() {
+            return;
+        }
+        removed.sort_by_key(|(pos, _)| std::cmp::Reverse(*pos));
+        for (pos, when) in removed {
+            let entry = self.servers.remove(pos);
+            for volume_id in self.sbs_volume_ids(fleet, &entry) {
+                self.detach(&volume_id, when);
+            }
+        }
+        self.reindex();
+    }
+
+    /// Deletes server `id` now, as a terminate that completes: its Block volumes stay,
+    /// detached. Nothing happens when there is no such server.
+    pub(crate) fn remove(&mut self, fleet: &FleetCtx, id: &str, when: DateTime<Utc>) {
+        let Some(&pos) = self.index.get(id) else {
+            return;
+        };
+        let entry = self.servers.remove(pos);
+        for volume_id in self.sbs_volume_ids(fleet, &entry) {
+            self.detach(&volume_id, when);
+        }
+        self.pending.retain(|pending| pending != id);
+        self.reindex();
+    }
+
+    pub(crate) fn reindex(&mut self) {
+        self.index = self
+            .servers
+            .iter()
+            .enumerate()
+            .map(|(pos, e)| (e.id.clone(), pos))
+            .collect();
+    }
+
+    /// The Block volumes behind a server's `sbs_volume` entries.
+    pub(crate) fn sbs_volume_ids(&self, fleet: &FleetCtx, entry: &Entry) -> Vec<String> {
+        match &entry.origin {
+            Origin::Generated(idx) => self
+                .ctx
+                .generate(fleet, *idx)
+                .blocks
+                .into_iter()
+                .map(|b| b.id)
+                .collect(),
+            Origin::Raw(value) => value
+                .get("volumes")
+                .and_then(|v| v.as_object())
+                .map(|vols| {
+                    vols.values()
+                        .filter(|v| {
+                            v.get("volume_type").and_then(|t| t.as_str()) == Some("sbs_volume")
+                        })
+                        .filter_map(|v| v.get("id").and_then(|i| i.as_str()).map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        }
+    }
+
+    /// A terminated server's Block volume stays, available and without references.
+    pub(crate) fn detach(&mut self, volume_id: &str, when: DateTime<Utc>) {
+        let Some(&pos) = self.volume_index.get(volume_id) else {
+            return;
+        };
+        let date = block_date(when);
+        match &mut self.volumes[pos] {
+            BlockEntry::Generated(b) => {
+                b.status = "available";
+                b.references.clear();
+                b.last_detached_at = Some(date.clone());
+                b.updated_at = date;
+            }
+            BlockEntry::Raw(v) => {
+                if let Some(obj) = v.as_object_mut() {
+                    obj.insert("status".into(), "available".into());
+                    obj.insert("references".into(), serde_json::Value::Array(Vec::new()));
+                    obj.insert("last_detached_at".into(), date.clone().into());
+                    obj.insert("updated_at".into(), date.into());
+                }
+            }
+        }
+    }
+}
