@@ -1,9 +1,10 @@
 use std::time::Duration;
 
+use rand::rngs::StdRng;
 use rand::SeedableRng;
 
 use super::*;
-use crate::Simulator;
+use crate::{Simulator, SimulatorConfig};
 
 fn sim(zones: &[&str], counts: ProductCounts) -> Simulator {
     Simulator::new(SimulatorConfig {
