@@ -13,7 +13,11 @@ use serde::Serialize;
 
 use super::{json, Action, ActionError, BlockFault, Shape, Simulator};
 
+mod paging;
 mod reference;
+
+use paging::paging_headers;
+pub(crate) use paging::{link_header_at, paging};
 
 /// Page size when the client sends none (every recorded `Link` says `per_page=50`).
 const DEFAULT_PAGE_SIZE: u64 = 50;
@@ -463,87 +467,6 @@ fn invalid_request(sim: &Simulator, message: &str, field: Option<(&str, String)>
     reply(sim, StatusCode::BAD_REQUEST, json::spaced(&body))
 }
 
-/// `page` (default 1) and the page size (default 50, at most 100) from a raw query string.
-pub(crate) fn paging(query: Option<&str>, size_name: &str) -> Result<(u64, u64), InvalidArguments> {
-    let mut page = 1;
-    let mut size = DEFAULT_PAGE_SIZE;
-    for pair in query
-        .unwrap_or_default()
-        .split('&')
-        .filter(|p| !p.is_empty())
-    {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        if key == "page" {
-            page = match value.parse::<u64>() {
-                Ok(n) if n >= 1 => n,
-                _ => {
-                    return Err(InvalidArguments::one(
-                        "page",
-                        "must be a positive integer".to_owned(),
-                    ))
-                }
-            };
-        } else if key == size_name {
-            size = match value.parse::<u64>() {
-                Ok(n) if (1..=MAX_PAGE_SIZE).contains(&n) => n,
-                Ok(n) if n > MAX_PAGE_SIZE => {
-                    return Err(InvalidArguments::one(
-                        size_name,
-                        format!("must be lower or equal to {MAX_PAGE_SIZE}"),
-                    ))
-                }
-                _ => {
-                    let help =
-                        format!("must be a positive integer lower or equal to {MAX_PAGE_SIZE}");
-                    return Err(InvalidArguments::one(size_name, help));
-                }
-            };
-        }
-    }
-    Ok((page, size))
-}
-
-/// `X-Total-Count` and the relative `Link` header rooted at `/servers` (docs/api-notes.md#the-link-header):
-/// `first`/`previous` past page 1, `next` before the last, `last` always (page 0 when empty),
-/// comma-separated without spaces.
-fn paging_headers(response: &mut Response, page: u64, per_page: u64, total: u64, extra: &str) {
-    let link = link_header(page, per_page, total, extra);
-    let headers = response.headers_mut();
-    headers.insert("x-total-count", HeaderValue::from(total));
-    if let Ok(v) = HeaderValue::from_str(&link) {
-        headers.insert(header::LINK, v);
-    }
-}
-
-pub(crate) fn link_header(page: u64, per_page: u64, total: u64, extra: &str) -> String {
-    link_header_at("/servers", page, per_page, total, extra)
-}
-
-/// The `Link` of a list rooted at `root` (the API writes the legacy root, not the URL asked):
-/// `first`/`previous` past page 1, `next` before the last, `last` always, no space after the
-/// commas.
-pub(crate) fn link_header_at(
-    root: &str,
-    page: u64,
-    per_page: u64,
-    total: u64,
-    extra: &str,
-) -> String {
-    let last = total.div_ceil(per_page);
-    let url =
-        |p: u64, rel: &str| format!("<{root}?page={p}&per_page={per_page}{extra}>; rel=\"{rel}\"");
-    let mut parts = Vec::with_capacity(4);
-    if page > 1 {
-        parts.push(url(1, "first"));
-        parts.push(url((page - 1).min(last.max(1)), "previous"));
-    }
-    if page < last {
-        parts.push(url(page + 1, "next"));
-    }
-    parts.push(url(last, "last"));
-    parts.join(",")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -557,49 +480,5 @@ mod tests {
         assert!(!is_zone("fr-par-"));
         assert!(!is_zone("fr-pa-1"));
         assert!(!is_zone("fr-par-1-x"));
-    }
-
-    #[test]
-    fn link_header_uses_the_real_relative_form() {
-        assert_eq!(
-            link_header(1, 100, 250, ""),
-            r#"</servers?page=2&per_page=100>; rel="next",</servers?page=3&per_page=100>; rel="last""#
-        );
-        assert_eq!(
-            link_header(2, 100, 250, ""),
-            concat!(
-                r#"</servers?page=1&per_page=100>; rel="first","#,
-                r#"</servers?page=1&per_page=100>; rel="previous","#,
-                r#"</servers?page=3&per_page=100>; rel="next","#,
-                r#"</servers?page=3&per_page=100>; rel="last""#
-            )
-        );
-        assert_eq!(
-            link_header(1, 50, 0, ""),
-            r#"</servers?page=0&per_page=50>; rel="last""#
-        );
-        assert_eq!(
-            link_header(1, 50, 28, "&order=creation_date_desc"),
-            r#"</servers?page=1&per_page=50&order=creation_date_desc>; rel="last""#
-        );
-    }
-
-    #[test]
-    fn paging_accepts_defaults_and_refuses_nonsense() {
-        assert_eq!(paging(None, "per_page").ok(), Some((1, 50)));
-        assert_eq!(
-            paging(Some("page=3&per_page=100&order=x"), "per_page").ok(),
-            Some((3, 100))
-        );
-        assert!(paging(Some("page=0"), "per_page").is_err());
-        assert!(paging(Some("page=abc"), "per_page").is_err());
-        assert!(paging(Some("page=-1"), "per_page").is_err());
-        assert!(paging(Some("per_page=101"), "per_page").is_err());
-        assert!(paging(Some("per_page=0"), "per_page").is_err());
-        assert!(paging(Some("page_size=101"), "page_size").is_err());
-        assert_eq!(
-            paging(Some("page=18446744073709551615"), "per_page").ok(),
-            Some((u64::MAX, 50))
-        );
     }
 }
