@@ -16,8 +16,10 @@ use super::{json, Action, ActionError, BlockFault, Shape, Simulator};
 mod paging;
 mod reference;
 
+#[cfg(test)]
+use paging::link_header_at;
+pub(crate) use paging::paging;
 use paging::paging_headers;
-pub(crate) use paging::{link_header_at, paging};
 
 /// Page size when the client sends none (every recorded `Link` says `per_page=50`).
 const DEFAULT_PAGE_SIZE: u64 = 50;
@@ -71,6 +73,7 @@ async fn list_servers(
     let mut response = reply(&sim, StatusCode::OK, out.body);
     paging_headers(
         &mut response,
+        "/servers",
         page,
         per_page,
         out.total,
@@ -225,7 +228,7 @@ async fn legacy_servers(
     let zone = sim.legacy_zone().unwrap_or_default();
     let out = sim.servers_page(&zone, page, per_page, sim.shape_for_legacy());
     let mut response = reply(&sim, StatusCode::OK, out.body);
-    paging_headers(&mut response, page, per_page, out.total, "");
+    paging_headers(&mut response, "/servers", page, per_page, out.total, "");
     response
 }
 

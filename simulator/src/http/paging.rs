@@ -51,21 +51,18 @@ pub(crate) fn paging(query: Option<&str>, size_name: &str) -> Result<(u64, u64),
 /// comma-separated without spaces.
 pub(super) fn paging_headers(
     response: &mut Response,
+    root: &str,
     page: u64,
     per_page: u64,
     total: u64,
     extra: &str,
 ) {
-    let link = link_header(page, per_page, total, extra);
+    let link = link_header_at(root, page, per_page, total, extra);
     let headers = response.headers_mut();
     headers.insert("x-total-count", HeaderValue::from(total));
     if let Ok(v) = HeaderValue::from_str(&link) {
         headers.insert(header::LINK, v);
     }
-}
-
-fn link_header(page: u64, per_page: u64, total: u64, extra: &str) -> String {
-    link_header_at("/servers", page, per_page, total, extra)
 }
 
 /// The `Link` of a list rooted at `root` (the API writes the legacy root, not the URL asked):
@@ -100,11 +97,11 @@ mod tests {
     #[test]
     fn link_header_uses_the_real_relative_form() {
         assert_eq!(
-            link_header(1, 100, 250, ""),
+            link_header_at("/servers", 1, 100, 250, ""),
             r#"</servers?page=2&per_page=100>; rel="next",</servers?page=3&per_page=100>; rel="last""#
         );
         assert_eq!(
-            link_header(2, 100, 250, ""),
+            link_header_at("/servers", 2, 100, 250, ""),
             concat!(
                 r#"</servers?page=1&per_page=100>; rel="first","#,
                 r#"</servers?page=1&per_page=100>; rel="previous","#,
@@ -113,11 +110,11 @@ mod tests {
             )
         );
         assert_eq!(
-            link_header(1, 50, 0, ""),
+            link_header_at("/servers", 1, 50, 0, ""),
             r#"</servers?page=0&per_page=50>; rel="last""#
         );
         assert_eq!(
-            link_header(1, 50, 28, "&order=creation_date_desc"),
+            link_header_at("/servers", 1, 50, 28, "&order=creation_date_desc"),
             r#"</servers?page=1&per_page=50&order=creation_date_desc>; rel="last""#
         );
     }

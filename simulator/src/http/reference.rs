@@ -4,12 +4,12 @@
 
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
 use super::super::catalog::{zone_catalog, ReferenceFault};
 use super::{
-    admit, authorized, denied, json, link_header_at, paging, reply, Simulator, Style, MAX_PAGE_SIZE,
+    admit, authorized, denied, json, paging, paging_headers, reply, Simulator, Style, MAX_PAGE_SIZE,
 };
 
 pub(super) async fn list_server_types(
@@ -39,11 +39,15 @@ pub(super) async fn list_server_types(
         .collect();
     let body = json::spaced(&serde_json::json!({ "servers": picked }));
     let mut response = reply(&sim, StatusCode::OK, body);
-    let headers = response.headers_mut();
-    headers.insert("x-total-count", HeaderValue::from(total));
-    if let Ok(v) = HeaderValue::from_str(&catalog_link(page, per_page, total)) {
-        headers.insert(header::LINK, v);
-    }
+    // Rooted at `/products/servers`, with the trailing `&` the real one has.
+    paging_headers(
+        &mut response,
+        "/products/servers",
+        page,
+        per_page,
+        total,
+        "&",
+    );
     response
 }
 
@@ -99,24 +103,18 @@ fn fault_reply(sim: &Simulator, fault: ReferenceFault, resource: &str) -> Respon
     reply(sim, status, body.into_bytes())
 }
 
-/// The catalog's `Link`: rooted at `/products/servers`, with the trailing `&` the real one
-/// has, `first`/`previous` past page 1, `next` before the last, `last` always.
-fn catalog_link(page: u64, per_page: u64, total: u64) -> String {
-    link_header_at("/products/servers", page, per_page, total, "&")
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::super::link_header_at;
 
     #[test]
     fn the_catalog_link_has_the_recorded_form() {
         assert_eq!(
-            catalog_link(1, 50, 136),
+            link_header_at("/products/servers", 1, 50, 136, "&"),
             r#"</products/servers?page=2&per_page=50&>; rel="next",</products/servers?page=3&per_page=50&>; rel="last""#
         );
         assert_eq!(
-            catalog_link(3, 50, 136),
+            link_header_at("/products/servers", 3, 50, 136, "&"),
             concat!(
                 r#"</products/servers?page=1&per_page=50&>; rel="first","#,
                 r#"</products/servers?page=2&per_page=50&>; rel="previous","#,
