@@ -135,7 +135,15 @@ impl Snapshot {
 
     /// Every server of a product other than Instances, with its zone.
     pub fn product_servers(&self) -> impl Iterator<Item = (&str, &ProductServer)> {
-        self.products.values().flat_map(|zones| {
+        self.products
+            .keys()
+            .flat_map(|product| self.servers_of(*product))
+    }
+
+    /// Every server of `product` (not Instances: their servers are in [`Self::zones`]), with
+    /// its zone; none when the product is not polled.
+    pub fn servers_of(&self, product: Product) -> impl Iterator<Item = (&str, &ProductServer)> {
+        self.products.get(&product).into_iter().flat_map(|zones| {
             zones.iter().flat_map(|(zone, state)| {
                 state
                     .others

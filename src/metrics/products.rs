@@ -8,17 +8,7 @@ use crate::inventory::{states, Detail, ProductServer, Snapshot};
 
 /// Writes every family of the three products, each from the snapshot alone.
 pub(super) fn render_products(out: &mut Writer, snapshot: &Snapshot) {
-    let of = |product: Product| {
-        snapshot
-            .products
-            .get(&product)
-            .into_iter()
-            .flat_map(|zones| {
-                zones
-                    .iter()
-                    .flat_map(|(zone, state)| state.others.iter().map(move |s| (zone.as_str(), s)))
-            })
-    };
+    let of = |product: Product| snapshot.servers_of(product);
 
     out.family(&EM_INFO);
     for (zone, s) in of(Product::ElasticMetal) {
