@@ -414,3 +414,29 @@ async fn a_zone_a_product_does_not_serve_is_left_out_and_never_a_failed_poll() {
         "--scaleway.product=apple-silicon is served in none of the zones given with --scaleway.zone; its zones are fr-par-1, fr-par-3"
     );
 }
+
+/// A failed zone's warning says how many servers it keeps serving, whatever its product: the
+/// count once read 0 for every product but Instances.
+#[tokio::test]
+async fn a_failed_zone_of_any_product_logs_how_many_servers_it_keeps() {
+    let api = api_with_products(4).await;
+    let exporter = exporter_of(&api, &["fr-par-1"], &OTHERS).await;
+    exporter.poller.poll_once().await;
+    for (product, sim, _) in PRODUCTS {
+        api.simulator.set_product_forbidden(sim, true);
+        let (logs, guard) = CapturedLogs::start();
+        exporter.poller.poll_once().await;
+        drop(guard);
+        api.simulator.set_product_forbidden(sim, false);
+        let line = logs
+            .lines()
+            .into_iter()
+            .find(|line| line.contains(&format!("product=\"{product}\"")))
+            .unwrap_or_else(|| panic!("{product}: no line in {:?}", logs.lines()));
+        assert!(
+            line.contains("serving the servers of its last successful poll")
+                && line.contains("kept_servers=4"),
+            "{line}"
+        );
+    }
+}

@@ -45,6 +45,11 @@ pub struct ZoneState {
 }
 
 impl ZoneState {
+    /// Servers of the zone's last successful poll, whatever their product.
+    pub fn server_count(&self) -> usize {
+        self.servers.len() + self.others.len()
+    }
+
     pub fn last_poll_succeeded(&self) -> bool {
         self.last_poll.as_ref().is_some_and(|p| p.error.is_none())
     }
@@ -162,7 +167,7 @@ impl Snapshot {
     /// Servers of every product.
     pub fn server_count(&self) -> usize {
         self.each_zone()
-            .map(|(_, _, zone)| zone.servers.len() + zone.others.len())
+            .map(|(_, _, zone)| zone.server_count())
             .sum()
     }
 

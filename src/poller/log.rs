@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use super::{not_served, Polled};
 use crate::api::Product;
-use crate::inventory::{Snapshot, VolumeSizes, ZonePoll};
+use crate::inventory::{Snapshot, VolumeSizes, ZonePoll, ZoneState};
 
 /// Zones that share one log line: the same message for the same cause.
 #[derive(Default)]
@@ -106,7 +106,7 @@ fn log_product(product: Product, polled: &[&Polled], previous: &Snapshot) {
             p.zone.as_str(),
             kept.is_some(),
             error.to_string(),
-            kept.map_or(0, |z| z.servers.len()),
+            kept.map_or(0, ZoneState::server_count),
             p.duration,
         ))
     });

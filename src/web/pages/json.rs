@@ -135,7 +135,7 @@ pub fn inventory_json<'a>(
         .map(|(product, zone, state)| ZoneJson {
             product,
             zone,
-            servers: state.servers.len() + state.others.len(),
+            servers: state.server_count(),
             last_poll_at: state.last_poll.as_ref().map(|p| rfc3339(p.at)),
             last_poll_ok: state.last_poll.as_ref().map(|p| p.error.is_none()),
             last_poll_error: state.last_poll.as_ref().and_then(|p| p.error.as_deref()),

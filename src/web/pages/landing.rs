@@ -128,7 +128,7 @@ fn zone_row(product: &str, name: &str, zone: &ZoneState, now: SystemTime) -> Mar
         tr {
             td { (product) }
             td { (name) }
-            td { (zone.servers.len() + zone.others.len()) }
+            td { (zone.server_count()) }
             @match &zone.last_poll {
                 None => {
                     td { "not yet polled" }
