@@ -11,7 +11,7 @@ use axum::Router;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
-use crate::api::Client;
+use crate::api::{Client, RequestDone, RequestObserver};
 use crate::config::ExporterConfig;
 use crate::metrics::OwnMetrics;
 use crate::poller::Poller;
@@ -62,15 +62,8 @@ pub struct Exporter {
 impl Exporter {
     pub fn new(config: &ExporterConfig) -> Result<Self, ExporterError> {
         let own_metrics = OwnMetrics::new();
-        let client = Client::new(
-            config.api_url(),
-            config.api_flavor(),
-            config.token().clone(),
-            own_metrics.api_requests.clone(),
-        )
-        .map_err(ExporterError::HttpClient)?
-        .with_limits(config.api_limits());
-        let poller = Poller::of_targets(
+        let client = client(config, &own_metrics)?;
+        let poller = Poller::new(
             client,
             config.targets().to_vec(),
             config.named_products().to_vec(),
@@ -182,6 +175,28 @@ impl Exporter {
             }
         }
     }
+}
+
+/// The API client of `config`, each of whose requests `own_metrics` counts.
+pub fn client(config: &ExporterConfig, own_metrics: &OwnMetrics) -> Result<Client, ExporterError> {
+    let counted = own_metrics.clone();
+    let observer: RequestObserver = Arc::new(move |done: RequestDone<'_>| {
+        let endpoint = done.endpoint;
+        counted.count_request(
+            endpoint.product_label(),
+            done.zone,
+            endpoint.label(),
+            done.code,
+        );
+    });
+    Ok(Client::new(
+        config.api_url(),
+        config.api_flavor(),
+        config.token().clone(),
+    )
+    .map_err(ExporterError::HttpClient)?
+    .with_limits(config.api_limits())
+    .observed_by(observer))
 }
 
 /// Runs `run` on a thread and current-thread runtime of its own. The receiver resolves when

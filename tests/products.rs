@@ -6,7 +6,7 @@
 mod common;
 
 use common::*;
-use scaleway_exporter::api::Product;
+use scaleway_exporter::product::Product;
 use scaleway_simulator::{
     Product as SimProduct, ProductCounts, SECRET_MARKER, SECRET_MARKER_BASE64,
 };
@@ -94,7 +94,7 @@ async fn every_state_of_every_product_is_exported_as_itself_and_a_new_one_as_unk
     let api = api_with_products(0).await;
     let mut expected = Vec::new();
     for (product, sim, family) in PRODUCTS {
-        let states = scaleway_exporter::inventory::states(product);
+        let states: Vec<&str> = product.states().iter().map(|s| s.label()).collect();
         for state in states.iter().chain(&["hibernating"]) {
             let body = match sim {
                 SimProduct::Dedibox => json!({"hostname": format!("sd-{state}"), "status": state}),
@@ -399,7 +399,7 @@ async fn a_zone_a_product_does_not_serve_is_left_out_and_never_a_failed_poll() {
         .products([])
         .build()
         .unwrap();
-    let products: Vec<Product> = config.targets().iter().map(|(p, _)| *p).collect();
+    let products: Vec<Product> = config.targets().iter().map(|t| t.product).collect();
     assert_eq!(
         products,
         [Product::Instance],

@@ -8,7 +8,8 @@ use super::{
     cli, ConfigError, ExporterConfig, ListenAddress, DEFAULT_LISTEN_ADDRESS, DEFAULT_POLL_INTERVAL,
     DEFAULT_POLL_TIMEOUT, DEFAULT_TELEMETRY_PATH,
 };
-use crate::api::{ApiFlavor, Limits, Product};
+use crate::api::{ApiFlavor, Limits};
+use crate::product::Product;
 use crate::secret::is_uuid;
 use crate::secret::TokenSource;
 use crate::web::TelemetryPath;

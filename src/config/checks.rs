@@ -3,7 +3,8 @@
 use std::path::Path;
 
 use super::{ConfigError, DEFAULT_LEGACY_ZONE, DEFAULT_ZONES};
-use crate::api::{ApiFlavor, Product};
+use crate::api::ApiFlavor;
+use crate::product::{Product, ProductZone};
 use crate::web::WebConfig;
 
 pub(super) fn load_web_config(path: &Path) -> Result<WebConfig, ConfigError> {
@@ -76,7 +77,7 @@ pub(super) fn resolve_zones(
 }
 
 /// Every (product, zone) pair to poll.
-type Targets = Vec<(Product, String)>;
+type Targets = Vec<ProductZone>;
 
 /// The (product, zone) pairs to poll, and the products named. Each selected product (every
 /// product when none is named; Instances alone with the legacy API) is polled in its own
@@ -100,7 +101,7 @@ pub(super) fn resolve_targets(
         }
         let targets = zones
             .iter()
-            .map(|z| (Product::Instance, z.clone()))
+            .map(|z| ProductZone::new(Product::Instance, z.clone()))
             .collect();
         return Ok((targets, vec![Product::Instance]));
     }
@@ -115,14 +116,19 @@ pub(super) fn resolve_targets(
     let mut targets = Vec::new();
     for product in selected {
         if zones_defaulted {
-            targets.extend(product.zones().iter().map(|z| (product, (*z).to_owned())));
+            targets.extend(
+                product
+                    .zones()
+                    .iter()
+                    .map(|z| ProductZone::new(product, *z)),
+            );
         } else {
             let before = targets.len();
             targets.extend(
                 zones
                     .iter()
                     .filter(|zone| !product.known_absent_from(zone))
-                    .map(|zone| (product, zone.clone())),
+                    .map(|zone| ProductZone::new(product, zone.clone())),
             );
             if targets.len() == before && named_once.contains(&product) {
                 return Err(ConfigError::ProductWithoutZone {
@@ -176,11 +182,11 @@ fn with_scheme(text: &str) -> String {
 mod tests {
     use super::*;
 
-    fn pairs(targets: &[(Product, String)], product: Product) -> Vec<&str> {
+    fn pairs(targets: &[ProductZone], product: Product) -> Vec<&str> {
         targets
             .iter()
-            .filter(|(p, _)| *p == product)
-            .map(|(_, z)| z.as_str())
+            .filter(|t| t.product == product)
+            .map(|t| t.zone.as_str())
             .collect()
     }
 
@@ -222,8 +228,8 @@ mod tests {
         assert_eq!(
             targets,
             [
-                (Product::Instance, "fr-par-1".to_owned()),
-                (Product::Dedibox, "fr-par-1".to_owned())
+                ProductZone::new(Product::Instance, "fr-par-1"),
+                ProductZone::new(Product::Dedibox, "fr-par-1")
             ]
         );
         let lacking = resolve_targets(
@@ -245,7 +251,7 @@ mod tests {
     fn the_legacy_api_polls_instances_alone_and_refuses_another_product() {
         let zones = vec!["par1".to_owned()];
         let (targets, named) = resolve_targets(ApiFlavor::Legacy, &[], &zones, false).unwrap();
-        assert_eq!(targets, [(Product::Instance, "par1".to_owned())]);
+        assert_eq!(targets, [ProductZone::new(Product::Instance, "par1")]);
         assert_eq!(named, [Product::Instance]);
         let refused = resolve_targets(ApiFlavor::Legacy, &[Product::Dedibox], &zones, false);
         assert!(matches!(

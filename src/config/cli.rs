@@ -8,10 +8,12 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::parser::ValueSource;
 use clap::{ArgMatches, Args, FromArgMatches as _, Parser, Subcommand, ValueEnum};
 
-use crate::api::{ApiFlavor, Product};
+use crate::api::ApiFlavor;
+use crate::product::Product;
 
 use super::simulate_cli::parse_server_count;
 pub use super::simulate_cli::{DemoProductArgs, SimulateProductArgs, MAX_SIMULATED_SERVERS};
@@ -123,7 +125,7 @@ pub struct ApiArgs {
     #[arg(
         long = "scaleway.api-flavor",
         env = "SCW_EXPORTER_API_FLAVOR",
-        value_enum,
+        value_parser = api_flavor_parser(),
         default_value_t = ApiFlavor::Instance
     )]
     pub api_flavor: ApiFlavor,
@@ -419,6 +421,23 @@ pub(crate) fn check_body_size(bytes: usize) -> Result<usize, String> {
         return Err("must be more than zero".to_owned());
     }
     Ok(bytes)
+}
+
+/// `--scaleway.api-flavor`: each flavor by its label, with what it polls.
+fn api_flavor_parser() -> impl TypedValueParser<Value = ApiFlavor> {
+    let what = |flavor: ApiFlavor| match flavor {
+        ApiFlavor::Instance => {
+            "`GET /instance/v1/zones/{zone}/servers` and the Block Storage volumes list"
+        }
+        ApiFlavor::Legacy => "`GET /servers`, the Online Labs (2014) and Scaleway (until 2019) API",
+    };
+    let values = ApiFlavor::ALL.map(|flavor| PossibleValue::new(flavor.label()).help(what(flavor)));
+    PossibleValuesParser::new(values).map(|label| {
+        ApiFlavor::ALL
+            .into_iter()
+            .find(|flavor| flavor.label() == label)
+            .unwrap_or(ApiFlavor::Instance)
+    })
 }
 
 /// A product's label, with the spaces of a comma list (`instance, dedibox`) around it.

@@ -20,7 +20,8 @@ mod simulate_cli;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::api::{ApiFlavor, Limits, Product};
+use crate::api::{ApiFlavor, Limits};
+use crate::product::{Product, ProductZone};
 use crate::secret::{SecretError, TokenSource};
 use crate::web::WebConfig;
 
@@ -131,7 +132,7 @@ pub struct ExporterConfig {
     api_url: String,
     api_flavor: ApiFlavor,
     zones: Vec<String>,
-    targets: Vec<(Product, String)>,
+    targets: Vec<ProductZone>,
     named_products: Vec<Product>,
     poll_interval: Duration,
     poll_timeout: Duration,
@@ -169,7 +170,7 @@ impl ExporterConfig {
 
     /// Every (product, zone) pair to poll: each selected product in its own zones, or in
     /// the zones given that are not known to lack it.
-    pub fn targets(&self) -> &[(Product, String)] {
+    pub fn targets(&self) -> &[ProductZone] {
         &self.targets
     }
 

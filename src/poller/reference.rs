@@ -22,6 +22,7 @@ use super::Poller;
 use crate::api::model;
 use crate::api::{ApiError, ApiFlavor, Client};
 use crate::inventory::{catalog_from_api, projects_from_api, Project, Snapshot};
+use crate::product::{Product, PROJECTS};
 
 /// How old the last good read of a catalog or of an organization's projects may be.
 pub const REFRESH_EVERY: Duration = Duration::from_secs(3600);
@@ -124,10 +125,10 @@ impl Reference {
         let now = Instant::now();
         let deadline = now + timeout;
         let mut reads = JoinSet::new();
-        for (zone, polled) in &snapshot.zones {
-            let due = state.zones.entry(zone.clone()).or_default();
+        for (zone, polled) in snapshot.zones_of(Product::Instance) {
+            let due = state.zones.entry(zone.to_owned()).or_default();
             if polled.last_success.is_some() && due.is_due(now) {
-                let (client, zone) = (client.clone(), zone.clone());
+                let (client, zone) = (client.clone(), zone.to_owned());
                 reads.spawn(async move {
                     let types = client.list_server_types(&zone, deadline).await;
                     Read::Types(zone, types)
@@ -259,7 +260,8 @@ impl Lines {
             tracing::warn!(
                 organization_ids = orgs.join(",").as_str(),
                 error = %error,
-                "the key may not read project names: grant it the IAM permission set ProjectReadOnly on the organization; scaleway_project_info is left out, servers are still published (said once for the run)"
+                "the key may not read project names: grant it the IAM permission set {} on the organization; scaleway_project_info is left out, servers are still published (said once for the run)",
+                PROJECTS.permission_set
             );
         }
         for (org, error) in &self.projects_failed {

@@ -36,8 +36,7 @@ pub use pages::encode_pages;
 pub use telemetry_path::{TelemetryPath, RESERVED_PATHS};
 pub use views::FilteredViews;
 
-use crate::api::Product;
-use crate::poller::Published;
+use crate::published::Published;
 
 /// The exposition's content type (text format 0.0.4).
 pub const CONTENT_TYPE_TEXT: &str = "text/plain; version=0.0.4; charset=utf-8";
@@ -156,12 +155,9 @@ async fn readyz(State(state): State<AppState>) -> Response {
     let published = state.published.borrow().clone();
     let waiting: Vec<String> = published
         .snapshot
-        .each_zone()
-        .filter(|(_, _, zone)| zone.last_poll.is_none())
-        .map(|(product, name, _)| match product {
-            Product::Instance => name.to_owned(),
-            other => format!("{other}/{name}"),
-        })
+        .zones()
+        .filter(|(_, zone)| zone.last_poll.is_none())
+        .map(|(target, _)| target.to_string())
         .collect();
     if waiting.is_empty() {
         (StatusCode::OK, "ready\n").into_response()
