@@ -6,7 +6,7 @@
 mod common;
 
 use common::*;
-use scaleway_exporter::product::Product;
+use scaleway_exporter::product::{Product, State};
 use scaleway_simulator::{
     Product as SimProduct, ProductCounts, SECRET_MARKER, SECRET_MARKER_BASE64,
 };
@@ -437,6 +437,45 @@ async fn a_failed_zone_of_any_product_logs_how_many_servers_it_keeps() {
             line.contains("serving the servers of its last successful poll")
                 && line.contains("kept_servers=4"),
             "{line}"
+        );
+    }
+}
+
+/// The simulator keeps its own list of each product's zones and statuses (a fake never shares
+/// facts with the code it tests): the two agree zone for zone and state for state, so the
+/// demo and the tests show every state the exporter names, and nothing it does not.
+#[test]
+fn the_simulator_and_the_exporter_agree_on_each_products_zones_and_states() {
+    for (product, sim) in Product::ALL.into_iter().zip(SimProduct::ALL) {
+        assert_eq!(product.label(), sim.label());
+        match sim.served_zones() {
+            Some(zones) => assert_eq!(zones, product.zones(), "{product}"),
+            None => assert!(product.zones().iter().all(|z| sim.serves(z)), "{product}"),
+        }
+        let mut simulated: Vec<State> = sim
+            .statuses()
+            .iter()
+            .map(|status| State::from_api(product, Some(status)))
+            .collect();
+        simulated.push(State::unknown(product));
+        for state in product.states() {
+            assert!(
+                simulated.contains(state),
+                "{product}: {state} never simulated"
+            );
+        }
+        for state in &simulated {
+            assert!(product.states().contains(state), "{product}: {state}");
+        }
+        let named = sim
+            .statuses()
+            .iter()
+            .filter(|status| State::from_api(product, Some(status)) != State::unknown(product))
+            .count();
+        assert_eq!(
+            named + 1,
+            product.states().len(),
+            "{product}: one status each"
         );
     }
 }

@@ -139,10 +139,9 @@ pub struct ApiArgs {
     )]
     pub zones: Vec<String>,
 
-    /// Product to poll (repeatable): instance, elastic-metal, apple-silicon, dedibox. Every
-    /// product the key may read by default; a product named is polled even when refused.
     #[arg(
         long = "scaleway.product",
+        help = products_help(),
         env = "SCW_EXPORTER_PRODUCTS",
         value_delimiter = ',',
         value_parser = parse_product,
@@ -438,6 +437,16 @@ fn api_flavor_parser() -> impl TypedValueParser<Value = ApiFlavor> {
             .find(|flavor| flavor.label() == label)
             .unwrap_or(ApiFlavor::Instance)
     })
+}
+
+/// `--scaleway.product`: the products by label.
+fn products_help() -> String {
+    let labels: Vec<&str> = Product::ALL.iter().map(|p| p.label()).collect();
+    format!(
+        "Product to poll (repeatable): {}. Every product the key may read by default; a \
+         product named is polled even when refused.",
+        labels.join(", ")
+    )
 }
 
 /// A product's label, with the spaces of a comma list (`instance, dedibox`) around it.
