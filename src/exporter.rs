@@ -12,12 +12,12 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 use crate::api::{Client, RequestDone, RequestObserver};
-use crate::config::ExporterConfig;
+use crate::config::{ConfigError, ExporterConfig};
 use crate::metrics::OwnMetrics;
 use crate::poller::Poller;
 use crate::shutdown::Shutdown;
 use crate::web::server::{self, ServerLimits};
-use crate::web::{self, AppState, FilteredViews, Liveness};
+use crate::web::{self, AppState, FilteredViews, Liveness, WebConfig};
 
 /// Why the exporter could not be assembled.
 #[derive(Debug, thiserror::Error)]
@@ -26,6 +26,10 @@ pub enum ExporterError {
     /// configuration failed to load.
     #[error("cannot build the HTTP client of the Scaleway API")]
     HttpClient(#[source] reqwest::Error),
+    /// What the web config file names cannot be served with (a certificate that does not
+    /// load): a configuration error, one line and exit code 2, as the file's own checks.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
 }
 
 /// Why [`Exporter::serve`] ended other than by its shutdown. Each message holds the error it
@@ -83,7 +87,11 @@ impl Exporter {
             filtered_views: FilteredViews::default(),
         });
         let (router, tls) = match config.web_config() {
-            Some(web) => (web.protect(router), web.tls.clone()),
+            Some((path, file)) => {
+                let web = WebConfig::build(file)
+                    .map_err(|reason| ConfigError::bad_web_config(path, &reason))?;
+                (web.protect(router), web.tls.clone())
+            }
             None => (router, None),
         };
         Ok(Exporter {

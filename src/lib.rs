@@ -18,7 +18,8 @@
 //!   `config/checks.rs`); the key, the API URL and
 //!   the organization from the environment, else from a profile of the `scw` CLI's config
 //!   file (`config/credentials.rs`, `config/scw_file.rs`); the listen address
-//!   (`config/listen.rs`).
+//!   (`config/listen.rs`), the telemetry path (`config/telemetry_path.rs`) and the web
+//!   config file, read and checked as plain data (`config/web_file.rs`).
 //! - `secret.rs`: the API key as a [`SecretKey`] that never prints, and the [`TokenSource`]
 //!   that re-reads a key file when it changes.
 //! - [`api`]: the HTTP client of the Scaleway API (auth, paging, retries, rate limit, typed
@@ -38,9 +39,9 @@
 //!   schedules it. After the zones, `poller/reference.rs` reads the server-type catalogs
 //!   and project names when they are an hour old.
 //! - [`web`]: the router (`/metrics`, `/`, `/inventory.json`, `/healthz`, `/readyz`), the
-//!   accept loop, TLS, `--web.config.file`, basic auth, the telemetry path
-//!   (`web/telemetry_path.rs`), and the HTML and JSON pages (encoded once per poll by a
-//!   function the exporter hands to the poller; filtered views bounded).
+//!   accept loop, and what serves the web config file (rustls, basic auth, headers); the
+//!   HTML and JSON pages (encoded once per poll by a function the exporter hands to the
+//!   poller; filtered views bounded).
 //! - [`exporter`]: assembly of the above, and serving with a bounded graceful shutdown; a
 //!   poller that ends before shutdown ends `serve` with an error.
 //! - [`cmd`]: the `demo`, `simulate` and `health` subcommands, `--help`, and `cmd::start`,

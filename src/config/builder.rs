@@ -3,7 +3,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::checks::{load_web_config, resolve_api_url, resolve_targets, resolve_zones};
+use super::checks::{read_web_config, resolve_api_url, resolve_targets, resolve_zones};
+use super::TelemetryPath;
 use super::{
     cli, ConfigError, ExporterConfig, ListenAddress, DEFAULT_LISTEN_ADDRESS, DEFAULT_POLL_INTERVAL,
     DEFAULT_POLL_TIMEOUT, DEFAULT_TELEMETRY_PATH,
@@ -12,7 +13,6 @@ use crate::api::{ApiFlavor, Limits};
 use crate::product::Product;
 use crate::secret::is_uuid;
 use crate::secret::TokenSource;
-use crate::web::TelemetryPath;
 
 /// The settings of an [`ExporterConfig`] as given, checked by [`Self::build`].
 #[derive(Debug, Clone)]
@@ -175,7 +175,7 @@ impl ExporterConfigBuilder {
             });
         }
         let web_config = match &self.web_config_file {
-            Some(path) => Some(load_web_config(path)?),
+            Some(path) => Some((path.clone(), read_web_config(path)?)),
             None => None,
         };
         Ok(ExporterConfig {

@@ -2,25 +2,17 @@
 
 use std::path::Path;
 
-use super::{ConfigError, DEFAULT_LEGACY_ZONE, DEFAULT_ZONES};
+use super::{ConfigError, WebConfigFile, DEFAULT_LEGACY_ZONE, DEFAULT_ZONES};
 use crate::api::ApiFlavor;
 use crate::product::{Product, ProductZone};
-use crate::web::WebConfig;
 
-pub(super) fn load_web_config(path: &Path) -> Result<WebConfig, ConfigError> {
+/// The web config file, read and checked.
+pub fn read_web_config(path: &Path) -> Result<WebConfigFile, ConfigError> {
     std::fs::metadata(path).map_err(|e| ConfigError::UnreadableWebConfig {
         path: path.to_owned(),
         reason: e.to_string(),
     })?;
-    WebConfig::load(path).map_err(|reason| ConfigError::BadWebConfig {
-        path: path.to_owned(),
-        // One line, whatever the YAML parser wrote.
-        reason: reason
-            .to_string()
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" "),
-    })
+    WebConfigFile::read(path).map_err(|reason| ConfigError::bad_web_config(path, &reason))
 }
 
 /// True for a zone of the form `xx-yyy-N` (fr-par-1, pl-waw-3), so that new zones work

@@ -16,18 +16,18 @@ mod credentials;
 mod listen;
 mod scw_file;
 mod simulate_cli;
+mod telemetry_path;
+mod web_file;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::api::{ApiFlavor, Limits};
 use crate::product::{Product, ProductZone};
 use crate::secret::{SecretError, TokenSource};
-use crate::web::WebConfig;
 
-use crate::web::TelemetryPath;
 pub use builder::ExporterConfigBuilder;
-pub use checks::is_valid_zone;
+pub use checks::{is_valid_zone, read_web_config};
 pub use cli::{
     parse_byte_size, ApiArgs, Cli, Command, DemoArgs, ExporterArgs, HealthArgs, LimitArgs, LogArgs,
     LogFormat, LogLevel, PollArgs, SimulateArgs, WebArgs, DEFAULT_LISTEN_ADDRESS,
@@ -36,6 +36,11 @@ pub use cli::{
 pub use credentials::{Environment, KeySource, Notice, ProfileError, Which};
 pub use listen::ListenAddress;
 pub use scw_file::SearchPath;
+pub use telemetry_path::{TelemetryPath, RESERVED_PATHS};
+pub use web_file::{
+    check_bcrypt_hash, parse as parse_web_config, BadBcryptHash, ClientAuth, TlsSettings,
+    TlsVersion, WebConfigFile, WebFileError, GO_CIPHER_SUITES, GO_CURVES, SETTABLE_HEADERS,
+};
 
 /// The zones of the Instance API polled when none is given (docs/api-notes.md#zones-and-endpoints).
 pub const DEFAULT_ZONES: &[&str] = Product::Instance.zones();
@@ -103,6 +108,15 @@ pub enum ConfigError {
 }
 
 impl ConfigError {
+    /// The web config file at `path` is refused: one line, whatever the YAML parser wrote.
+    pub fn bad_web_config(path: &Path, reason: &dyn std::fmt::Display) -> Self {
+        let reason = reason.to_string();
+        ConfigError::BadWebConfig {
+            path: path.to_owned(),
+            reason: reason.split_whitespace().collect::<Vec<_>>().join(" "),
+        }
+    }
+
     /// A listener could not be had on `address`, set by `flag`.
     pub fn cannot_listen(
         address: impl std::fmt::Display,
@@ -139,7 +153,7 @@ pub struct ExporterConfig {
     listen_address: ListenAddress,
     telemetry_path: TelemetryPath,
     api_limits: Limits,
-    web_config: Option<WebConfig>,
+    web_config: Option<(PathBuf, WebConfigFile)>,
     default_organization_id: Option<String>,
 }
 
@@ -202,8 +216,8 @@ impl ExporterConfig {
         &self.api_limits
     }
 
-    /// `--web.config.file`, loaded: TLS, basic auth, headers.
-    pub fn web_config(&self) -> Option<&WebConfig> {
+    /// `--web.config.file`, read and checked: TLS, basic auth, headers; its path.
+    pub fn web_config(&self) -> Option<&(PathBuf, WebConfigFile)> {
         self.web_config.as_ref()
     }
 

@@ -2,7 +2,8 @@
 //! and `/readyz`.
 //!
 //! - `server`: the accept loop (plain TCP or TLS), bounds on heads, time and connections.
-//! - `tls`, `config`, `auth`: `--web.config.file`: rustls, the file's checks, basic auth;
+//! - `tls`, `config`, `auth`: what serves `--web.config.file` (read and checked by `config`):
+//!   rustls, the response headers, basic auth;
 //!   `error`: why a web config is refused.
 //! - `pages`: the landing page and the fleet as HTML and JSON (pure), and their encoding
 //!   once per poll; `views`: their handlers; `body`: bodies of shared bytes, spliced gzip.
@@ -25,17 +26,16 @@ mod config;
 mod error;
 mod pages;
 pub mod server;
-mod telemetry_path;
 mod tls;
 mod views;
 
-pub use auth::{check_bcrypt_hash, BadBcryptHash, BasicAuth};
-pub use config::{parse as parse_web_config, WebConfig};
+pub use auth::BasicAuth;
+pub use config::WebConfig;
 pub use error::WebConfigError;
 pub use pages::encode_pages;
-pub use telemetry_path::{TelemetryPath, RESERVED_PATHS};
 pub use views::FilteredViews;
 
+use crate::config::TelemetryPath;
 use crate::published::Published;
 
 /// The exposition's content type (text format 0.0.4).
