@@ -52,6 +52,8 @@
 //! Modules are public where the tests and the binary need their parts; `secret` and
 //! `shutdown` are private, their one type each re-exported here.
 
+#![warn(clippy::too_many_lines)]
+
 pub mod api;
 pub mod build_info;
 pub mod cmd;

@@ -1,4 +1,5 @@
 //! Wiring only: parse the command line, set up logs, run until SIGINT or SIGTERM.
+#![warn(clippy::too_many_lines)]
 
 use std::process::ExitCode;
 use std::time::Duration;

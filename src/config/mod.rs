@@ -113,7 +113,7 @@ impl ConfigError {
         let reason = reason.to_string();
         ConfigError::BadWebConfig {
             path: path.to_owned(),
-            reason: reason.split_whitespace().collect::<Vec<_>>().join(" "),
+            reason: collapse_whitespace(&reason),
         }
     }
 
@@ -136,6 +136,12 @@ impl ConfigError {
             flag,
         }
     }
+}
+
+/// `text` on one line: every run of white space, line breaks included, as one space. A
+/// parser's multi-line message then fits the one line of a refusal.
+pub fn collapse_whitespace(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// A validated configuration: what the exporter runs with. Only

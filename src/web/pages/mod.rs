@@ -160,8 +160,9 @@ pub(crate) mod tests {
         format!("&lt;script&gt;{field}&lt;/script&gt; &amp; &quot;q&quot;\n'{field}'")
     }
 
-    #[test]
-    fn hostile_texts_render_escaped_in_every_place_the_landing_page_shows_them() {
+    /// A landing page whose every text is [`hostile`]: a zone that answered with one
+    /// server, and fr-par-1 failing with a hostile error, rendered with `query`.
+    fn hostile_landing(query: &FleetQuery) -> String {
         use std::sync::Arc;
 
         use crate::metrics::Exposition;
@@ -181,15 +182,10 @@ pub(crate) mod tests {
         let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000);
         let zones = ["fr-par-1", &zone].map(|z| ProductZone::new(INSTANCE, z));
         let servers = servers_from_json(&page.to_string());
+        let error = Err(failure(&hostile("error")));
         let snapshot = Snapshot::of(zones)
             .with_poll(INSTANCE, &zone, Ok(servers.into()), at, Duration::ZERO)
-            .with_poll(
-                INSTANCE,
-                "fr-par-1",
-                Err(failure(&hostile("error"))),
-                at,
-                Duration::ZERO,
-            );
+            .with_poll(INSTANCE, "fr-par-1", error, at, Duration::ZERO);
         let published = Published {
             snapshot: Arc::new(snapshot),
             exposition: Exposition {
@@ -200,11 +196,13 @@ pub(crate) mod tests {
             pages: Default::default(),
         };
         let now = SystemTime::UNIX_EPOCH + NOW;
-        let render = |query: &FleetQuery| {
-            let fleet = fleet_html(&published.snapshot, query, now);
-            landing_page(&published, &hostile("path"), now, fleet)
-        };
+        let fleet = fleet_html(&published.snapshot, query, now);
+        landing_page(&published, &hostile("path"), now, fleet)
+    }
 
+    #[test]
+    fn hostile_texts_render_escaped_in_every_place_the_landing_page_shows_them() {
+        let render = hostile_landing;
         let html = render(&FleetQuery::default());
         assert!(!html.contains("<script"), "{html}");
         let (zone, id) = (escaped("zone"), escaped("id"));
