@@ -26,9 +26,9 @@ fn main() -> ExitCode {
         }
         Invocation::Health(args) => {
             return health::main(
-                &args.listen_address,
+                &args.serve.listen_address,
                 args.timeout,
-                args.web_config_file.as_deref(),
+                args.serve.web_config_file.as_deref(),
             );
         }
         Invocation::Exporter { log, .. } => log,

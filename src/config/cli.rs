@@ -201,14 +201,8 @@ pub struct PollArgs {
 /// Where and how the pages are served: the exporter's and the demo's.
 #[derive(Debug, Args, Clone)]
 pub struct WebArgs {
-    /// Address to serve on: `:PORT` for every interface, or `HOST:PORT`.
-    #[arg(
-        long = "web.listen-address",
-        env = "SCW_EXPORTER_LISTEN_ADDRESS",
-        default_value = DEFAULT_LISTEN_ADDRESS,
-        value_name = "ADDRESS"
-    )]
-    pub listen_address: String,
+    #[command(flatten)]
+    pub serve: ServeArgs,
 
     /// Path under which the metrics are served.
     #[arg(
@@ -218,6 +212,21 @@ pub struct WebArgs {
         value_name = "PATH"
     )]
     pub telemetry_path: String,
+}
+
+/// Where and how the exporter serves: the exporter's and the demo's, and `health`'s, which
+/// asks there the way it serves (`:PORT` and `0.0.0.0` mean loopback; HTTPS when the web
+/// config turns TLS on).
+#[derive(Debug, Args, Clone)]
+pub struct ServeArgs {
+    /// Address to serve on: `:PORT` for every interface, or `HOST:PORT`.
+    #[arg(
+        long = "web.listen-address",
+        env = "SCW_EXPORTER_LISTEN_ADDRESS",
+        default_value = DEFAULT_LISTEN_ADDRESS,
+        value_name = "ADDRESS"
+    )]
+    pub listen_address: String,
 
     /// TLS and basic auth configuration, in the Prometheus exporter-toolkit format.
     #[arg(
@@ -290,21 +299,8 @@ pub struct SimulateArgs {
 /// `health` asks the exporter that the same flags (or environment) configure.
 #[derive(Debug, Args, Clone)]
 pub struct HealthArgs {
-    /// The exporter's --web.listen-address: where to ask (`:PORT` and `0.0.0.0` mean loopback).
-    #[arg(
-        long = "web.listen-address",
-        env = "SCW_EXPORTER_LISTEN_ADDRESS",
-        default_value = DEFAULT_LISTEN_ADDRESS,
-        value_name = "ADDRESS"
-    )]
-    pub listen_address: String,
-    /// The exporter's --web.config.file: when it turns TLS on, the check speaks TLS.
-    #[arg(
-        long = "web.config.file",
-        env = "SCW_EXPORTER_WEB_CONFIG_FILE",
-        value_name = "PATH"
-    )]
-    pub web_config_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub serve: ServeArgs,
     /// Give up and report unhealthy after this long.
     #[arg(long = "health.timeout", default_value = "3s", value_parser = parse_duration, value_name = "DURATION")]
     pub timeout: Duration,

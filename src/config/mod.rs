@@ -30,7 +30,7 @@ pub use builder::ExporterConfigBuilder;
 pub use checks::{is_valid_zone, read_web_config};
 pub use cli::{
     parse_byte_size, ApiArgs, Cli, Command, DemoArgs, ExporterArgs, HealthArgs, LimitArgs, LogArgs,
-    LogFormat, LogLevel, PollArgs, SimulateArgs, WebArgs, DEFAULT_LISTEN_ADDRESS,
+    LogFormat, LogLevel, PollArgs, ServeArgs, SimulateArgs, WebArgs, DEFAULT_LISTEN_ADDRESS,
     DEFAULT_TELEMETRY_PATH, MAX_DURATION, MAX_SIMULATED_SERVERS, MIN_RATE,
 };
 pub use credentials::{Environment, KeySource, Notice, ProfileError, Which};
@@ -257,9 +257,9 @@ impl ExporterArgs {
             .rate_limit(self.limits.rate_limit)
             .poll_interval(self.poll.interval)
             .poll_timeout(self.poll.timeout)
-            .listen_address(&self.web.listen_address)
+            .listen_address(&self.web.serve.listen_address)
             .telemetry_path(&self.web.telemetry_path)
-            .web_config_file(self.web.web_config_file.as_ref())
+            .web_config_file(self.web.serve.web_config_file.as_ref())
             .build()?;
         Ok(Resolved {
             config,
