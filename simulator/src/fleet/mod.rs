@@ -6,16 +6,19 @@
 //! The mix of types, volumes, states, tags and nulls follows the real responses (docs/api-notes.md in the exporter's repository).
 //!
 //! `model.rs` holds the API-shaped types, `catalog.rs` the commercial types and their
-//! weights, `server.rs` the generation of one server, `specials.rs` the few servers chosen
-//! to carry a maintenance, a rescue boot or an end-of-service type.
+//! weights, `server.rs` the generation of one server (its identity, state and image), with
+//! `volumes.rs` its volumes and `network.rs` its addresses and groups, `specials.rs` the few
+//! servers chosen to carry a maintenance, a rescue boot or an end-of-service type.
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 mod catalog;
 mod model;
+mod network;
 mod server;
 mod specials;
+mod volumes;
 
 use super::json::{block_date, fnv1a, from_micros, instance_date, splitmix64, uuid};
 
