@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::fleet::allowed_actions;
 use crate::json::{self, instance_date};
-use crate::world::{apply_status, render, transition_of, BlockEntry, Origin, Pending};
+use crate::world::{apply_status, render, transition_of, BlockEntry, Origin};
 use crate::{legacy, Action, ActionError, Simulator};
 
 /// A page of a list, ready to send.
@@ -58,8 +58,7 @@ impl Simulator {
         let (now, wall) = world.clocks();
         let z = world.zone_mut(zone)?;
         z.settle(&self.shared.fleet, now, wall);
-        let pos = *z.index.get(id)?;
-        Some(z.servers[pos].json.to_vec())
+        Some(z.servers.get(id)?.json.to_vec())
     }
 
     /// One page of a zone's servers, newest first. An unknown zone is an empty list.
@@ -80,7 +79,8 @@ impl Simulator {
             };
         };
         z.settle(fleet, now, wall);
-        let len = z.servers.len() as u64;
+        let listing = z.servers.all();
+        let len = listing.len() as u64;
         let shifted = z.page_shift && page > 1;
         let (start, end, total) = if shifted {
             let start = (page - 1).saturating_mul(per_page) - 1;
@@ -90,7 +90,6 @@ impl Simulator {
             (start, start.saturating_add(per_page), len)
         };
         let (start, end) = (start.min(len) as usize, end.min(len) as usize);
-        let listing = &z.servers;
         let picked = (start..end).map(|k| &listing[listing.len() - 1 - k]);
         let mut body = Vec::with_capacity(32 + (end - start) * 2600);
         body.extend_from_slice(b"{\"servers\": [");
@@ -169,11 +168,13 @@ impl Simulator {
             .zone_mut(zone)
             .ok_or_else(|| ActionError::UnknownZone(zone.to_owned()))?;
         z.settle(fleet, now, wall);
-        let pos = *z.index.get(id).ok_or_else(|| ActionError::UnknownServer {
-            zone: zone.to_owned(),
-            id: id.to_owned(),
-        })?;
-        let entry = &mut z.servers[pos];
+        let entry = z
+            .servers
+            .get_mut(id)
+            .ok_or_else(|| ActionError::UnknownServer {
+                zone: zone.to_owned(),
+                id: id.to_owned(),
+            })?;
         if !allowed_actions(&entry.state, &entry.detail).contains(&action.as_str()) {
             return Err(ActionError::NotAllowed {
                 action,
@@ -184,14 +185,8 @@ impl Simulator {
         entry.state = state.to_owned();
         entry.detail = detail.to_owned();
         entry.modified = instance_date(wall);
-        entry.pending = Some(Pending {
-            deadline: now + transition,
-            then,
-        });
         entry.json = render(fleet, &z.ctx, entry);
-        if !z.pending.iter().any(|p| p == id) {
-            z.pending.push(id.to_owned());
-        }
+        z.servers.begin(id, now + transition, then);
         tracing::debug!(
             zone,
             server_id = id,

@@ -4,16 +4,18 @@
 //! - `legacy`: the same servers in the pre-2019 `/servers` shapes.
 //! - `http`: the axum router (auth, paging headers, errors as the real API writes them).
 //! - `json`: Python-style JSON, UUID-shaped ids, the two date forms.
-//! - `world`: each zone's servers and volumes as the simulator holds them, the transitions in
-//!   flight, and the clock they settle on.
+//! - `servers`: a zone's servers of one product, found by id, with their changes in flight
+//!   (every product's actions are lazy the same way).
+//! - `world`: each zone's Instance servers and volumes as the simulator holds them, and the
+//!   clock transitions settle on.
 //! - `answers`: what the routes send, read from the world: pages, bodies, actions' tasks.
 //! - `products`: Elastic Metal, Apple silicon and Dedibox servers (their own shapes, zones,
 //!   actions and secrets), and the test hooks that cover every [`Product`].
 //!
 //! State lives behind one mutex. Each server keeps its serialised JSON, so a page is a copy
 //! of bytes whatever the fleet size; a server is re-rendered only when its state changes.
-//! Actions are lazy: they store a target state and a deadline (`tokio::time::Instant`, so
-//! `tokio::time::pause()` works), resolved whenever the zone is next read.
+//! Actions are lazy, for every product alike (`servers`): they store a target state and a
+//! deadline, resolved whenever the zone is next read.
 
 // Functions a reader can hold: at most the threshold of the repository's clippy.toml.
 #![warn(clippy::too_many_lines)]
@@ -27,6 +29,7 @@ mod http;
 mod json;
 mod legacy;
 mod products;
+mod servers;
 mod world;
 
 use std::fmt;
@@ -145,21 +148,14 @@ impl Simulator {
             }
             zones.push(Zone::generate(&fleet, name, config.servers_per_zone));
         }
-        // Servers caught starting or stopping finish one transition after the fleet is ready
-        // (a 50,000-server fleet takes a while to build in a debug build).
+        // Servers caught in a transition finish it one transition after the Instance fleet
+        // is ready (a 50,000-server fleet takes a while to build in a debug build).
         let settle_at = Instant::now() + config.transition;
         for zone in &mut zones {
-            for id in &zone.pending {
-                if let Some(p) = zone
-                    .index
-                    .get(id)
-                    .and_then(|&pos| zone.servers[pos].pending.as_mut())
-                {
-                    p.deadline = settle_at;
-                }
-            }
+            zone.servers.land_all_at(settle_at);
         }
-        let products = products::Products::generate(&fleet, &config, settle_at);
+        let mut products = products::Products::generate(&fleet, &config);
+        products.land_all_at(settle_at);
         let churn_rng = StdRng::seed_from_u64(splitmix64(config.seed ^ 0xc4u64));
         Simulator {
             shared: Arc::new(Shared {
@@ -214,7 +210,7 @@ impl Simulator {
         match world.zone_mut(zone) {
             Some(z) => {
                 z.settle(fleet, now, wall);
-                z.servers.iter().rev().map(|e| e.id.clone()).collect()
+                z.servers.all().iter().rev().map(|e| e.id.clone()).collect()
             }
             None => Vec::new(),
         }
@@ -226,8 +222,7 @@ impl Simulator {
         let (now, wall) = world.clocks();
         let z = world.zone_mut(zone)?;
         z.settle(&self.shared.fleet, now, wall);
-        let pos = *z.index.get(id)?;
-        Some(z.servers[pos].state.clone())
+        Some(z.servers.get(id)?.state.clone())
     }
 
     /// The `state_detail` the API would show for a server.
@@ -236,8 +231,7 @@ impl Simulator {
         let (now, wall) = world.clocks();
         let z = world.zone_mut(zone)?;
         z.settle(&self.shared.fleet, now, wall);
-        let pos = *z.index.get(id)?;
-        Some(z.servers[pos].detail.clone())
+        Some(z.servers.get(id)?.detail.clone())
     }
 
     /// The server object as `GET .../servers/{id}` returns it (without the envelope).
@@ -284,14 +278,13 @@ impl Simulator {
             detail: text("state_detail"),
             modified: text("modification_date"),
             json: json::spaced(&server).into_boxed_slice(),
-            id: id.clone(),
+            id,
             name,
             origin: Origin::Raw(Box::new(server)),
             state,
             pending: None,
         };
         z.servers.push(entry);
-        z.index.insert(id, z.servers.len() - 1);
     }
 
     /// Adds a raw Block Storage volume object to the zone's `/block/v1` list.
@@ -387,10 +380,11 @@ impl Simulator {
                     continue;
                 };
                 z.settle(&self.shared.fleet, now, wall);
-                if z.servers.is_empty() {
+                let servers = z.servers.all();
+                if servers.is_empty() {
                     continue;
                 }
-                let e = &z.servers[(pick % z.servers.len() as u64) as usize];
+                let e = &servers[(pick % servers.len() as u64) as usize];
                 if e.pending.is_some() {
                     continue;
                 }

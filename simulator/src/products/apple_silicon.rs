@@ -4,15 +4,17 @@
 //! `sudo_password`, the same password in `vnc_url`, and a CI `runner_configuration.token` on
 //! servers with a runner. Each contains [`super::SECRET_MARKER`].
 //!
-//! States: mostly `ready`; some `starting` (not yet `delivered`), `rebooting`, `reinstalling`
-//! (those settle to `ready`), a few `error`. Actions: `reboot` (ready → rebooting → ready),
-//! `reinstall` (ready or error → reinstalling → ready).
+//! States: mostly `ready`; some `starting` (not yet `delivered`, settles to `ready`), some
+//! caught in a `reboot` or a `reinstall`, a few `error`. Actions: `reboot`, `reinstall`
+//! ([`TRANSITIONS`]).
 
 use rand::rngs::StdRng;
 use rand::Rng;
 use serde::Serialize;
 
-use super::{after, docker_name, pick, secret, tags, uuid, GenCtx, Product, ProductAction};
+use super::{
+    after, docker_name, pick, secret, tags, uuid, GenCtx, Product, ProductAction, Transition,
+};
 use crate::json::block_date;
 
 #[derive(Serialize)]
@@ -125,8 +127,8 @@ pub(super) fn generate(ctx: &GenCtx<'_>, idx: usize) -> (Server, Option<&'static
     let (status, then) = match rng.random_range(0..100) {
         0..84 => ("ready", None),
         84..89 => ("starting", Some("ready")),
-        89..93 => ("rebooting", Some("ready")),
-        93..96 => ("reinstalling", Some("ready")),
+        89..93 => REBOOT.caught(),
+        93..96 => REINSTALL.caught(),
         96..99 => ("error", None),
         _ => ("ready", None),
     };
@@ -230,14 +232,13 @@ fn commitment(rng: &mut StdRng) -> Option<Commitment> {
     })
 }
 
-/// (intermediate, final) for an action from `state`.
-pub(super) fn transition(
-    action: ProductAction,
-    state: &str,
-) -> Option<(&'static str, &'static str)> {
-    match (action, state) {
-        (ProductAction::Reboot, "ready") => Some(("rebooting", "ready")),
-        (ProductAction::Reinstall, "ready" | "error") => Some(("reinstalling", "ready")),
-        _ => None,
-    }
-}
+const REBOOT: Transition = Transition::new(ProductAction::Reboot, &["ready"], "rebooting", "ready");
+const REINSTALL: Transition = Transition::new(
+    ProductAction::Reinstall,
+    &["ready", "error"],
+    "reinstalling",
+    "ready",
+);
+
+/// Every action of the API and what it does.
+pub(super) const TRANSITIONS: &[Transition] = &[REBOOT, REINSTALL];

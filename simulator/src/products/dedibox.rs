@@ -4,15 +4,15 @@
 //! hang off network interfaces, `version` lower case (`ipv4`, `ipv6`); servers with a BMC also
 //! have an `ipmi` interface with a private address.
 //!
-//! States: mostly `ready`; some `stopped`, `installing` and `busy` (both settle to `ready`),
-//! `delivering`, `error`, `rescue`, `locked`. Actions: `stop` (ready → busy → stopped),
-//! `start` (stopped → busy → ready), `reboot` (ready → busy → ready).
+//! States: mostly `ready`; some `stopped`, `installing` (settles to `ready`), some caught
+//! `busy` in a `reboot`, `delivering`, `error`, `rescue`, `locked`. Actions: `stop`, `start`,
+//! `reboot`, each `busy` while it runs ([`TRANSITIONS`]).
 
 use rand::rngs::StdRng;
 use rand::Rng;
 use serde::Serialize;
 
-use super::{after, pick, tags, GenCtx, Product, ProductAction};
+use super::{after, pick, tags, GenCtx, Product, ProductAction, Transition};
 use crate::fleet::ANCHOR_MICROS;
 use crate::json::{block_date, fnv1a, from_micros};
 
@@ -321,7 +321,7 @@ pub(super) fn generate(ctx: &GenCtx<'_>, idx: usize) -> (Server, Option<&'static
         0..80 => ("ready", None),
         80..86 => ("stopped", None),
         86..89 => ("installing", Some("ready")),
-        89..92 => ("busy", Some("ready")),
+        89..92 => REBOOT.caught(),
         92..94 => ("delivering", None),
         94..96 => ("error", None),
         96..98 => ("rescue", None),
@@ -462,15 +462,9 @@ fn ipmi(id: u64, rng: &mut StdRng) -> Interface {
     }
 }
 
-/// (intermediate, final) for an action from `state`.
-pub(super) fn transition(
-    action: ProductAction,
-    state: &str,
-) -> Option<(&'static str, &'static str)> {
-    match (action, state) {
-        (ProductAction::Stop, "ready") => Some(("busy", "stopped")),
-        (ProductAction::Start, "stopped") => Some(("busy", "ready")),
-        (ProductAction::Reboot, "ready") => Some(("busy", "ready")),
-        _ => None,
-    }
-}
+const STOP: Transition = Transition::new(ProductAction::Stop, &["ready"], "busy", "stopped");
+const START: Transition = Transition::new(ProductAction::Start, &["stopped"], "busy", "ready");
+const REBOOT: Transition = Transition::new(ProductAction::Reboot, &["ready"], "busy", "ready");
+
+/// Every action of the API and what it does.
+pub(super) const TRANSITIONS: &[Transition] = &[STOP, START, REBOOT];

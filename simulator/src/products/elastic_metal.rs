@@ -3,14 +3,16 @@
 //! `install` null when no OS was asked for, `user_data` base64 or null.
 //!
 //! States: mostly `ready`; some `stopped`, `delivering`, `ordered`, `error`, `deleting`, and
-//! a few caught `starting`/`stopping`. Actions: `stop` (ready → stopping → stopped), `start`
-//! (stopped → starting → ready), `reboot` (ready → stopping → ready, the recorded sequence).
+//! a few caught in a `start` or a `stop`. Actions: `stop`, `start`, `reboot` ([`TRANSITIONS`]).
 
 use rand::rngs::StdRng;
 use rand::Rng;
 use serde::Serialize;
 
-use super::{after, base64, docker_name, pick, secret, tags, uuid, GenCtx, Product, ProductAction};
+use super::{
+    after, base64, docker_name, pick, secret, tags, uuid, GenCtx, Product, ProductAction,
+    Transition,
+};
 use crate::json::{block_date, fnv1a, uuid_from_bits};
 
 /// The option every recorded "Private Network" option has.
@@ -231,8 +233,8 @@ pub(super) fn generate(ctx: &GenCtx<'_>, idx: usize) -> (Server, Option<&'static
         87..89 => ("ordered", None),
         89..91 => ("error", None),
         91..93 => ("deleting", None),
-        93..96 => ("starting", Some("ready")),
-        _ => ("stopping", Some("stopped")),
+        93..96 => START.caught(),
+        _ => STOP.caught(),
     };
     let delivered = !matches!(status, "ordered" | "delivering" | "error");
     let domain = if delivered {
@@ -399,15 +401,10 @@ fn private_network_option() -> ServerOption {
     }
 }
 
-/// (intermediate, final) for an action from `state`.
-pub(super) fn transition(
-    action: ProductAction,
-    state: &str,
-) -> Option<(&'static str, &'static str)> {
-    match (action, state) {
-        (ProductAction::Stop, "ready") => Some(("stopping", "stopped")),
-        (ProductAction::Start, "stopped") => Some(("starting", "ready")),
-        (ProductAction::Reboot, "ready") => Some(("stopping", "ready")),
-        _ => None,
-    }
-}
+const STOP: Transition = Transition::new(ProductAction::Stop, &["ready"], "stopping", "stopped");
+const START: Transition = Transition::new(ProductAction::Start, &["stopped"], "starting", "ready");
+/// The recorded sequence: a rebooting server shows `stopping`.
+const REBOOT: Transition = Transition::new(ProductAction::Reboot, &["ready"], "stopping", "ready");
+
+/// Every action of the API and what it does.
+pub(super) const TRANSITIONS: &[Transition] = &[STOP, START, REBOOT];

@@ -158,7 +158,7 @@ fn act(
         Ok(path) => path,
         Err(refused) => return *refused,
     };
-    let Some(action) = ProductAction::parse(&name).filter(|a| product.actions().contains(a)) else {
+    let Some(action) = ProductAction::parse(&name).filter(|&a| product.has_action(a)) else {
         return reply(sim, StatusCode::NOT_FOUND, NOT_FOUND.to_vec());
     };
     match sim.product_act(product, &zone, &id, action) {
