@@ -6,6 +6,7 @@ use std::sync::atomic::Ordering;
 use serde::Serialize;
 
 use crate::fleet::allowed_actions;
+use crate::http::window;
 use crate::json::{self, instance_date};
 use crate::world::{apply_status, render, transition_of, BlockEntry, Origin};
 use crate::{legacy, Action, ActionError, Simulator};
@@ -140,12 +141,9 @@ impl Simulator {
         let Some(z) = world.zone(zone) else {
             return b"{\"total_count\":0,\"volumes\":[]}".to_vec();
         };
-        let len = z.volumes.len() as u64;
-        let start = (page - 1).saturating_mul(page_size);
-        let end = start.saturating_add(page_size).min(len) as usize;
-        let start = start.min(len) as usize;
+        let len = z.volumes.len();
         let mut body = format!("{{\"total_count\":{len},\"volumes\":[").into_bytes();
-        for (n, volume) in z.volumes[start..end].iter().enumerate() {
+        for (n, volume) in z.volumes[window(page, page_size, len)].iter().enumerate() {
             if n > 0 {
                 body.push(b',');
             }

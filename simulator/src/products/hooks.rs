@@ -4,6 +4,7 @@
 use rand::Rng;
 
 use super::{Body, Item, Product, ProductAction, ProductActionError};
+use crate::http::window;
 use crate::json::block_date;
 use crate::{Action, Simulator};
 
@@ -157,11 +158,8 @@ impl Simulator {
         };
         z.settle(now, wall);
         let items = z.servers.all();
-        let len = items.len() as u64;
-        let start = (page - 1).saturating_mul(page_size).min(len) as usize;
-        let end = (start as u64).saturating_add(page_size).min(len) as usize;
-        let mut body = format!("{{\"total_count\":{len},\"servers\":[").into_bytes();
-        for (n, k) in (start..end).enumerate() {
+        let mut body = format!("{{\"total_count\":{},\"servers\":[", items.len()).into_bytes();
+        for (n, k) in window(page, page_size, items.len()).enumerate() {
             if n > 0 {
                 body.push(b',');
             }
