@@ -56,9 +56,7 @@ impl Simulator {
 
     pub(crate) fn server_bytes(&self, zone: &str, id: &str) -> Option<Vec<u8>> {
         let mut world = self.world();
-        let (now, wall) = world.clocks();
-        let z = world.zone_mut(zone)?;
-        z.settle(&self.shared.fleet, now, wall);
+        let (z, ..) = world.settled(&self.shared.fleet, zone)?;
         Some(z.servers.get(id)?.json.to_vec())
     }
 
@@ -71,15 +69,13 @@ impl Simulator {
         shape: Shape,
     ) -> PageOut {
         let mut world = self.world();
-        let (now, wall) = world.clocks();
         let fleet = &self.shared.fleet;
-        let Some(z) = world.zone_mut(zone) else {
+        let Some((z, _, wall)) = world.settled(fleet, zone) else {
             return PageOut {
                 body: b"{\"servers\": []}".to_vec(),
                 total: 0,
             };
         };
-        z.settle(fleet, now, wall);
         let listing = z.servers.all();
         let len = listing.len() as u64;
         let shifted = z.page_shift && page > 1;
@@ -159,13 +155,11 @@ impl Simulator {
     /// Runs an action; the task is what the HTTP endpoint answers.
     pub(crate) fn act(&self, zone: &str, id: &str, action: Action) -> Result<Task, ActionError> {
         let mut world = self.world();
-        let (now, wall) = world.clocks();
         let transition = self.shared.config.transition;
         let fleet = &self.shared.fleet;
-        let z = world
-            .zone_mut(zone)
+        let (z, now, wall) = world
+            .settled(fleet, zone)
             .ok_or_else(|| ActionError::UnknownZone(zone.to_owned()))?;
-        z.settle(fleet, now, wall);
         let entry = z
             .servers
             .get_mut(id)

@@ -205,13 +205,8 @@ impl Simulator {
     /// Current server ids of a zone (terminated ones gone), in listing order (newest first).
     pub fn server_ids(&self, zone: &str) -> Vec<String> {
         let mut world = self.world();
-        let (now, wall) = world.clocks();
-        let fleet = &self.shared.fleet;
-        match world.zone_mut(zone) {
-            Some(z) => {
-                z.settle(fleet, now, wall);
-                z.servers.all().iter().rev().map(|e| e.id.clone()).collect()
-            }
+        match world.settled(&self.shared.fleet, zone) {
+            Some((z, ..)) => z.servers.all().iter().rev().map(|e| e.id.clone()).collect(),
             None => Vec::new(),
         }
     }
@@ -219,18 +214,14 @@ impl Simulator {
     /// The state string the API would show for a server, `None` if there is no such server.
     pub fn server_state(&self, zone: &str, id: &str) -> Option<String> {
         let mut world = self.world();
-        let (now, wall) = world.clocks();
-        let z = world.zone_mut(zone)?;
-        z.settle(&self.shared.fleet, now, wall);
+        let (z, ..) = world.settled(&self.shared.fleet, zone)?;
         Some(z.servers.get(id)?.state.clone())
     }
 
     /// The `state_detail` the API would show for a server.
     pub fn server_state_detail(&self, zone: &str, id: &str) -> Option<String> {
         let mut world = self.world();
-        let (now, wall) = world.clocks();
-        let z = world.zone_mut(zone)?;
-        z.settle(&self.shared.fleet, now, wall);
+        let (z, ..) = world.settled(&self.shared.fleet, zone)?;
         Some(z.servers.get(id)?.detail.clone())
     }
 
@@ -375,11 +366,9 @@ impl Simulator {
             };
             let candidate = {
                 let mut world = self.world();
-                let (now, wall) = world.clocks();
-                let Some(z) = world.zone_mut(&zone) else {
+                let Some((z, ..)) = world.settled(&self.shared.fleet, &zone) else {
                     continue;
                 };
-                z.settle(&self.shared.fleet, now, wall);
                 let servers = z.servers.all();
                 if servers.is_empty() {
                     continue;

@@ -162,6 +162,19 @@ impl World {
         (Instant::now() + self.skew, wall)
     }
 
+    /// Zone `name` as a read must see it: its transitions due by now landed (that is when
+    /// lazy transitions land); with the clocks they landed on.
+    pub(crate) fn settled(
+        &mut self,
+        fleet: &FleetCtx,
+        name: &str,
+    ) -> Option<(&mut Zone, Instant, DateTime<Utc>)> {
+        let (now, wall) = self.clocks();
+        let z = self.zone_mut(name)?;
+        z.settle(fleet, now, wall);
+        Some((z, now, wall))
+    }
+
     pub(crate) fn zone(&self, name: &str) -> Option<&Zone> {
         self.zones.iter().find(|z| z.ctx.zone == name)
     }

@@ -69,13 +69,8 @@ impl Simulator {
         if product == Product::Instance {
             return self.server_ids(zone);
         }
-        let mut world = self.world();
-        let (now, wall) = world.clocks();
-        match world.products.zone_mut(product, zone) {
-            Some(z) => {
-                z.settle(now, wall);
-                z.servers.all().iter().map(|i| i.id.clone()).collect()
-            }
+        match self.world().settled_product(product, zone) {
+            Some((z, ..)) => z.servers.all().iter().map(|i| i.id.clone()).collect(),
             None => Vec::new(),
         }
     }
@@ -87,9 +82,7 @@ impl Simulator {
             return self.server_state(zone, id);
         }
         let mut world = self.world();
-        let (now, wall) = world.clocks();
-        let z = world.products.zone_mut(product, zone)?;
-        z.settle(now, wall);
+        let (z, ..) = world.settled_product(product, zone)?;
         Some(z.servers.get(id)?.body.status())
     }
 
@@ -152,11 +145,9 @@ impl Simulator {
         newest_first: bool,
     ) -> Vec<u8> {
         let mut world = self.world();
-        let (now, wall) = world.clocks();
-        let Some(z) = world.products.zone_mut(product, zone) else {
+        let Some((z, ..)) = world.settled_product(product, zone) else {
             return b"{\"total_count\":0,\"servers\":[]}".to_vec();
         };
-        z.settle(now, wall);
         let items = z.servers.all();
         let mut body = format!("{{\"total_count\":{},\"servers\":[", items.len()).into_bytes();
         for (n, k) in window(page, page_size, items.len()).enumerate() {
@@ -173,9 +164,7 @@ impl Simulator {
     /// What get-one answers for a server.
     pub(crate) fn product_detail(&self, product: Product, zone: &str, id: &str) -> Option<Vec<u8>> {
         let mut world = self.world();
-        let (now, wall) = world.clocks();
-        let z = world.products.zone_mut(product, zone)?;
-        z.settle(now, wall);
+        let (z, ..) = world.settled_product(product, zone)?;
         Some(z.servers.get(id)?.body.detail())
     }
 
@@ -198,14 +187,12 @@ impl Simulator {
         }
         let transition_for = self.shared.config.transition;
         let mut world = self.world();
-        let (now, wall) = world.clocks();
         let unknown = || ProductActionError::UnknownServer {
             product,
             zone: zone.to_owned(),
             id: id.to_owned(),
         };
-        let z = world.products.zone_mut(product, zone).ok_or_else(unknown)?;
-        z.settle(now, wall);
+        let (z, now, wall) = world.settled_product(product, zone).ok_or_else(unknown)?;
         let item = z.servers.get_mut(id).ok_or_else(unknown)?;
         let state = item.body.status();
         let transition = match (&item.pending, product.transition(action, &state)) {

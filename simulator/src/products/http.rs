@@ -1,9 +1,8 @@
 //! The HTTP face of the Elastic Metal, Apple silicon and Dedibox APIs.
 //!
-//! Every endpoint checks, in this order: the key (the gateway's 401), the zone's form (400,
-//! compact), whether the product serves the zone (the gateway's 501 `unknown service`), and
-//! whether a test forbade the product (IAM's 403). Errors are compact, keys sorted, as the Go
-//! services and the gateway write them. Not recorded, so written in the form of the recorded
+//! Every endpoint first makes the checks of [`crate::http::admit`] (key, zone form, served
+//! zone, forbidden product). Errors are compact, keys sorted, as the Go services and the
+//! gateway write them. Not recorded, so written in the form of the recorded
 //! Block Storage errors: an Elastic Metal or Dedibox server that does not exist (404
 //! `not_found`) and an action the server's state refuses (409 `transient_state`). A missing
 //! Apple silicon server answers what the real API answers for a deleted one: IAM's 403.

@@ -10,6 +10,7 @@ use super::{apple_silicon, dedibox, elastic_metal, GenCtx, Product};
 use crate::fleet::FleetCtx;
 use crate::json::{block_date, splitmix64};
 use crate::servers::{Held, Pending, Servers};
+use crate::world::World;
 use crate::SimulatorConfig;
 
 /// Every product server, behind the simulator's one lock.
@@ -182,6 +183,21 @@ impl Products {
     /// A seeded roll in `0..100`, for churn to choose between Instance and the products.
     pub(crate) fn roll(&mut self) -> u32 {
         self.churn_rng.random_range(0..100)
+    }
+}
+
+impl World {
+    /// A product's zone as a read must see it: its transitions due by now landed; with the
+    /// clocks they landed on.
+    pub(super) fn settled_product(
+        &mut self,
+        product: Product,
+        zone: &str,
+    ) -> Option<(&mut ProductZone, Instant, DateTime<Utc>)> {
+        let (now, wall) = self.clocks();
+        let z = self.products.zone_mut(product, zone)?;
+        z.settle(now, wall);
+        Some((z, now, wall))
     }
 }
 
