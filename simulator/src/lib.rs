@@ -369,14 +369,9 @@ impl Simulator {
                 let Some((z, ..)) = world.settled(&self.shared.fleet, &zone) else {
                     continue;
                 };
-                let servers = z.servers.all();
-                if servers.is_empty() {
+                let Some(e) = z.servers.idle_at(pick) else {
                     continue;
-                }
-                let e = &servers[(pick % servers.len() as u64) as usize];
-                if e.pending.is_some() {
-                    continue;
-                }
+                };
                 let action = match e.state.as_str() {
                     RUNNING if roll < 40 => Action::Poweroff,
                     RUNNING if roll < 70 => Action::Reboot,

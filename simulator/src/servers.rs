@@ -65,6 +65,20 @@ impl<S: Held> Servers<S> {
         &self.list
     }
 
+    /// The server a seeded roll `pick` lands on (`pick` modulo the count), unless a change is
+    /// in flight on it: what churn may act on.
+    pub(crate) fn idle_at(&mut self, pick: u64) -> Option<&S> {
+        let len = self.list.len() as u64;
+        if len == 0 {
+            return None;
+        }
+        let server = &mut self.list[(pick % len) as usize];
+        if server.pending().is_some() {
+            return None;
+        }
+        Some(server)
+    }
+
     pub(crate) fn get(&self, id: &str) -> Option<&S> {
         self.list.get(*self.index.get(id)?)
     }

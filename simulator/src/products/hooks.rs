@@ -235,14 +235,9 @@ impl Simulator {
                 };
                 let z = &mut products.zones[zi];
                 z.settle(now, wall);
-                let items = z.servers.all();
-                if items.is_empty() {
+                let Some(item) = z.servers.idle_at(pick) else {
                     continue;
-                }
-                let item = &items[(pick % items.len() as u64) as usize];
-                if item.pending.is_some() {
-                    continue;
-                }
+                };
                 let state = item.body.status();
                 let action = match (z.product, state.as_str()) {
                     (Product::AppleSilicon, "ready") if roll < 80 => ProductAction::Reboot,
