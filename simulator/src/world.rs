@@ -162,8 +162,8 @@ impl World {
         (Instant::now() + self.skew, wall)
     }
 
-    /// Zone `name` as a read must see it: its transitions due by now landed (that is when
-    /// lazy transitions land); with the clocks they landed on.
+    /// Zone `name` as a read must see it, every transition due by now landed (reads are
+    /// what land lazy transitions), and the clocks they landed on.
     pub(crate) fn settled(
         &mut self,
         fleet: &FleetCtx,

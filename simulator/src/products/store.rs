@@ -187,8 +187,8 @@ impl Products {
 }
 
 impl World {
-    /// A product's zone as a read must see it: its transitions due by now landed; with the
-    /// clocks they landed on.
+    /// A product's zone as a read must see it, every transition due by now landed (as
+    /// [`World::settled`] for Instance), and the clocks they landed on.
     pub(super) fn settled_product(
         &mut self,
         product: Product,
