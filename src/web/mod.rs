@@ -14,7 +14,7 @@
 use std::sync::Arc;
 
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -101,18 +101,12 @@ pub fn router(state: AppState) -> Router {
 async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let published = state.published.borrow().clone();
     let exposition = &published.exposition;
-    let mut response_headers = HeaderMap::new();
-    response_headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(CONTENT_TYPE_TEXT),
-    );
-    response_headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
-    if accepts_gzip(&headers) {
-        response_headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-        (response_headers, exposition.gzip.clone()).into_response()
-    } else {
-        (response_headers, exposition.text.clone()).into_response()
-    }
+    views::gzipped(
+        CONTENT_TYPE_TEXT,
+        &exposition.gzip,
+        exposition.plain_len,
+        &headers,
+    )
 }
 
 /// True when `Accept-Encoding` names `gzip` (or `*`) with a non-zero quality.
@@ -176,6 +170,8 @@ async fn not_found() -> (StatusCode, &'static str) {
 
 #[cfg(test)]
 mod tests {
+    use axum::http::HeaderValue;
+
     use super::*;
 
     fn with_encoding(value: &'static str) -> HeaderMap {
