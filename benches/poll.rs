@@ -160,7 +160,7 @@ fn main() {
                 .flat_map(|p| {
                     serde_json::from_slice::<BlockVolumesPage>(p)
                         .unwrap()
-                        .volumes
+                        .items
                 })
                 .collect();
             (servers, volumes)

@@ -278,3 +278,111 @@ pub fn snapshots_from(listed: Vec<SnapshotItem>) -> Items {
             .collect(),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parsed<T: serde::de::DeserializeOwned>(json: &str) -> T {
+        serde_json::from_str(json).expect("the test's JSON parses")
+    }
+
+    #[test]
+    fn a_nat_ip_that_says_attached_with_no_server_is_not_attached() {
+        let ip: IpItem = parsed::<model::InstanceIp>(
+            r#"{"id":"i","address":"51.15.0.1","prefix":null,"server":null,"project":"p",
+                "type":"nat","state":"attached"}"#,
+        )
+        .into();
+        assert!(!ip.attached());
+        assert_eq!(ip.family, Family::Inet);
+        let held: IpItem = parsed::<model::InstanceIp>(
+            r#"{"id":"j","address":"51.15.0.2","server":{"id":"s","name":"web"},
+                "project":"p","type":"routed_ipv4","state":"attached"}"#,
+        )
+        .into();
+        assert!(held.attached());
+        assert_eq!(held.server_id, "s");
+    }
+
+    #[test]
+    fn a_routed_ipv6_without_address_is_its_prefix() {
+        let ip: IpItem = parsed::<model::InstanceIp>(
+            r#"{"id":"i","address":null,"prefix":"2001:bc8:710:7074::/64","server":null,
+                "project":"p","type":"routed_ipv6","state":"detached"}"#,
+        )
+        .into();
+        assert_eq!(ip.address, "2001:bc8:710:7074::/64");
+        assert_eq!(ip.family, Family::Inet6);
+        let flexible: IpItem = parsed::<model::FlexibleIp>(
+            r#"{"id":"f","ip_address":"2001:bc8:702:6b7::/64","server_id":null,"project_id":"p"}"#,
+        )
+        .into();
+        assert_eq!(
+            (flexible.family, flexible.attached()),
+            (Family::Inet6, false)
+        );
+    }
+
+    #[test]
+    fn a_block_volume_is_attached_by_its_references_and_keeps_its_detach_date() {
+        let free: VolumeItem = parsed::<model::BlockVolume>(
+            r#"{"id":"v","name":"data","type":"sbs_5k","size":20000000000,"project_id":"p",
+                "references":[],"status":"available","created_at":"2026-01-02T00:00:00Z",
+                "last_detached_at":"2026-02-01T00:00:00Z"}"#,
+        )
+        .into();
+        assert!(!free.attached);
+        assert_eq!(free.detached, Some(1_769_904_000.0));
+        assert_eq!(free.size, Some(20_000_000_000));
+        let held: VolumeItem = parsed::<model::BlockVolume>(
+            r#"{"id":"w","type":"sbs_15k","status":"in_use","last_detached_at":null,
+                "references":[{"product_resource_type":"instance_server","type":"exclusive","status":"attached"}]}"#,
+        )
+        .into();
+        assert!(held.attached);
+        assert_eq!(held.detached, None);
+    }
+
+    #[test]
+    fn instance_volumes_a_server_holds_are_left_out_and_block_ones_kept() {
+        let volume = |id: &str, attached: bool| VolumeItem {
+            id: id.to_owned(),
+            name: String::new(),
+            volume_type: "b_ssd".to_owned(),
+            status: "available".to_owned(),
+            project_id: "p".to_owned(),
+            size: Some(1),
+            attached,
+            detached: None,
+            created: None,
+        };
+        let listed = || {
+            vec![
+                volume("held", true),
+                volume("free", false),
+                volume("free", false),
+            ]
+        };
+        let ids = |items: Items| match items {
+            Items::Volumes(v) => v.into_iter().map(|v| v.id).collect::<Vec<_>>(),
+            other => panic!("volumes expected, got {other:?}"),
+        };
+        assert_eq!(ids(volumes_from(listed(), false)), ["free"]);
+        assert_eq!(ids(volumes_from(listed(), true)), ["held", "free"]);
+    }
+
+    #[test]
+    fn a_snapshot_whose_volume_is_deleted_keeps_its_class_and_no_volume() {
+        let orphan: SnapshotItem = parsed::<model::BlockSnapshot>(
+            r#"{"id":"s","name":"before-upgrade","parent_volume":null,"size":10000000000,
+                "project_id":"p","created_at":"2025-06-01T10:00:00Z","status":"available","class":"sbs"}"#,
+        )
+        .into();
+        assert_eq!(
+            (orphan.snapshot_type.as_str(), orphan.volume_id.as_str()),
+            ("sbs", "")
+        );
+        assert_eq!(orphan.created, Some(1_748_772_000.0));
+    }
+}

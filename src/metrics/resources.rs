@@ -84,7 +84,7 @@ pub const FAMILIES: &[super::AnyDescriptor] = &[
 ];
 
 /// Every zone's items of one kind, with their zone and the product they were read with.
-fn each<'a>(snapshot: &'a Snapshot) -> impl Iterator<Item = (&'a ProductZone, &'a Items)> {
+fn each(snapshot: &Snapshot) -> impl Iterator<Item = (&ProductZone, &Items)> {
     snapshot.zones().flat_map(|(target, zone)| {
         zone.resources
             .values()

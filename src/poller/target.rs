@@ -153,39 +153,34 @@ async fn read(
     zone: &str,
     deadline: Instant,
 ) -> Result<Items, ApiError> {
-    fn all<T: Into<U>, U>(items: Vec<T>) -> Vec<U> {
-        items.into_iter().map(Into::into).collect()
+    /// Every item of the list, read as `M` and turned into `T`.
+    async fn all<M, T>(
+        client: &Client,
+        resource: Resource,
+        zone: &str,
+        deadline: Instant,
+    ) -> Result<Vec<T>, ApiError>
+    where
+        M: serde::de::DeserializeOwned + model::Listed + Into<T>,
+    {
+        let listed = client.list::<M>(resource, zone, deadline).await?;
+        Ok(listed.into_iter().map(Into::into).collect())
     }
+    let (c, r, z, d) = (client, resource, zone, deadline);
     Ok(match resource {
         Resource::BlockVolumes => {
-            let listed = client
-                .list::<model::BlockVolume>(resource, zone, deadline)
-                .await?;
-            volumes_from(all(listed), true)
+            volumes_from(all::<model::BlockVolume, _>(c, r, z, d).await?, true)
         }
         Resource::InstanceVolumes => {
-            let listed = client
-                .list::<model::InstanceVolume>(resource, zone, deadline)
-                .await?;
-            volumes_from(all(listed), false)
+            volumes_from(all::<model::InstanceVolume, _>(c, r, z, d).await?, false)
         }
-        Resource::InstanceIps => ips_from(all(client
-            .list::<model::InstanceIp>(resource, zone, deadline)
-            .await?)),
-        Resource::FlexibleIps => ips_from(all(client
-            .list::<model::FlexibleIp>(resource, zone, deadline)
-            .await?)),
+        Resource::InstanceIps => ips_from(all::<model::InstanceIp, _>(c, r, z, d).await?),
+        Resource::FlexibleIps => ips_from(all::<model::FlexibleIp, _>(c, r, z, d).await?),
         Resource::BlockSnapshots => {
-            let listed = client
-                .list::<model::BlockSnapshot>(resource, zone, deadline)
-                .await?;
-            snapshots_from(all(listed))
+            snapshots_from(all::<model::BlockSnapshot, _>(c, r, z, d).await?)
         }
         Resource::InstanceSnapshots => {
-            let listed = client
-                .list::<model::InstanceSnapshot>(resource, zone, deadline)
-                .await?;
-            snapshots_from(all(listed))
+            snapshots_from(all::<model::InstanceSnapshot, _>(c, r, z, d).await?)
         }
     })
 }

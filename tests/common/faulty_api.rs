@@ -273,7 +273,7 @@ async fn answer(mut stream: TcpStream, state: Arc<Mutex<State>>) {
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
-    let _ = respond(&mut stream, &path, page, fault, servers).await;
+    let _ = respond(&mut stream, page, fault, servers).await;
     *state.lock().unwrap().in_flight.entry(zone).or_default() -= 1;
 }
 
@@ -344,7 +344,6 @@ fn page_of(servers: &[Value], page: usize) -> Vec<Value> {
 
 async fn respond(
     stream: &mut TcpStream,
-    path: &str,
     page: usize,
     fault: Option<Fault>,
     servers: Vec<Value>,
