@@ -11,6 +11,9 @@
 //! - `answers`: what the routes send, read from the world: pages, bodies, actions' tasks.
 //! - `products`: Elastic Metal, Apple silicon and Dedibox servers (their own shapes, zones,
 //!   actions and secrets), and the test hooks that cover every [`Product`].
+//! - `resources`: every other list, one [`Resource`] each: the Block volumes, the catalogs
+//!   with their prices.
+//! - `prices`: the simulator's price table, read by the catalogs.
 //!
 //! State lives behind one mutex. Each server keeps its serialised JSON, so a page is a copy
 //! of bytes whatever the fleet size; a server is re-rendered only when its state changes.
@@ -28,7 +31,9 @@ mod fleet;
 mod http;
 mod json;
 mod legacy;
+mod prices;
 mod products;
+mod resources;
 mod servers;
 mod world;
 
@@ -52,6 +57,7 @@ pub use catalog::ReferenceFault;
 pub use products::{
     Product, ProductAction, ProductActionError, ProductCounts, SECRET_MARKER, SECRET_MARKER_BASE64,
 };
+pub use resources::Resource;
 
 /// 128 bits as a UUID v4 (version and variant forced): the shape of a Scaleway secret key,
 /// for a generated key the simulator accepts (`demo`).
@@ -122,6 +128,8 @@ struct Shared {
     /// The server-type catalog's and the projects' faults and request counts (tests).
     catalog: catalog::Hooks,
     projects: catalog::Hooks,
+    /// Requests to each [`Resource`]'s list, by [`Resource::index`].
+    resource_requests: [AtomicU64; Resource::ALL.len()],
 }
 
 impl fmt::Debug for Simulator {
@@ -164,12 +172,14 @@ impl Simulator {
                     zones,
                     skew: Duration::ZERO,
                     products,
+                    resource_faults: std::collections::HashMap::new(),
                 }),
                 churn_rng: Mutex::new(churn_rng),
                 counter: AtomicU64::new(splitmix64(config.seed)),
                 legacy_running_bool: AtomicBool::new(false),
                 catalog: catalog::Hooks::default(),
                 projects: catalog::Hooks::default(),
+                resource_requests: Default::default(),
                 config,
             }),
         }
@@ -186,7 +196,8 @@ impl Simulator {
     }
 
     /// Every endpoint: Instance servers (list, get, action), Block volumes, legacy `/servers`,
-    /// and the servers of Elastic Metal, Apple silicon and Dedibox (list, get, actions).
+    /// the servers of Elastic Metal, Apple silicon and Dedibox (list, get, actions), and the
+    /// list of every [`Resource`].
     pub fn router(&self) -> axum::Router {
         http::router(self.clone())
     }
@@ -303,11 +314,6 @@ impl Simulator {
         let mut world = self.world();
         let z = world.zone_or_create(&self.shared.fleet, zone);
         z.block_fault = fault;
-    }
-
-    /// The fault the zone's Block Storage endpoints answer, if any.
-    pub(crate) fn block_fault(&self, zone: &str) -> Option<BlockFault> {
-        self.world().zone(zone).and_then(|z| z.block_fault)
     }
 
     /// Once, right after page `page` of the zone's servers list is served, server `id` is

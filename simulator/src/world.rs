@@ -12,14 +12,17 @@ use crate::fleet::{
     STARTING, STOPPED, STOPPED_IN_PLACE, STOPPING, TERMINATING,
 };
 use crate::json::{self, block_date, instance_date};
+use crate::resources::Lists;
 use crate::servers::{Held, Pending, Servers};
-use crate::{products, Action, BlockFault};
+use crate::{products, Action, BlockFault, ReferenceFault, Resource};
 
 pub(crate) struct World {
     pub(crate) zones: Vec<Zone>,
     /// Added to the clock by `advance_clock` (tests without tokio's `test-util`).
     pub(crate) skew: Duration,
     pub(crate) products: products::Products,
+    /// The faults tests set on resource lists, by kind and zone.
+    pub(crate) resource_faults: HashMap<(Resource, String), ReferenceFault>,
 }
 
 pub(crate) struct Zone {
@@ -34,6 +37,8 @@ pub(crate) struct Zone {
     pub(crate) block_fault: Option<BlockFault>,
     /// A server to delete once a page of the list is served (`delete_after_page`).
     pub(crate) delete_after_page: Option<(u64, String)>,
+    /// The zone's other lists: the catalogs, and what tests insert.
+    pub(crate) lists: Lists,
 }
 
 /// One server: its serialised JSON plus what actions change.
@@ -205,6 +210,7 @@ impl Zone {
             page_shift: false,
             block_fault: None,
             delete_after_page: None,
+            lists: Lists::default(),
         }
     }
 

@@ -61,11 +61,7 @@ impl Body {
             Body::ElasticMetal(s) => s.status.clone(),
             Body::AppleSilicon(s) => s.status.clone(),
             Body::Dedibox(s) => s.status.clone(),
-            Body::Raw(v) => v
-                .get("status")
-                .and_then(|s| s.as_str())
-                .unwrap_or_default()
-                .to_owned(),
+            Body::Raw(v) => crate::json::text(v, "status").to_owned(),
         }
     }
 
