@@ -353,7 +353,7 @@ async fn money_is_integer_units_and_nanos_of_one_sign() {
 // ------------------------------------------------------------------------------------------
 
 #[tokio::test]
-async fn elastic_metal_offers_are_hourly_by_default_monthly_when_asked_and_list_the_servers_own() {
+async fn elastic_metal_offers_are_hourly_by_default_monthly_when_asked_and_carry_the_servers() {
     let s = start_fleet(&["fr-par-1"], 1, 60).await;
     let list = path(Resource::ElasticMetalOffer, "fr-par-1");
     let hourly = get(s.addr, &list).await.json()["offers"]
@@ -400,6 +400,7 @@ async fn elastic_metal_offers_are_hourly_by_default_monthly_when_asked_and_list_
         .chain(&monthly)
         .map(|o| (o["id"].as_str().unwrap(), o))
         .collect();
+    let mut periods = BTreeSet::new();
     for id in s.sim.product_server_ids(Product::ElasticMetal, "fr-par-1") {
         let server = s
             .sim
@@ -407,7 +408,12 @@ async fn elastic_metal_offers_are_hourly_by_default_monthly_when_asked_and_list_
             .unwrap();
         let offer = all[server["offer_id"].as_str().unwrap()];
         assert_eq!(offer["name"], server["offer_name"]);
+        periods.insert(offer["subscription_period"].as_str().unwrap().to_owned());
     }
+    assert_eq!(
+        periods,
+        BTreeSet::from(["hourly".to_owned(), "monthly".to_owned()])
+    );
 }
 
 #[tokio::test]

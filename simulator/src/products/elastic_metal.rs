@@ -126,8 +126,8 @@ impl Server {
     }
 }
 
-/// The offer a server is on (drawn by name from [`METAL_OFFERS`], by the hour) and its root
-/// partition's size.
+/// The offer a server is on (drawn by name from [`METAL_OFFERS`]) and its root partition's
+/// size. Whether it pays by the hour or by the month is drawn apart ([`offer_id`]).
 fn offer(rng: &mut StdRng) -> (&'static MetalOffer, u64) {
     let (name, root) = match rng.random_range(0..10) {
         0..6 => ("EM-I215E-NVME", 1_915_003_863_040),
@@ -137,6 +137,22 @@ fn offer(rng: &mut StdRng) -> (&'static MetalOffer, u64) {
     // The names are the table's own: a missing one is a typo the tests catch at once.
     let offer = metal_offer(name).unwrap_or(&METAL_OFFERS[0]);
     (offer, root)
+}
+
+/// The id of the offer the server pays by: the monthly twin for about a third of the servers
+/// (drawn from `later`, an rng of their own), the hourly offer for the others, or whichever
+/// of the two the offer is sold as.
+fn offer_id(offer: &MetalOffer, later: &mut StdRng) -> String {
+    let monthly = later.random_range(0..100) < 35;
+    let (first, second) = if monthly {
+        (offer.monthly, offer.hourly)
+    } else {
+        (offer.hourly, offer.monthly)
+    };
+    first
+        .or(second)
+        .map(|(id, _)| id.to_owned())
+        .unwrap_or_default()
 }
 
 /// The two-disk RAID 1 layout every recorded install shows.
@@ -256,10 +272,7 @@ pub(super) fn generate(ctx: &GenCtx<'_>, idx: usize) -> (Server, Option<&'static
         updated_at: after(created, &mut rng, 30 * 86_400),
         created_at: block_date(created),
         status: status.to_owned(),
-        offer_id: offer
-            .hourly
-            .map(|(id, _)| id.to_owned())
-            .unwrap_or_default(),
+        offer_id: offer_id(offer, &mut ctx.later_rng(Product::ElasticMetal, idx)),
         install,
         tags: tags(&mut rng),
         ips,
