@@ -81,7 +81,7 @@ fn the_generated_fleet_of_a_seed_is_what_it_was() {
             ("legacy 2018", 0x0d7a_d270_d3c3_2a6c),
             ("legacy 2014", 0xe826_20e2_cbb0_584f),
             ("block volumes", 0x93dc_8246_d71d_061f),
-            ("elastic-metal", 0x99e4_a825_ebd2_662d),
+            ("elastic-metal", 0xb7c1_6ec2_e9e2_a057),
             ("apple-silicon", 0xafe9_3672_5731_49d1),
             ("dedibox", 0x46df_fb61_e3fe_d35b),
         ]
@@ -93,7 +93,7 @@ fn the_generated_fleet_of_a_seed_is_what_it_was() {
             ("legacy 2018", 0xca79_8e2b_b74a_264e),
             ("legacy 2014", 0x8036_3b46_0111_a9a9),
             ("block volumes", 0xb66d_0c7d_9203_303b),
-            ("elastic-metal", 0xadda_a8db_ab0e_4973),
+            ("elastic-metal", 0xfcdc_e843_84bf_6315),
             ("apple-silicon", 0x9dc6_4831_7983_254b),
             ("dedibox", 0x8c90_ae94_f69b_6fe7),
         ]
