@@ -137,7 +137,7 @@ impl Simulator {
             page,
             size: Some(page_size),
         };
-        self.block_page(zone, asked)
+        self.block_page(zone, asked).0
     }
 
     /// Runs an action; the task is what the HTTP endpoint answers.

@@ -11,9 +11,9 @@
 //! - `answers`: what the routes send, read from the world: pages, bodies, actions' tasks.
 //! - `products`: Elastic Metal, Apple silicon and Dedibox servers (their own shapes, zones,
 //!   actions and secrets), and the test hooks that cover every [`Product`].
-//! - `resources`: every other list, one [`Resource`] each: the Block volumes, the catalogs
-//!   with their prices.
-//! - `prices`: the simulator's price table, read by the catalogs.
+//! - `resources`: every other list, one [`Resource`] each: what the fleet leaves behind
+//!   (volumes, IPs, snapshots), the catalogs with their prices, the bill.
+//! - `prices`: the simulator's price table, read by the catalogs and the bill.
 //!
 //! State lives behind one mutex. Each server keeps its serialised JSON, so a page is a copy
 //! of bytes whatever the fleet size; a server is re-rendered only when its state changes.
@@ -41,7 +41,7 @@ use std::fmt;
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -68,7 +68,8 @@ pub use json::uuid_from_bits as uuid_v4;
 pub struct SimulatorConfig {
     /// Zones that hold servers; any other well-formed zone answers an empty list.
     pub zones: Vec<String>,
-    /// Servers generated in each zone at start.
+    /// Servers generated in each zone at start; what they leave behind (unattached volumes,
+    /// detached IPs, snapshots) grows with it, a few in every zone at the least.
     pub servers_per_zone: usize,
     /// Same seed, same fleet, byte for byte (ids, names, dates included).
     pub seed: u64,
@@ -146,15 +147,35 @@ impl fmt::Debug for Simulator {
 }
 
 impl Simulator {
-    /// Generates the fleet (every zone, every server) and returns the simulator.
+    /// Generates the fleet (every zone, every server, what they leave behind) and returns
+    /// the simulator. Leftovers are dated back from today.
     pub fn new(config: SimulatorConfig) -> Self {
+        Simulator::build(config, None)
+    }
+
+    /// The same simulator as if it were started at `now`: leftovers are dated back from that
+    /// day, and the wall clock (dates of actions, the bill's hours) runs on from `now`. For
+    /// tests that pin dates, ages and totals.
+    pub fn new_at(config: SimulatorConfig, now: SystemTime) -> Self {
+        Simulator::build(config, Some(chrono::DateTime::<chrono::Utc>::from(now)))
+    }
+
+    fn build(config: SimulatorConfig, at: Option<chrono::DateTime<chrono::Utc>>) -> Self {
         let fleet = FleetCtx::new(config.seed);
         let mut zones = Vec::with_capacity(config.zones.len());
+        let mut links = Vec::with_capacity(config.zones.len());
         for name in &config.zones {
             if zones.iter().any(|z: &Zone| z.ctx.zone == *name) {
                 continue;
             }
-            zones.push(Zone::generate(&fleet, name, config.servers_per_zone));
+            let mut zone_links = Vec::new();
+            zones.push(Zone::generate(
+                &fleet,
+                name,
+                config.servers_per_zone,
+                &mut zone_links,
+            ));
+            links.push(zone_links);
         }
         // Servers caught in a transition finish it one transition after the Instance fleet
         // is ready (a 50,000-server fleet takes a while to build in a debug build).
@@ -164,6 +185,8 @@ impl Simulator {
         }
         let mut products = products::Products::generate(&fleet, &config);
         products.land_all_at(settle_at);
+        let today = resources::Today::of(at.unwrap_or_else(chrono::Utc::now));
+        let bill = resources::fill_world(&mut zones, &links, &fleet, today, &products);
         let churn_rng = StdRng::seed_from_u64(splitmix64(config.seed ^ 0xc4u64));
         Simulator {
             shared: Arc::new(Shared {
@@ -171,7 +194,9 @@ impl Simulator {
                 world: Mutex::new(World {
                     zones,
                     skew: Duration::ZERO,
+                    origin: at.map(|at| (at, Instant::now())),
                     products,
+                    bill,
                     resource_faults: std::collections::HashMap::new(),
                 }),
                 churn_rng: Mutex::new(churn_rng),

@@ -1,7 +1,8 @@
 //! The simulator's price table, written once: what the simulated APIs publish (Elastic Metal
-//! and Dedibox offers, Block volume types). Instance types' prices are the server-type
-//! catalog's (`catalog.rs`). Every amount is the API's `Money`: whole units and nanos of the
-//! same sign.
+//! and Dedibox offers, Block volume types) and what the simulated bill charges (the same
+//! prices, and those no API publishes: Apple silicon, IPs, snapshots). Instance types'
+//! prices are the server-type catalog's (`catalog.rs`). Every amount is the API's `Money`:
+//! whole units and nanos of the same sign.
 
 use serde::Serialize;
 
@@ -23,6 +24,14 @@ impl Money {
             units,
             nanos,
         }
+    }
+
+    /// An amount in euros given in nanos, split so both parts share its sign.
+    pub(crate) fn from_nanos(total: i128) -> Money {
+        // Division truncates toward zero, so the remainder has the dividend's sign.
+        let units = i64::try_from(total / NANOS_PER_UNIT).unwrap_or(i64::MAX);
+        let nanos = i32::try_from(total % NANOS_PER_UNIT).unwrap_or(0);
+        Money::eur(units, nanos)
     }
 
     /// The amount in nanos.
@@ -359,7 +368,7 @@ pub(crate) const DEDIBOX_FAILOVER_IP: (u64, &str, Money, Money) = (
 );
 
 // ------------------------------------------------------------------------------------------
-// Block Storage
+// Block Storage, snapshots, IPs, Apple silicon
 // ------------------------------------------------------------------------------------------
 
 /// Block Storage volume types: (type, IOPS, price per GB per hour).
@@ -371,9 +380,48 @@ pub(crate) const BLOCK_TYPES: &[(&str, u32, Money)] = &[
 /// A Block or Instance snapshot, per GB per hour.
 pub(crate) const SNAPSHOT_PER_GB_HOUR: Money = Money::eur(0, 44_000);
 
+/// The price per GB per hour of a Block volume type (the dearest for an unknown one).
+pub(crate) fn block_price(volume_type: &str) -> Money {
+    BLOCK_TYPES
+        .iter()
+        .find(|(t, ..)| *t == volume_type)
+        .map_or(Money::eur(0, 148_000), |(.., price)| *price)
+}
+
+/// An Instance IPv4 (routed or NAT), per hour; IPv6 is free.
+pub(crate) const INSTANCE_IPV4_PER_HOUR: Money = Money::eur(0, 4_000_000);
+
+/// An Elastic Metal flexible IPv4, per hour; IPv6 is free.
+pub(crate) const FLEXIBLE_IPV4_PER_HOUR: Money = Money::eur(0, 5_000_000);
+
+/// Apple silicon, per hour, by server type: billed, but published by no API (the server
+/// types carry no price).
+pub(crate) fn apple_silicon_per_hour(server_type: &str) -> Money {
+    match server_type {
+        "M1-M" => Money::eur(0, 110_000_000),
+        "M2-M" => Money::eur(0, 150_000_000),
+        "M2-L" => Money::eur(0, 310_000_000),
+        "M4-S" => Money::eur(0, 220_000_000),
+        "M4-M" => Money::eur(0, 420_000_000),
+        "M4-L" => Money::eur(0, 840_000_000),
+        _ => Money::eur(1, 50_000_000),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn money_splits_with_one_sign() {
+        assert_eq!(
+            Money::from_nanos(-1_750_000_000),
+            Money::eur(-1, -750_000_000)
+        );
+        assert_eq!(Money::from_nanos(1_750_000_000), Money::eur(1, 750_000_000));
+        assert_eq!(Money::from_nanos(-250_000_000), Money::eur(0, -250_000_000));
+        assert_eq!(Money::eur(319, 990_000_000).total_nanos(), 319_990_000_000);
+    }
 
     #[test]
     fn every_metal_offer_is_sold_somehow_and_ids_are_unique() {

@@ -33,12 +33,28 @@ pub(crate) fn permission_denied(sim: &Simulator, resource: &str) -> Response {
     reply(sim, StatusCode::FORBIDDEN, body.into_bytes())
 }
 
-/// What a test's [`ReferenceFault`] answers on an endpoint of `resource`: IAM's refusal, or
-/// a 500.
-pub(crate) fn fault_reply(sim: &Simulator, fault: ReferenceFault, resource: &str) -> Response {
-    match fault {
-        ReferenceFault::PermissionDenied => permission_denied(sim, resource),
-        ReferenceFault::InternalError => reply(
+/// IAM's 403 as the Instance API writes it (recorded for its IPs): spaced, its own key order.
+fn permission_denied_spaced(sim: &Simulator, resource: &str) -> Response {
+    let body = format!(
+        r#"{{"message": "insufficient permissions", "type": "permissions_denied", "details": [{{"resource": "{resource}", "action": "read"}}]}}"#
+    );
+    reply(sim, StatusCode::FORBIDDEN, body.into_bytes())
+}
+
+/// What a test's [`ReferenceFault`] answers on an endpoint of `resource`, in the API's
+/// `style`: IAM's refusal, or a 500.
+pub(crate) fn fault_reply(
+    sim: &Simulator,
+    fault: ReferenceFault,
+    resource: &str,
+    style: Style,
+) -> Response {
+    match (fault, style) {
+        (ReferenceFault::PermissionDenied, Style::Spaced) => {
+            permission_denied_spaced(sim, resource)
+        }
+        (ReferenceFault::PermissionDenied, Style::Compact) => permission_denied(sim, resource),
+        (ReferenceFault::InternalError, _) => reply(
             sim,
             StatusCode::INTERNAL_SERVER_ERROR,
             SERVER_ERROR.to_vec(),

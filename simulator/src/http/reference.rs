@@ -22,7 +22,12 @@ pub(super) async fn list_server_types(
 ) -> Result<Response, Refused> {
     let zone = admit(&sim, &headers, zone, INSTANCE)?;
     if let Some(fault) = sim.shared.catalog.request() {
-        return Ok(fault_reply(&sim, fault, "instance_server_type"));
+        return Ok(fault_reply(
+            &sim,
+            fault,
+            "instance_server_type",
+            Style::Compact,
+        ));
     }
     let (page, per_page) = page(&sim, query.as_deref(), Style::Spaced)?;
     let catalog = zone_catalog(&zone);
@@ -54,7 +59,7 @@ pub(super) async fn list_projects(
 ) -> Result<Response, Refused> {
     key(&sim, &headers)?;
     if let Some(fault) = sim.shared.projects.request() {
-        return Ok(fault_reply(&sim, fault, "account_project"));
+        return Ok(fault_reply(&sim, fault, "account_project", Style::Compact));
     }
     let query = query.unwrap_or_default();
     let (page, page_size) = page_sized(&sim, Some(&query), Style::Compact)?;

@@ -105,6 +105,11 @@ struct RunnerConfiguration {
 }
 
 impl Server {
+    /// The server's type and project: what the bill charges.
+    pub(super) fn billed(&self) -> (&'static str, &str) {
+        (self.kind, &self.project_id)
+    }
+
     pub(super) fn set_status(&mut self, status: &str, when: &str) {
         status.clone_into(&mut self.status);
         when.clone_into(&mut self.updated_at);

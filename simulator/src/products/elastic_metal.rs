@@ -124,6 +124,33 @@ impl Server {
         status.clone_into(&mut self.status);
         when.clone_into(&mut self.updated_at);
     }
+
+    /// What the flexible IPs and the bill need of the server.
+    pub(super) fn facts(&self) -> MetalServer {
+        let offer = metal_offer(self.offer_name);
+        MetalServer {
+            id: self.id.clone(),
+            organization_id: self.organization_id.clone(),
+            project_id: self.project_id.clone(),
+            offer: self.offer_name,
+            monthly: offer
+                .and_then(|o| o.monthly)
+                .is_some_and(|(id, _)| id == self.offer_id),
+            // Billed from delivery on, whatever its power state.
+            billed: !matches!(self.status.as_str(), "ordered" | "delivering" | "error"),
+        }
+    }
+}
+
+/// An Elastic Metal server as the flexible IPs and the bill see it.
+pub(crate) struct MetalServer {
+    pub id: String,
+    pub organization_id: String,
+    pub project_id: String,
+    pub offer: &'static str,
+    /// Paid by the month (its offer id is the monthly twin's).
+    pub monthly: bool,
+    pub billed: bool,
 }
 
 /// The offer a server is on (drawn by name from [`METAL_OFFERS`]) and its root partition's

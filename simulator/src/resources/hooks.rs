@@ -5,16 +5,18 @@
 use axum::response::Response;
 use serde_json::Value;
 
+use super::billing::Period;
 use super::page::{body, query_value, shown, Asked};
 use super::store::Listed;
-use super::Resource;
-use crate::http::{fault_reply, Refused};
+use super::{Paging, Resource};
+use crate::http::{fault_reply, InvalidArguments, Refused};
 use crate::world::BlockEntry;
 use crate::{json, BlockFault, ReferenceFault, Simulator};
 
 impl Simulator {
     /// While `Some`, the list of `kind` in `zone` answers `fault` (IAM's 403 in the API's own
-    /// words, or a 500) instead of its items; `None` heals it. For Block volumes this is [`Simulator::set_block_fault`]'s fault of the zone
+    /// words, or a 500) instead of its items; `None` heals it. The bill, global, is at zone
+    /// `""`. For Block volumes this is [`Simulator::set_block_fault`]'s fault of the zone
     /// (which also covers one volume's endpoint).
     pub fn set_resource_fault(&self, kind: Resource, zone: &str, fault: Option<ReferenceFault>) {
         let mut world = self.world();
@@ -33,8 +35,8 @@ impl Simulator {
         };
     }
 
-    /// Adds a raw item (already in the API's shape) at the end of the list of `kind` in
-    /// `zone`, served as given.
+    /// Adds a raw item (already in the API's shape) to the list of `kind` in `zone` (`""` for
+    /// the bill): at the top of an Instance list, at the end of the others, served as given.
     /// Its id is its `"id"` (string or number), else a fresh one; an Elastic Metal offer is
     /// listed by its `subscription_period`. Returns the id. For Block volumes this is
     /// [`Simulator::insert_block_volume`].
@@ -53,23 +55,38 @@ impl Simulator {
             .filter
             .and_then(|(param, _)| item.get(param)?.as_str().map(str::to_owned))
             .unwrap_or_default();
-        let listed = Listed::new(id.clone(), json::compact(&item)).with_facet(&facet);
+        let bytes = match spec.style() {
+            crate::http::Style::Spaced => json::spaced(&item),
+            crate::http::Style::Compact => json::compact(&item),
+        };
+        let listed = Listed::new(id.clone(), bytes).with_facet(&facet);
         let mut world = self.world();
-        let z = world.zone_or_create(&self.shared.fleet, zone);
-        z.lists.get(kind, zone).push(listed);
+        if kind == Resource::BillingConsumption {
+            world.bill.extra.push(listed);
+            return id;
+        }
+        let list = world
+            .zone_or_create(&self.shared.fleet, zone)
+            .lists
+            .get(kind, zone);
+        match spec.paging {
+            Paging::Headers { .. } => list.insert(0, listed),
+            _ => list.push(listed),
+        }
         id
     }
 
-    /// The ids of every item of `kind` in `zone`, in listing order: Elastic Metal offers of
-    /// both periods (hourly first), a volume type by its type, a server type by its name.
+    /// The ids of every item of `kind` in `zone` (`""` for the bill), in listing order:
+    /// Elastic Metal offers of both periods (hourly first); the bill's rows of the current
+    /// period by their `sku`.
     pub fn resource_ids(&self, kind: Resource, zone: &str) -> Vec<String> {
         self.with_items(kind, zone, |items| {
             items.iter().map(|i| i.id.clone()).collect()
         })
     }
 
-    /// Every item of `kind` in `zone`, as the list serves it, in the order of
-    /// [`Simulator::resource_ids`].
+    /// Every item of `kind` in `zone` (`""` for the bill), as the list serves it, in the
+    /// order of [`Simulator::resource_ids`].
     pub fn resources(&self, kind: Resource, zone: &str) -> Vec<Value> {
         self.with_items(kind, zone, |items| {
             items
@@ -98,12 +115,12 @@ impl Simulator {
             let fault = world.resource_faults.get(&(kind, zone.to_owned())).copied();
             drop(world);
             let spec = kind.spec();
-            fault.map(|f| fault_reply(self, f, spec.denied))
+            fault.map(|f| fault_reply(self, f, spec.denied, spec.style()))
         };
         refusal.map_or(Ok(()), |r| Err(r.into()))
     }
 
-    /// Every item of `kind` in `zone`, as `read` sees them.
+    /// Every item of `kind` in `zone`, as `read` sees them (the bill's current rows).
     fn with_items<T>(&self, kind: Resource, zone: &str, read: impl FnOnce(&[Listed]) -> T) -> T {
         let mut world = self.world();
         match kind {
@@ -114,6 +131,12 @@ impl Simulator {
                     .unwrap_or_default();
                 read(&items)
             }
+            Resource::BillingConsumption => {
+                let now = world.clocks().1;
+                let hours = Period::parse(None, now).map_or(0, |p| p.hours);
+                read(&world.bill.rows(hours, &|_, _| true))
+            }
+            // A read lands the zone's transitions: a server terminated by now has left.
             _ => match world.settled(&self.shared.fleet, zone) {
                 Some((z, ..)) => read(z.lists.get(kind, zone)),
                 None => read(&super::catalogs::catalog(kind, zone)),
@@ -121,40 +144,79 @@ impl Simulator {
         }
     }
 
-    /// The body of a page of `kind` in `zone`: the items the query's filter selects (an
-    /// Elastic Metal offer's period), paged as the API pages.
+    /// The body of a page of `kind` in `zone` and the list's total: the items the query's
+    /// filter selects (an Elastic Metal offer's period; the bill's period, organization,
+    /// project and category), paged as the API pages.
     pub(crate) fn resource_page(
         &self,
         kind: Resource,
         zone: &str,
         query: Option<&str>,
         asked: Asked,
-    ) -> Vec<u8> {
+    ) -> Result<(Vec<u8>, usize), InvalidArguments> {
         let spec = kind.spec();
-        if kind == Resource::BlockVolume {
-            return self.block_page(zone, asked);
+        match kind {
+            Resource::BillingConsumption => return self.bill_page(query, asked),
+            Resource::BlockVolume => return Ok(self.block_page(zone, asked)),
+            _ => {}
         }
         let wanted = spec.filter.map(|(param, absent)| {
             query_value(query, param)
                 .filter(|v| !v.starts_with("unknown_"))
                 .unwrap_or_else(|| absent.to_owned())
         });
-        self.with_items(kind, zone, |items| {
+        Ok(self.with_items(kind, zone, |items| {
             let picked: Vec<&Listed> = items
                 .iter()
                 .filter(|i| wanted.as_deref().is_none_or(|w| i.facet == w))
                 .collect();
             let range = shown(spec, asked, picked.len());
             let page = picked[range].iter().map(|i| &*i.json);
-            body(spec, page, picked.len())
-        })
+            (body(spec, page, picked.len(), ""), picked.len())
+        }))
+    }
+
+    /// A page of the bill of the query's `billing_period` (the current one when absent).
+    fn bill_page(
+        &self,
+        query: Option<&str>,
+        asked: Asked,
+    ) -> Result<(Vec<u8>, usize), InvalidArguments> {
+        let spec = Resource::BillingConsumption.spec();
+        let period_name = query_value(query, "billing_period");
+        let organization = query_value(query, "organization_id");
+        let project = query_value(query, "project_id");
+        let category = query_value(query, "category_name");
+        let projects = &self.shared.fleet.projects;
+        let keep = |p: &str, c: &str| {
+            let owner = projects.iter().find(|fp| fp.id == p);
+            project.as_deref().is_none_or(|x| x == p)
+                && category.as_deref().is_none_or(|x| x == c)
+                && organization
+                    .as_deref()
+                    .is_none_or(|o| owner.is_none_or(|fp| fp.organization == o))
+        };
+        let world = self.world();
+        let period = Period::parse(period_name.as_deref(), world.clocks().1).ok_or_else(|| {
+            InvalidArguments::one("billing_period", "must be in the YYYY-MM format".to_owned())
+        })?;
+        let rows = world.bill.rows(period.hours, &keep);
+        drop(world);
+        // A discount is said only of the whole bill: there is none to say.
+        let tail = format!(
+            ",\"total_discount_untaxed_value\":0.0,\"updated_at\":\"{}\"",
+            period.updated_at
+        );
+        let range = shown(spec, asked, rows.len());
+        let page = rows[range].iter().map(|i| &*i.json);
+        Ok((body(spec, page, rows.len(), &tail), rows.len()))
     }
 }
 
 impl Simulator {
     /// A page of the zone's Block volumes (oldest first): only the page's volumes are
     /// written, as a list of tens of thousands is read a page at a time.
-    pub(crate) fn block_page(&self, zone: &str, asked: Asked) -> Vec<u8> {
+    pub(crate) fn block_page(&self, zone: &str, asked: Asked) -> (Vec<u8>, usize) {
         let spec = Resource::BlockVolume.spec();
         let mut world = self.world();
         // A read lands the zone's transitions: a terminated server's volumes are detached.
@@ -164,7 +226,8 @@ impl Simulator {
             .iter()
             .map(|v| block_listed(v).json.into_vec())
             .collect();
-        body(spec, written.iter().map(Vec::as_slice), volumes.len())
+        let page = body(spec, written.iter().map(Vec::as_slice), volumes.len(), "");
+        (page, volumes.len())
     }
 }
 

@@ -1,5 +1,6 @@
-//! The routes of every [`Resource`]: one handler for all, reading its kind's [`super::Spec`],
-//! after the checks of [`admit`] (key, zone form, served zone, then the kind's test fault).
+//! The routes of every [`Resource`]: one handler for all, reading its kind's [`super::Spec`].
+//! A zoned list goes through [`admit`] (key, zone form, served zone, then the kind's test
+//! fault); the bill, global, through the key and the fault alone.
 
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
@@ -8,26 +9,41 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 
-use super::page::Asked;
+use super::page::{respond, Asked};
 use super::Resource;
-use crate::http::{admit, page_sized, reply, Api, Refused};
+use crate::http::{admit, key, page_sized, reply, Api, Refused};
 use crate::Simulator;
 
 /// Every kind's list route, added to the simulator's router.
 pub(crate) fn routes(mut router: Router<Simulator>) -> Router<Simulator> {
     for kind in Resource::ALL {
-        router = router.route(
-            kind.path(),
-            get(
-                move |State(sim): State<Simulator>,
-                      headers: HeaderMap,
-                      path: Result<Path<String>, PathRejection>,
-                      RawQuery(query): RawQuery| async move {
-                    let zone = admit(&sim, &headers, path, Api::Resource(kind))?;
-                    list(kind, &sim, &zone, query.as_deref())
-                },
-            ),
-        );
+        router = if kind.is_zoned() {
+            router.route(
+                kind.path(),
+                get(
+                    move |State(sim): State<Simulator>,
+                          headers: HeaderMap,
+                          path: Result<Path<String>, PathRejection>,
+                          RawQuery(query): RawQuery| async move {
+                        let zone = admit(&sim, &headers, path, Api::Resource(kind))?;
+                        list(kind, &sim, &zone, query.as_deref())
+                    },
+                ),
+            )
+        } else {
+            router.route(
+                kind.path(),
+                get(
+                    move |State(sim): State<Simulator>,
+                          headers: HeaderMap,
+                          RawQuery(query): RawQuery| async move {
+                        key(&sim, &headers)?;
+                        sim.resource_checks(kind, "")?;
+                        list(kind, &sim, "", query.as_deref())
+                    },
+                ),
+            )
+        };
     }
     router
 }
@@ -39,7 +55,15 @@ fn list(
     zone: &str,
     query: Option<&str>,
 ) -> Result<Response, Refused> {
-    let (page, size) = page_sized(sim, query, kind.spec().style())?;
-    let body = sim.resource_page(kind, zone, query, Asked { page, size });
-    Ok(reply(sim, StatusCode::OK, body))
+    let spec = kind.spec();
+    let (page, size) = page_sized(sim, query, spec.style())?;
+    let asked = Asked { page, size };
+    match sim.resource_page(kind, zone, query, asked) {
+        Ok((body, total)) => Ok(respond(sim, spec, asked, total, body)),
+        Err(invalid) => Ok(reply(
+            sim,
+            StatusCode::BAD_REQUEST,
+            invalid.written(spec.style()),
+        )),
+    }
 }

@@ -1,8 +1,13 @@
-//! A page of any list, written as its API writes it ([`Paging`]): the Go services' compact
-//! body with `total_count` first or last, or one body with every item.
+//! A page of any list, written as its API writes it ([`Paging`]): the Instance API's spaced
+//! body with `X-Total-Count` and `Link`, the Go services' compact body with `total_count`
+//! first or last, or one body with every item.
+
+use axum::http::StatusCode;
+use axum::response::Response;
 
 use super::{Paging, Spec};
-use crate::http::window;
+use crate::http::{paging_headers, reply, window};
+use crate::Simulator;
 
 /// Which page a request asked for: `size` is `None` when the query gave none.
 #[derive(Clone, Copy, Debug)]
@@ -12,9 +17,23 @@ pub(crate) struct Asked {
 }
 
 impl Asked {
-    /// The page size the list uses: the asked one, else the list's default.
-    fn size(self) -> u64 {
-        self.size.unwrap_or(crate::http::DEFAULT_PAGE_SIZE)
+    /// The page size the list uses: the asked one, else the list's default (every item, for
+    /// a list that comes whole without one).
+    fn size(self, spec: &Spec, total: usize) -> u64 {
+        let whole = (total as u64).max(1);
+        match (self.size, spec.paging) {
+            (Some(size), Paging::Headers { .. } | Paging::Body { .. }) => size,
+            (None, Paging::Headers { default, .. }) => default,
+            (
+                None,
+                Paging::Body {
+                    whole_by_default: true,
+                    ..
+                },
+            )
+            | (_, Paging::Unpaged) => whole,
+            (None, Paging::Body { .. }) => crate::http::DEFAULT_PAGE_SIZE,
+        }
     }
 }
 
@@ -22,37 +41,61 @@ impl Asked {
 pub(crate) fn shown(spec: &Spec, asked: Asked, total: usize) -> std::ops::Range<usize> {
     match spec.paging {
         Paging::Unpaged => 0..total,
-        Paging::Body { .. } => window(asked.page, asked.size(), total),
+        _ => window(asked.page, asked.size(spec, total), total),
     }
 }
 
-/// The body of a page holding `items` of a list of `total`.
+/// The body of a page holding `items` of a list of `total`, with `tail` (more top-level
+/// keys, each after a comma) after the total.
 pub(crate) fn body<'a>(
     spec: &Spec,
     items: impl Iterator<Item = &'a [u8]>,
     total: usize,
+    tail: &str,
 ) -> Vec<u8> {
     let key = spec.key;
-    let (open, close) = match spec.paging {
-        Paging::Body { total_first: true } => (
+    let (open, separator, close) = match spec.paging {
+        Paging::Headers { .. } => (format!("{{\"{key}\": ["), ", ", "]}".to_owned()),
+        Paging::Body {
+            total_first: true, ..
+        } => (
             format!("{{\"total_count\":{total},\"{key}\":["),
-            "]}".to_owned(),
+            ",",
+            format!("]{tail}}}"),
         ),
         Paging::Body { .. } => (
             format!("{{\"{key}\":["),
-            format!("],\"total_count\":{total}}}"),
+            ",",
+            format!("],\"total_count\":{total}{tail}}}"),
         ),
-        Paging::Unpaged => (format!("{{\"{key}\":["), "]}".to_owned()),
+        Paging::Unpaged => (format!("{{\"{key}\":["), ",", "]}".to_owned()),
     };
     let mut out = open.into_bytes();
     for (n, item) in items.enumerate() {
         if n > 0 {
-            out.push(b',');
+            out.extend_from_slice(separator.as_bytes());
         }
         out.extend_from_slice(item);
     }
     out.extend_from_slice(close.as_bytes());
     out
+}
+
+/// The response: the body, and the Instance API's headers for a list of `total`.
+pub(crate) fn respond(
+    sim: &Simulator,
+    spec: &Spec,
+    asked: Asked,
+    total: usize,
+    body: Vec<u8>,
+) -> Response {
+    let mut response = reply(sim, StatusCode::OK, body);
+    if let Paging::Headers { root, .. } = spec.paging {
+        let size = asked.size(spec, total);
+        // The trailing `&` every recorded Link of these lists has.
+        paging_headers(&mut response, root, asked.page, size, total as u64, "&");
+    }
+    response
 }
 
 /// The first value of `name` in a raw query string, `+` and `%XX` decoded.
