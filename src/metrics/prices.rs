@@ -92,11 +92,21 @@ fn offers<'a>(snapshot: &'a Snapshot, list: PriceList, zone: &str) -> &'a [Offer
 
 fn render_elastic_metal(out: &mut Writer, snapshot: &Snapshot) {
     let list = PriceList::ElasticMetalOffers;
+    // The offers a zone's servers are on, by name (both of its prices are exported): the name
+    // the server gives, or that of the offer its id names (a server may give no name).
     let used = |zone: &str| -> BTreeSet<&str> {
+        let zone_offers = offers(snapshot, list, zone);
         snapshot
-            .servers_of(Product::ElasticMetal)
-            .filter(|(z, _)| *z == zone)
-            .map(|(_, s)| s.server_type.as_str())
+            .servers_with::<ElasticMetalDetail>()
+            .filter(|(z, _, _)| *z == zone)
+            .flat_map(|(_, s, d)| {
+                let by_id = zone_offers
+                    .iter()
+                    .find(|o| !d.offer_id.is_empty() && o.id == d.offer_id)
+                    .map(|o| o.name.as_str());
+                [Some(s.server_type.as_str()), by_id]
+            })
+            .flatten()
             .collect()
     };
     for (family, period) in [
