@@ -200,8 +200,8 @@ fn log_successes(product: Product, polled: &[&Polled], previous: &Snapshot) {
 /// What changed in the reads beside the servers at this poll, and the log lines it makes.
 #[derive(Default)]
 struct ResourceLines<'a> {
-    /// (permission set, zone, resource title, error) of refusals that began.
-    refused: Vec<(&'static str, &'a str, &'static str, String)>,
+    /// (permission set, zone, resource, error) of refusals that began.
+    refused: Vec<(&'static str, &'a str, Resource, String)>,
     /// (resource, zone, error) of other failures that began or changed cause.
     failed: Vec<(Resource, &'a str, String)>,
     /// (resource, zone) of a service found not to be in the zone.
@@ -249,8 +249,7 @@ impl<'a> ResourceLines<'a> {
                 if error.code_label() == before.code_label() => {}
             (Err(error), _) if error.status() == Some(403) => {
                 let set = resource.listing().permission_set;
-                self.refused
-                    .push((set, zone, resource.title(), error.to_string()));
+                self.refused.push((set, zone, resource, error.to_string()));
             }
             (Err(error), _) => self.failed.push((resource, zone, error.to_string())),
             (Ok(_), Some(ReadOutcome::Failed(_))) => self.read_again.push((resource, zone)),
@@ -259,19 +258,21 @@ impl<'a> ResourceLines<'a> {
     }
 
     fn write(self) {
-        let mut refused: BTreeMap<&str, (BTreeSet<&str>, BTreeSet<&str>, String)> = BTreeMap::new();
-        for (set, zone, title, error) in self.refused {
+        let mut refused: BTreeMap<&str, (BTreeSet<&str>, BTreeSet<Resource>, String)> =
+            BTreeMap::new();
+        for (set, zone, resource, error) in self.refused {
             let entry = refused.entry(set).or_default();
             entry.0.insert(zone);
-            entry.1.insert(title);
+            entry.1.insert(resource);
             entry.2 = error;
         }
-        for (set, (zones, titles, error)) in refused {
+        for (set, (zones, resources, error)) in refused {
+            let titles: Vec<&str> = resources.iter().map(|r| r.title()).collect();
             tracing::warn!(
                 zones = join(&zones).as_str(),
                 error,
                 "the key may not read {}: add the IAM permission set {set}; servers are still published, and what the key may not read keeps its last good read (none before one)",
-                join(&titles)
+                titles.join(", ")
             );
         }
         for ((resource, _), group) in by_resource(self.failed) {
