@@ -36,8 +36,8 @@ const ALERT_JOB_MATCHER: &str = r#"job="scaleway""#;
 /// The product matcher every dashboard selector of a metric with a `product` label must carry,
 /// in a dashboard that has the `product` variable.
 const DASHBOARD_PRODUCT_MATCHER: &str = r#"product=~"$product""#;
-/// The query of the `product` variable: every product the exporter knows of, polled or left
-/// out, which is what `scaleway_exporter_product_enabled` has a series for.
+/// The query of the `product` variable: every product the exporter was set to poll, polled or
+/// left out, which is what `scaleway_exporter_product_enabled` has a series for.
 const PRODUCT_VARIABLE_QUERY: &str =
     r#"label_values(scaleway_exporter_product_enabled{job=~"$job"}, product)"#;
 /// The exporter's metrics with a `product` label.
