@@ -220,6 +220,59 @@ fn grafana_is_provisioned_with_prometheus_and_the_mounted_dashboards() {
     assert_eq!(service(&compose, "prometheus")["ports"][0], "9090:9090");
 }
 
+/// The Alertmanager configuration that alerts/README.md shows: its YAML block with
+/// `inhibit_rules:`.
+fn alertmanager_config_of_the_alerts_readme() -> Value {
+    let readme = std::fs::read_to_string(root().join("alerts/README.md")).unwrap();
+    let block = readme
+        .split("```yaml\n")
+        .skip(1)
+        .map(|rest| rest.split("```").next().unwrap())
+        .find(|block| block.contains("inhibit_rules:"))
+        .expect("alerts/README.md shows an Alertmanager configuration");
+    yaml_serde::from_str(block).unwrap()
+}
+
+#[test]
+fn alertmanager_routes_and_inhibits_as_the_alerts_readme_does() {
+    let compose = compose();
+    let example = yaml(&mounted_at(
+        service(&compose, "alertmanager"),
+        "/etc/alertmanager/alertmanager.yml",
+    ));
+    let readme = alertmanager_config_of_the_alerts_readme();
+    assert!(
+        example["inhibit_rules"] == readme["inhibit_rules"],
+        "the compose example's inhibit rules differ from alerts/README.md's"
+    );
+    // The stale-data and poll alerts are per product and zone: an inhibition on the zone
+    // alone would let Instances going stale mute Elastic Metal's failing polls.
+    let equal = &readme["inhibit_rules"][0]["equal"];
+    for label in ["job", "instance", "product", "zone"] {
+        assert!(
+            equal
+                .as_sequence()
+                .unwrap()
+                .iter()
+                .any(|l| l.as_str() == Some(label)),
+            "the inhibit rule does not match on {label}: {equal:?}"
+        );
+    }
+    let matchers = |config: &Value| -> Vec<Value> {
+        config["route"]["routes"]
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .map(|r| r["matchers"].clone())
+            .collect()
+    };
+    assert_eq!(
+        matchers(&example),
+        matchers(&readme),
+        "the routes' matchers"
+    );
+}
+
 #[test]
 #[ignore = "needs promtool (Debian package prometheus)"]
 fn promtool_accepts_the_prometheus_configuration_and_the_rules_it_loads() {
