@@ -23,7 +23,8 @@ pub struct ExporterConfigBuilder {
     zones: Vec<String>,
     products: Vec<Product>,
     poll_interval: Duration,
-    poll_timeout: Duration,
+    /// None: the default, [`DEFAULT_POLL_TIMEOUT`] or the interval when that is shorter.
+    poll_timeout: Option<Duration>,
     listen_address: String,
     telemetry_path: String,
     api_limits: Limits,
@@ -41,7 +42,7 @@ impl ExporterConfigBuilder {
             zones: Vec::new(),
             products: Vec::new(),
             poll_interval: DEFAULT_POLL_INTERVAL,
-            poll_timeout: DEFAULT_POLL_TIMEOUT,
+            poll_timeout: None,
             listen_address: DEFAULT_LISTEN_ADDRESS.to_owned(),
             telemetry_path: DEFAULT_TELEMETRY_PATH.to_owned(),
             api_limits: Limits::default(),
@@ -73,8 +74,11 @@ impl ExporterConfigBuilder {
         self
     }
 
-    pub fn poll_timeout(mut self, timeout: Duration) -> Self {
-        self.poll_timeout = timeout;
+    /// The deadline of one zone's poll; `None` (the command line without `--poll.timeout`)
+    /// follows a poll interval shorter than [`DEFAULT_POLL_TIMEOUT`], so that
+    /// `--poll.interval=10s` alone is accepted.
+    pub fn poll_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.poll_timeout = timeout.into();
         self
     }
 
@@ -132,9 +136,12 @@ impl ExporterConfigBuilder {
                 reason,
             }
         })?;
+        let poll_timeout = self
+            .poll_timeout
+            .unwrap_or(DEFAULT_POLL_TIMEOUT.min(self.poll_interval));
         for (flag, duration) in [
             ("--poll.interval", self.poll_interval),
-            ("--poll.timeout", self.poll_timeout),
+            ("--poll.timeout", poll_timeout),
         ] {
             cli::check_duration(duration).map_err(|reason| ConfigError::BadValue {
                 flag,
@@ -142,9 +149,9 @@ impl ExporterConfigBuilder {
                 reason,
             })?;
         }
-        if self.poll_timeout > self.poll_interval {
+        if poll_timeout > self.poll_interval {
             return Err(ConfigError::TimeoutLongerThanInterval {
-                timeout: humantime::format_duration(self.poll_timeout).to_string(),
+                timeout: humantime::format_duration(poll_timeout).to_string(),
                 interval: humantime::format_duration(self.poll_interval).to_string(),
             });
         }
@@ -185,7 +192,7 @@ impl ExporterConfigBuilder {
             targets,
             named_products,
             poll_interval: self.poll_interval,
-            poll_timeout: self.poll_timeout,
+            poll_timeout,
             listen_address,
             telemetry_path,
             api_limits: self.api_limits,

@@ -391,6 +391,20 @@ mod tests {
     }
 
     #[test]
+    fn a_poll_interval_below_30s_alone_is_accepted_and_the_timeout_follows_it() {
+        let config = args(&["--poll.interval", "10s"])
+            .resolve(Some(KEY.into()))
+            .unwrap();
+        assert_eq!(config.poll_timeout(), Duration::from_secs(10));
+        let config = args(&[]).resolve(Some(KEY.into())).unwrap();
+        assert_eq!(config.poll_timeout(), DEFAULT_POLL_TIMEOUT);
+        let config = args(&["--poll.interval", "10s", "--poll.timeout", "4s"])
+            .resolve(Some(KEY.into()))
+            .unwrap();
+        assert_eq!(config.poll_timeout(), Duration::from_secs(4));
+    }
+
+    #[test]
     fn a_url_without_a_scheme_gets_one_suggested() {
         for (given, suggested) in [
             ("api.scaleway.com", "https://api.scaleway.com"),
