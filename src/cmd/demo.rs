@@ -8,7 +8,7 @@ use tokio::net::TcpListener;
 use crate::config::{ConfigError, DemoArgs, ExporterConfig};
 use crate::exporter::Exporter;
 use crate::secret::{SecretKey, TokenSource};
-use scaleway_simulator::{ProductCounts, Simulator, SimulatorConfig};
+use scaleway_simulator::{Mix, ProductCounts, Simulator, SimulatorConfig};
 
 use crate::shutdown::Shutdown;
 
@@ -62,6 +62,7 @@ pub async fn demo(args: &DemoArgs, shutdown: Shutdown) -> anyhow::Result<()> {
             apple_silicon: args.products.apple_silicon,
             dedibox: args.products.dedibox,
         },
+        mix: Mix::Lifelike,
     });
     tokio::spawn(simulator.clone().serve(api_listener, shutdown.wait()));
     tokio::spawn(churn(simulator, args.churn_interval, shutdown.clone()));

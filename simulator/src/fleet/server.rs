@@ -64,14 +64,27 @@ impl ZoneCtx {
         let project = &fleet.projects[project_idx];
         let organization = project.organization.clone();
 
-        // State, as the fleet is first seen.
-        let (state, state_detail) = match rng.random_range(0..100) {
-            0..45 => (RUNNING, "booted"),
-            45..72 => (RUNNING, "booting kernel"),
-            72..85 => (STOPPED, ""),
-            85..92 => (STOPPED_IN_PLACE, "stopped in place"),
-            92..96 => (STARTING, "allocating node"),
-            _ => (STOPPING, "stopping"),
+        // State, as the fleet is first seen: one draw either way, so the rest of the server
+        // is the same in both mixes.
+        let draw = rng.random_range(0..100);
+        let (state, state_detail) = match fleet.mix {
+            Mix::Varied => match draw {
+                0..45 => (RUNNING, "booted"),
+                45..72 => (RUNNING, "booting kernel"),
+                72..85 => (STOPPED, ""),
+                85..92 => (STOPPED_IN_PLACE, "stopped in place"),
+                92..96 => (STARTING, "allocating node"),
+                _ => (STOPPING, "stopping"),
+            },
+            // 5 in 100 not running.
+            Mix::Lifelike => match draw {
+                0..60 => (RUNNING, "booted"),
+                60..95 => (RUNNING, "booting kernel"),
+                95..97 => (STOPPED, ""),
+                97 => (STOPPED_IN_PLACE, "stopped in place"),
+                98 => (STARTING, "allocating node"),
+                _ => (STOPPING, "stopping"),
+            },
         };
 
         // Image: usually one of the zone's public images; null when booted from a volume.
@@ -341,7 +354,7 @@ impl ZoneCtx {
             security_group,
             // Always filled here: the simulator hides it by state when rendering.
             location: Some(location),
-            maintenances: specials::maintenances(special, self.key, idx),
+            maintenances: specials::maintenances(special, fleet, self.key, idx),
             allowed_actions: allowed_actions(state, state_detail),
             placement_group,
             private_nics,

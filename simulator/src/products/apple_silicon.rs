@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use super::{after, docker_name, pick, secret, tags, uuid, GenCtx, Product, ProductAction};
 use crate::json::block_date;
+use crate::Mix;
 
 #[derive(Serialize)]
 pub(super) struct Server {
@@ -120,13 +121,23 @@ pub(super) fn generate(ctx: &GenCtx<'_>, idx: usize) -> (Server, Option<&'static
     let id = uuid(&mut rng);
     let (organization_id, project_id) = ctx.project(&mut rng);
     let created = ctx.created(&mut rng, idx);
-    let (status, then) = match rng.random_range(0..100) {
-        0..84 => ("ready", None),
-        84..89 => ("starting", Some("ready")),
-        89..93 => ("rebooting", Some("ready")),
-        93..96 => ("reinstalling", Some("ready")),
-        96..99 => ("error", None),
-        _ => ("ready", None),
+    let draw = rng.random_range(0..100);
+    let (status, then) = match ctx.fleet.mix {
+        Mix::Varied => match draw {
+            0..84 => ("ready", None),
+            84..89 => ("starting", Some("ready")),
+            89..93 => ("rebooting", Some("ready")),
+            93..96 => ("reinstalling", Some("ready")),
+            96..99 => ("error", None),
+            _ => ("ready", None),
+        },
+        // 4 in 100 not ready.
+        Mix::Lifelike => match draw {
+            0..96 => ("ready", None),
+            96..98 => ("rebooting", Some("ready")),
+            98 => ("starting", Some("ready")),
+            _ => ("error", None),
+        },
     };
     let ip = format!(
         "{}.{}",

@@ -15,6 +15,7 @@ use serde::Serialize;
 use super::{after, pick, tags, GenCtx, Product, ProductAction};
 use crate::fleet::ANCHOR_MICROS;
 use crate::json::{block_date, fnv1a, from_micros};
+use crate::Mix;
 
 pub(super) struct Server {
     pub id: u64,
@@ -316,15 +317,26 @@ pub(super) fn generate(ctx: &GenCtx<'_>, idx: usize) -> (Server, Option<&'static
         100_000 + (fnv1a(ctx.zone) % 64) * 10_000_000 + idx as u64 * 37 + rng.random_range(0..37);
     let (organization_id, project_id) = ctx.project(&mut rng);
     let created = ctx.created(&mut rng, idx);
-    let (status, then) = match rng.random_range(0..100) {
-        0..80 => ("ready", None),
-        80..86 => ("stopped", None),
-        86..89 => ("installing", Some("ready")),
-        89..92 => ("busy", Some("ready")),
-        92..94 => ("delivering", None),
-        94..96 => ("error", None),
-        96..98 => ("rescue", None),
-        _ => ("locked", None),
+    let draw = rng.random_range(0..100);
+    let (status, then) = match ctx.fleet.mix {
+        Mix::Varied => match draw {
+            0..80 => ("ready", None),
+            80..86 => ("stopped", None),
+            86..89 => ("installing", Some("ready")),
+            89..92 => ("busy", Some("ready")),
+            92..94 => ("delivering", None),
+            94..96 => ("error", None),
+            96..98 => ("rescue", None),
+            _ => ("locked", None),
+        },
+        // 5 in 100 not ready.
+        Mix::Lifelike => match draw {
+            0..95 => ("ready", None),
+            95..97 => ("stopped", None),
+            97 => ("busy", Some("ready")),
+            98 => ("installing", Some("ready")),
+            _ => ("rescue", None),
+        },
     };
     let (offer_id, offer_name, euros) = OFFERS[rng.random_range(0..OFFERS.len())];
     let installed = !matches!(status, "delivering" | "installing");

@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use super::{after, base64, docker_name, pick, secret, tags, uuid, GenCtx, Product, ProductAction};
 use crate::json::{block_date, fnv1a, uuid_from_bits};
+use crate::Mix;
 
 /// The option every recorded "Private Network" option has.
 const PRIVATE_NETWORK_OPTION_ID: &str = "cd4158d7-2d65-49be-8803-c4b8ab6f760c";
@@ -224,15 +225,26 @@ pub(super) fn generate(ctx: &GenCtx<'_>, idx: usize) -> (Server, Option<&'static
     let id = uuid(&mut rng);
     let (organization_id, project_id) = ctx.project(&mut rng);
     let created = ctx.created(&mut rng, idx);
-    let (status, then) = match rng.random_range(0..100) {
-        0..78 => ("ready", None),
-        78..84 => ("stopped", None),
-        84..87 => ("delivering", None),
-        87..89 => ("ordered", None),
-        89..91 => ("error", None),
-        91..93 => ("deleting", None),
-        93..96 => ("starting", Some("ready")),
-        _ => ("stopping", Some("stopped")),
+    let draw = rng.random_range(0..100);
+    let (status, then) = match ctx.fleet.mix {
+        Mix::Varied => match draw {
+            0..78 => ("ready", None),
+            78..84 => ("stopped", None),
+            84..87 => ("delivering", None),
+            87..89 => ("ordered", None),
+            89..91 => ("error", None),
+            91..93 => ("deleting", None),
+            93..96 => ("starting", Some("ready")),
+            _ => ("stopping", Some("stopped")),
+        },
+        // 5 in 100 not ready.
+        Mix::Lifelike => match draw {
+            0..95 => ("ready", None),
+            95..97 => ("stopped", None),
+            97 => ("delivering", None),
+            98 => ("starting", Some("ready")),
+            _ => ("stopping", Some("stopped")),
+        },
     };
     let delivered = !matches!(status, "ordered" | "delivering" | "error");
     let domain = if delivered {

@@ -272,3 +272,4 @@ fn every_sbs_volume_of_a_server_is_in_the_block_list() {
 
 mod actions;
 mod listing;
+mod mix;
