@@ -14,8 +14,14 @@
     exporterSelector: 'job="scaleway"',
 
     // The link of every alert: `%s` becomes the alert's name in lower case, the anchor of its
-    // section of docs/runbook.md. alerts/README.md says which pattern to pick when.
-    runbookUrlPattern: 'https://github.com/scaleway-exporter/scaleway_exporter/blob/main/docs/runbook.md#%s',
+    // section of docs/runbook.md. By default the runbook the exporter serves itself at
+    // /runbook, on the alert's `instance`: the runbook of the running version, one click from
+    // the alert. A site that hosts the runbook elsewhere sets its own pattern, e.g.
+    // 'https://wiki.example.com/scaleway-runbook#%s'. alerts/README.md says which to pick when.
+    runbookUrlPattern: self.runbookScheme + '://{{ $labels.instance }}/runbook#%s',
+    // The scheme of the default pattern: 'https' when the exporter serves TLS
+    // (--web.config.file).
+    runbookScheme: 'http',
 
     // How long a server stays out of its up state (or locked) before its alert fires: a
     // boot, a reboot or a deletion passes through other states for a minute or two.

@@ -275,6 +275,19 @@ fn a_sites_config_moves_every_selector_link_uid_title_and_tag() {
 
 #[test]
 #[ignore = "needs jsonnet (Debian package jsonnet): .ci/run installs it"]
+fn the_runbook_scheme_moves_the_default_links_to_https() {
+    let mixin = mixin_with("{ runbookScheme: 'https' }");
+    for rule in alert_rules(&mixin) {
+        let name = rule["alert"].as_str().unwrap().to_lowercase();
+        assert_eq!(
+            rule["annotations"]["runbook_url"],
+            format!("https://{{{{ $labels.instance }}}}/runbook#{name}")
+        );
+    }
+}
+
+#[test]
+#[ignore = "needs jsonnet (Debian package jsonnet): .ci/run installs it"]
 fn the_waits_of_the_config_set_each_alerts_for_and_what_its_texts_say() {
     let mixin = mixin_with(
         "{ serverNotUpFor: '10m', pollFailingFor: '1h', dataStaleAfterSeconds: 1800,
