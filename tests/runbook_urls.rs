@@ -18,9 +18,10 @@ use yaml_serde::Value;
 const DEFAULT_PATTERN: &str = "http://{{ $labels.instance }}/runbook#%s";
 
 /// Every file that holds the rules with their links, generated from the mixin.
-const COPIES: [&str; 2] = [
+const COPIES: [&str; 3] = [
     "alerts/scaleway.rules.yml",
     "deploy/kubernetes/prometheusrule.yaml",
+    "charts/scaleway-exporter/files/prometheus-rules.yaml",
 ];
 
 /// The documents that tell operators which link to pick.
