@@ -12,6 +12,7 @@
 //!
 //! Every figure is the median of several runs; ratios are taken within the one run.
 
+use scaleway_exporter::product::Product;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -176,9 +177,10 @@ fn main() {
                 })
                 .collect(),
         );
-        let snapshot = Snapshot::new(&["fr-par-1".to_owned()]).with_poll(
+        let snapshot = Snapshot::default().with_poll(
+            Product::Instance,
             "fr-par-1",
-            Ok(servers_from_api(listing.clone(), &volumes)),
+            Ok(servers_from_api(listing.clone(), &volumes).into()),
             std::time::SystemTime::now(),
             Duration::ZERO,
         );
@@ -206,7 +208,11 @@ fn main() {
         for _ in 0..RUNS {
             let (start_cpu, start) = (cpu_seconds(), Instant::now());
             let published = runtime.block_on(exporter.poller.poll_once());
-            assert!(published.snapshot.zones["fr-par-1"].last_poll_succeeded());
+            assert!(published
+                .snapshot
+                .zone(Product::Instance, "fr-par-1")
+                .unwrap()
+                .last_poll_succeeded());
             assert_eq!(published.snapshot.server_count(), servers);
             cpu.push(cpu_seconds() - start_cpu);
             wall.push(start.elapsed().as_secs_f64());

@@ -11,13 +11,13 @@ use axum::Router;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
-use crate::api::Client;
-use crate::config::ExporterConfig;
+use crate::api::{Client, RequestDone, RequestObserver};
+use crate::config::{ConfigError, ExporterConfig};
 use crate::metrics::OwnMetrics;
 use crate::poller::Poller;
 use crate::shutdown::Shutdown;
 use crate::web::server::{self, ServerLimits};
-use crate::web::{self, AppState, FilteredViews, Liveness};
+use crate::web::{self, AppState, FilteredViews, Liveness, WebConfig};
 
 /// Why the exporter could not be assembled.
 #[derive(Debug, thiserror::Error)]
@@ -26,6 +26,10 @@ pub enum ExporterError {
     /// configuration failed to load.
     #[error("cannot build the HTTP client of the Scaleway API")]
     HttpClient(#[source] reqwest::Error),
+    /// What the web config file names cannot be served with (a certificate that does not
+    /// load): a configuration error, one line and exit code 2, as the file's own checks.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
 }
 
 /// Why [`Exporter::serve`] ended other than by its shutdown. Each message holds the error it
@@ -62,15 +66,8 @@ pub struct Exporter {
 impl Exporter {
     pub fn new(config: &ExporterConfig) -> Result<Self, ExporterError> {
         let own_metrics = OwnMetrics::new();
-        let client = Client::new(
-            config.api_url(),
-            config.api_flavor(),
-            config.token().clone(),
-            own_metrics.api_requests.clone(),
-        )
-        .map_err(ExporterError::HttpClient)?
-        .with_limits(config.api_limits());
-        let poller = Poller::of_targets(
+        let client = client(config, &own_metrics)?;
+        let poller = Poller::new(
             client,
             config.targets().to_vec(),
             config.named_products().to_vec(),
@@ -90,7 +87,11 @@ impl Exporter {
             filtered_views: FilteredViews::default(),
         });
         let (router, tls) = match config.web_config() {
-            Some(web) => (web.protect(router), web.tls.clone()),
+            Some((path, file)) => {
+                let web = WebConfig::build(file)
+                    .map_err(|reason| ConfigError::bad_web_config(path, &reason))?;
+                (web.protect(router), web.tls.clone())
+            }
             None => (router, None),
         };
         Ok(Exporter {
@@ -182,6 +183,28 @@ impl Exporter {
             }
         }
     }
+}
+
+/// The API client of `config`, each of whose requests `own_metrics` counts.
+pub fn client(config: &ExporterConfig, own_metrics: &OwnMetrics) -> Result<Client, ExporterError> {
+    let counted = own_metrics.clone();
+    let observer: RequestObserver = Arc::new(move |done: RequestDone<'_>| {
+        let endpoint = done.endpoint;
+        counted.count_request(
+            endpoint.product_label(),
+            done.zone,
+            endpoint.label(),
+            done.code,
+        );
+    });
+    Ok(Client::new(
+        config.api_url(),
+        config.api_flavor(),
+        config.token().clone(),
+    )
+    .map_err(ExporterError::HttpClient)?
+    .with_limits(config.api_limits())
+    .observed_by(observer))
 }
 
 /// Runs `run` on a thread and current-thread runtime of its own. The receiver resolves when

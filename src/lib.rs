@@ -9,50 +9,63 @@
 //! crate), which only `cmd::demo` and `cmd::simulate` use, behind the `demo` feature.
 //! docs/design.md tells the why of each part.
 //!
+//! - [`product`]: what the exporter knows of each Scaleway server product (Instances,
+//!   Elastic Metal, Apple silicon, Dedibox), in one place: label, zones, typed states and
+//!   the up state, IAM permission set, list path and paging, metric prefix and wording.
+//!   Every other module derives what it says of a product from here.
 //! - [`config`]: the command line and its environment twins (`config/cli.rs`), validated
 //!   once into an [`ExporterConfig`], which only its builder makes (`config/builder.rs`,
 //!   `config/checks.rs`); the key, the API URL and
 //!   the organization from the environment, else from a profile of the `scw` CLI's config
 //!   file (`config/credentials.rs`, `config/scw_file.rs`); the listen address
-//!   (`config/listen.rs`).
+//!   (`config/listen.rs`), the telemetry path (`config/telemetry_path.rs`) and the web
+//!   config file, read and checked as plain data (`config/web_file.rs`).
 //! - `secret.rs`: the API key as a [`SecretKey`] that never prints, and the [`TokenSource`]
 //!   that re-reads a key file when it changes.
 //! - [`api`]: the HTTP client of the Scaleway API (auth, paging, retries, rate limit, typed
-//!   errors); [`api::Product`], the four server products (Instances, Elastic Metal, Apple
-//!   silicon, Dedibox: their paths, zones and up states); and, in [`api::model`], the serde
-//!   model of what each product's API sends.
-//! - [`inventory`]: the API model turned into an immutable [`Snapshot`] (pure): Instance
-//!   servers (`inventory/instance.rs`), the other products' (`inventory/product.rs`), how a
-//!   poll makes the next snapshot (`inventory/snapshot.rs`).
-//! - [`poller`]: [`Poller::poll_once`] polls every (product, zone) pair once and publishes
-//!   the next snapshot with its encodings; `run` only schedules it. After the zones, `poller/reference.rs`
-//!   reads the server-type catalogs and project names when they are an hour old.
-//! - [`metrics`]: the metric descriptors (the one table of names and labels), and the
-//!   encoders (Instances in `metrics/encoder.rs`, the other products in
-//!   `metrics/products.rs`): snapshot -> exposition text and gzip, once per poll (pure).
+//!   errors), which reports each request to an observer and knows nothing of Prometheus;
+//!   and, in [`api::model`], the serde model of what each product's API sends.
+//! - [`inventory`]: the API model turned into an immutable [`Snapshot`] (pure): one
+//!   [`inventory::Server`] type for every product, whose product-only fields sit in a
+//!   per-product [`inventory::Detail`] (one module per product); one map of zones keyed by
+//!   (product, zone); how a poll makes the next snapshot (`inventory/snapshot.rs`).
+//! - [`metrics`]: the metric descriptors, each product's families in a module of its own
+//!   (`metrics/servers/`), and the encoder: snapshot -> exposition text and gzip, once per
+//!   poll (pure).
+//! - [`published`]: what is published per poll (the snapshot and its encodings), the one
+//!   thing the poller and the web side share.
+//! - [`poller`]: [`Poller::poll_once`] polls every (product, zone) pair once
+//!   (`poller/target.rs`) and publishes the next snapshot with its encodings; `run` only
+//!   schedules it. After the zones, `poller/reference.rs` reads the server-type catalogs
+//!   and project names when they are an hour old.
 //! - [`web`]: the router (`/metrics`, `/`, `/inventory.json`, `/healthz`, `/readyz`), the
-//!   accept loop, TLS, `--web.config.file`, basic auth, the telemetry path
-//!   (`web/telemetry_path.rs`), and the HTML and JSON pages (encoded once per poll by a
-//!   function the exporter hands to the poller; filtered views bounded).
+//!   accept loop, and what serves the web config file (rustls, basic auth, headers); the
+//!   HTML and JSON pages (encoded once per poll by a function the exporter hands to the
+//!   poller; filtered views bounded).
 //! - [`exporter`]: assembly of the above, and serving with a bounded graceful shutdown; a
 //!   poller that ends before shutdown ends `serve` with an error.
 //! - [`cmd`]: the `demo`, `simulate` and `health` subcommands, `--help`, and `cmd::start`,
 //!   `argv` to the one of them to run (or to the one line that says why not).
-//! - [`logging`], [`build_info`], `shutdown.rs`: log setup, what this binary is, and the
-//!   [`Shutdown`] signal that stops every task.
+//! - [`logging`], [`build_info`], `shutdown.rs`, `compress.rs`: log setup, what this binary
+//!   is, the [`Shutdown`] signal that stops every task, and gzip as every body uses it.
 //!
 //! Modules are public where the tests and the binary need their parts; `secret` and
 //! `shutdown` are private, their one type each re-exported here.
 
+#![warn(clippy::too_many_lines)]
+
 pub mod api;
 pub mod build_info;
 pub mod cmd;
+mod compress;
 pub mod config;
 pub mod exporter;
 pub mod inventory;
 pub mod logging;
 pub mod metrics;
 pub mod poller;
+pub mod product;
+pub mod published;
 mod secret;
 mod shutdown;
 pub mod web;

@@ -1,4 +1,5 @@
 //! Wiring only: parse the command line, set up logs, run until SIGINT or SIGTERM.
+#![warn(clippy::too_many_lines)]
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -7,9 +8,9 @@ use scaleway_exporter::cmd::health;
 use scaleway_exporter::cmd::start::{one_line, parse_command_line, Invocation, EXIT_REFUSED};
 #[cfg(feature = "demo")]
 use scaleway_exporter::cmd::{demo, simulate};
-use scaleway_exporter::config::{ConfigError, Environment};
-use scaleway_exporter::exporter::ServeError;
-use scaleway_exporter::{logging, Exporter, Shutdown};
+use scaleway_exporter::config::{ConfigError, Environment, KeySource};
+use scaleway_exporter::exporter::{ExporterError, ServeError};
+use scaleway_exporter::{logging, Exporter, ExporterConfig, Shutdown};
 
 fn main() -> ExitCode {
     tune_allocator();
@@ -25,9 +26,9 @@ fn main() -> ExitCode {
         }
         Invocation::Health(args) => {
             return health::main(
-                &args.listen_address,
+                &args.serve.listen_address,
                 args.timeout,
-                args.web_config_file.as_deref(),
+                args.serve.web_config_file.as_deref(),
             );
         }
         Invocation::Exporter { log, .. } => log,
@@ -66,30 +67,18 @@ fn main() -> ExitCode {
                 for notice in &notices {
                     notice.log();
                 }
-                let address = config.listen_address();
-                let listener = address
-                    .bind()
-                    .await
-                    .map_err(|e| ConfigError::cannot_listen(address, "--web.listen-address", &e))?;
-                tracing::info!(
-                    address = %listener.local_addr()?,
-                    api = %config.api_url(),
-                    key_source = %key_source,
-                    key_path = key_source.path().map(|p| tracing::field::display(p.display())),
-                    zones = config.zones().join(","),
-                    poll_interval = %humantime::format_duration(config.poll_interval()),
-                    version = scaleway_exporter::build_info::VERSION,
-                    "exporter starting"
-                );
-                Exporter::new(&config)?
-                    .serve(listener, shutdown.wait())
-                    .await?;
-                Ok(())
+                run_exporter(&config, &key_source, shutdown).await
             }
         }
     });
     // Do not wait for blocking tasks (an encode in flight) past the shutdown deadline.
     runtime.shutdown_timeout(Duration::from_millis(300));
+    exit_code(result)
+}
+
+/// How the process ends after running: 0, or a configuration error's one line and exit code
+/// 2, or 1 for any other failure (logged).
+fn exit_code(result: anyhow::Result<()>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         // A configuration found wrong once running (a busy port): one line, as at start.
@@ -109,6 +98,37 @@ fn main() -> ExitCode {
             }
         },
     }
+}
+
+/// Builds the exporter (a certificate the web config names that does not load is a
+/// configuration error, one line and exit code 2), binds its address, and serves until
+/// `shutdown`.
+async fn run_exporter(
+    config: &ExporterConfig,
+    key_source: &KeySource,
+    shutdown: Shutdown,
+) -> anyhow::Result<()> {
+    let exporter = Exporter::new(config).map_err(|error| match error {
+        ExporterError::Config(error) => anyhow::Error::from(error),
+        other => anyhow::Error::from(other),
+    })?;
+    let address = config.listen_address();
+    let listener = address
+        .bind()
+        .await
+        .map_err(|e| ConfigError::cannot_listen(address, "--web.listen-address", &e))?;
+    tracing::info!(
+        address = %listener.local_addr()?,
+        api = %config.api_url(),
+        key_source = %key_source,
+        key_path = key_source.path().map(|p| tracing::field::display(p.display())),
+        zones = config.zones().join(","),
+        poll_interval = %humantime::format_duration(config.poll_interval()),
+        version = scaleway_exporter::build_info::VERSION,
+        "exporter starting"
+    );
+    exporter.serve(listener, shutdown.wait()).await?;
+    Ok(())
 }
 
 /// Large buffers (the encoded body, tens of MB at 10,000 servers) are made and freed once

@@ -856,7 +856,7 @@ proptest! {
             }
             Ok(Invocation::Health(args)) => {
                 // What `health` does before it connects.
-                let _ = ListenAddress::parse(&args.listen_address);
+                let _ = ListenAddress::parse(&args.serve.listen_address);
             }
             #[cfg(feature = "demo")]
             Ok(Invocation::Simulate(_)) => {}

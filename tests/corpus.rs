@@ -12,18 +12,25 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use scaleway_exporter::api::model::{
-    AppleSiliconServer, BlockVolumesPage, ElasticMetalServer, ProductPage, ProjectsPage,
-    ServerTypesPage, ServersPage,
+    AppleSiliconServer, BlockVolumesPage, ElasticMetalServer, ProjectsPage, ServerTypesPage,
+    ServersPage,
 };
-use scaleway_exporter::api::{ApiError, ApiFlavor, Client, Product};
+use scaleway_exporter::api::{ApiError, ApiFlavor, Client};
 use scaleway_exporter::inventory::{
-    servers_from_api, states, unix_seconds, Detail, ProductServer, Snapshot, State, ZonePoll,
+    servers_from_api, unix_seconds, AppleSiliconDetail, DediboxDetail, Detail, ElasticMetalDetail,
+    InstanceDetail, Server, Snapshot, ZonePoll,
 };
 use scaleway_exporter::metrics::{render, OwnMetrics};
-use scaleway_exporter::poller::{poll_target, poll_zone, Poller};
+use scaleway_exporter::poller::{poll_target, Poller};
+use scaleway_exporter::product::{Product, ProductZone, State};
 use scaleway_exporter::{SecretKey, TokenSource};
 use serde::Deserialize;
 use serde_json::Value;
+
+/// What only an Instance says of itself.
+fn instance(server: &Server) -> &InstanceDetail {
+    server.detail().expect("an Instance")
+}
 
 const IGNORE_REASON: &str = "needs the shared API corpus: set SCALEWAY_API_CORPUS";
 
@@ -107,23 +114,23 @@ fn every_real_and_legacy_servers_body_is_read_server_by_server() {
                 (None, None) => "unknown".to_owned(),
             };
             assert_eq!(
-                server.state.as_str(),
+                server.state.label(),
                 expected_state,
                 "{name}: {}",
                 server.id
             );
             assert_ne!(
                 server.state,
-                State::Unknown,
+                State::unknown(Product::Instance),
                 "{name}: every recorded state is a known one"
             );
             let raw_volumes = raw["volumes"].as_object().unwrap();
             assert_eq!(
-                server.volumes.len(),
+                server.volumes().len(),
                 raw_volumes.len(),
                 "{name}: every volume"
             );
-            for volume in &server.volumes {
+            for volume in server.volumes() {
                 let raw_size = raw_volumes[&volume.index]
                     .get("size")
                     .and_then(Value::as_u64);
@@ -145,26 +152,27 @@ fn every_real_and_legacy_servers_body_is_read_server_by_server() {
                 "{name}: creation date"
             );
             assert_eq!(
-                server.end_of_service,
+                instance(server).end_of_service,
                 raw.get("end_of_service").and_then(Value::as_bool) == Some(true),
                 "{name}: end_of_service"
             );
             assert_eq!(
-                server.boot_type,
+                instance(server).boot_type,
                 raw.get("boot_type").and_then(Value::as_str).unwrap_or(""),
                 "{name}: boot_type"
             );
             let raw_maintenances = raw.get("maintenances").and_then(Value::as_array);
             assert_eq!(
-                server.maintenances.len(),
+                instance(server).maintenances.len(),
                 raw_maintenances.map_or(0, Vec::len),
                 "{name}: maintenances"
             );
         }
         servers_read += fleet.len();
-        let snapshot = Snapshot::new(&["fr-par-1".to_owned()]).with_poll(
+        let snapshot = Snapshot::default().with_poll(
+            Product::Instance,
             "fr-par-1",
-            Ok(fleet),
+            Ok(fleet.into()),
             std::time::SystemTime::now(),
             Duration::ZERO,
         );
@@ -189,9 +197,10 @@ fn the_recorded_end_of_service_server_is_exported_as_end_of_service() {
     let listing = serde_json::json!({ "servers": raw_servers(&raw).unwrap() });
     let page: ServersPage = serde_json::from_value(listing).unwrap();
     let fleet = servers_from_api(page.servers, &[]);
-    let snapshot = Snapshot::new(&["fr-par-1".to_owned()]).with_poll(
+    let snapshot = Snapshot::default().with_poll(
+        Product::Instance,
         "fr-par-1",
-        Ok(fleet),
+        Ok(fleet.into()),
         std::time::SystemTime::now(),
         Duration::ZERO,
     );
@@ -255,14 +264,13 @@ async fn an_error_response_is_typed(name: String, text: String) {
         &server.uri(),
         ApiFlavor::Instance,
         TokenSource::fixed(SecretKey::new("c0a9c0de-0000-4000-8000-00000000c0a9", "test").unwrap()),
-        OwnMetrics::new().api_requests,
     )
     .unwrap();
     // Far past the last retry (the backoff of every attempt adds up to a few seconds): the
     // answers end the poll, never the deadline, however slow the machine. Every attempt gets
     // the same recorded answer, so the error is that answer.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-    let error = poll_zone(&client, "fr-par-1", deadline)
+    let error = poll_target(&client, Product::Instance, "fr-par-1", deadline)
         .await
         .expect_err(&name);
     let expected: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
@@ -369,7 +377,6 @@ async fn the_three_recorded_pages_of_fifty_make_one_catalog_of_136_types() {
         &server.uri(),
         ApiFlavor::Instance,
         TokenSource::fixed(SecretKey::new("c0a9c0de-0000-4000-8000-00000000c0a9", "test").unwrap()),
-        OwnMetrics::new().api_requests,
     )
     .unwrap();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
@@ -423,15 +430,15 @@ fn product_servers(body: &Value) -> Vec<Value> {
     }
 }
 
-/// Reads a product body the way the exporter does: a list through `ProductPage<S>` (its
+/// Reads a product body the way the exporter does: a list through `ServersPage<S>` (its
 /// `total_count` checked against its length), a GET-one body as `S` itself.
-fn product_body_read<S>(name: &str, text: &str) -> Vec<ProductServer>
+fn product_body_read<S>(name: &str, text: &str) -> Vec<Server>
 where
-    S: serde::de::DeserializeOwned + Into<ProductServer>,
+    S: serde::de::DeserializeOwned + Into<Server>,
 {
     let raw: Value = serde_json::from_str(text).unwrap();
     if raw.get("servers").is_some() {
-        let page: ProductPage<S> =
+        let page: ServersPage<S> =
             serde_json::from_str(text).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(
             page.total_count,
@@ -448,9 +455,9 @@ where
 /// [`product_body_read`], with what every product's server has in common with its raw JSON
 /// checked: id, name, product, the state as the API spells it, project. Each server comes
 /// with its raw JSON.
-fn recorded_servers<S>(product: Product, name: &str, text: &str) -> (Vec<ProductServer>, Vec<Value>)
+fn recorded_servers<S>(product: Product, name: &str, text: &str) -> (Vec<Server>, Vec<Value>)
 where
-    S: serde::de::DeserializeOwned + Into<ProductServer>,
+    S: serde::de::DeserializeOwned + Into<Server>,
 {
     let raw = product_servers(&serde_json::from_str(text).unwrap());
     let fleet = product_body_read::<S>(name, text);
@@ -460,7 +467,11 @@ where
         assert_eq!(server.id, raw["id"].as_str().unwrap(), "{what}");
         assert_eq!(server.name, raw["name"].as_str().unwrap(), "{what}");
         assert_eq!(server.product(), product, "{what}");
-        assert_eq!(server.state, raw["status"].as_str().unwrap(), "{what}");
+        assert_eq!(
+            server.state.label(),
+            raw["status"].as_str().unwrap(),
+            "{what}"
+        );
         assert_eq!(
             server.project_id,
             raw["project_id"].as_str().unwrap(),
@@ -471,7 +482,7 @@ where
 }
 
 /// The addresses of a server as (address, family label), in order.
-fn addresses(server: &ProductServer) -> Vec<(String, &'static str)> {
+fn addresses(server: &Server) -> Vec<(String, &'static str)> {
     server
         .addresses
         .iter()
@@ -491,11 +502,11 @@ fn strings(raw: &Value) -> Vec<String> {
 }
 
 /// A snapshot holding one product's zone, polled with `servers`.
-fn snapshot_of(product: Product, servers: Vec<ProductServer>) -> Snapshot {
-    Snapshot::of_targets(&[(product, "fr-par-1".to_owned())]).with_product_poll(
+fn snapshot_of(product: Product, servers: Vec<Server>) -> Snapshot {
+    Snapshot::default().with_poll(
         product,
         "fr-par-1",
-        Ok(ZonePoll::of_product(servers)),
+        Ok(ZonePoll::from(servers)),
         std::time::SystemTime::now(),
         Duration::ZERO,
     )
@@ -519,11 +530,11 @@ fn every_recorded_elastic_metal_body_reads_with_its_state_offer_addresses_tags_a
         for (server, raw) in fleet.iter().zip(&raw) {
             let what = format!("{name}: {}", server.id);
             assert!(
-                states(Product::ElasticMetal).contains(&server.state) && server.state != "unknown",
+                server.state != State::unknown(Product::ElasticMetal),
                 "{what}: every recorded status is a named state"
             );
-            states_seen.insert(server.state);
-            assert_eq!(server.is_up(), server.state == "ready", "{what}");
+            states_seen.insert(server.state.label());
+            assert_eq!(server.is_up(), server.state.label() == "ready", "{what}");
             assert_eq!(
                 server.server_type,
                 raw["offer_name"].as_str().unwrap(),
@@ -562,7 +573,11 @@ fn every_recorded_elastic_metal_body_reads_with_its_state_offer_addresses_tags_a
                 "ping_status_unknown" => None,
                 other => panic!("{what}: ping_status {other}"),
             };
-            assert_eq!(server.detail, Detail::ElasticMetal { ping_up }, "{what}");
+            assert_eq!(
+                server.detail::<ElasticMetalDetail>().map(|d| d.ping_up),
+                Some(ping_up),
+                "{what}"
+            );
             assert_eq!(
                 server.created,
                 unix_seconds(raw["created_at"].as_str().unwrap()),
@@ -614,8 +629,12 @@ fn every_recorded_apple_silicon_body_reads_and_its_credentials_never_reach_the_i
             recorded_servers::<AppleSiliconServer>(Product::AppleSilicon, name, text);
         for (server, raw) in fleet.iter().zip(&raw) {
             let what = format!("{name}: {}", server.id);
-            assert_ne!(server.state, "unknown", "{what}");
-            states_seen.insert(server.state);
+            assert_ne!(
+                server.state,
+                State::unknown(Product::AppleSilicon),
+                "{what}"
+            );
+            states_seen.insert(server.state.label());
             assert_eq!(server.server_type, raw["type"].as_str().unwrap(), "{what}");
             assert_eq!(server.tags, strings(&raw["tags"]), "{what}: tags exact");
             assert_eq!(
@@ -628,8 +647,8 @@ fn every_recorded_apple_silicon_body_reads_and_its_credentials_never_reach_the_i
             let deletable = unix_seconds(raw["deletable_at"].as_str().unwrap());
             assert!(deletable.is_some(), "{what}: deletable_at");
             assert_eq!(
-                server.detail,
-                Detail::AppleSilicon { os_name, deletable },
+                server.detail::<AppleSiliconDetail>(),
+                Some(&AppleSiliconDetail { os_name, deletable }),
                 "{what}"
             );
             assert!(server.created.is_some(), "{what}: creation date");
@@ -680,7 +699,6 @@ fn client_of(server: &wiremock::MockServer) -> Client {
         &server.uri(),
         ApiFlavor::Instance,
         TokenSource::fixed(SecretKey::new("c0a9c0de-0000-4000-8000-00000000c0a9", "test").unwrap()),
-        OwnMetrics::new().api_requests,
     )
     .unwrap()
 }
@@ -731,9 +749,9 @@ async fn the_recorded_501_unknown_service_leaves_the_zone_out_instead_of_failing
 
     // What the poller makes of it: one more request at the first poll, none at the second.
     let targets = ["fr-par-1", "fr-par-2"]
-        .map(|zone| (Product::ElasticMetal, zone.to_owned()))
+        .map(|zone| ProductZone::new(Product::ElasticMetal, zone))
         .to_vec();
-    let poller = Poller::of_targets(
+    let poller = Poller::new(
         client,
         targets,
         vec![Product::ElasticMetal],
@@ -746,7 +764,7 @@ async fn the_recorded_501_unknown_service_leaves_the_zone_out_instead_of_failing
         assert!(snapshot.zone(Product::ElasticMetal, "fr-par-1").is_none());
         let served = snapshot.zone(Product::ElasticMetal, "fr-par-2").unwrap();
         assert!(served.last_poll_succeeded());
-        assert_eq!(snapshot.product_servers().count(), 3);
+        assert_eq!(snapshot.servers().count(), 3);
         let text = String::from_utf8_lossy(&published.exposition.text);
         assert!(
             text.contains(
@@ -782,11 +800,11 @@ async fn the_recorded_iam_403_in_every_zone_leaves_an_unnamed_product_out() {
     .mount(&server)
     .await;
     let targets = vec![
-        (Product::ElasticMetal, "fr-par-2".to_owned()),
-        (Product::AppleSilicon, "fr-par-1".to_owned()),
-        (Product::AppleSilicon, "fr-par-3".to_owned()),
+        ProductZone::new(Product::ElasticMetal, "fr-par-2"),
+        ProductZone::new(Product::AppleSilicon, "fr-par-1"),
+        ProductZone::new(Product::AppleSilicon, "fr-par-3"),
     ];
-    let poller = Poller::of_targets(
+    let poller = Poller::new(
         client_of(&server),
         targets,
         Vec::new(),
@@ -829,7 +847,6 @@ async fn a_simulated_page_fills_the_same_inventory_fields_as_the_recorded_bodies
         &url,
         ApiFlavor::Instance,
         TokenSource::fixed(SecretKey::new("c0a9c0de-0000-4000-8000-00000000c0a9", "test").unwrap()),
-        OwnMetrics::new().api_requests,
     )
     .unwrap();
     // Apple silicon tags are `[]` in every recording (the key is there since December 2025);
@@ -849,7 +866,7 @@ async fn a_simulated_page_fills_the_same_inventory_fields_as_the_recorded_bodies
         let simulated = poll_target(&client, product, "fr-par-1", deadline)
             .await
             .unwrap()
-            .others;
+            .servers;
         assert_eq!(simulated.len(), 60, "{product}");
         let mut expected = filled_fields(&recorded);
         expected.extend(beyond_recordings.iter().map(|f| (*f).to_owned()));
@@ -859,18 +876,14 @@ async fn a_simulated_page_fills_the_same_inventory_fields_as_the_recorded_bodies
             "{product}: fields filled in some server (simulated, then recorded)"
         );
         for server in &simulated {
-            assert!(
-                states(product).contains(&server.state),
-                "{product}: {}",
-                server.state
-            );
+            assert_eq!(server.product(), product, "{product}: {}", server.state);
         }
     }
 }
 
 /// The names of the inventory fields that some server of `fleet` fills, with the address
 /// families seen.
-fn filled_fields(fleet: &[ProductServer]) -> std::collections::BTreeSet<String> {
+fn filled_fields(fleet: &[Server]) -> std::collections::BTreeSet<String> {
     let mut out = std::collections::BTreeSet::new();
     for server in fleet {
         let mut fill = |field: &str, filled: bool| {
@@ -888,15 +901,18 @@ fn filled_fields(fleet: &[ProductServer]) -> std::collections::BTreeSet<String> 
             fill(&format!("address {}", address.family.as_str()), true);
         }
         match &server.detail {
-            Detail::ElasticMetal { ping_up } => fill("ping_up", ping_up.is_some()),
-            Detail::AppleSilicon { os_name, deletable } => {
+            Detail::Instance(_) => {}
+            Detail::ElasticMetal(ElasticMetalDetail { ping_up }) => {
+                fill("ping_up", ping_up.is_some())
+            }
+            Detail::AppleSilicon(AppleSiliconDetail { os_name, deletable }) => {
                 fill("os_name", !os_name.is_empty());
                 fill("deletable", deletable.is_some());
             }
-            Detail::Dedibox {
+            Detail::Dedibox(DediboxDetail {
                 datacenter,
                 expiration,
-            } => {
+            }) => {
                 fill("datacenter", !datacenter.is_empty());
                 fill("expiration", expiration.is_some());
             }

@@ -6,8 +6,8 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use scaleway_exporter::cmd::help;
-use scaleway_exporter::inventory::State;
-use scaleway_exporter::metrics::DESCRIPTORS;
+use scaleway_exporter::metrics::descriptors;
+use scaleway_exporter::product::Product;
 
 const REGENERATE: &str = "UPDATE_GENERATED=1 cargo test --test docs";
 
@@ -44,7 +44,7 @@ fn render_metrics() -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "# Metrics\n\n<!-- Generated from src/metrics.rs (DESCRIPTORS) by `{REGENERATE}`: edit the descriptors, not this file. -->\n"
+        "# Metrics\n\n<!-- Generated from the metric descriptors of src/metrics/ (`metrics::descriptors()`) and the products of src/product/ by `{REGENERATE}`: edit those, not this file. -->\n"
     );
     out.push_str(
         "Every series below is served on the telemetry path (`/metrics` by default) in the text \
@@ -54,7 +54,7 @@ the zone's `scaleway_exporter_poll_success` to 0; a server gone from the API is 
 next successful poll of its zone.\n\n",
     );
     out.push_str("| metric | type | labels | meaning |\n|---|---|---|---|\n");
-    for d in DESCRIPTORS {
+    for d in descriptors() {
         let labels = d
             .labels
             .iter()
@@ -70,16 +70,24 @@ next successful poll of its zone.\n\n",
             cell(d.help)
         );
     }
-    let states: Vec<String> = State::ALL
-        .iter()
-        .map(|s| format!("`{}`", s.as_str()))
-        .collect();
-    let _ = writeln!(
-        out,
-        "\n`scaleway_server_state` has one series per state of {}; a state the API adds later \
-reads as `unknown`.",
-        states.join(", ")
-    );
+    out.push('\n');
+    for product in Product::ALL {
+        let spec = product.spec();
+        let states: Vec<String> = product
+            .states()
+            .iter()
+            .map(|s| format!("`{}`", s.label()))
+            .collect();
+        let _ = writeln!(
+            out,
+            "`{}state` ({}) has one series per state of {}; a server is up in `{}`.",
+            spec.metric_prefix,
+            spec.title,
+            states.join(", "),
+            product.up_state().label()
+        );
+    }
+    out.push_str("\nA state the API adds later reads as `unknown`.\n");
     out.push_str(
         "\nThe process metrics of the Prometheus client library are exported \
 too (`process_cpu_seconds_total`, `process_resident_memory_bytes`, `process_open_fds`, \
@@ -92,7 +100,7 @@ too (`process_cpu_seconds_total`, `process_resident_memory_bytes`, `process_open
 #[test]
 fn the_metrics_reference_is_generated_from_the_descriptors() {
     let rendered = render_metrics();
-    for d in DESCRIPTORS {
+    for d in descriptors() {
         assert!(rendered.contains(&format!("| `{}` |", d.name)));
     }
     check_generated("docs/metrics.md", &rendered);

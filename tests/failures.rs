@@ -3,6 +3,7 @@
 
 mod common;
 
+use scaleway_exporter::product::Product;
 use std::collections::BTreeMap;
 
 use common::faulty_api::{server, Fault, FaultyApi};
@@ -126,8 +127,11 @@ async fn a_body_that_is_not_the_servers_list_fails_the_poll_and_keeps_the_data()
     let exporter = start_exporter(&exporter_config(&api.uri(), &["fr-par-1"], TEST_KEY)).await;
     exporter.poller.poll_once().await;
     let published = exporter.poller.poll_once().await;
-    let zone = &published.snapshot.zones["fr-par-1"];
-    let error = zone.last_poll.as_ref().unwrap().error.clone().unwrap();
+    let zone = &published
+        .snapshot
+        .zone(Product::Instance, "fr-par-1")
+        .unwrap();
+    let error = zone.last_error().unwrap().to_string();
     assert!(
         error.starts_with("servers response could not be read"),
         "{error}"
@@ -407,15 +411,18 @@ async fn a_block_storage_404_is_a_zone_without_block_storage_too() {
         .await;
     let exporter = start_exporter(&exporter_config(&api.uri(), &["fr-par-1"], TEST_KEY)).await;
     let published = exporter.poller.poll_once().await;
-    let zone = &published.snapshot.zones["fr-par-1"];
+    let zone = &published
+        .snapshot
+        .zone(Product::Instance, "fr-par-1")
+        .unwrap();
     assert!(zone.last_poll_succeeded());
+    let Some(VolumeSizes::NotServed(error)) = &zone.volume_sizes else {
+        panic!("{:?}", zone.volume_sizes);
+    };
     assert_eq!(
-        zone.volume_sizes,
-        Some(VolumeSizes::NotServed {
-            error: "volumes request answered HTTP 404 (not_found: Not Found): \
-                    Block Storage does not serve this zone"
-                .to_owned()
-        })
+        error.to_string(),
+        "volumes request answered HTTP 404 (not_found: Not Found): \
+         Block Storage does not serve this zone"
     );
     let metrics = exporter.scrape().await;
     assert_eq!(

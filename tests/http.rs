@@ -307,7 +307,7 @@ async fn every_path_the_telemetry_path_may_not_take_is_a_page_of_the_exporter() 
         async move { reqwest::get(url).await.unwrap().status().as_u16() }
     };
     assert_eq!(status("/not-a-page").await, 404);
-    for path in scaleway_exporter::web::RESERVED_PATHS {
+    for path in scaleway_exporter::config::RESERVED_PATHS {
         assert_ne!(status(path).await, 404, "{path}");
     }
 }

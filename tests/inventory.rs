@@ -12,8 +12,9 @@ use std::process::Command;
 use std::time::{Duration, SystemTime};
 
 use common::*;
+use scaleway_exporter::config::TelemetryPath;
 use scaleway_exporter::exporter::{serve_router, Exporter};
-use scaleway_exporter::web::{self, AppState, FilteredViews, Liveness, TelemetryPath};
+use scaleway_exporter::web::{self, AppState, FilteredViews, Liveness};
 use scaleway_exporter::Shutdown;
 use serde_json::Value;
 use tokio::net::TcpListener;

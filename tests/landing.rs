@@ -9,8 +9,7 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::*;
-use scaleway_exporter::api::Product;
-use scaleway_exporter::inventory::states;
+use scaleway_exporter::product::Product;
 use serde_json::Value;
 
 const ZONES: [&str; 3] = ["fr-par-1", "nl-ams-1", "pl-waw-1"];
@@ -24,7 +23,11 @@ fn states_by_zone(api: &TestApi) -> BTreeMap<&'static str, BTreeMap<String, usiz
             let mut counts = BTreeMap::new();
             for id in api.simulator.server_ids(zone) {
                 let state = api.simulator.server_state(zone, &id).unwrap();
-                let label = if states(Product::Instance).contains(&state.as_str()) {
+                let label = if Product::Instance
+                    .states()
+                    .iter()
+                    .any(|s| s.label() == state.as_str())
+                {
                     state
                 } else {
                     "unknown".to_owned()

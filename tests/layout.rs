@@ -245,13 +245,80 @@ fn data_flows_from_the_api_to_the_web_and_never_back() {
         ("metrics", "poller"),
         ("metrics", "web"),
         ("poller", "web"),
-        ("web", "config"),
+        ("published", "poller"),
+        ("published", "web"),
+        // The web side reads what is published, never the poller that publishes it.
+        ("web", "poller"),
         ("web", "cmd"),
+        // config holds what the user gave, parsed; what serves it is built by web.
+        ("config", "web"),
         ("secret", "config"),
+        // What the pages and the metrics say of a product comes from src/product/, not
+        // from the API client that reads it.
+        ("web", "api"),
+        ("metrics", "api"),
     ] {
         assert!(!imports(from, to), "{from} must not import {to}");
     }
+    for other in [
+        "api",
+        "config",
+        "inventory",
+        "metrics",
+        "poller",
+        "web",
+        "published",
+    ] {
+        assert!(
+            !imports("product", other),
+            "product must not import {other}"
+        );
+    }
     assert!(imports("poller", "api"), "the reader sees poller -> api");
+    assert!(imports("web", "config"), "the reader sees web -> config");
+}
+
+/// The inventory turns the API's model into a snapshot and keeps the API's errors typed until
+/// they are shown; everything else it knows of a product comes from `src/product/`.
+#[test]
+fn the_inventory_reads_only_the_model_and_the_errors_of_the_api() {
+    let mut files = Vec::new();
+    rust_files(&src().join("inventory"), &mut files);
+    let allowed = ["model", "ApiError", "Endpoint"];
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for reference in references(&file, &text) {
+            if reference.first().map(String::as_str) != Some("api") {
+                continue;
+            }
+            let item = reference.get(1).map_or("", String::as_str);
+            assert!(
+                allowed.contains(&item),
+                "{} imports api::{item}",
+                file.display()
+            );
+        }
+    }
+}
+
+/// The API client reports each request to an observer: it knows nothing of Prometheus, nor
+/// of the command line.
+#[test]
+fn the_api_client_knows_neither_prometheus_nor_clap() {
+    let mut files = Vec::new();
+    rust_files(&src().join("api"), &mut files);
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for line in text.lines().filter(|l| !l.trim_start().starts_with("//")) {
+            for crate_name in ["prometheus::", "clap::"] {
+                assert!(
+                    !line.contains(crate_name),
+                    "{} uses {crate_name}: {line}",
+                    file.display()
+                );
+            }
+        }
+    }
 }
 
 #[test]

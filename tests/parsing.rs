@@ -2,7 +2,10 @@
 //! the project's own fixtures (tests/fixtures), written after the real responses.
 
 use scaleway_exporter::api::model::{BlockVolumesPage, ServersPage};
-use scaleway_exporter::inventory::{servers_from_api, Family, Maintenance, Scope, Server, State};
+use scaleway_exporter::inventory::{
+    servers_from_api, Family, InstanceDetail, Maintenance, Scope, Server,
+};
+use scaleway_exporter::product::InstanceState;
 
 fn fixture(name: &str) -> String {
     let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -17,6 +20,16 @@ fn quirky_fleet() -> Vec<Server> {
     servers_from_api(page.servers, &block.volumes)
 }
 
+/// What only an Instance says of itself.
+fn instance(server: &Server) -> &InstanceDetail {
+    server.detail().expect("an Instance")
+}
+
+/// The server's state, as an Instance state.
+fn state(server: &Server) -> &'static str {
+    server.state.label()
+}
+
 fn server<'a>(fleet: &'a [Server], id_suffix: &str) -> &'a Server {
     fleet
         .iter()
@@ -28,14 +41,17 @@ fn server<'a>(fleet: &'a [Server], id_suffix: &str) -> &'a Server {
 fn a_server_listed_twice_while_paging_is_read_once_as_first_listed() {
     let fleet = quirky_fleet();
     assert_eq!(fleet.len(), 4);
-    assert_eq!(server(&fleet, "0001").state, State::Running);
+    assert_eq!(
+        state(server(&fleet, "0001")),
+        InstanceState::Running.label()
+    );
 }
 
 #[test]
 fn null_image_and_null_addresses_read_as_empty() {
     let fleet = quirky_fleet();
     let s = server(&fleet, "0001");
-    assert_eq!(s.image_name, "");
+    assert_eq!(instance(s).image_name, "");
     assert!(s.addresses.is_empty());
 }
 
@@ -43,7 +59,7 @@ fn null_image_and_null_addresses_read_as_empty() {
 fn volumes_keyed_out_of_order_come_out_in_numeric_order() {
     let fleet = quirky_fleet();
     let indexes: Vec<&str> = server(&fleet, "0001")
-        .volumes
+        .volumes()
         .iter()
         .map(|v| v.index.as_str())
         .collect();
@@ -53,7 +69,7 @@ fn volumes_keyed_out_of_order_come_out_in_numeric_order() {
 #[test]
 fn sbs_volumes_without_size_take_it_from_the_block_list_or_stay_unknown() {
     let fleet = quirky_fleet();
-    let volumes = &server(&fleet, "0001").volumes;
+    let volumes = &server(&fleet, "0001").volumes();
     let sbs = volumes.iter().find(|v| v.id == "vol-c").unwrap();
     assert_eq!(sbs.size, Some(25_000_000_000));
     assert_eq!(sbs.name, "sbs data");
@@ -68,20 +84,20 @@ fn sbs_volumes_without_size_take_it_from_the_block_list_or_stay_unknown() {
 fn sizes_past_32_bits_are_read_exactly() {
     let fleet = quirky_fleet();
     assert_eq!(
-        server(&fleet, "0002").volumes[0].size,
+        server(&fleet, "0002").volumes()[0].size,
         Some(3_200_000_000_000)
     );
     assert_eq!(
-        server(&fleet, "0001").volumes[1].size,
+        server(&fleet, "0001").volumes()[1].size,
         Some(300_000_000_000)
     );
-    assert_eq!(server(&fleet, "0004").volumes[2].size, Some(u64::MAX));
+    assert_eq!(server(&fleet, "0004").volumes()[2].size, Some(u64::MAX));
 }
 
 #[test]
 fn sizes_that_are_not_whole_non_negative_numbers_read_as_unknown() {
     let fleet = quirky_fleet();
-    let volumes = &server(&fleet, "0004").volumes;
+    let volumes = &server(&fleet, "0004").volumes();
     assert_eq!(volumes[0].size, None, "a float");
     assert_eq!(volumes[1].size, None, "a negative number");
 }
@@ -90,16 +106,22 @@ fn sizes_that_are_not_whole_non_negative_numbers_read_as_unknown() {
 fn an_empty_volumes_map_and_null_tags_read_as_empty() {
     let fleet = quirky_fleet();
     let s = server(&fleet, "0003");
-    assert!(s.volumes.is_empty());
+    assert!(s.volumes().is_empty());
     assert!(s.tags.is_empty());
 }
 
 #[test]
 fn unknown_states_are_unknown_and_locked_is_locked() {
     let fleet = quirky_fleet();
-    assert_eq!(server(&fleet, "0003").state, State::Unknown);
-    assert_eq!(server(&fleet, "0004").state, State::Locked);
-    assert_eq!(server(&fleet, "0002").state, State::StoppedInPlace);
+    assert_eq!(
+        state(server(&fleet, "0003")),
+        InstanceState::Unknown.label()
+    );
+    assert_eq!(state(server(&fleet, "0004")), InstanceState::Locked.label());
+    assert_eq!(
+        state(server(&fleet, "0002")),
+        InstanceState::StoppedInPlace.label()
+    );
 }
 
 #[test]
@@ -107,7 +129,7 @@ fn missing_or_unparseable_dates_have_no_value_instead_of_failing_the_page() {
     let fleet = quirky_fleet();
     let s = server(&fleet, "0003");
     assert_eq!(s.created, None);
-    assert_eq!(s.modified, None);
+    assert_eq!(instance(s).modified, None);
     assert_eq!(server(&fleet, "0001").created, Some(1_786_439_821.059214));
 }
 
@@ -162,7 +184,7 @@ fn a_missing_project_reads_as_empty() {
 fn maintenances_are_read_one_per_reason_with_the_earliest_start_and_null_entries_skipped() {
     let fleet = quirky_fleet();
     assert_eq!(
-        server(&fleet, "0001").maintenances,
+        instance(server(&fleet, "0001")).maintenances,
         [
             Maintenance {
                 reason: "kernel \"CVE\" fix \\ part 1\nthen reboot".into(),
@@ -180,43 +202,43 @@ fn maintenances_are_read_one_per_reason_with_the_earliest_start_and_null_entries
 fn empty_null_and_absent_maintenances_are_none() {
     let fleet = quirky_fleet();
     for id in ["0002", "0003", "0004"] {
-        assert!(server(&fleet, id).maintenances.is_empty(), "{id}");
+        assert!(instance(server(&fleet, id)).maintenances.is_empty(), "{id}");
     }
 }
 
 #[test]
 fn end_of_service_is_read_as_given_and_false_when_absent_or_null() {
     let fleet = quirky_fleet();
-    assert!(server(&fleet, "0002").end_of_service);
-    assert!(!server(&fleet, "0001").end_of_service, "false");
-    assert!(!server(&fleet, "0003").end_of_service, "absent");
-    assert!(!server(&fleet, "0004").end_of_service, "null");
+    assert!(instance(server(&fleet, "0002")).end_of_service);
+    assert!(!instance(server(&fleet, "0001")).end_of_service, "false");
+    assert!(!instance(server(&fleet, "0003")).end_of_service, "absent");
+    assert!(!instance(server(&fleet, "0004")).end_of_service, "null");
 }
 
 #[test]
 fn boot_type_is_read_as_given_and_empty_when_absent_or_null() {
     let fleet = quirky_fleet();
-    assert_eq!(server(&fleet, "0001").boot_type, "local");
-    assert_eq!(server(&fleet, "0002").boot_type, "rescue");
-    assert_eq!(server(&fleet, "0003").boot_type, "", "absent");
-    assert_eq!(server(&fleet, "0004").boot_type, "", "null");
+    assert_eq!(instance(server(&fleet, "0001")).boot_type, "local");
+    assert_eq!(instance(server(&fleet, "0002")).boot_type, "rescue");
+    assert_eq!(instance(server(&fleet, "0003")).boot_type, "", "absent");
+    assert_eq!(instance(server(&fleet, "0004")).boot_type, "", "null");
 }
 
 #[test]
 fn the_2014_running_boolean_l_hdd_and_deprecated_public_ip_are_read() {
     let page: ServersPage = serde_json::from_str(&fixture("legacy-2014.json")).unwrap();
     let fleet = servers_from_api(page.servers, &[]);
-    assert_eq!(fleet[0].state, State::Stopped);
-    assert_eq!(fleet[1].state, State::Running);
-    assert_eq!(fleet[0].volumes[0].volume_type, "l_hdd");
-    assert_eq!(fleet[0].volumes[0].index, "0");
+    assert_eq!(state(&fleet[0]), InstanceState::Stopped.label());
+    assert_eq!(state(&fleet[1]), InstanceState::Running.label());
+    assert_eq!(fleet[0].volumes()[0].volume_type, "l_hdd");
+    assert_eq!(fleet[0].volumes()[0].index, "0");
     assert_eq!(fleet[1].addresses[0].address, "212.47.226.35");
     assert_eq!(fleet[1].addresses[0].family, Family::Inet);
     assert_eq!(fleet[1].addresses[1].scope, Scope::Private);
-    assert_eq!(fleet[0].image_name, "ubuntu working");
-    assert!(fleet
-        .iter()
-        .all(|s| s.boot_type.is_empty() && s.maintenances.is_empty() && !s.end_of_service));
+    assert_eq!(instance(&fleet[0]).image_name, "ubuntu working");
+    assert!(fleet.iter().all(|s| instance(s).boot_type.is_empty()
+        && instance(s).maintenances.is_empty()
+        && !instance(s).end_of_service));
 }
 
 #[test]
@@ -236,9 +258,15 @@ fn stopped_in_place_spelt_with_underscores_is_stopped_in_place() {
     let page: ServersPage =
         serde_json::from_str(&fixture("servers-stopped_in_place.json")).expect("the page parses");
     let fleet = servers_from_api(page.servers, &[]);
-    assert_eq!(server(&fleet, "0001").state, State::StoppedInPlace);
-    assert_eq!(server(&fleet, "0002").state, State::StoppedInPlace);
-    assert_eq!(State::StoppedInPlace.as_str(), "stopped in place");
+    assert_eq!(
+        state(server(&fleet, "0001")),
+        InstanceState::StoppedInPlace.label()
+    );
+    assert_eq!(
+        state(server(&fleet, "0002")),
+        InstanceState::StoppedInPlace.label()
+    );
+    assert_eq!(InstanceState::StoppedInPlace.label(), "stopped in place");
 }
 
 #[test]
@@ -268,7 +296,7 @@ fn a_size_sent_as_a_string_of_digits_is_read_and_other_text_is_unknown() {
             .expect("a block list with sizes as text parses");
     let fleet = servers_from_api(page.servers, &block.volumes);
     let sizes: Vec<(&str, Option<u64>)> = server(&fleet, "0001")
-        .volumes
+        .volumes()
         .iter()
         .map(|v| (v.name.as_str(), v.size))
         .collect();

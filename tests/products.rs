@@ -6,7 +6,7 @@
 mod common;
 
 use common::*;
-use scaleway_exporter::api::Product;
+use scaleway_exporter::product::{Product, State};
 use scaleway_simulator::{
     Product as SimProduct, ProductCounts, SECRET_MARKER, SECRET_MARKER_BASE64,
 };
@@ -94,7 +94,7 @@ async fn every_state_of_every_product_is_exported_as_itself_and_a_new_one_as_unk
     let api = api_with_products(0).await;
     let mut expected = Vec::new();
     for (product, sim, family) in PRODUCTS {
-        let states = scaleway_exporter::inventory::states(product);
+        let states: Vec<&str> = product.states().iter().map(|s| s.label()).collect();
         for state in states.iter().chain(&["hibernating"]) {
             let body = match sim {
                 SimProduct::Dedibox => json!({"hostname": format!("sd-{state}"), "status": state}),
@@ -420,7 +420,7 @@ async fn a_zone_a_product_does_not_serve_is_left_out_and_never_a_failed_poll() {
         .products([])
         .build()
         .unwrap();
-    let products: Vec<Product> = config.targets().iter().map(|(p, _)| *p).collect();
+    let products: Vec<Product> = config.targets().iter().map(|t| t.product).collect();
     assert_eq!(
         products,
         [Product::Instance],
@@ -434,4 +434,69 @@ async fn a_zone_a_product_does_not_serve_is_left_out_and_never_a_failed_poll() {
         refused.to_string(),
         "--scaleway.product=apple-silicon is served in none of the zones given with --scaleway.zone; its zones are fr-par-1, fr-par-3"
     );
+}
+
+/// A failed zone's warning says how many servers it keeps serving, whatever its product: the
+/// count once read 0 for every product but Instances.
+#[tokio::test]
+async fn a_failed_zone_of_any_product_logs_how_many_servers_it_keeps() {
+    let api = api_with_products(4).await;
+    let exporter = exporter_of(&api, &["fr-par-1"], &OTHERS).await;
+    exporter.poller.poll_once().await;
+    for (product, sim, _) in PRODUCTS {
+        api.simulator.set_product_forbidden(sim, true);
+        let (logs, guard) = CapturedLogs::start();
+        exporter.poller.poll_once().await;
+        drop(guard);
+        api.simulator.set_product_forbidden(sim, false);
+        let line = logs
+            .lines()
+            .into_iter()
+            .find(|line| line.contains(&format!("product=\"{product}\"")))
+            .unwrap_or_else(|| panic!("{product}: no line in {:?}", logs.lines()));
+        assert!(
+            line.contains("serving the servers of its last successful poll")
+                && line.contains("kept_servers=4"),
+            "{line}"
+        );
+    }
+}
+
+/// The simulator keeps its own list of each product's zones and statuses (a fake never shares
+/// facts with the code it tests): the two agree zone for zone and state for state, so the
+/// demo and the tests show every state the exporter names, and nothing it does not.
+#[test]
+fn the_simulator_and_the_exporter_agree_on_each_products_zones_and_states() {
+    for (product, sim) in Product::ALL.into_iter().zip(SimProduct::ALL) {
+        assert_eq!(product.label(), sim.label());
+        match sim.served_zones() {
+            Some(zones) => assert_eq!(zones, product.zones(), "{product}"),
+            None => assert!(product.zones().iter().all(|z| sim.serves(z)), "{product}"),
+        }
+        let mut simulated: Vec<State> = sim
+            .statuses()
+            .iter()
+            .map(|status| State::from_api(product, Some(status)))
+            .collect();
+        simulated.push(State::unknown(product));
+        for state in product.states() {
+            assert!(
+                simulated.contains(state),
+                "{product}: {state} never simulated"
+            );
+        }
+        for state in &simulated {
+            assert!(product.states().contains(state), "{product}: {state}");
+        }
+        let named = sim
+            .statuses()
+            .iter()
+            .filter(|status| State::from_api(product, Some(status)) != State::unknown(product))
+            .count();
+        assert_eq!(
+            named + 1,
+            product.states().len(),
+            "{product}: one status each"
+        );
+    }
 }

@@ -11,6 +11,7 @@ use proptest::prelude::*;
 use scaleway_exporter::api::model::ServersPage;
 use scaleway_exporter::inventory::{servers_from_api, Snapshot};
 use scaleway_exporter::metrics::{render, OwnMetrics};
+use scaleway_exporter::product::Product;
 
 /// Text as odd as the API may send: quotes, backslashes, newlines, `=`, `:`, non-ASCII.
 fn label_text() -> impl Strategy<Value = String> {
@@ -28,10 +29,10 @@ proptest! {
         let page: ServersPage = serde_json::from_value(serde_json::json!({
             "servers": [{"id": "s1", "name": name, "state": "running", "tags": tags}]
         })).unwrap();
-        let zone = "fr-par-1".to_owned();
-        let snapshot = Snapshot::new(std::slice::from_ref(&zone)).with_poll(
-            &zone,
-            Ok(servers_from_api(page.servers, &[])),
+        let snapshot = Snapshot::default().with_poll(
+            Product::Instance,
+            "fr-par-1",
+            Ok(servers_from_api(page.servers, &[]).into()),
             SystemTime::UNIX_EPOCH,
             Duration::ZERO,
         );

@@ -3,6 +3,7 @@
 
 mod common;
 
+use scaleway_exporter::product::Product;
 use std::time::{Duration, Instant};
 
 use common::faulty_api::{server, Fault, FaultyApi};
@@ -78,7 +79,13 @@ async fn a_retry_after_past_the_poll_timeout_is_not_waited_for() {
         .unwrap();
     let exporter = start_exporter(&config).await;
     let published = exporter.poller.poll_once().await;
-    let poll = published.snapshot.zones[PARIS].last_poll.clone().unwrap();
+    let poll = published
+        .snapshot
+        .zone(Product::Instance, PARIS)
+        .unwrap()
+        .last_poll
+        .clone()
+        .unwrap();
     assert!(poll.error.is_some());
     assert_eq!(
         api.received(PARIS).len(),
@@ -124,7 +131,13 @@ async fn retries_and_hangs_never_outlive_the_poll_timeout() {
             .unwrap();
         let exporter = start_exporter(&config).await;
         let published = exporter.poller.poll_once().await;
-        let poll = published.snapshot.zones[PARIS].last_poll.clone().unwrap();
+        let poll = published
+            .snapshot
+            .zone(Product::Instance, PARIS)
+            .unwrap()
+            .last_poll
+            .clone()
+            .unwrap();
         assert!(poll.error.is_some(), "{fault:?}");
         // The deadline is a contract, not a performance target. The slack is for a loaded
         // scheduler (250 ms was overrun there); a retry loop that ignored the deadline would
@@ -174,8 +187,16 @@ async fn a_zone_is_never_polled_twice_at_a_time() {
     api.set_delay(Duration::from_millis(300));
     let exporter = start_exporter(&exporter_config(&api.url, &[PARIS], TEST_KEY)).await;
     let (first, second) = tokio::join!(exporter.poller.poll_once(), exporter.poller.poll_once());
-    assert!(first.snapshot.zones[PARIS].last_poll_succeeded());
-    assert!(second.snapshot.zones[PARIS].last_poll_succeeded());
+    assert!(first
+        .snapshot
+        .zone(Product::Instance, PARIS)
+        .unwrap()
+        .last_poll_succeeded());
+    assert!(second
+        .snapshot
+        .zone(Product::Instance, PARIS)
+        .unwrap()
+        .last_poll_succeeded());
     assert_eq!(api.received(PARIS).len(), 2, "both polls ran");
     assert_eq!(api.max_in_flight(PARIS), 1, "one after the other");
 }
@@ -191,11 +212,15 @@ async fn a_retry_cut_short_by_the_deadline_reports_the_error_that_caused_it() {
         .unwrap();
     let exporter = start_exporter(&config).await;
     let published = exporter.poller.poll_once().await;
-    let error = published.snapshot.zones[PARIS]
+    let error = published
+        .snapshot
+        .zone(Product::Instance, PARIS)
+        .unwrap()
         .last_poll
         .as_ref()
-        .and_then(|poll| poll.error.clone())
-        .expect("the poll failed");
+        .and_then(|poll| poll.error.as_ref())
+        .expect("the poll failed")
+        .to_string();
     assert!(
         error.starts_with("servers request answered HTTP 503"),
         "the 503 is the cause, not the deadline that ended its retry: {error}"

@@ -3,6 +3,7 @@
 
 mod common;
 
+use scaleway_exporter::product::Product;
 use std::process::{Command, Stdio};
 use std::time::{Duration, SystemTime};
 
@@ -10,7 +11,6 @@ use common::child_log::{ChildLog, KillOnDrop, START_WAIT};
 use common::*;
 use scaleway_exporter::api::ApiFlavor;
 use scaleway_exporter::api::Client;
-use scaleway_exporter::metrics::OwnMetrics;
 use scaleway_exporter::{SecretKey, TokenSource};
 use wiremock::matchers::{header, method};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -82,8 +82,11 @@ async fn a_rotated_key_file_is_used_at_the_next_poll_without_a_restart() {
         .mount(&api)
         .await;
     let (_dir, key_file, exporter) = exporter_with_key_file(&api, &format!("{OLD_KEY}\n")).await;
-    let success = |p: &std::sync::Arc<scaleway_exporter::poller::Published>| {
-        p.snapshot.zones["fr-par-1"].last_poll_succeeded()
+    let success = |p: &std::sync::Arc<scaleway_exporter::published::Published>| {
+        p.snapshot
+            .zone(Product::Instance, "fr-par-1")
+            .unwrap()
+            .last_poll_succeeded()
     };
     assert!(success(&exporter.poller.poll_once().await));
 
@@ -119,7 +122,11 @@ async fn a_key_file_emptied_by_mistake_keeps_the_last_good_key_and_says_so_once(
     let (logs, _guard) = CapturedLogs::start();
     for _ in 0..3 {
         let published = exporter.poller.poll_once().await;
-        assert!(published.snapshot.zones["fr-par-1"].last_poll_succeeded());
+        assert!(published
+            .snapshot
+            .zone(Product::Instance, "fr-par-1")
+            .unwrap()
+            .last_poll_succeeded());
     }
     let warnings: Vec<String> = logs
         .lines()
@@ -157,7 +164,11 @@ async fn a_key_file_rotated_to_what_cannot_be_a_secret_key_keeps_the_last_good_k
         for _ in 0..3 {
             let published = exporter.poller.poll_once().await;
             assert!(
-                published.snapshot.zones["fr-par-1"].last_poll_succeeded(),
+                published
+                    .snapshot
+                    .zone(Product::Instance, "fr-par-1")
+                    .unwrap()
+                    .last_poll_succeeded(),
                 "rotated to {says:?}: the good key is still sent"
             );
         }
@@ -277,7 +288,6 @@ async fn every_value_that_holds_the_key_debug_prints_without_it_so_no_panic_mess
         config.api_url(),
         ApiFlavor::Instance,
         config.token().clone(),
-        OwnMetrics::new().api_requests,
     )
     .unwrap();
     let key = SecretKey::new(SECRET, "test").unwrap();

@@ -1,8 +1,9 @@
 //! [`Client`]: one Scaleway API base URL, its key, paging and the body cap.
 //!
-//! Every request is counted in `scaleway_exporter_api_requests_total` by product, zone,
-//! endpoint and outcome (the HTTP status, `error` or `timeout`), once its body is read. The reference
-//! data (server-type catalog, projects) is read in `client/reference.rs`.
+//! Every request is reported once its body is read ([`RequestObserver`]), with its outcome
+//! (the HTTP status, `error` or `timeout`): the exporter counts them in
+//! `scaleway_exporter_api_requests_total`. The reference data (server-type catalog,
+//! projects) is read in `client/reference.rs`.
 
 mod reference;
 
@@ -10,17 +11,31 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
-use prometheus::IntCounterVec;
 use reqwest::header::{HeaderMap, HeaderValue};
+use serde::de::DeserializeOwned;
 use tokio::time::Instant;
 
 use super::error::{decode_error, transport_error};
 use super::rate_limit::{self, RateLimiter};
 use super::retry::{retry_after, retry_delay, MAX_ATTEMPTS};
 use super::{
-    model, ApiError, ApiFlavor, Endpoint, Limits, Product, DEFAULT_BODY_LIMIT, MAX_PAGES, PER_PAGE,
+    model, ApiError, ApiFlavor, Endpoint, Limits, DEFAULT_BODY_LIMIT, MAX_PAGES, PER_PAGE,
 };
+use crate::product::{Product, Total};
 use crate::secret::TokenSource;
+
+/// A request that ended, as the client reports it: its endpoint, its zone (empty for the
+/// projects, which have none) and its outcome, the `code` label (an HTTP status, `error` or
+/// `timeout`).
+#[derive(Debug, Clone, Copy)]
+pub struct RequestDone<'a> {
+    pub endpoint: Endpoint,
+    pub zone: &'a str,
+    pub code: &'a str,
+}
+
+/// Told of every request the client sends, once its outcome is known.
+pub type RequestObserver = Arc<dyn Fn(RequestDone<'_>) + Send + Sync>;
 
 /// What a list call brings back besides the body.
 struct Page {
@@ -31,17 +46,28 @@ struct Page {
 }
 
 /// A client of one Scaleway API base URL.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Client {
     http: reqwest::Client,
     api_url: String,
     flavor: ApiFlavor,
     token: TokenSource,
-    /// `scaleway_exporter_api_requests_total{product, zone, endpoint, code}`.
-    requests: IntCounterVec,
+    /// Told of every request; none by default.
+    observer: Option<RequestObserver>,
     body_limit: usize,
     /// Shared by the clones that poll each zone, so the limit holds for all of them.
     limiter: Arc<RateLimiter>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("api_url", &self.api_url)
+            .field("flavor", &self.flavor)
+            .field("token", &self.token)
+            .field("body_limit", &self.body_limit)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Client {
@@ -49,7 +75,6 @@ impl Client {
         api_url: &str,
         flavor: ApiFlavor,
         token: TokenSource,
-        requests: IntCounterVec,
     ) -> Result<Self, reqwest::Error> {
         let http = reqwest::Client::builder()
             .user_agent(concat!("scaleway_exporter/", env!("CARGO_PKG_VERSION")))
@@ -61,7 +86,7 @@ impl Client {
             api_url: api_url.trim_end_matches('/').to_owned(),
             flavor,
             token,
-            requests,
+            observer: None,
             body_limit: DEFAULT_BODY_LIMIT,
             limiter: Arc::new(RateLimiter::new(rate_limit::DEFAULT_REQUESTS_PER_SECOND)),
         })
@@ -74,62 +99,41 @@ impl Client {
         self
     }
 
+    /// The same client, telling `observer` of every request.
+    pub fn observed_by(mut self, observer: RequestObserver) -> Self {
+        self.observer = Some(observer);
+        self
+    }
+
     pub fn flavor(&self) -> ApiFlavor {
         self.flavor
     }
 
-    /// Every server of `zone`, in API order, all pages read, each handed to `each` as its
-    /// page is parsed, so the whole listing is never held at once. Servers listed twice
-    /// (pages shift while paging) are handed twice: the inventory keeps one. Returns the
-    /// largest total a page announced (`X-Total-Count`), `None` when none did: fewer
-    /// distinct servers than that means a server may have been skipped while the pages
-    /// shifted (docs/api-notes.md#a-server-missed-when-a-deletion-shifts-the-pages).
-    pub async fn list_servers(
-        &self,
-        zone: &str,
-        deadline: Instant,
-        mut each: impl FnMut(model::Server),
-    ) -> Result<Option<u64>, ApiError> {
-        let base = match self.flavor {
-            ApiFlavor::Instance => format!("{}/instance/v1/zones/{zone}/servers", self.api_url),
-            ApiFlavor::Legacy => format!("{}/servers", self.api_url),
-        };
-        // The total of a servers list is only in the `X-Total-Count` header.
-        self.list_all(
-            zone,
-            Endpoint::Servers(Product::Instance),
-            deadline,
-            |page| format!("{base}?page={page}&per_page={PER_PAGE}"),
-            |body: model::ServersPage, header_total| {
-                let count = body.servers.len();
-                body.servers.into_iter().for_each(&mut each);
-                (count, header_total)
-            },
-        )
-        .await
-    }
-
-    /// Every server of `zone` of a product other than Instances, all pages read, each handed
-    /// to `each` as its page is parsed. These APIs page with `page_size` and say their total
-    /// in the body; the return is as for [`Client::list_servers`].
-    pub async fn list_product_servers<S>(
+    /// Every server of `product` in `zone`, in API order, all pages read, each read as `S`
+    /// (the product's model) and handed to `each` as its page is parsed, so the whole
+    /// listing is never held at once. Servers listed twice (pages shift while paging) are
+    /// handed twice: the inventory keeps one. Returns the largest total a page announced
+    /// (`X-Total-Count` or `total_count`, as the product says it), `None` when none did:
+    /// fewer distinct servers than that means a server may have been skipped while the
+    /// pages shifted (docs/api-notes.md#a-server-missed-when-a-deletion-shifts-the-pages).
+    pub async fn list_servers<S: DeserializeOwned>(
         &self,
         product: Product,
         zone: &str,
         deadline: Instant,
         mut each: impl FnMut(S),
-    ) -> Result<Option<u64>, ApiError>
-    where
-        S: serde::de::DeserializeOwned,
-    {
-        let base = format!("{}{}", self.api_url, product.servers_path(zone));
-        let size = product.page_size_parameter();
+    ) -> Result<Option<u64>, ApiError> {
+        let path = match self.flavor {
+            ApiFlavor::Instance => product.servers().path_in(zone),
+            // The legacy API knows Instances only (the configuration refuses the others).
+            ApiFlavor::Legacy => "/servers".to_owned(),
+        };
         self.list_all(
             zone,
             Endpoint::Servers(product),
+            &path,
             deadline,
-            |page| format!("{base}?page={page}&{size}={PER_PAGE}"),
-            |body: model::ProductPage<S>, _| {
+            |body: model::ServersPage<S>| {
                 let count = body.servers.len();
                 body.servers.into_iter().for_each(&mut each);
                 (count, body.total_count)
@@ -144,15 +148,15 @@ impl Client {
         zone: &str,
         deadline: Instant,
     ) -> Result<Vec<model::BlockVolume>, ApiError> {
-        let base = format!("{}/block/v1/zones/{zone}/volumes", self.api_url);
         let mut volumes = Vec::new();
-        // The Block Storage API says its total in the body.
+        let endpoint = Endpoint::Volumes;
+        let path = endpoint.listing().path_in(zone);
         self.list_all(
             zone,
-            Endpoint::Volumes,
+            endpoint,
+            &path,
             deadline,
-            |page| format!("{base}?page={page}&page_size={PER_PAGE}"),
-            |body: model::BlockVolumesPage, _| {
+            |body: model::BlockVolumesPage| {
                 let count = body.volumes.len();
                 volumes.extend(body.volumes);
                 (count, body.total_count)
@@ -162,32 +166,28 @@ impl Client {
         Ok(volumes)
     }
 
-    /// Reads pages 1, 2, ... until [`is_last_page`] says the list is complete. `consume`
-    /// takes a parsed page and the `X-Total-Count` header, keeps the page's items, and says
-    /// how many there were and what total the API announced. Returns the largest total
-    /// announced by any page.
-    async fn list_all<P>(
+    /// Reads pages 1, 2, ... of `path` (which may hold a query already) until
+    /// [`is_last_page`] says the list is complete. `consume` takes a parsed page, keeps its
+    /// items, and says how many there were and the total the body announced, if any; the
+    /// endpoint's listing says whether the total is read from there or from
+    /// `X-Total-Count`. Returns the largest total announced by any page.
+    async fn list_all<P: DeserializeOwned>(
         &self,
         zone: &str,
         endpoint: Endpoint,
+        path: &str,
         deadline: Instant,
-        url_of_page: impl Fn(usize) -> String,
-        mut consume: impl FnMut(P, Option<u64>) -> (usize, Option<u64>),
-    ) -> Result<Option<u64>, ApiError>
-    where
-        P: serde::de::DeserializeOwned,
-    {
+        mut consume: impl FnMut(P) -> (usize, Option<u64>),
+    ) -> Result<Option<u64>, ApiError> {
         let mut read = 0;
         let mut largest_total: Option<u64> = None;
         for page in 1..=MAX_PAGES {
-            let response = self
-                .get(zone, endpoint, &url_of_page(page), deadline)
-                .await?;
-            let parsed: P = serde_json::from_slice(&response.body).map_err(|e| {
-                decode_error(endpoint, response.content_type.clone(), &e)
-                    .redact(self.token.current().expose())
-            })?;
-            let (count, total) = consume(parsed, response.total_count);
+            let (parsed, header_total) = self.page(zone, endpoint, path, page, deadline).await?;
+            let (count, body_total) = consume(parsed);
+            let total = match endpoint.listing().total {
+                Total::Header => header_total,
+                Total::Body => body_total,
+            };
             read += count;
             largest_total = largest_total.max(total);
             if is_last_page(page, count, read, total) {
@@ -198,6 +198,29 @@ impl Client {
             endpoint,
             pages: MAX_PAGES,
         })
+    }
+
+    /// Page `page` of `path`, parsed as `P`, with its `X-Total-Count`.
+    async fn page<P: DeserializeOwned>(
+        &self,
+        zone: &str,
+        endpoint: Endpoint,
+        path: &str,
+        page: usize,
+        deadline: Instant,
+    ) -> Result<(P, Option<u64>), ApiError> {
+        let separator = if path.contains('?') { '&' } else { '?' };
+        let size = endpoint.listing().page_size;
+        let url = format!(
+            "{}{path}{separator}page={page}&{size}={PER_PAGE}",
+            self.api_url
+        );
+        let response = self.get(zone, endpoint, &url, deadline).await?;
+        let parsed = serde_json::from_slice(&response.body).map_err(|e| {
+            decode_error(endpoint, response.content_type.clone(), &e)
+                .redact(self.token.current().expose())
+        })?;
+        Ok((parsed, response.total_count))
     }
 
     /// One GET with retries, under `deadline`.
@@ -303,9 +326,13 @@ impl Client {
     }
 
     fn count(&self, zone: &str, endpoint: Endpoint, code: &str) {
-        self.requests
-            .with_label_values(&[endpoint.product_label(), zone, endpoint.label(), code])
-            .inc();
+        if let Some(observer) = &self.observer {
+            observer(RequestDone {
+                endpoint,
+                zone,
+                code,
+            });
+        }
     }
 }
 

@@ -2,10 +2,10 @@
 
 use std::time::Duration;
 
-use super::{Endpoint, Product, PER_PAGE};
+use super::{Endpoint, PER_PAGE};
 
 /// Why a request failed, in words an operator can act on. Never carries the token.
-#[derive(Debug, Clone, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ApiError {
     #[error("{endpoint} request answered HTTP {status}{detail}{hint}", detail = describe(kind, message), hint = status_hint(*endpoint, *status))]
     Status {
@@ -54,41 +54,34 @@ fn describe(kind: &Option<String>, message: &Option<String>) -> String {
     }
 }
 
-fn status_hint(endpoint: Endpoint, status: u16) -> &'static str {
-    match (endpoint, status) {
+fn status_hint(endpoint: Endpoint, status: u16) -> String {
+    let hint = match (endpoint, status) {
         (_, 401) => {
-            ": the secret key was refused; check SCW_SECRET_KEY, the key file or the scw \
+            "the secret key was refused; check SCW_SECRET_KEY, the key file or the scw \
              profile (key_source in the start line says which)"
         }
-        (Endpoint::Servers(Product::Instance), 403) => {
-            ": the key lacks a permission; it needs InstancesReadOnly"
-        }
-        (Endpoint::Servers(Product::ElasticMetal), 403) => {
-            ": the key lacks a permission; it needs ElasticMetalReadOnly"
-        }
-        (Endpoint::Servers(Product::AppleSilicon), 403) => {
-            ": the key lacks a permission; it needs AppleSiliconReadOnly"
-        }
-        (Endpoint::Servers(Product::Dedibox), 403) => {
-            ": the key lacks a permission; it needs DediboxReadOnly"
-        }
-        (Endpoint::Volumes, 403) => {
-            ": the key lacks a permission; sbs volume sizes need BlockStorageReadOnly"
-        }
-        (Endpoint::Types, 403) => {
-            ": the key lacks a permission; the server-type catalog needs InstancesReadOnly"
-        }
-        (Endpoint::Projects, 403) => {
-            ": the key lacks a permission; project names need ProjectReadOnly on the organization"
-        }
+        (_, 403) => return format!(": {}", missing_permission(endpoint)),
         // The servers list of the zone answered just before, at the same base URL.
-        (Endpoint::Volumes, 404 | 501) => ": Block Storage does not serve this zone",
-        (_, 404) => ": check --scaleway.api-url and --scaleway.zone",
-        (_, 501) => ": the API does not serve this zone",
-        (_, 429) => ": rate limited by the API",
-        (_, 500..=599) => ": the API failed on its side",
-        _ => "",
-    }
+        (Endpoint::Volumes, 404 | 501) => "Block Storage does not serve this zone",
+        (_, 404) => "check --scaleway.api-url and --scaleway.zone",
+        (_, 501) => "the API does not serve this zone",
+        (_, 429) => "rate limited by the API",
+        (_, 500..=599) => "the API failed on its side",
+        _ => return String::new(),
+    };
+    format!(": {hint}")
+}
+
+/// What a 403 means for the endpoint: the permission set that reads it, and what it serves.
+fn missing_permission(endpoint: Endpoint) -> String {
+    let set = endpoint.listing().permission_set;
+    let needs = match endpoint {
+        Endpoint::Servers(_) => format!("it needs {set}"),
+        Endpoint::Volumes => format!("sbs volume sizes need {set}"),
+        Endpoint::Types => format!("the server-type catalog needs {set}"),
+        Endpoint::Projects => format!("project names need {set} on the organization"),
+    };
+    format!("the key lacks a permission; {needs}")
 }
 
 impl ApiError {
@@ -231,6 +224,7 @@ pub(super) fn decode_error(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::product::Product;
 
     #[test]
     fn errors_say_the_status_the_api_type_and_message_and_what_to_check() {

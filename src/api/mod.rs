@@ -10,26 +10,46 @@
 //! - `retry`: which errors are retried, and how long to wait.
 //! - `rate_limit`: the client-side request rate, shared by every zone.
 //! - [`model`]: the serde model of what the API sends, one module per product.
-//! - `product`: [`Product`], the four server products: paths, zones, up state, IAM permission set.
+//!
+//! What it reads of each product (paths, paging, permission sets) comes from
+//! [`crate::product`].
 
 mod client;
 mod error;
 pub mod model;
-mod product;
 mod rate_limit;
 mod retry;
 
-pub use client::Client;
+pub use client::{Client, RequestDone, RequestObserver};
 pub use error::ApiError;
-pub use product::Product;
+
+use crate::product::{Listing, Product, BLOCK_VOLUMES, PROJECTS, SERVER_TYPES};
 
 /// Which API is polled.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ApiFlavor {
     /// `GET /instance/v1/zones/{zone}/servers` and the Block Storage volumes list.
     Instance,
     /// `GET /servers`, the Online Labs (2014) and Scaleway (until 2019) API.
     Legacy,
+}
+
+impl ApiFlavor {
+    pub const ALL: [ApiFlavor; 2] = [ApiFlavor::Instance, ApiFlavor::Legacy];
+
+    /// The `--scaleway.api-flavor` spelling.
+    pub const fn label(self) -> &'static str {
+        match self {
+            ApiFlavor::Instance => "instance",
+            ApiFlavor::Legacy => "legacy",
+        }
+    }
+}
+
+impl std::fmt::Display for ApiFlavor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.label())
+    }
 }
 
 /// Servers per page: the most the API gives (docs/api-notes.md#paging-with-x-total-count-instances).
@@ -80,6 +100,16 @@ impl Endpoint {
             Endpoint::Volumes => "volumes",
             Endpoint::Types => "types",
             Endpoint::Projects => "projects",
+        }
+    }
+
+    /// Where the endpoint lists, how it pages, and who may read it.
+    pub fn listing(self) -> &'static Listing {
+        match self {
+            Endpoint::Servers(product) => product.servers(),
+            Endpoint::Volumes => &BLOCK_VOLUMES,
+            Endpoint::Types => &SERVER_TYPES,
+            Endpoint::Projects => &PROJECTS,
         }
     }
 

@@ -53,7 +53,7 @@ mod tests {
     #[test]
     fn backoff_is_jittered_below_a_doubling_ceiling_and_retry_after_wins() {
         let error = ApiError::Timeout {
-            endpoint: Endpoint::Servers(crate::api::Product::Instance),
+            endpoint: Endpoint::Servers(crate::product::Product::Instance),
         };
         for attempt in 1..=6 {
             let ceiling = BACKOFF_BASE
@@ -62,7 +62,7 @@ mod tests {
             assert!(retry_delay(&error, attempt) <= ceiling);
         }
         let limited = ApiError::Status {
-            endpoint: Endpoint::Servers(crate::api::Product::Instance),
+            endpoint: Endpoint::Servers(crate::product::Product::Instance),
             status: 429,
             kind: None,
             message: None,

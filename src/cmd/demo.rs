@@ -35,9 +35,9 @@ pub fn exporter_config(
     .rate_limit(args.limits.rate_limit)
     .poll_interval(args.poll.interval)
     .poll_timeout(args.poll.timeout.map(|t| t.min(args.poll.interval)))
-    .listen_address(&args.web.listen_address)
+    .listen_address(&args.web.serve.listen_address)
     .telemetry_path(&args.web.telemetry_path)
-    .web_config_file(args.web.web_config_file.as_ref())
+    .web_config_file(args.web.serve.web_config_file.as_ref())
     .build()
 }
 

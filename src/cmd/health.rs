@@ -154,19 +154,9 @@ pub fn main(
 
 /// Whether the web config turns TLS on; its certificates are the exporter's business.
 fn serves_tls(path: &Path) -> Result<bool, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read the web config file {}: {e}", path.display()))?;
-    let dir = path.parent().unwrap_or(Path::new("."));
-    crate::web::parse_web_config(&text, dir)
-        .map(|parsed| parsed.tls.is_some())
-        .map_err(|reason| {
-            let reason = reason
-                .to_string()
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ");
-            format!("bad web config file {}: {reason}", path.display())
-        })
+    crate::config::read_web_config(path)
+        .map(|file| file.serves_tls())
+        .map_err(|error| error.to_string())
 }
 
 #[cfg(test)]

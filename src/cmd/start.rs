@@ -9,7 +9,8 @@ use clap::error::{ContextKind, ContextValue, ErrorKind};
 
 use super::help;
 use crate::config::{
-    Cli, Command, ConfigError, Environment, ExporterConfig, HealthArgs, KeySource, LogArgs, Notice,
+    collapse_whitespace, Cli, Command, ConfigError, Environment, ExporterConfig, HealthArgs,
+    KeySource, LogArgs, Notice,
 };
 #[cfg(feature = "demo")]
 use crate::config::{DemoArgs, SimulateArgs};
@@ -135,17 +136,78 @@ fn quoted(text: &str) -> String {
 /// later lines say (the possible values, "did you mean"), plus where a flag of another
 /// subcommand, or the key, goes.
 fn clap_line(error: &clap::Error, command: &clap::Command, subcommand: Option<&str>) -> String {
-    let string = |kind| match error.get(kind) {
-        Some(ContextValue::String(text)) => Some(text.as_str()),
+    let mut line = clap_message(error);
+    let valid = context_strings(error, ContextKind::ValidValue);
+    if !valid.is_empty() {
+        let _ = write!(line, "; possible values: {}", valid.join(", "));
+    }
+    let unknown_long = match (error.kind(), context_string(error, ContextKind::InvalidArg)) {
+        (ErrorKind::UnknownArgument, Some(arg)) => arg.strip_prefix("--"),
         _ => None,
     };
-    let strings = |kind| match error.get(kind) {
+    let takers = unknown_long
+        .map(|long| commands_taking(command, long))
+        .unwrap_or_default();
+    if let Some(long) = unknown_long.filter(|long| takers.is_empty() && names_the_key(long)) {
+        let _ = write!(
+            line,
+            "; the API secret key is never a flag (--{long} would show in the process list): \
+             set SCW_SECRET_KEY, or --scaleway.secret-key-file to read it from a file, or \
+             --scaleway.profile to read it from a profile of the scw CLI"
+        );
+    } else if !takers.is_empty() {
+        // The flag exists, elsewhere: that, not a look-alike of this command, is the answer.
+        let this = match subcommand {
+            Some(name) => format!("`{name}`"),
+            None => "the exporter".to_owned(),
+        };
+        let verb = if takers.len() == 1 { "does" } else { "do" };
+        let _ = write!(
+            line,
+            "; {this} does not take it, {} {verb}",
+            and_list(&takers)
+        );
+    } else {
+        let suggested: Vec<String> = [
+            ContextKind::SuggestedArg,
+            ContextKind::SuggestedSubcommand,
+            ContextKind::SuggestedValue,
+        ]
+        .into_iter()
+        .flat_map(|kind| context_strings(error, kind))
+        .map(|suggestion| quoted(&suggestion))
+        .collect();
+        if !suggested.is_empty() {
+            let _ = write!(line, "; did you mean {}?", suggested.join(" or "));
+        }
+    }
+    line
+}
+
+/// A text of the error's context.
+fn context_string(error: &clap::Error, kind: ContextKind) -> Option<&str> {
+    match error.get(kind) {
+        Some(ContextValue::String(text)) => Some(text.as_str()),
+        _ => None,
+    }
+}
+
+/// The texts of the error's context, one or several.
+fn context_strings(error: &clap::Error, kind: ContextKind) -> Vec<String> {
+    match error.get(kind) {
         Some(ContextValue::Strings(texts)) => texts.clone(),
         Some(ContextValue::String(text)) => vec![text.clone()],
         _ => Vec::new(),
-    };
-    let invalid_arg = string(ContextKind::InvalidArg);
-    let mut line = match (error.kind(), invalid_arg, string(ContextKind::InvalidValue)) {
+    }
+}
+
+/// clap's first line, rebuilt from the error's context where clap's own words would need its
+/// usage lines to make sense.
+fn clap_message(error: &clap::Error) -> String {
+    let invalid_arg = context_string(error, ContextKind::InvalidArg);
+    let invalid_value = context_string(error, ContextKind::InvalidValue);
+    let subcommand = context_string(error, ContextKind::InvalidSubcommand);
+    match (error.kind(), invalid_arg, invalid_value) {
         (ErrorKind::UnknownArgument, Some(arg), _) => {
             format!("unexpected argument {} found", quoted(arg))
         }
@@ -159,14 +221,14 @@ fn clap_line(error: &clap::Error, command: &clap::Command, subcommand: Option<&s
             }
             line
         }
-        (ErrorKind::InvalidSubcommand, _, _) => match string(ContextKind::InvalidSubcommand) {
+        (ErrorKind::InvalidSubcommand, _, _) => match subcommand {
             Some(name) => format!("unrecognized subcommand {}", quoted(name)),
             None => first_paragraph(error),
         },
-        (ErrorKind::ArgumentConflict, _, _) => match string(ContextKind::InvalidSubcommand) {
+        (ErrorKind::ArgumentConflict, _, _) => match subcommand {
             Some(name) => format!(
                 "{} cannot go before the subcommand {}: a subcommand comes first, then its own flags",
-                strings(ContextKind::PriorArg)
+                context_strings(error, ContextKind::PriorArg)
                     .iter()
                     .map(|arg| quoted(arg))
                     .collect::<Vec<_>>()
@@ -176,54 +238,7 @@ fn clap_line(error: &clap::Error, command: &clap::Command, subcommand: Option<&s
             None => first_paragraph(error),
         },
         _ => first_paragraph(error),
-    };
-    let valid = strings(ContextKind::ValidValue);
-    if !valid.is_empty() {
-        let _ = write!(line, "; possible values: {}", valid.join(", "));
     }
-    let unknown_long = match error.kind() {
-        ErrorKind::UnknownArgument => invalid_arg.and_then(|arg| arg.strip_prefix("--")),
-        _ => None,
-    };
-    let takers = unknown_long
-        .map(|long| commands_taking(command, long))
-        .unwrap_or_default();
-    if let Some(long) = unknown_long.filter(|long| takers.is_empty() && names_the_key(long)) {
-        let _ = write!(
-            line,
-            "; the API secret key is never a flag (--{long} would show in the process list): \
-             set SCW_SECRET_KEY, or --scaleway.secret-key-file to read it from a file, or \
-             --scaleway.profile to read it from a profile of the scw CLI"
-        );
-        return line;
-    }
-    if !takers.is_empty() {
-        // The flag exists, elsewhere: that, not a look-alike of this command, is the answer.
-        let this = match subcommand {
-            Some(name) => format!("`{name}`"),
-            None => "the exporter".to_owned(),
-        };
-        let verb = if takers.len() == 1 { "does" } else { "do" };
-        let _ = write!(
-            line,
-            "; {this} does not take it, {} {verb}",
-            and_list(&takers)
-        );
-        return line;
-    }
-    let suggested: Vec<String> = [
-        ContextKind::SuggestedArg,
-        ContextKind::SuggestedSubcommand,
-        ContextKind::SuggestedValue,
-    ]
-    .into_iter()
-    .flat_map(strings)
-    .map(|suggestion| quoted(&suggestion))
-    .collect();
-    if !suggested.is_empty() {
-        let _ = write!(line, "; did you mean {}?", suggested.join(" or "));
-    }
-    line
 }
 
 /// clap's rendering up to its first blank line, on one line: the message without the tips
@@ -235,7 +250,7 @@ fn first_paragraph(error: &clap::Error) -> String {
         .next()
         .unwrap_or("invalid command line");
     let message = message.strip_prefix("error: ").unwrap_or(message);
-    message.split_whitespace().collect::<Vec<_>>().join(" ")
+    collapse_whitespace(message)
 }
 
 /// The commands that take `--long`: "the exporter" (no subcommand) and each subcommand.

@@ -3,15 +3,16 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::checks::{load_web_config, resolve_api_url, resolve_targets, resolve_zones};
+use super::checks::{read_web_config, resolve_api_url, resolve_targets, resolve_zones};
+use super::TelemetryPath;
 use super::{
     cli, ConfigError, ExporterConfig, ListenAddress, DEFAULT_LISTEN_ADDRESS, DEFAULT_POLL_INTERVAL,
     DEFAULT_POLL_TIMEOUT, DEFAULT_TELEMETRY_PATH,
 };
-use crate::api::{ApiFlavor, Limits, Product};
+use crate::api::{ApiFlavor, Limits};
+use crate::product::Product;
 use crate::secret::is_uuid;
 use crate::secret::TokenSource;
-use crate::web::TelemetryPath;
 
 /// The settings of an [`ExporterConfig`] as given, checked by [`Self::build`].
 #[derive(Debug, Clone)]
@@ -136,25 +137,7 @@ impl ExporterConfigBuilder {
                 reason,
             }
         })?;
-        let poll_timeout = self
-            .poll_timeout
-            .unwrap_or(DEFAULT_POLL_TIMEOUT.min(self.poll_interval));
-        for (flag, duration) in [
-            ("--poll.interval", self.poll_interval),
-            ("--poll.timeout", poll_timeout),
-        ] {
-            cli::check_duration(duration).map_err(|reason| ConfigError::BadValue {
-                flag,
-                value: humantime::format_duration(duration).to_string(),
-                reason,
-            })?;
-        }
-        if poll_timeout > self.poll_interval {
-            return Err(ConfigError::TimeoutLongerThanInterval {
-                timeout: humantime::format_duration(poll_timeout).to_string(),
-                interval: humantime::format_duration(self.poll_interval).to_string(),
-            });
-        }
+        let poll_timeout = poll_timeout(self.poll_interval, self.poll_timeout)?;
         let Limits {
             max_body_size,
             requests_per_second,
@@ -181,7 +164,7 @@ impl ExporterConfigBuilder {
             });
         }
         let web_config = match &self.web_config_file {
-            Some(path) => Some(load_web_config(path)?),
+            Some(path) => Some((path.clone(), read_web_config(path)?)),
             None => None,
         };
         Ok(ExporterConfig {
@@ -199,5 +182,45 @@ impl ExporterConfigBuilder {
             web_config,
             default_organization_id: self.default_organization_id,
         })
+    }
+}
+
+/// The poll timeout: the one given, or [`DEFAULT_POLL_TIMEOUT`] cut to a shorter interval;
+/// refused when either duration cannot run or the timeout outlasts the interval.
+fn poll_timeout(interval: Duration, given: Option<Duration>) -> Result<Duration, ConfigError> {
+    let timeout = given.unwrap_or(DEFAULT_POLL_TIMEOUT.min(interval));
+    for (flag, duration) in [("--poll.interval", interval), ("--poll.timeout", timeout)] {
+        cli::check_duration(duration).map_err(|reason| ConfigError::BadValue {
+            flag,
+            value: humantime::format_duration(duration).to_string(),
+            reason,
+        })?;
+    }
+    if timeout > interval {
+        return Err(ConfigError::TimeoutLongerThanInterval {
+            timeout: humantime::format_duration(timeout).to_string(),
+            interval: humantime::format_duration(interval).to_string(),
+        });
+    }
+    Ok(timeout)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const fn secs(n: u64) -> Duration {
+        Duration::from_secs(n)
+    }
+
+    #[test]
+    fn a_poll_interval_below_30s_alone_is_accepted_and_the_timeout_follows_it() {
+        assert_eq!(poll_timeout(secs(10), None).unwrap(), secs(10));
+        assert_eq!(poll_timeout(secs(60), None).unwrap(), DEFAULT_POLL_TIMEOUT);
+        assert_eq!(poll_timeout(secs(10), Some(secs(4))).unwrap(), secs(4));
+        assert!(matches!(
+            poll_timeout(secs(10), Some(secs(30))),
+            Err(ConfigError::TimeoutLongerThanInterval { .. })
+        ));
     }
 }

@@ -2,24 +2,17 @@
 
 use std::path::Path;
 
-use super::{ConfigError, DEFAULT_LEGACY_ZONE, DEFAULT_ZONES};
-use crate::api::{ApiFlavor, Product};
-use crate::web::WebConfig;
+use super::{ConfigError, WebConfigFile, DEFAULT_LEGACY_ZONE, DEFAULT_ZONES};
+use crate::api::ApiFlavor;
+use crate::product::{Product, ProductZone};
 
-pub(super) fn load_web_config(path: &Path) -> Result<WebConfig, ConfigError> {
+/// The web config file, read and checked.
+pub fn read_web_config(path: &Path) -> Result<WebConfigFile, ConfigError> {
     std::fs::metadata(path).map_err(|e| ConfigError::UnreadableWebConfig {
         path: path.to_owned(),
         reason: e.to_string(),
     })?;
-    WebConfig::load(path).map_err(|reason| ConfigError::BadWebConfig {
-        path: path.to_owned(),
-        // One line, whatever the YAML parser wrote.
-        reason: reason
-            .to_string()
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" "),
-    })
+    WebConfigFile::read(path).map_err(|reason| ConfigError::bad_web_config(path, &reason))
 }
 
 /// True for a zone of the form `xx-yyy-N` (fr-par-1, pl-waw-3), so that new zones work
@@ -76,7 +69,7 @@ pub(super) fn resolve_zones(
 }
 
 /// Every (product, zone) pair to poll.
-type Targets = Vec<(Product, String)>;
+type Targets = Vec<ProductZone>;
 
 /// The (product, zone) pairs to poll, and the products named. Each selected product (every
 /// product when none is named; Instances alone with the legacy API) is polled in its own
@@ -100,7 +93,7 @@ pub(super) fn resolve_targets(
         }
         let targets = zones
             .iter()
-            .map(|z| (Product::Instance, z.clone()))
+            .map(|z| ProductZone::new(Product::Instance, z.clone()))
             .collect();
         return Ok((targets, vec![Product::Instance]));
     }
@@ -115,14 +108,19 @@ pub(super) fn resolve_targets(
     let mut targets = Vec::new();
     for product in selected {
         if zones_defaulted {
-            targets.extend(product.zones().iter().map(|z| (product, (*z).to_owned())));
+            targets.extend(
+                product
+                    .zones()
+                    .iter()
+                    .map(|z| ProductZone::new(product, *z)),
+            );
         } else {
             let before = targets.len();
             targets.extend(
                 zones
                     .iter()
                     .filter(|zone| !product.known_absent_from(zone))
-                    .map(|zone| (product, zone.clone())),
+                    .map(|zone| ProductZone::new(product, zone.clone())),
             );
             if targets.len() == before && named_once.contains(&product) {
                 return Err(ConfigError::ProductWithoutZone {
@@ -176,11 +174,11 @@ fn with_scheme(text: &str) -> String {
 mod tests {
     use super::*;
 
-    fn pairs(targets: &[(Product, String)], product: Product) -> Vec<&str> {
+    fn pairs(targets: &[ProductZone], product: Product) -> Vec<&str> {
         targets
             .iter()
-            .filter(|(p, _)| *p == product)
-            .map(|(_, z)| z.as_str())
+            .filter(|t| t.product == product)
+            .map(|t| t.zone.as_str())
             .collect()
     }
 
@@ -222,8 +220,8 @@ mod tests {
         assert_eq!(
             targets,
             [
-                (Product::Instance, "fr-par-1".to_owned()),
-                (Product::Dedibox, "fr-par-1".to_owned())
+                ProductZone::new(Product::Instance, "fr-par-1"),
+                ProductZone::new(Product::Dedibox, "fr-par-1")
             ]
         );
         let lacking = resolve_targets(
@@ -245,7 +243,7 @@ mod tests {
     fn the_legacy_api_polls_instances_alone_and_refuses_another_product() {
         let zones = vec!["par1".to_owned()];
         let (targets, named) = resolve_targets(ApiFlavor::Legacy, &[], &zones, false).unwrap();
-        assert_eq!(targets, [(Product::Instance, "par1".to_owned())]);
+        assert_eq!(targets, [ProductZone::new(Product::Instance, "par1")]);
         assert_eq!(named, [Product::Instance]);
         let refused = resolve_targets(ApiFlavor::Legacy, &[Product::Dedibox], &zones, false);
         assert!(matches!(

@@ -8,10 +8,12 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::parser::ValueSource;
 use clap::{ArgMatches, Args, FromArgMatches as _, Parser, Subcommand, ValueEnum};
 
-use crate::api::{ApiFlavor, Product};
+use crate::api::ApiFlavor;
+use crate::product::Product;
 
 use super::simulate_cli::parse_server_count;
 pub use super::simulate_cli::{DemoProductArgs, SimulateProductArgs, MAX_SIMULATED_SERVERS};
@@ -123,7 +125,7 @@ pub struct ApiArgs {
     #[arg(
         long = "scaleway.api-flavor",
         env = "SCW_EXPORTER_API_FLAVOR",
-        value_enum,
+        value_parser = api_flavor_parser(),
         default_value_t = ApiFlavor::Instance
     )]
     pub api_flavor: ApiFlavor,
@@ -137,10 +139,9 @@ pub struct ApiArgs {
     )]
     pub zones: Vec<String>,
 
-    /// Product to poll (repeatable): instance, elastic-metal, apple-silicon, dedibox. Every
-    /// product the key may read by default; a product named is polled even when refused.
     #[arg(
         long = "scaleway.product",
+        help = products_help(),
         env = "SCW_EXPORTER_PRODUCTS",
         value_delimiter = ',',
         value_parser = parse_product,
@@ -200,14 +201,8 @@ pub struct PollArgs {
 /// Where and how the pages are served: the exporter's and the demo's.
 #[derive(Debug, Args, Clone)]
 pub struct WebArgs {
-    /// Address to serve on: `:PORT` for every interface, or `HOST:PORT`.
-    #[arg(
-        long = "web.listen-address",
-        env = "SCW_EXPORTER_LISTEN_ADDRESS",
-        default_value = DEFAULT_LISTEN_ADDRESS,
-        value_name = "ADDRESS"
-    )]
-    pub listen_address: String,
+    #[command(flatten)]
+    pub serve: ServeArgs,
 
     /// Path under which the metrics are served.
     #[arg(
@@ -217,6 +212,21 @@ pub struct WebArgs {
         value_name = "PATH"
     )]
     pub telemetry_path: String,
+}
+
+/// Where and how the exporter serves: the exporter's and the demo's, and `health`'s, which
+/// asks there the way it serves (`:PORT` and `0.0.0.0` mean loopback; HTTPS when the web
+/// config turns TLS on).
+#[derive(Debug, Args, Clone)]
+pub struct ServeArgs {
+    /// Address to serve on: `:PORT` for every interface, or `HOST:PORT`.
+    #[arg(
+        long = "web.listen-address",
+        env = "SCW_EXPORTER_LISTEN_ADDRESS",
+        default_value = DEFAULT_LISTEN_ADDRESS,
+        value_name = "ADDRESS"
+    )]
+    pub listen_address: String,
 
     /// TLS and basic auth configuration, in the Prometheus exporter-toolkit format.
     #[arg(
@@ -289,21 +299,8 @@ pub struct SimulateArgs {
 /// `health` asks the exporter that the same flags (or environment) configure.
 #[derive(Debug, Args, Clone)]
 pub struct HealthArgs {
-    /// The exporter's --web.listen-address: where to ask (`:PORT` and `0.0.0.0` mean loopback).
-    #[arg(
-        long = "web.listen-address",
-        env = "SCW_EXPORTER_LISTEN_ADDRESS",
-        default_value = DEFAULT_LISTEN_ADDRESS,
-        value_name = "ADDRESS"
-    )]
-    pub listen_address: String,
-    /// The exporter's --web.config.file: when it turns TLS on, the check speaks TLS.
-    #[arg(
-        long = "web.config.file",
-        env = "SCW_EXPORTER_WEB_CONFIG_FILE",
-        value_name = "PATH"
-    )]
-    pub web_config_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub serve: ServeArgs,
     /// Give up and report unhealthy after this long.
     #[arg(long = "health.timeout", default_value = "3s", value_parser = parse_duration, value_name = "DURATION")]
     pub timeout: Duration,
@@ -419,6 +416,33 @@ pub(crate) fn check_body_size(bytes: usize) -> Result<usize, String> {
         return Err("must be more than zero".to_owned());
     }
     Ok(bytes)
+}
+
+/// `--scaleway.api-flavor`: each flavor by its label, with what it polls.
+fn api_flavor_parser() -> impl TypedValueParser<Value = ApiFlavor> {
+    let what = |flavor: ApiFlavor| match flavor {
+        ApiFlavor::Instance => {
+            "`GET /instance/v1/zones/{zone}/servers` and the Block Storage volumes list"
+        }
+        ApiFlavor::Legacy => "`GET /servers`, the Online Labs (2014) and Scaleway (until 2019) API",
+    };
+    let values = ApiFlavor::ALL.map(|flavor| PossibleValue::new(flavor.label()).help(what(flavor)));
+    PossibleValuesParser::new(values).map(|label| {
+        ApiFlavor::ALL
+            .into_iter()
+            .find(|flavor| flavor.label() == label)
+            .unwrap_or(ApiFlavor::Instance)
+    })
+}
+
+/// `--scaleway.product`: the products by label.
+fn products_help() -> String {
+    let labels: Vec<&str> = Product::ALL.iter().map(|p| p.label()).collect();
+    format!(
+        "Product to poll (repeatable): {}. Every product the key may read by default; a \
+         product named is polled even when refused.",
+        labels.join(", ")
+    )
 }
 
 /// A product's label, with the spaces of a comma list (`instance, dedibox`) around it.

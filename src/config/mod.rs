@@ -16,25 +16,31 @@ mod credentials;
 mod listen;
 mod scw_file;
 mod simulate_cli;
+mod telemetry_path;
+mod web_file;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::api::{ApiFlavor, Limits, Product};
+use crate::api::{ApiFlavor, Limits};
+use crate::product::{Product, ProductZone};
 use crate::secret::{SecretError, TokenSource};
-use crate::web::WebConfig;
 
-use crate::web::TelemetryPath;
 pub use builder::ExporterConfigBuilder;
-pub use checks::is_valid_zone;
+pub use checks::{is_valid_zone, read_web_config};
 pub use cli::{
     parse_byte_size, ApiArgs, Cli, Command, DemoArgs, ExporterArgs, HealthArgs, LimitArgs, LogArgs,
-    LogFormat, LogLevel, PollArgs, SimulateArgs, WebArgs, DEFAULT_LISTEN_ADDRESS,
+    LogFormat, LogLevel, PollArgs, ServeArgs, SimulateArgs, WebArgs, DEFAULT_LISTEN_ADDRESS,
     DEFAULT_TELEMETRY_PATH, MAX_DURATION, MAX_SIMULATED_SERVERS, MIN_RATE,
 };
 pub use credentials::{Environment, KeySource, Notice, ProfileError, Which};
 pub use listen::ListenAddress;
 pub use scw_file::SearchPath;
+pub use telemetry_path::{TelemetryPath, RESERVED_PATHS};
+pub use web_file::{
+    check_bcrypt_hash, parse as parse_web_config, BadBcryptHash, ClientAuth, TlsSettings,
+    TlsVersion, WebConfigFile, WebFileError, GO_CIPHER_SUITES, GO_CURVES, SETTABLE_HEADERS,
+};
 
 /// The zones of the Instance API polled when none is given (docs/api-notes.md#zones-and-endpoints).
 pub const DEFAULT_ZONES: &[&str] = Product::Instance.zones();
@@ -102,6 +108,15 @@ pub enum ConfigError {
 }
 
 impl ConfigError {
+    /// The web config file at `path` is refused: one line, whatever the YAML parser wrote.
+    pub fn bad_web_config(path: &Path, reason: &dyn std::fmt::Display) -> Self {
+        let reason = reason.to_string();
+        ConfigError::BadWebConfig {
+            path: path.to_owned(),
+            reason: collapse_whitespace(&reason),
+        }
+    }
+
     /// A listener could not be had on `address`, set by `flag`.
     pub fn cannot_listen(
         address: impl std::fmt::Display,
@@ -123,6 +138,12 @@ impl ConfigError {
     }
 }
 
+/// `text` on one line: every run of white space, line breaks included, as one space. A
+/// parser's multi-line message then fits the one line of a refusal.
+pub fn collapse_whitespace(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// A validated configuration: what the exporter runs with. Only
 /// [`ExporterConfigBuilder::build`] makes one, so every one has passed its checks.
 #[derive(Debug, Clone)]
@@ -131,14 +152,14 @@ pub struct ExporterConfig {
     api_url: String,
     api_flavor: ApiFlavor,
     zones: Vec<String>,
-    targets: Vec<(Product, String)>,
+    targets: Vec<ProductZone>,
     named_products: Vec<Product>,
     poll_interval: Duration,
     poll_timeout: Duration,
     listen_address: ListenAddress,
     telemetry_path: TelemetryPath,
     api_limits: Limits,
-    web_config: Option<WebConfig>,
+    web_config: Option<(PathBuf, WebConfigFile)>,
     default_organization_id: Option<String>,
 }
 
@@ -169,7 +190,7 @@ impl ExporterConfig {
 
     /// Every (product, zone) pair to poll: each selected product in its own zones, or in
     /// the zones given that are not known to lack it.
-    pub fn targets(&self) -> &[(Product, String)] {
+    pub fn targets(&self) -> &[ProductZone] {
         &self.targets
     }
 
@@ -201,8 +222,8 @@ impl ExporterConfig {
         &self.api_limits
     }
 
-    /// `--web.config.file`, loaded: TLS, basic auth, headers.
-    pub fn web_config(&self) -> Option<&WebConfig> {
+    /// `--web.config.file`, read and checked: TLS, basic auth, headers; its path.
+    pub fn web_config(&self) -> Option<&(PathBuf, WebConfigFile)> {
         self.web_config.as_ref()
     }
 
@@ -236,9 +257,9 @@ impl ExporterArgs {
             .rate_limit(self.limits.rate_limit)
             .poll_interval(self.poll.interval)
             .poll_timeout(self.poll.timeout)
-            .listen_address(&self.web.listen_address)
+            .listen_address(&self.web.serve.listen_address)
             .telemetry_path(&self.web.telemetry_path)
-            .web_config_file(self.web.web_config_file.as_ref())
+            .web_config_file(self.web.serve.web_config_file.as_ref())
             .build()?;
         Ok(Resolved {
             config,
@@ -388,20 +409,6 @@ mod tests {
             .resolve(Some(KEY.into()))
             .unwrap_err();
         assert!(matches!(err, ConfigError::TimeoutLongerThanInterval { .. }));
-    }
-
-    #[test]
-    fn a_poll_interval_below_30s_alone_is_accepted_and_the_timeout_follows_it() {
-        let config = args(&["--poll.interval", "10s"])
-            .resolve(Some(KEY.into()))
-            .unwrap();
-        assert_eq!(config.poll_timeout(), Duration::from_secs(10));
-        let config = args(&[]).resolve(Some(KEY.into())).unwrap();
-        assert_eq!(config.poll_timeout(), DEFAULT_POLL_TIMEOUT);
-        let config = args(&["--poll.interval", "10s", "--poll.timeout", "4s"])
-            .resolve(Some(KEY.into()))
-            .unwrap();
-        assert_eq!(config.poll_timeout(), Duration::from_secs(4));
     }
 
     #[test]

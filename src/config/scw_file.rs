@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 
 use serde_norway::Value;
 
+use super::collapse_whitespace;
+
 /// The name of the file's top level, as a profile.
 pub const DEFAULT_PROFILE: &str = "default";
 
@@ -135,7 +137,7 @@ impl ScwFile {
             {
                 Ok(Value::Null)
             } else {
-                Err(format!("not YAML: {}", one_line(&e.to_string())))
+                Err(format!("not YAML: {}", collapse_whitespace(&e.to_string())))
             }
         })?;
         let top = match &value {
@@ -241,10 +243,6 @@ fn kind(value: &Value) -> &'static str {
         Value::Mapping(_) => "a mapping",
         Value::Tagged(_) => "a tagged value",
     }
-}
-
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]

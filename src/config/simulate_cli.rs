@@ -4,6 +4,8 @@
 
 use clap::Args;
 
+use crate::product::Product;
+
 /// The most servers a simulated zone holds: the most one zone's list can hold (1,000 pages of
 /// 100).
 pub const MAX_SIMULATED_SERVERS: usize = 100_000;
@@ -21,30 +23,32 @@ pub(super) fn parse_server_count(text: &str) -> Result<usize, String> {
     Ok(count)
 }
 
+/// The help of a product's server count: `zones` says where (`zone of --zones`, `demo
+/// zone`), and the product's own zones follow.
+fn per_zone_help(product: Product, zones: &str) -> String {
+    let title = product.title();
+    let served = product.zones().join(", ");
+    format!("{title} servers in each {zones} that {title} serves ({served}).")
+}
+
 /// `simulate`: servers of each other product in each of `--zones` it serves (none by default).
 #[derive(Debug, Args, Clone)]
 pub struct SimulateProductArgs {
-    /// Elastic Metal servers in each zone of --zones that Elastic Metal serves (fr-par-1, fr-par-2, nl-ams-1, nl-ams-2, pl-waw-2, pl-waw-3).
-    #[arg(long = "elastic-metal-servers-per-zone", default_value_t = 0, value_parser = parse_server_count, value_name = "N")]
+    #[arg(long = "elastic-metal-servers-per-zone", help = per_zone_help(Product::ElasticMetal, "zone of --zones"), default_value_t = 0, value_parser = parse_server_count, value_name = "N")]
     pub elastic_metal: usize,
-    /// Apple silicon servers in each zone of --zones that Apple silicon serves (fr-par-1, fr-par-3).
-    #[arg(long = "apple-silicon-servers-per-zone", default_value_t = 0, value_parser = parse_server_count, value_name = "N")]
+    #[arg(long = "apple-silicon-servers-per-zone", help = per_zone_help(Product::AppleSilicon, "zone of --zones"), default_value_t = 0, value_parser = parse_server_count, value_name = "N")]
     pub apple_silicon: usize,
-    /// Dedibox servers in each zone of --zones that Dedibox serves (fr-par-1, fr-par-2, nl-ams-1).
-    #[arg(long = "dedibox-servers-per-zone", default_value_t = 0, value_parser = parse_server_count, value_name = "N")]
+    #[arg(long = "dedibox-servers-per-zone", help = per_zone_help(Product::Dedibox, "zone of --zones"), default_value_t = 0, value_parser = parse_server_count, value_name = "N")]
     pub dedibox: usize,
 }
 
 /// `demo`: a few servers of each other product in each demo zone it serves.
 #[derive(Debug, Args, Clone)]
 pub struct DemoProductArgs {
-    /// Elastic Metal servers in each demo zone that Elastic Metal serves (fr-par-1, fr-par-2, nl-ams-1, nl-ams-2, pl-waw-2, pl-waw-3).
-    #[arg(long = "demo.elastic-metal-servers-per-zone", default_value_t = 3, value_parser = parse_server_count, value_name = "N")]
+    #[arg(long = "demo.elastic-metal-servers-per-zone", help = per_zone_help(Product::ElasticMetal, "demo zone"), default_value_t = 3, value_parser = parse_server_count, value_name = "N")]
     pub elastic_metal: usize,
-    /// Apple silicon servers in each demo zone that Apple silicon serves (fr-par-1, fr-par-3).
-    #[arg(long = "demo.apple-silicon-servers-per-zone", default_value_t = 3, value_parser = parse_server_count, value_name = "N")]
+    #[arg(long = "demo.apple-silicon-servers-per-zone", help = per_zone_help(Product::AppleSilicon, "demo zone"), default_value_t = 3, value_parser = parse_server_count, value_name = "N")]
     pub apple_silicon: usize,
-    /// Dedibox servers in each demo zone that Dedibox serves (fr-par-1, fr-par-2, nl-ams-1).
-    #[arg(long = "demo.dedibox-servers-per-zone", default_value_t = 3, value_parser = parse_server_count, value_name = "N")]
+    #[arg(long = "demo.dedibox-servers-per-zone", help = per_zone_help(Product::Dedibox, "demo zone"), default_value_t = 3, value_parser = parse_server_count, value_name = "N")]
     pub dedibox: usize,
 }

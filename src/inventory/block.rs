@@ -5,8 +5,8 @@
 
 use std::collections::HashMap;
 
-use super::{ProductServer, Server};
-use crate::api::model;
+use super::{Detail, Server};
+use crate::api::{model, ApiError};
 
 /// What one read of a zone's Block Storage list says of its volumes: size and name by volume
 /// id. A zone keeps the last good one, for the polls where Block Storage fails.
@@ -23,12 +23,24 @@ impl BlockSizes {
         )
     }
 
+    /// True when a volume of `servers` has no size that the Block Storage list could give.
+    pub fn needed_by(servers: &[Server]) -> bool {
+        servers
+            .iter()
+            .flat_map(Server::volumes)
+            .any(|v| v.size.is_none() && v.volume_type == "sbs_volume")
+    }
+
     /// Gives each volume it knows, and whose server object says none, its size and name.
     pub fn apply(&self, servers: &mut [Server]) {
         if self.0.is_empty() {
             return;
         }
-        for volume in servers.iter_mut().flat_map(|s| &mut s.volumes) {
+        let volumes = servers.iter_mut().flat_map(|s| match &mut s.detail {
+            Detail::Instance(instance) => instance.volumes.as_mut_slice(),
+            _ => &mut [],
+        });
+        for volume in volumes {
             if let Some((size, name)) = self.0.get(volume.id.as_str()) {
                 volume.size = volume.size.or(*size);
                 if volume.name.is_empty() {
@@ -40,7 +52,7 @@ impl BlockSizes {
 }
 
 /// What became of the Block Storage sizes at a zone's poll.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum VolumeSizes {
     /// No volume needed them: none is an `sbs_volume` without a size, or the API is legacy.
     NotNeeded,
@@ -48,11 +60,9 @@ pub enum VolumeSizes {
     Read,
     /// Block Storage does not serve the zone (HTTP 404 or 501): there is nothing to read,
     /// and its `sbs_volume`s have no size.
-    NotServed { error: String },
-    /// The read failed: the sizes are those of the zone's last good read, if any. `cause`
-    /// is coarse (the HTTP status, `timeout` or `error`), so that a failure is logged when it
-    /// begins or changes, not at every poll.
-    Failed { error: String, cause: String },
+    NotServed(ApiError),
+    /// The read failed: the sizes are those of the zone's last good read, if any.
+    Failed(ApiError),
 }
 
 impl VolumeSizes {
@@ -66,10 +76,8 @@ impl VolumeSizes {
 /// of their Block Storage sizes.
 #[derive(Debug, Clone)]
 pub struct ZonePoll {
-    /// Instance servers, each id once, in API order.
+    /// Each id once, in API order.
     pub servers: Vec<Server>,
-    /// Servers of another product, each id once, in API order.
-    pub others: Vec<ProductServer>,
     /// False when the listing has fewer distinct servers than a page announced: the snapshot
     /// then keeps the servers it missed (docs/design.md#a-server-missed-while-paging).
     pub complete: bool,
@@ -78,23 +86,11 @@ pub struct ZonePoll {
     pub block_sizes: Option<BlockSizes>,
 }
 
-impl ZonePoll {
-    /// The poll of a zone of a product other than Instances.
-    pub fn of_product(others: Vec<ProductServer>) -> Self {
-        ZonePoll {
-            servers: Vec::new(),
-            others,
-            complete: true,
-            volume_sizes: VolumeSizes::NotNeeded,
-            block_sizes: None,
-        }
-    }
-
-    /// A poll whose servers needed no Block Storage read.
-    pub fn without_block(servers: Vec<Server>) -> Self {
+/// The poll of a complete listing whose servers needed no Block Storage read.
+impl From<Vec<Server>> for ZonePoll {
+    fn from(servers: Vec<Server>) -> Self {
         ZonePoll {
             servers,
-            others: Vec::new(),
             complete: true,
             volume_sizes: VolumeSizes::NotNeeded,
             block_sizes: None,
@@ -107,62 +103,71 @@ mod tests {
     use std::time::{Duration, SystemTime};
 
     use super::*;
-    use crate::inventory::{servers_from_api, Snapshot};
+    use crate::api::Endpoint;
+    use crate::inventory::instance::servers_from_json;
+    use crate::inventory::Snapshot;
+    use crate::product::Product;
 
-    fn parse_page(json: &str) -> Vec<model::Server> {
-        serde_json::from_str::<model::ServersPage>(json)
-            .expect("page parses")
-            .servers
+    const INSTANCE: Product = Product::Instance;
+
+    fn failed() -> VolumeSizes {
+        VolumeSizes::Failed(ApiError::Status {
+            endpoint: Endpoint::Volumes,
+            status: 500,
+            kind: None,
+            message: None,
+            retry_after: None,
+        })
+    }
+
+    /// A server in fr-par-1 with an sbs volume of each id, none with a size.
+    fn sbs(ids: &[&str]) -> Vec<Server> {
+        let volumes: Vec<String> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| format!(r#""{i}":{{"id":"{id}","volume_type":"sbs_volume"}}"#))
+            .collect();
+        servers_from_json(&format!(
+            r#"{{"servers":[{{"id":"s","volumes":{{{}}}}}]}}"#,
+            volumes.join(",")
+        ))
+    }
+
+    fn poll(
+        snapshot: Snapshot,
+        servers: Vec<Server>,
+        volume_sizes: VolumeSizes,
+        block_sizes: Option<BlockSizes>,
+    ) -> Snapshot {
+        let poll = ZonePoll {
+            servers,
+            complete: true,
+            volume_sizes,
+            block_sizes,
+        };
+        let at = SystemTime::UNIX_EPOCH + Duration::from_secs(100);
+        snapshot.with_poll(INSTANCE, "fr-par-1", Ok(poll), at, Duration::ZERO)
+    }
+
+    fn zone(snapshot: &Snapshot) -> &crate::inventory::ZoneState {
+        snapshot.zone(INSTANCE, "fr-par-1").unwrap()
+    }
+
+    fn sizes(snapshot: &Snapshot) -> Vec<Option<u64>> {
+        zone(snapshot).servers[0]
+            .volumes()
+            .iter()
+            .map(|v| v.size)
+            .collect()
     }
 
     #[test]
     fn a_failed_block_read_gives_sbs_volumes_the_last_good_sizes_and_none_before_one() {
-        let zones = vec!["fr-par-1".to_owned()];
-        let t = SystemTime::UNIX_EPOCH + Duration::from_secs(100);
-        let sbs = |ids: &[&str]| {
-            let volumes: Vec<String> = ids
-                .iter()
-                .enumerate()
-                .map(|(i, id)| format!(r#""{i}":{{"id":"{id}","volume_type":"sbs_volume"}}"#))
-                .collect();
-            servers_from_api(
-                parse_page(&format!(
-                    r#"{{"servers":[{{"id":"s","volumes":{{{}}}}}]}}"#,
-                    volumes.join(",")
-                )),
-                &[],
-            )
-        };
-        let failed = || VolumeSizes::Failed {
-            error: "volumes request answered HTTP 500".into(),
-            cause: "500".into(),
-        };
-        let poll = |servers, volume_sizes, block_sizes| {
-            Ok(ZonePoll {
-                servers,
-                others: Vec::new(),
-                complete: true,
-                volume_sizes,
-                block_sizes,
-            })
-        };
-        let sizes = |snapshot: &Snapshot| -> Vec<Option<u64>> {
-            let zone = &snapshot.zones["fr-par-1"];
-            zone.servers[0].volumes.iter().map(|v| v.size).collect()
-        };
-
-        let never = Snapshot::new(&zones).with_zone_poll(
-            "fr-par-1",
-            poll(sbs(&["v1"]), failed(), None),
-            t,
-            Duration::ZERO,
-        );
+        let paris = || Snapshot::of([crate::product::ProductZone::new(INSTANCE, "fr-par-1")]);
+        let never = poll(paris(), sbs(&["v1"]), failed(), None);
         assert_eq!(sizes(&never), [None], "none before a good read");
-        assert_eq!(
-            never.zones["fr-par-1"].volume_sizes_succeeded(),
-            Some(false)
-        );
-        assert!(never.zones["fr-par-1"].last_poll_succeeded());
+        assert_eq!(zone(&never).volume_sizes_succeeded(), Some(false));
+        assert!(zone(&never).last_poll_succeeded());
 
         let read = BlockSizes::from_api(&[model::BlockVolume {
             id: "v1".into(),
@@ -170,36 +175,24 @@ mod tests {
             size: Some(7),
             volume_type: "sbs_5k".into(),
         }]);
-        let good = never.with_zone_poll(
-            "fr-par-1",
-            poll(sbs(&["v1"]), VolumeSizes::Read, Some(read)),
-            t,
-            Duration::ZERO,
-        );
-        assert_eq!(good.zones["fr-par-1"].volume_sizes_succeeded(), Some(true));
-        let kept = good.with_zone_poll(
-            "fr-par-1",
-            poll(sbs(&["v1", "v2"]), failed(), None),
-            t,
-            Duration::ZERO,
-        );
+        let good = poll(never, sbs(&["v1"]), VolumeSizes::Read, Some(read));
+        assert_eq!(zone(&good).volume_sizes_succeeded(), Some(true));
+        let kept = poll(good, sbs(&["v1", "v2"]), failed(), None);
         assert_eq!(sizes(&kept), [Some(7), None], "v2 was not in the good read");
-        assert_eq!(kept.zones["fr-par-1"].servers[0].volumes[0].name, "data");
-        assert_eq!(kept.zones["fr-par-1"].volume_sizes_succeeded(), Some(false));
+        assert_eq!(zone(&kept).servers[0].volumes()[0].name, "data");
+        assert_eq!(zone(&kept).volume_sizes_succeeded(), Some(false));
 
-        let zone_failed = kept.with_zone_poll("fr-par-1", Err("boom".into()), t, Duration::ZERO);
+        let error = ApiError::Timeout {
+            endpoint: Endpoint::Servers(INSTANCE),
+        };
+        let at = SystemTime::UNIX_EPOCH;
+        let zone_failed = kept.with_poll(INSTANCE, "fr-par-1", Err(error), at, Duration::ZERO);
+        assert_eq!(zone(&zone_failed).volume_sizes_succeeded(), Some(false));
         assert_eq!(
-            zone_failed.zones["fr-par-1"].volume_sizes_succeeded(),
-            Some(false)
-        );
-        assert_eq!(
-            zone_failed.zones["fr-par-1"].volume_sizes,
+            zone(&zone_failed).volume_sizes,
             Some(failed()),
             "a failed zone poll leaves the Block outcome as it was"
         );
-        assert_eq!(
-            Snapshot::new(&zones).zones["fr-par-1"].volume_sizes_succeeded(),
-            None
-        );
+        assert_eq!(zone(&paris()).volume_sizes_succeeded(), None);
     }
 }

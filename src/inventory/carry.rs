@@ -11,7 +11,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::SystemTime;
 
-use super::{ProductServer, Server, StateSince};
+use super::{Server, StateSince};
 
 /// How many short listings in a row may miss a server before it is dropped all the same. A
 /// server skipped by a shift is listed again at the next poll, almost always complete; a
@@ -30,21 +30,21 @@ pub fn listing_is_complete(distinct: usize, announced: Option<u64>) -> bool {
 /// `listed`, then each server of `before` that a short listing missed and that has been
 /// missed fewer than [`CARRY_LIMIT`] times in a row, as it was; and the count of short
 /// listings that missed each server kept.
-pub(super) fn keep_missing<S: Tracked>(
-    before: &[S],
+pub(super) fn keep_missing(
+    before: &[Server],
     before_carried: &BTreeMap<String, u32>,
-    mut listed: Vec<S>,
-) -> (Vec<S>, BTreeMap<String, u32>) {
-    let ids: HashSet<&str> = listed.iter().map(|s| s.id()).collect();
+    mut listed: Vec<Server>,
+) -> (Vec<Server>, BTreeMap<String, u32>) {
+    let ids: HashSet<&str> = listed.iter().map(|s| s.id.as_str()).collect();
     let mut carried = BTreeMap::new();
     let mut kept = Vec::new();
     for server in before {
-        if ids.contains(server.id()) {
+        if ids.contains(server.id.as_str()) {
             continue;
         }
-        let missed = before_carried.get(server.id()).copied().unwrap_or(0) + 1;
+        let missed = before_carried.get(&server.id).copied().unwrap_or(0) + 1;
         if missed <= CARRY_LIMIT {
-            carried.insert(server.id().to_owned(), missed);
+            carried.insert(server.id.clone(), missed);
             kept.push(server.clone());
         }
     }
@@ -52,49 +52,19 @@ pub(super) fn keep_missing<S: Tracked>(
     (listed, carried)
 }
 
-/// A server of any product, as far as the snapshot follows it from poll to poll.
-pub(crate) trait Tracked: Clone {
-    fn id(&self) -> &str;
-    fn same_state(&self, other: &Self) -> bool;
-    fn state_since(&self) -> Option<StateSince>;
-    fn set_state_since(&mut self, since: StateSince);
-}
-
-/// Both server types follow their state the same way.
-macro_rules! tracked {
-    ($($server:ty),*) => {$(
-        impl Tracked for $server {
-            fn id(&self) -> &str {
-                &self.id
-            }
-            fn same_state(&self, other: &Self) -> bool {
-                self.state == other.state
-            }
-            fn state_since(&self) -> Option<StateSince> {
-                self.state_since
-            }
-            fn set_state_since(&mut self, since: StateSince) {
-                self.state_since = Some(since);
-            }
-        }
-    )*};
-}
-
-tracked!(Server, ProductServer);
-
 /// The servers of a zone's new poll, each with its [`StateSince`] carried over from
 /// `previous` (the zone's servers of the last successful poll) when its state is the same,
 /// or set to `at` when it changed or the server is new.
-pub(crate) fn carry_state_since<S: Tracked>(
-    previous: &[S],
-    next: Vec<S>,
+pub(super) fn carry_state_since(
+    previous: &[Server],
+    next: Vec<Server>,
     at: SystemTime,
-) -> Vec<S> {
-    let before: HashMap<&str, &S> = previous.iter().map(|s| (s.id(), s)).collect();
+) -> Vec<Server> {
+    let before: HashMap<&str, &Server> = previous.iter().map(|s| (s.id.as_str(), s)).collect();
     next.into_iter()
         .map(|mut server| {
-            let since = match before.get(server.id()) {
-                Some(old) if old.same_state(&server) => old.state_since().unwrap_or(StateSince {
+            let since = match before.get(server.id.as_str()) {
+                Some(old) if old.state == server.state => old.state_since.unwrap_or(StateSince {
                     at,
                     observed_change: false,
                 }),
@@ -107,7 +77,7 @@ pub(crate) fn carry_state_since<S: Tracked>(
                     observed_change: false,
                 },
             };
-            server.set_state_since(since);
+            server.state_since = Some(since);
             server
         })
         .collect()
@@ -118,24 +88,38 @@ mod tests {
     use std::time::{Duration, SystemTime};
 
     use super::*;
-    use crate::api::model;
-    use crate::inventory::{servers_from_api, Server, Snapshot, ZonePoll};
+    use crate::inventory::instance::servers_from_json;
+    use crate::inventory::{Snapshot, ZonePoll};
+    use crate::product::{InstanceState, Product, ProductZone, State};
+
+    const INSTANCE: Product = Product::Instance;
 
     fn servers(ids: &[&str]) -> Vec<Server> {
-        let listing = ids
-            .iter()
-            .map(|id| serde_json::from_str::<model::Server>(&format!(r#"{{"id":"{id}"}}"#)))
-            .collect::<Result<Vec<_>, _>>()
-            .unwrap();
-        servers_from_api(listing, &[])
+        let listed: Vec<String> = ids.iter().map(|id| format!(r#"{{"id":"{id}"}}"#)).collect();
+        servers_from_json(&format!(r#"{{"servers":[{}]}}"#, listed.join(",")))
+    }
+
+    fn server_in(id: &str, state: &str) -> Server {
+        servers_from_json(&format!(
+            r#"{{"servers":[{{"id":"{id}","state":"{state}"}}]}}"#
+        ))
+        .remove(0)
+    }
+
+    fn zone(snapshot: &Snapshot) -> &crate::inventory::ZoneState {
+        snapshot.zone(INSTANCE, "z").unwrap()
     }
 
     fn ids(snapshot: &Snapshot) -> Vec<&str> {
-        snapshot.zones["z"]
+        zone(snapshot)
             .servers
             .iter()
             .map(|s| s.id.as_str())
             .collect()
+    }
+
+    fn empty() -> Snapshot {
+        Snapshot::of([ProductZone::new(INSTANCE, "z")])
     }
 
     #[test]
@@ -153,15 +137,17 @@ mod tests {
         let poll = |snapshot: &Snapshot, ids: &[&str], complete: bool| {
             let listing = ZonePoll {
                 complete,
-                ..ZonePoll::without_block(servers(ids))
+                ..ZonePoll::from(servers(ids))
             };
-            snapshot.with_zone_poll("z", Ok(listing), t + step, step)
+            snapshot
+                .clone()
+                .with_poll(INSTANCE, "z", Ok(listing), t + step, step)
         };
-        let first = poll(&Snapshot::new(&["z".to_owned()]), &["a", "b", "c"], true);
+        let first = poll(&empty(), &["a", "b", "c"], true);
         let short = poll(&first, &["a", "c"], false);
         assert_eq!(ids(&short), ["a", "c", "b"]);
-        assert_eq!(short.zones["z"].carried.get("b"), Some(&1));
-        assert!(short.zones["z"].last_poll_succeeded());
+        assert_eq!(zone(&short).carried.get("b"), Some(&1));
+        assert!(zone(&short).last_poll_succeeded());
 
         let mut again = short.clone();
         for _ in 1..CARRY_LIMIT {
@@ -170,11 +156,11 @@ mod tests {
         }
         let dropped = poll(&again, &["a", "c"], false);
         assert_eq!(ids(&dropped), ["a", "c"]);
-        assert!(dropped.zones["z"].carried.is_empty());
+        assert!(zone(&dropped).carried.is_empty());
 
         let listed_again = poll(&poll(&short, &["a", "b", "c"], false), &["a", "c"], false);
         assert_eq!(
-            listed_again.zones["z"].carried.get("b"),
+            zone(&listed_again).carried.get("b"),
             Some(&1),
             "a server listed again starts its count afresh"
         );
@@ -184,26 +170,70 @@ mod tests {
             ["a", "c"],
             "a complete listing has the last word"
         );
-        assert!(complete.zones["z"].carried.is_empty());
+        assert!(zone(&complete).carried.is_empty());
     }
 
     #[test]
     fn a_carried_server_keeps_its_state_since() {
         let t = SystemTime::UNIX_EPOCH + Duration::from_secs(100);
-        let zones = ["z".to_owned()];
-        let first =
-            Snapshot::new(&zones).with_poll("z", Ok(servers(&["a", "b"])), t, Duration::ZERO);
+        let first = empty().with_poll(
+            INSTANCE,
+            "z",
+            Ok(servers(&["a", "b"]).into()),
+            t,
+            Duration::ZERO,
+        );
         let short = ZonePoll {
             complete: false,
-            ..ZonePoll::without_block(servers(&["a"]))
+            ..ZonePoll::from(servers(&["a"]))
         };
         let later = t + Duration::from_secs(60);
-        let next = first.with_zone_poll("z", Ok(short), later, Duration::ZERO);
-        let b = next.zones["z"]
-            .servers
-            .iter()
-            .find(|s| s.id == "b")
-            .unwrap();
+        let next = first.with_poll(INSTANCE, "z", Ok(short), later, Duration::ZERO);
+        let b = zone(&next).servers.iter().find(|s| s.id == "b").unwrap();
         assert_eq!(b.state_since.map(|s| s.at), Some(t));
+    }
+
+    #[test]
+    fn state_since_is_kept_while_the_state_holds_and_reset_when_it_changes() {
+        let t = |s: u64| SystemTime::UNIX_EPOCH + Duration::from_secs(s);
+        let first = carry_state_since(&[], vec![server_in("a", "running")], t(100));
+        assert_eq!(
+            first[0].state_since,
+            Some(StateSince {
+                at: t(100),
+                observed_change: false
+            })
+        );
+        let same = carry_state_since(&first, vec![server_in("a", "running")], t(160));
+        assert_eq!(same[0].state_since, first[0].state_since);
+        let stopped = carry_state_since(&same, vec![server_in("a", "stopped")], t(220));
+        assert_eq!(stopped[0].state, State::Instance(InstanceState::Stopped));
+        assert_eq!(
+            stopped[0].state_since,
+            Some(StateSince {
+                at: t(220),
+                observed_change: true
+            })
+        );
+        let still = carry_state_since(&stopped, vec![server_in("a", "stopped")], t(280));
+        assert_eq!(still[0].state_since, stopped[0].state_since);
+    }
+
+    #[test]
+    fn a_server_first_seen_is_in_its_state_since_at_least_that_poll() {
+        let t = SystemTime::UNIX_EPOCH + Duration::from_secs(500);
+        let known = carry_state_since(&[], vec![server_in("a", "running")], t);
+        let next = carry_state_since(
+            &known,
+            vec![server_in("a", "running"), server_in("b", "starting")],
+            t + Duration::from_secs(60),
+        );
+        assert_eq!(
+            next[1].state_since,
+            Some(StateSince {
+                at: t + Duration::from_secs(60),
+                observed_change: false
+            })
+        );
     }
 }

@@ -9,6 +9,7 @@ use std::time::SystemTime;
 
 use super::Snapshot;
 use crate::api::model;
+use crate::product::Product;
 
 /// One commercial type, as the catalog of its zone describes it.
 #[derive(Debug, Clone, PartialEq)]
@@ -98,13 +99,15 @@ impl Snapshot {
     /// The catalog of a zone has 40 to 136 types; a fleet uses a few, and they are what a
     /// dashboard of that fleet needs (docs/design.md#server-types-the-fleet-uses-not-the-whole-catalog).
     pub fn types_in_use(&self, zone: &str) -> Vec<(&str, &ServerType)> {
-        let (Some(catalog), Some(state)) = (self.catalog.get(zone), self.zones.get(zone)) else {
+        let (Some(catalog), Some(state)) =
+            (self.catalog.get(zone), self.zone(Product::Instance, zone))
+        else {
             return Vec::new();
         };
         let used: BTreeSet<&str> = state
             .servers
             .iter()
-            .map(|s| s.commercial_type.as_str())
+            .map(|s| s.server_type.as_str())
             .collect();
         used.into_iter()
             .filter_map(|name| catalog.types.get_key_value(name))
@@ -115,15 +118,8 @@ impl Snapshot {
     /// Every organization a server of the snapshot belongs to, whatever its product, each
     /// once.
     pub fn organization_ids(&self) -> BTreeSet<&str> {
-        let instances = self
-            .zones
-            .values()
-            .flat_map(|z| z.servers.iter().map(|s| s.organization_id.as_str()));
-        let others = self
-            .product_servers()
-            .map(|(_, s)| s.organization_id.as_str());
-        instances
-            .chain(others)
+        self.servers()
+            .map(|(_, s)| s.organization_id.as_str())
             .filter(|id| !id.is_empty())
             .collect()
     }
@@ -132,7 +128,8 @@ impl Snapshot {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::inventory::servers_from_api;
+    use crate::inventory::instance::servers_from_json;
+    use crate::product::ProductZone;
 
     fn server_types(json: &str) -> BTreeMap<String, ServerType> {
         let page: model::ServerTypesPage = serde_json::from_str(json).unwrap();
@@ -141,22 +138,22 @@ mod tests {
 
     #[test]
     fn the_organizations_of_every_product_are_asked_for_their_projects() {
-        let page: model::ServersPage =
-            serde_json::from_str(r#"{"servers":[{"id":"a","organization":"org-i"}]}"#).unwrap();
+        let instances = servers_from_json(r#"{"servers":[{"id":"a","organization":"org-i"}]}"#);
         let metal: model::ElasticMetalServer =
             serde_json::from_str(r#"{"id":"b","organization_id":"org-em"}"#).unwrap();
         let (at, took) = (SystemTime::UNIX_EPOCH, std::time::Duration::ZERO);
-        let snapshot = Snapshot::new(&["fr-par-1".to_owned()])
+        let snapshot = Snapshot::default()
             .with_poll(
+                Product::Instance,
                 "fr-par-1",
-                Ok(servers_from_api(page.servers, &[])),
+                Ok(instances.into()),
                 at,
                 took,
             )
-            .with_product_poll(
-                crate::api::Product::ElasticMetal,
+            .with_poll(
+                Product::ElasticMetal,
                 "fr-par-1",
-                Ok(crate::inventory::ZonePoll::of_product(vec![metal.into()])),
+                Ok(vec![metal.into()].into()),
                 at,
                 took,
             );
@@ -168,21 +165,21 @@ mod tests {
 
     #[test]
     fn only_the_types_the_zones_servers_use_are_in_use() {
-        let page: model::ServersPage = serde_json::from_str(
+        let servers = servers_from_json(
             r#"{"servers":[{"id":"a","commercial_type":"DEV1-S"},{"id":"b","commercial_type":"DEV1-S"},
                 {"id":"c","commercial_type":"GONE-1"}]}"#,
-        )
-        .unwrap();
-        let zones = ["fr-par-1".to_owned(), "nl-ams-1".to_owned()];
+        );
+        let zones = ["fr-par-1", "nl-ams-1"].map(|z| ProductZone::new(Product::Instance, z));
         let at = SystemTime::UNIX_EPOCH;
         let types = server_types(
             r#"{"servers":{"DEV1-S":{"ncpus":2,"ram":2147483648,"hourly_price":0.0088},
                 "DEV1-M":{"ncpus":3,"ram":4294967296,"gpu":0,"hourly_price":0.02}}}"#,
         );
-        let snapshot = Snapshot::new(&zones)
+        let snapshot = Snapshot::of(zones)
             .with_poll(
+                Product::Instance,
                 "fr-par-1",
-                Ok(servers_from_api(page.servers, &[])),
+                Ok(servers.into()),
                 at,
                 Default::default(),
             )

@@ -1,91 +1,73 @@
 //! Instance servers (and the legacy API's, same model) into inventory [`Server`]s.
 
-use std::collections::HashSet;
-
 use super::maintenance::maintenances_from_api;
-use super::{unix_seconds, Address, BlockSizes, Family, Scope, Server, State, Volume};
+use super::{
+    dedup, unix_seconds, Address, BlockSizes, Detail, Family, Fleet, InstanceDetail, Scope, Server,
+    Volume,
+};
 use crate::api::model;
+use crate::product::{InstanceState, State};
 
-/// Builds one zone's servers from its listing, page by page: each id once (the first
-/// listing wins; pages shift while paging), then `sbs_volume` sizes from the Block Storage
-/// list once it is known.
-#[derive(Debug, Default)]
-pub struct FleetBuilder {
-    seen: HashSet<String>,
-    servers: Vec<Server>,
-}
-
-impl FleetBuilder {
-    pub fn add(&mut self, server: model::Server) {
-        if self.seen.insert(server.id.clone()) {
-            self.servers.push(server_from_api(server));
-        }
-    }
-
-    /// True when a volume has no size that the Block Storage list could give.
-    pub fn needs_block_sizes(&self) -> bool {
-        self.servers
-            .iter()
-            .flat_map(|s| &s.volumes)
-            .any(|v| v.size.is_none() && v.volume_type == "sbs_volume")
-    }
-
-    /// The servers, with sizes (and names, where the server object has none) of the
-    /// volumes that the Block Storage list knows.
-    pub fn finish(self, block_volumes: &[model::BlockVolume]) -> Vec<Server> {
-        self.finish_with(&BlockSizes::from_api(block_volumes))
-    }
-
-    /// [`FleetBuilder::finish`] with the sizes of a Block Storage read already indexed.
-    pub fn finish_with(mut self, sizes: &BlockSizes) -> Vec<Server> {
-        sizes.apply(&mut self.servers);
-        self.servers
-    }
-}
-
-/// One zone's whole listing into servers, as [`FleetBuilder`] does it page by page.
+/// One zone's whole listing into servers, as [`Fleet`] does it page by page, with the
+/// `sbs_volume` sizes (and names) the Block Storage list gives.
 pub fn servers_from_api(
     listing: Vec<model::Server>,
     block_volumes: &[model::BlockVolume],
 ) -> Vec<Server> {
-    let mut fleet = FleetBuilder::default();
+    let mut fleet = Fleet::default();
     listing.into_iter().for_each(|server| fleet.add(server));
-    fleet.finish(block_volumes)
+    BlockSizes::from_api(block_volumes).apply(fleet.servers_mut());
+    fleet.finish()
 }
 
-fn server_from_api(server: model::Server) -> Server {
-    let state = State::from_api(server.state.as_deref(), server.running);
-    let addresses = addresses(&server);
-    let mut volumes: Vec<(String, model::Volume)> = server.volumes.into_iter().collect();
-    volumes.sort_by(|(a, _), (b, _)| volume_key_order(a, b));
-    let volumes = volumes
-        .into_iter()
-        .map(|(index, volume)| Volume {
-            size: volume.size,
-            id: volume.id,
-            index,
-            volume_type: volume.volume_type,
-            name: volume.name,
-        })
-        .collect();
-    Server {
-        id: server.id,
-        name: server.name,
-        commercial_type: server.commercial_type,
-        arch: server.arch,
-        image_name: server.image.map(|image| image.name).unwrap_or_default(),
-        project_id: server.project,
-        organization_id: server.organization,
-        state,
-        created: server.creation_date.as_deref().and_then(unix_seconds),
-        modified: server.modification_date.as_deref().and_then(unix_seconds),
-        volumes,
-        tags: dedup(server.tags),
-        addresses,
-        boot_type: server.boot_type,
-        maintenances: maintenances_from_api(server.maintenances),
-        end_of_service: server.end_of_service,
-        state_since: None,
+/// The state of what the API says: `state`, or in the 2014 Online Labs API a `running`
+/// boolean instead.
+fn state_of(state: Option<&str>, running: Option<bool>) -> InstanceState {
+    match (state, running) {
+        (Some(state), _) => InstanceState::from_api(state),
+        (None, Some(true)) => InstanceState::Running,
+        (None, Some(false)) => InstanceState::Stopped,
+        (None, None) => InstanceState::Unknown,
+    }
+}
+
+impl From<model::Server> for Server {
+    fn from(server: model::Server) -> Self {
+        let state = State::Instance(state_of(server.state.as_deref(), server.running));
+        let addresses = addresses(&server);
+        let mut volumes: Vec<(String, model::Volume)> = server.volumes.into_iter().collect();
+        volumes.sort_by(|(a, _), (b, _)| volume_key_order(a, b));
+        let volumes = volumes
+            .into_iter()
+            .map(|(index, volume)| Volume {
+                size: volume.size,
+                id: volume.id,
+                index,
+                volume_type: volume.volume_type,
+                name: volume.name,
+            })
+            .collect();
+        Server {
+            id: server.id,
+            name: server.name,
+            state,
+            server_type: server.commercial_type,
+            project_id: server.project,
+            organization_id: server.organization,
+            created: server.creation_date.as_deref().and_then(unix_seconds),
+            tags: dedup(server.tags),
+            addresses,
+            detail: Detail::Instance(InstanceDetail {
+                arch: server.arch,
+                image_name: server.image.map(|image| image.name).unwrap_or_default(),
+                modified: server.modification_date.as_deref().and_then(unix_seconds),
+                volumes,
+                boot_type: server.boot_type,
+                maintenances: maintenances_from_api(server.maintenances),
+                end_of_service: server.end_of_service,
+            }),
+            state_since: None,
+        }
     }
 }
 
@@ -97,15 +79,6 @@ fn volume_key_order(a: &str, b: &str) -> std::cmp::Ordering {
         (Err(_), Ok(_)) => std::cmp::Ordering::Greater,
         (Err(_), Err(_)) => a.cmp(b),
     }
-}
-
-/// Tags in API order, each once: a repeated tag would be a duplicate series.
-pub(super) fn dedup(items: Vec<String>) -> Vec<String> {
-    let mut seen = HashSet::with_capacity(items.len());
-    items
-        .into_iter()
-        .filter(|item| seen.insert(item.clone()))
-        .collect()
 }
 
 /// Every address once: `public_ips` (since 2023), else the deprecated `public_ip`, the
@@ -142,12 +115,11 @@ fn addresses(server: &model::Server) -> Vec<Address> {
     out
 }
 
-/// One page of servers from its JSON, for the tests of the inventory.
+/// Instance servers from the JSON of a servers page, for the crate's unit tests.
 #[cfg(test)]
-pub(super) fn parse_page(json: &str) -> Vec<model::Server> {
-    serde_json::from_str::<model::ServersPage>(json)
-        .expect("page parses")
-        .servers
+pub(crate) fn servers_from_json(json: &str) -> Vec<Server> {
+    let page: model::ServersPage = serde_json::from_str(json).expect("page parses");
+    servers_from_api(page.servers, &[])
 }
 
 #[cfg(test)]
@@ -159,6 +131,28 @@ mod tests {
         let mut keys = vec!["10", "1", "x", "0", "2"];
         keys.sort_by(|a, b| volume_key_order(a, b));
         assert_eq!(keys, ["0", "1", "2", "10", "x"]);
+    }
+
+    fn parse_page(json: &str) -> Vec<model::Server> {
+        serde_json::from_str::<model::ServersPage>(json)
+            .expect("page parses")
+            .servers
+    }
+
+    #[test]
+    fn every_named_state_maps_to_itself_and_the_2014_boolean_to_running_or_stopped() {
+        for state in InstanceState::ALL {
+            assert_eq!(state_of(Some(state.label()), None), *state);
+        }
+        assert_eq!(state_of(Some("hibernating"), None), InstanceState::Unknown);
+        assert_eq!(state_of(None, None), InstanceState::Unknown);
+        assert_eq!(state_of(None, Some(true)), InstanceState::Running);
+        assert_eq!(state_of(None, Some(false)), InstanceState::Stopped);
+        assert_eq!(
+            state_of(Some("starting"), Some(false)),
+            InstanceState::Starting,
+            "the state wins over the boolean"
+        );
     }
 
     #[test]
@@ -183,10 +177,10 @@ mod tests {
             volume_type: "sbs_5k".into(),
         }];
         let servers = servers_from_api(page.clone(), &block);
-        assert_eq!(servers[0].volumes[0].size, Some(10_000_000_000));
-        assert_eq!(servers[0].volumes[0].name, "data");
+        assert_eq!(servers[0].volumes()[0].size, Some(10_000_000_000));
+        assert_eq!(servers[0].volumes()[0].name, "data");
         let without_block = servers_from_api(page, &[]);
-        assert_eq!(without_block[0].volumes[0].size, None);
+        assert_eq!(without_block[0].volumes()[0].size, None);
     }
 
     #[test]

@@ -1,119 +1,162 @@
 //! API model -> inventory snapshot: pure functions, no I/O.
 //!
-//! A [`Snapshot`] is immutable: each poll builds a new one from the previous one and the
-//! zones it polled, and publishes it whole. The metrics are a function of it alone, so a
+//! A [`Snapshot`] is immutable once published: each poll builds the next one from the
+//! previous one and the zones it polled, and publishes it whole. The metrics are a function of it alone, so a
 //! server gone from the API is gone from `/metrics` with no bookkeeping.
 
 use std::time::SystemTime;
 
+mod apple_silicon;
 mod block;
 mod carry;
 mod catalog;
+mod dedibox;
+mod elastic_metal;
+#[cfg(test)]
+pub(crate) mod fixtures;
+mod fleet;
 mod instance;
 mod maintenance;
-mod product;
 mod snapshot;
 
 pub use block::{BlockSizes, VolumeSizes, ZonePoll};
-#[cfg(test)]
-use carry::carry_state_since;
 pub use carry::{listing_is_complete, CARRY_LIMIT};
 pub use catalog::{catalog_from_api, projects_from_api, Project, ServerType, ZoneCatalog};
-pub use instance::{servers_from_api, FleetBuilder};
+pub use fleet::Fleet;
+pub use instance::servers_from_api;
 pub use maintenance::Maintenance;
-pub use product::{state_of, states, Detail, ProductFleet, ProductServer};
 pub use snapshot::{PollResult, Snapshot, ZoneState};
 
-/// The states the metrics name (docs/api-notes.md#server-states); anything else the API says is [`State::Unknown`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum State {
-    Running,
-    Stopped,
-    StoppedInPlace,
-    Starting,
-    Stopping,
-    Locked,
-    Unknown,
-}
+use crate::product::{Product, State};
 
-impl State {
-    pub const ALL: [State; 7] = [
-        State::Running,
-        State::Stopped,
-        State::StoppedInPlace,
-        State::Starting,
-        State::Stopping,
-        State::Locked,
-        State::Unknown,
-    ];
-
-    /// The API's spelling, which is also the `state` label value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            State::Running => "running",
-            State::Stopped => "stopped",
-            State::StoppedInPlace => "stopped in place",
-            State::Starting => "starting",
-            State::Stopping => "stopping",
-            State::Locked => "locked",
-            State::Unknown => "unknown",
-        }
-    }
-
-    /// The state a label names (`stopped in place`), for filters; `None` for anything else.
-    pub fn from_label(label: &str) -> Option<State> {
-        State::ALL.into_iter().find(|state| state.as_str() == label)
-    }
-
-    pub fn from_api(state: Option<&str>, running: Option<bool>) -> State {
-        match (state, running) {
-            (Some(state), _) => match state {
-                "running" => State::Running,
-                "stopped" => State::Stopped,
-                // The spelling of Scaleway's Python SDK (docs/api-notes.md#stopped-in-place-and-stopped_in_place).
-                "stopped in place" | "stopped_in_place" => State::StoppedInPlace,
-                "starting" => State::Starting,
-                "stopping" => State::Stopping,
-                "locked" => State::Locked,
-                _ => State::Unknown,
-            },
-            // The 2014 Online Labs API: a boolean instead of a state.
-            (None, Some(true)) => State::Running,
-            (None, Some(false)) => State::Stopped,
-            (None, None) => State::Unknown,
-        }
-    }
-}
-
-/// One server as the metrics see it: the fields the metrics export, already normalised.
+/// One server of any product as the metrics and the pages see it: what every product says
+/// of its servers, normalised, and in [`Detail`] what only its product says.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Server {
+    /// A UUID; Dedibox's is a number, as its decimal text.
     pub id: String,
+    /// Dedibox: the hostname.
     pub name: String,
-    pub commercial_type: String,
+    /// A state of the server's product; anything the API says that the product does not name
+    /// is its `unknown`.
+    pub state: State,
+    /// The commercial type (Instances: `DEV1-S`, Apple silicon: `M2-M`) or offer (Elastic
+    /// Metal: `EM-B112X-SSD`, Dedibox: `Start-2-M-SATA`).
+    pub server_type: String,
+    pub project_id: String,
+    pub organization_id: String,
+    /// Unix seconds; `None` when the API gave no parseable date.
+    pub created: Option<f64>,
+    /// Each once, in API order; Dedibox lists have none.
+    pub tags: Vec<String>,
+    /// Each once, in API order.
+    pub addresses: Vec<Address>,
+    pub detail: Detail,
+    /// Since when the server is in `state`, as seen by this exporter; set when a snapshot
+    /// takes the server in, `None` before.
+    pub state_since: Option<StateSince>,
+}
+
+impl Server {
+    /// The product the server belongs to.
+    pub fn product(&self) -> Product {
+        self.state.product()
+    }
+
+    /// True when the server is in its product's up state (`running`, `ready`).
+    pub fn is_up(&self) -> bool {
+        self.state.is_up()
+    }
+
+    /// Its product's own detail, when it is of type `D`.
+    pub fn detail<D: ProductDetail>(&self) -> Option<&D> {
+        D::of(&self.detail)
+    }
+
+    /// Its volumes, in index order; none for a product whose servers list none.
+    pub fn volumes(&self) -> &[Volume] {
+        match &self.detail {
+            Detail::Instance(instance) => &instance.volumes,
+            _ => &[],
+        }
+    }
+}
+
+/// What one product alone says of its servers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Detail {
+    Instance(InstanceDetail),
+    ElasticMetal(ElasticMetalDetail),
+    AppleSilicon(AppleSiliconDetail),
+    Dedibox(DediboxDetail),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct InstanceDetail {
     pub arch: String,
     /// Empty when the server has no image (`image: null`).
     pub image_name: String,
-    pub project_id: String,
-    pub organization_id: String,
-    pub state: State,
-    /// Unix seconds; `None` when the API gave no parseable date.
-    pub created: Option<f64>,
+    /// Unix seconds of `modification_date`.
     pub modified: Option<f64>,
     /// In index order ("0", "1", ..., "10").
     pub volumes: Vec<Volume>,
-    pub tags: Vec<String>,
-    pub addresses: Vec<Address>,
     /// `local`, `rescue`, ... as the API says; empty when it says nothing (2014 API).
     pub boot_type: String,
     /// One per distinct reason, in API order.
     pub maintenances: Vec<Maintenance>,
     /// The server's own `end_of_service`; false when absent (before 2025).
     pub end_of_service: bool,
-    /// Since when the server is in `state`, as seen by this exporter; set when a snapshot
-    /// takes the server in ([`Snapshot::with_poll`]), `None` before.
-    pub state_since: Option<StateSince>,
 }
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ElasticMetalDetail {
+    /// Scaleway's ping of the machine: `None` when it says `unknown`.
+    pub ping_up: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppleSiliconDetail {
+    /// The `name` of its `os` object; empty when absent.
+    pub os_name: String,
+    /// The earliest the server may be deleted, Unix seconds.
+    pub deletable: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DediboxDetail {
+    pub datacenter: String,
+    /// When the server's term ends, Unix seconds.
+    pub expiration: Option<f64>,
+}
+
+/// A product's own detail type, to read the servers of that product with it
+/// ([`Snapshot::servers_with`]).
+pub trait ProductDetail: 'static {
+    const PRODUCT: Product;
+    /// The detail, when it is of this type.
+    fn of(detail: &Detail) -> Option<&Self>;
+}
+
+macro_rules! product_detail {
+    ($($detail:ident => $variant:ident),* $(,)?) => {$(
+        impl ProductDetail for $detail {
+            const PRODUCT: Product = Product::$variant;
+            fn of(detail: &Detail) -> Option<&Self> {
+                match detail {
+                    Detail::$variant(own) => Some(own),
+                    _ => None,
+                }
+            }
+        }
+    )*};
+}
+
+product_detail!(
+    InstanceDetail => Instance,
+    ElasticMetalDetail => ElasticMetal,
+    AppleSiliconDetail => AppleSilicon,
+    DediboxDetail => Dedibox,
+);
 
 /// Since when a server is in its current state, as seen by this exporter. The API does not
 /// say: `modification_date` also moves when a tag or a volume changes, and stays put on
@@ -192,40 +235,35 @@ pub fn unix_seconds(text: &str) -> Option<f64> {
     Some(date.timestamp() as f64 + f64::from(date.timestamp_subsec_micros()) / 1e6)
 }
 
+/// Tags in API order, each once: a repeated tag would be a duplicate series.
+fn dedup(items: Vec<String>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::with_capacity(items.len());
+    items
+        .into_iter()
+        .filter(|item| seen.insert(item.clone()))
+        .collect()
+}
+
+/// Each public address once, with its family from its form (the APIs spell it `IPv4`,
+/// `ipv4` or not at all).
+fn public_addresses<'a>(addresses: impl Iterator<Item = &'a str>) -> Vec<Address> {
+    let mut out: Vec<Address> = Vec::new();
+    for address in addresses {
+        if address.is_empty() || out.iter().any(|a| a.address == address) {
+            continue;
+        }
+        out.push(Address {
+            address: address.to_owned(),
+            family: Family::of(address),
+            scope: Scope::Public,
+        });
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
-
-    use super::instance::parse_page;
     use super::*;
-
-    #[test]
-    fn every_named_state_maps_to_itself_and_anything_else_is_unknown() {
-        for state in State::ALL {
-            if state != State::Unknown {
-                assert_eq!(State::from_api(Some(state.as_str()), None), state);
-            }
-        }
-        assert_eq!(State::from_api(Some("hibernating"), None), State::Unknown);
-        assert_eq!(State::from_api(Some(""), None), State::Unknown);
-        assert_eq!(State::from_api(None, None), State::Unknown);
-    }
-
-    #[test]
-    fn the_instance_states_of_the_product_table_are_those_of_state() {
-        let labels: Vec<&str> = State::ALL.iter().map(|s| s.as_str()).collect();
-        assert_eq!(states(crate::api::Product::Instance), labels.as_slice());
-    }
-
-    #[test]
-    fn the_2014_running_boolean_means_running_or_stopped() {
-        assert_eq!(State::from_api(None, Some(true)), State::Running);
-        assert_eq!(State::from_api(None, Some(false)), State::Stopped);
-        assert_eq!(
-            State::from_api(Some("starting"), Some(false)),
-            State::Starting
-        );
-    }
 
     #[test]
     fn dates_with_offsets_and_microseconds_become_unix_seconds() {
@@ -235,100 +273,5 @@ mod tests {
         );
         assert_eq!(unix_seconds("2026-07-20T14:35:34Z"), Some(1_784_558_134.0));
         assert_eq!(unix_seconds("yesterday"), None);
-    }
-
-    fn server_in(id: &str, state: &str) -> Server {
-        let page = parse_page(&format!(
-            r#"{{"servers":[{{"id":"{id}","state":"{state}"}}]}}"#
-        ));
-        servers_from_api(page, &[]).remove(0)
-    }
-
-    #[test]
-    fn state_since_is_kept_while_the_state_holds_and_reset_when_it_changes() {
-        let t = |s: u64| SystemTime::UNIX_EPOCH + Duration::from_secs(s);
-        let first = carry_state_since(&[], vec![server_in("a", "running")], t(100));
-        assert_eq!(
-            first[0].state_since,
-            Some(StateSince {
-                at: t(100),
-                observed_change: false
-            })
-        );
-        let same = carry_state_since(&first, vec![server_in("a", "running")], t(160));
-        assert_eq!(same[0].state_since, first[0].state_since);
-        let stopped = carry_state_since(&same, vec![server_in("a", "stopped")], t(220));
-        assert_eq!(
-            stopped[0].state_since,
-            Some(StateSince {
-                at: t(220),
-                observed_change: true
-            })
-        );
-        let still = carry_state_since(&stopped, vec![server_in("a", "stopped")], t(280));
-        assert_eq!(still[0].state_since, stopped[0].state_since);
-    }
-
-    #[test]
-    fn a_server_first_seen_is_in_its_state_since_at_least_that_poll() {
-        let t = SystemTime::UNIX_EPOCH + Duration::from_secs(500);
-        let known = carry_state_since(&[], vec![server_in("a", "running")], t);
-        let next = carry_state_since(
-            &known,
-            vec![server_in("a", "running"), server_in("b", "starting")],
-            t + Duration::from_secs(60),
-        );
-        assert_eq!(
-            next[1].state_since,
-            Some(StateSince {
-                at: t + Duration::from_secs(60),
-                observed_change: false
-            })
-        );
-    }
-
-    #[test]
-    fn a_failed_poll_keeps_state_since_and_the_next_good_one_carries_it() {
-        let zones = vec!["fr-par-1".to_owned()];
-        let t = |s: u64| SystemTime::UNIX_EPOCH + Duration::from_secs(s);
-        let snap = Snapshot::new(&zones).with_poll(
-            "fr-par-1",
-            Ok(vec![server_in("a", "stopped")]),
-            t(100),
-            Duration::ZERO,
-        );
-        let failed = snap.with_poll("fr-par-1", Err("boom".into()), t(160), Duration::ZERO);
-        let back = failed.with_poll(
-            "fr-par-1",
-            Ok(vec![server_in("a", "stopped")]),
-            t(220),
-            Duration::ZERO,
-        );
-        let since = back.zones["fr-par-1"].servers[0].state_since.unwrap();
-        assert_eq!(since.at, t(100));
-    }
-
-    #[test]
-    fn state_labels_parse_back_to_their_state() {
-        for state in State::ALL {
-            assert_eq!(State::from_label(state.as_str()), Some(state));
-        }
-        assert_eq!(State::from_label("stopped_in_place"), None);
-    }
-
-    #[test]
-    fn a_failed_poll_keeps_the_zones_servers_and_a_good_one_replaces_them() {
-        let zones = vec!["fr-par-1".to_owned()];
-        let first = servers_from_api(parse_page(r#"{"servers":[{"id":"a"}]}"#), &[]);
-        let t = SystemTime::UNIX_EPOCH + Duration::from_secs(100);
-        let snap = Snapshot::new(&zones).with_poll("fr-par-1", Ok(first), t, Duration::ZERO);
-        let failed = snap.with_poll("fr-par-1", Err("boom".into()), t, Duration::ZERO);
-        let zone = &failed.zones["fr-par-1"];
-        assert_eq!(zone.servers.len(), 1);
-        assert!(!zone.last_poll_succeeded());
-        assert_eq!(zone.last_success, Some(t));
-        let emptied = failed.with_poll("fr-par-1", Ok(vec![]), t, Duration::ZERO);
-        assert_eq!(emptied.zones["fr-par-1"].servers.len(), 0);
-        assert!(emptied.zones["fr-par-1"].last_poll_succeeded());
     }
 }

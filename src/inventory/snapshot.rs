@@ -6,8 +6,9 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use super::carry::{self, carry_state_since};
-use super::{BlockSizes, ProductServer, Project, Server, VolumeSizes, ZoneCatalog, ZonePoll};
-use crate::api::Product;
+use super::{BlockSizes, ProductDetail, Project, Server, VolumeSizes, ZoneCatalog, ZonePoll};
+use crate::api::ApiError;
+use crate::product::{Product, ProductZone};
 
 /// The outcome of a zone's last poll.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,38 +16,44 @@ pub struct PollResult {
     /// When the poll ended.
     pub at: SystemTime,
     pub duration: Duration,
-    /// `None` on success; the error in words otherwise.
-    pub error: Option<String>,
+    /// `None` on success; why it failed otherwise.
+    pub error: Option<ApiError>,
 }
 
 /// A zone of a product as the snapshot knows it.
 #[derive(Debug, Clone, Default)]
 pub struct ZoneState {
-    /// Instance servers of the last successful poll; shared between snapshots until
-    /// replaced. Empty in the zones of other products.
+    /// The servers of the last successful poll; shared between snapshots until replaced.
     pub servers: Arc<Vec<Server>>,
-    /// Servers of the last successful poll of another product's zone; empty in Instance
-    /// zones.
-    pub others: Arc<Vec<ProductServer>>,
     /// The last poll, successful or not; `None` before the first one ends.
     pub last_poll: Option<PollResult>,
     /// When the last successful poll ended.
     pub last_success: Option<SystemTime>,
-    /// The Block Storage sizes of the last poll that got as far as them; `None` before one.
-    /// A failed poll of the zone leaves it as it was.
+    /// The Block Storage sizes of the last poll that got as far as them (Instance zones);
+    /// `None` before one. A failed poll of the zone leaves it as it was.
     pub volume_sizes: Option<VolumeSizes>,
     /// The sizes of the zone's last good Block Storage read (empty before one), given to
     /// `sbs_volume`s while Block Storage fails.
     pub block_sizes: Arc<BlockSizes>,
     /// Servers of `servers` that the last listing did not have, kept because that listing
-    /// was short (see [`Snapshot::with_zone_poll`]): id -> how many short listings in a row
+    /// was short (see [`Snapshot::record_poll`]): id -> how many short listings in a row
     /// missed it. Empty after a complete listing.
     pub carried: Arc<BTreeMap<String, u32>>,
 }
 
 impl ZoneState {
+    /// Servers of the zone's last successful poll.
+    pub fn server_count(&self) -> usize {
+        self.servers.len()
+    }
+
     pub fn last_poll_succeeded(&self) -> bool {
         self.last_poll.as_ref().is_some_and(|p| p.error.is_none())
+    }
+
+    /// Why the last poll failed; `None` when it succeeded or has not ended yet.
+    pub fn last_error(&self) -> Option<&ApiError> {
+        self.last_poll.as_ref()?.error.as_ref()
     }
 
     /// `scaleway_exporter_volume_sizes_success`: true when the last poll succeeded and its
@@ -58,17 +65,38 @@ impl ZoneState {
                 && self.volume_sizes.as_ref().is_none_or(VolumeSizes::success),
         )
     }
+
+    /// The zone after a successful poll: its servers replaced (with those a short listing
+    /// missed kept), their state's start carried over.
+    fn succeeded(&mut self, poll: ZonePoll, at: SystemTime) {
+        let ZonePoll {
+            mut servers,
+            complete,
+            volume_sizes,
+            block_sizes,
+        } = poll;
+        if let Some(fresh) = block_sizes {
+            self.block_sizes = Arc::new(fresh);
+        } else if matches!(volume_sizes, VolumeSizes::Failed(_)) {
+            self.block_sizes.apply(&mut servers);
+        }
+        let mut carried = BTreeMap::new();
+        if !complete {
+            (servers, carried) = carry::keep_missing(&self.servers, &self.carried, servers);
+        }
+        self.volume_sizes = Some(volume_sizes);
+        self.servers = Arc::new(carry_state_since(&self.servers, servers, at));
+        self.carried = Arc::new(carried);
+        self.last_success = Some(at);
+    }
 }
 
-/// The whole inventory at one moment: every configured zone of every polled product,
-/// polled or not yet.
+/// The whole inventory at one moment: every zone of every product polled, polled or not yet.
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
-    /// The Instance zones (the legacy API's one zone label included).
-    pub zones: BTreeMap<String, ZoneState>,
-    /// The zones of the other products polled. A product left out (its key may not read it)
-    /// or a zone it turned out not to serve has no entry.
-    pub products: BTreeMap<Product, BTreeMap<String, ZoneState>>,
+    /// Every (product, zone) polled. A product left out (its key may not read it) or a zone
+    /// it turned out not to serve has no entry.
+    zones: BTreeMap<ProductZone, ZoneState>,
     /// Every product selected, and whether it is polled (true) or was left out because its key
     /// may not read it (false): `scaleway_exporter_product_enabled`. A product not selected has
     /// no entry, so nothing alerts about it.
@@ -82,200 +110,217 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    /// A snapshot of Instance zones alone, none polled yet.
-    pub fn new(zones: &[String]) -> Self {
-        let targets: Vec<(Product, String)> = zones
-            .iter()
-            .map(|zone| (Product::Instance, zone.clone()))
-            .collect();
-        Snapshot::of_targets(&targets)
-    }
-
     /// A snapshot of the (product, zone) pairs to poll, none polled yet; the products that
     /// have none are not selected.
-    pub fn of_targets(targets: &[(Product, String)]) -> Self {
+    pub fn of(targets: impl IntoIterator<Item = ProductZone>) -> Self {
         let mut snapshot = Snapshot::default();
-        for (product, zone) in targets {
-            snapshot.enabled.insert(*product, true);
-            snapshot.zone_entry(*product, zone);
+        for target in targets {
+            snapshot.enabled.insert(target.product, true);
+            snapshot.zones.entry(target).or_default();
         }
         snapshot
     }
 
     /// A product's zone, if it is polled.
     pub fn zone(&self, product: Product, zone: &str) -> Option<&ZoneState> {
-        match product {
-            Product::Instance => self.zones.get(zone),
-            other => self.products.get(&other)?.get(zone),
-        }
+        self.zones.get(&ProductZone::new(product, zone))
     }
 
-    fn zone_entry(&mut self, product: Product, zone: &str) -> &mut ZoneState {
-        let zones = match product {
-            Product::Instance => &mut self.zones,
-            other => self.products.entry(other).or_default(),
-        };
-        zones.entry(zone.to_owned()).or_default()
+    /// Every polled zone of every product, by product, then zone.
+    pub fn zones(&self) -> impl Iterator<Item = (&ProductZone, &ZoneState)> {
+        self.zones.iter()
     }
 
-    /// Every polled zone of every product: the Instance ones first, then by product and zone.
-    pub fn each_zone(&self) -> impl Iterator<Item = (Product, &str, &ZoneState)> {
-        let instance = self
-            .zones
+    /// Every polled zone of `product`, in order.
+    pub fn zones_of(&self, product: Product) -> impl Iterator<Item = (&str, &ZoneState)> {
+        self.zones
+            .range(ProductZone::new(product, "")..)
+            .take_while(move |(target, _)| target.product == product)
+            .map(|(target, state)| (target.zone.as_str(), state))
+    }
+
+    /// Every server of every product, with its zone.
+    pub fn servers(&self) -> impl Iterator<Item = (&str, &Server)> {
+        self.zones
             .iter()
-            .map(|(zone, state)| (Product::Instance, zone.as_str(), state));
-        let others = self.products.iter().flat_map(|(product, zones)| {
-            zones
-                .iter()
-                .map(move |(zone, state)| (*product, zone.as_str(), state))
-        });
-        instance.chain(others)
+            .flat_map(|(target, state)| state.servers.iter().map(|s| (target.zone.as_str(), s)))
     }
 
-    /// Every server of a product other than Instances, with its zone.
-    pub fn product_servers(&self) -> impl Iterator<Item = (&str, &ProductServer)> {
-        self.products
-            .keys()
-            .flat_map(|product| self.servers_of(*product))
+    /// Every server of `product`, with its zone; none when the product is not polled.
+    pub fn servers_of(&self, product: Product) -> impl Iterator<Item = (&str, &Server)> {
+        self.zones_of(product)
+            .flat_map(|(zone, state)| state.servers.iter().map(move |s| (zone, s)))
     }
 
-    /// Every server of `product` (not Instances: their servers are in [`Self::zones`]), with
-    /// its zone; none when the product is not polled.
-    pub fn servers_of(&self, product: Product) -> impl Iterator<Item = (&str, &ProductServer)> {
-        self.products.get(&product).into_iter().flat_map(|zones| {
-            zones.iter().flat_map(|(zone, state)| {
-                state
-                    .others
-                    .iter()
-                    .map(move |server| (zone.as_str(), server))
-            })
-        })
+    /// Every server of the product whose detail is `D`, with its zone and that detail.
+    pub fn servers_with<D: ProductDetail>(&self) -> impl Iterator<Item = (&str, &Server, &D)> {
+        self.servers_of(D::PRODUCT)
+            .filter_map(|(zone, s)| Some((zone, s, D::of(&s.detail)?)))
     }
 
     /// True once every zone has been polled at least once, successfully or not.
     pub fn all_polled(&self) -> bool {
-        self.each_zone()
-            .all(|(_, _, zone)| zone.last_poll.is_some())
+        self.zones.values().all(|zone| zone.last_poll.is_some())
     }
 
     /// Servers of every product.
     pub fn server_count(&self) -> usize {
-        self.each_zone()
-            .map(|(_, _, zone)| zone.servers.len() + zone.others.len())
-            .sum()
+        self.zones.values().map(ZoneState::server_count).sum()
     }
 
-    /// The next snapshot without a product's zone: the product does not serve it.
-    pub fn without_zone(&self, product: Product, zone: &str) -> Snapshot {
-        let mut next = self.clone();
-        match product {
-            Product::Instance => {
-                next.zones.remove(zone);
-            }
-            other => {
-                if let Some(zones) = next.products.get_mut(&other) {
-                    zones.remove(zone);
-                }
-            }
-        }
-        next
+    /// Takes out a product's zone: the product does not serve it.
+    pub fn remove_zone(&mut self, product: Product, zone: &str) {
+        self.zones.remove(&ProductZone::new(product, zone));
     }
 
-    /// The next snapshot with a product left out: none of its zones, `enabled` false.
-    pub fn without_product(&self, product: Product) -> Snapshot {
-        let mut next = self.clone();
-        match product {
-            Product::Instance => next.zones.clear(),
-            other => {
-                next.products.remove(&other);
-            }
-        }
-        next.enabled.insert(product, false);
-        next
+    /// Leaves a product out: none of its zones, `enabled` false.
+    pub fn leave_out(&mut self, product: Product) {
+        self.zones.retain(|target, _| target.product != product);
+        self.enabled.insert(product, false);
     }
 
-    /// The next snapshot: a successful poll replaces the zone's servers, a failed one keeps
-    /// them and records the failure.
-    pub fn with_poll(
-        &self,
-        zone: &str,
-        outcome: Result<Vec<Server>, String>,
-        at: SystemTime,
-        duration: Duration,
-    ) -> Snapshot {
-        self.with_zone_poll(zone, outcome.map(ZonePoll::without_block), at, duration)
-    }
-
-    /// [`Snapshot::with_poll`] with what became of the Block Storage sizes: a fresh read
-    /// replaces the zone's last good one; a failed read gives the `sbs_volume`s the sizes of
-    /// the last good one (none before one). A short listing (fewer distinct servers than the
-    /// API announced: the pages shifted while they were read) also keeps the zone's servers
-    /// that it misses, each for at most [`CARRY_LIMIT`](super::CARRY_LIMIT) short listings in a row, so a server
-    /// skipped by the shift does not vanish for a poll
-    /// (docs/design.md#a-server-missed-while-paging).
-    pub fn with_zone_poll(
-        &self,
-        zone: &str,
-        outcome: Result<ZonePoll, String>,
-        at: SystemTime,
-        duration: Duration,
-    ) -> Snapshot {
-        self.with_product_poll(Product::Instance, zone, outcome, at, duration)
-    }
-
-    /// [`Snapshot::with_zone_poll`] for a zone of any product.
-    pub fn with_product_poll(
-        &self,
+    /// Records a zone's poll. A successful one replaces the zone's servers, a failed one
+    /// keeps them and records the failure. With it comes what became of the Block Storage
+    /// sizes: a fresh read replaces the zone's last good one; a failed read gives the
+    /// `sbs_volume`s the sizes of the last good one (none before one). A short listing
+    /// (fewer distinct servers than the API announced: the pages shifted while they were
+    /// read) also keeps the zone's servers that it misses, each for at most
+    /// [`CARRY_LIMIT`](super::CARRY_LIMIT) short listings in a row, so a server skipped by
+    /// the shift does not vanish for a poll (docs/design.md#a-server-missed-while-paging).
+    /// A zone not in the snapshot is added.
+    pub fn record_poll(
+        &mut self,
         product: Product,
         zone: &str,
-        outcome: Result<ZonePoll, String>,
+        outcome: Result<ZonePoll, ApiError>,
+        at: SystemTime,
+        duration: Duration,
+    ) {
+        let state = self
+            .zones
+            .entry(ProductZone::new(product, zone))
+            .or_default();
+        let error = match outcome {
+            Ok(poll) => {
+                state.succeeded(poll, at);
+                None
+            }
+            Err(error) => Some(error),
+        };
+        state.last_poll = Some(PollResult {
+            at,
+            duration,
+            error,
+        });
+    }
+
+    /// [`Snapshot::record_poll`], as a builder.
+    pub fn with_poll(
+        mut self,
+        product: Product,
+        zone: &str,
+        outcome: Result<ZonePoll, ApiError>,
         at: SystemTime,
         duration: Duration,
     ) -> Snapshot {
-        let mut next = self.clone();
-        let state = next.zone_entry(product, zone);
-        match outcome {
-            Ok(ZonePoll {
-                mut servers,
-                mut others,
-                complete,
-                volume_sizes,
-                block_sizes,
-            }) => {
-                if let Some(fresh) = block_sizes {
-                    state.block_sizes = Arc::new(fresh);
-                } else if matches!(volume_sizes, VolumeSizes::Failed { .. }) {
-                    state.block_sizes.apply(&mut servers);
-                }
-                let mut carried = BTreeMap::new();
-                if !complete {
-                    let (more, missed) =
-                        carry::keep_missing(&state.servers, &state.carried, servers);
-                    servers = more;
-                    carried = missed;
-                    let (more, missed) = carry::keep_missing(&state.others, &state.carried, others);
-                    others = more;
-                    carried.extend(missed);
-                }
-                state.volume_sizes = Some(volume_sizes);
-                state.servers = Arc::new(carry_state_since(&state.servers, servers, at));
-                state.others = Arc::new(carry_state_since(&state.others, others, at));
-                state.carried = Arc::new(carried);
-                state.last_success = Some(at);
-                state.last_poll = Some(PollResult {
-                    at,
-                    duration,
-                    error: None,
-                });
-            }
-            Err(error) => {
-                state.last_poll = Some(PollResult {
-                    at,
-                    duration,
-                    error: Some(error),
-                });
-            }
+        self.record_poll(product, zone, outcome, at, duration);
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::Endpoint;
+    use crate::inventory::instance::servers_from_json;
+
+    const INSTANCE: Product = Product::Instance;
+
+    fn boom() -> ApiError {
+        ApiError::Transport {
+            endpoint: Endpoint::Servers(INSTANCE),
+            reason: "boom".into(),
         }
-        next
+    }
+
+    fn at(seconds: u64) -> SystemTime {
+        SystemTime::UNIX_EPOCH + Duration::from_secs(seconds)
+    }
+
+    fn paris() -> Snapshot {
+        Snapshot::of([ProductZone::new(INSTANCE, "fr-par-1")])
+    }
+
+    fn poll(snapshot: Snapshot, json: &str, seconds: u64) -> Snapshot {
+        let servers = servers_from_json(json);
+        snapshot.with_poll(
+            INSTANCE,
+            "fr-par-1",
+            Ok(servers.into()),
+            at(seconds),
+            Duration::ZERO,
+        )
+    }
+
+    fn fail(snapshot: Snapshot, seconds: u64) -> Snapshot {
+        snapshot.with_poll(
+            INSTANCE,
+            "fr-par-1",
+            Err(boom()),
+            at(seconds),
+            Duration::ZERO,
+        )
+    }
+
+    #[test]
+    fn a_failed_poll_keeps_the_zones_servers_and_a_good_one_replaces_them() {
+        let first = poll(paris(), r#"{"servers":[{"id":"a"}]}"#, 100);
+        let failed = fail(first, 160);
+        let zone = failed.zone(INSTANCE, "fr-par-1").unwrap();
+        assert_eq!(zone.server_count(), 1);
+        assert!(!zone.last_poll_succeeded());
+        assert_eq!(zone.last_error(), Some(&boom()));
+        assert_eq!(zone.last_success, Some(at(100)));
+        let emptied = poll(failed, r#"{"servers":[]}"#, 220);
+        let zone = emptied.zone(INSTANCE, "fr-par-1").unwrap();
+        assert_eq!(zone.server_count(), 0);
+        assert!(zone.last_poll_succeeded());
+    }
+
+    #[test]
+    fn a_failed_poll_keeps_state_since_and_the_next_good_one_carries_it() {
+        let stopped = r#"{"servers":[{"id":"a","state":"stopped"}]}"#;
+        let back = poll(fail(poll(paris(), stopped, 100), 160), stopped, 220);
+        let since = back.zone(INSTANCE, "fr-par-1").unwrap().servers[0]
+            .state_since
+            .unwrap();
+        assert_eq!(since.at, at(100));
+    }
+
+    #[test]
+    fn the_zones_and_servers_of_a_product_are_read_apart_from_the_others() {
+        let targets = [
+            ProductZone::new(INSTANCE, "nl-ams-1"),
+            ProductZone::new(Product::Dedibox, "fr-par-1"),
+            ProductZone::new(INSTANCE, "fr-par-1"),
+        ];
+        let snapshot = poll(Snapshot::of(targets), r#"{"servers":[{"id":"a"}]}"#, 100);
+        let zones: Vec<String> = snapshot.zones().map(|(t, _)| t.to_string()).collect();
+        assert_eq!(zones, ["fr-par-1", "nl-ams-1", "dedibox/fr-par-1"]);
+        let instance: Vec<&str> = snapshot.zones_of(INSTANCE).map(|(z, _)| z).collect();
+        assert_eq!(instance, ["fr-par-1", "nl-ams-1"]);
+        assert_eq!(snapshot.servers_of(INSTANCE).count(), 1);
+        assert_eq!(snapshot.servers_of(Product::Dedibox).count(), 0);
+        assert_eq!(snapshot.servers_of(Product::ElasticMetal).count(), 0);
+        assert!(!snapshot.all_polled());
+        let mut left = snapshot.clone();
+        left.leave_out(Product::Dedibox);
+        left.remove_zone(INSTANCE, "nl-ams-1");
+        assert!(
+            left.all_polled(),
+            "only fr-par-1 is left, and it was polled"
+        );
+        assert!(!left.enabled[&Product::Dedibox]);
+        assert!(left.enabled[&INSTANCE]);
     }
 }

@@ -42,7 +42,7 @@ impl<const N: usize> Descriptor<N> {
     }
 }
 
-/// A [`Descriptor`] of any number of labels, as [`DESCRIPTORS`] lists it.
+/// A [`Descriptor`] of any number of labels, as [`crate::metrics::descriptors`] lists it.
 #[derive(Debug, Clone, Copy)]
 pub struct AnyDescriptor {
     pub name: &'static str,
@@ -57,7 +57,7 @@ pub const SERVER_LABELS: [&str; 3] = ["zone", "server_id", "name"];
 
 /// [`SERVER_LABELS`] followed by a family's own labels. `N`, the descriptor's count, must
 /// be their sum: a wrong count fails the build.
-const fn per_server<const N: usize, const EXTRA: usize>(
+pub(super) const fn per_server<const N: usize, const EXTRA: usize>(
     extra: [&'static str; EXTRA],
 ) -> [&'static str; N] {
     assert!(
@@ -76,196 +76,6 @@ const fn per_server<const N: usize, const EXTRA: usize>(
     }
     all
 }
-
-pub const SERVER_INFO: Descriptor<9> = Descriptor {
-    name: "scaleway_server_info",
-    help:
-        "Descriptive labels of a server, value 1. Cached from the last successful poll of its zone.",
-    kind: Kind::Gauge,
-    labels: &per_server([
-        "commercial_type",
-        "arch",
-        "image_name",
-        "project_id",
-        "organization_id",
-        "boot_type",
-    ]),
-};
-pub const SERVER_STATE: Descriptor<4> = Descriptor {
-    name: "scaleway_server_state",
-    help: "1 for the server's current state, 0 for the six others. Cached from the last successful poll of its zone.",
-    kind: Kind::Gauge,
-    labels: &per_server(["state"]),
-};
-pub const SERVER_CREATED: Descriptor<3> = Descriptor {
-    name: "scaleway_server_created_timestamp_seconds",
-    help: "Creation date of the server, in Unix seconds. Cached from the last successful poll of its zone.",
-    kind: Kind::Gauge,
-    labels: &SERVER_LABELS,
-};
-pub const SERVER_MODIFIED: Descriptor<3> = Descriptor {
-    name: "scaleway_server_modified_timestamp_seconds",
-    help: "Last modification date of the server, in Unix seconds. Cached from the last successful poll of its zone.",
-    kind: Kind::Gauge,
-    labels: &SERVER_LABELS,
-};
-pub const VOLUME_SIZE: Descriptor<7> = Descriptor {
-    name: "scaleway_server_volume_size_bytes",
-    help: "Size of a volume attached to the server, in bytes (no series when the size is unknown). Cached from the last successful poll of its zone.",
-    kind: Kind::Gauge,
-    labels: &per_server(["volume_id", "volume_index", "volume_type", "volume_name"]),
-};
-pub const SERVER_TAG: Descriptor<4> = Descriptor {
-    name: "scaleway_server_tag_info",
-    help: "One series of value 1 per tag of the server. Cached from the last successful poll of its zone.",
-    kind: Kind::Gauge,
-    labels: &per_server(["tag"]),
-};
-pub const SERVER_IP: Descriptor<6> = Descriptor {
-    name: "scaleway_server_ip_info",
-    help: "One series of value 1 per address of the server. Cached from the last successful poll of its zone.",
-    kind: Kind::Gauge,
-    labels: &per_server(["address", "family", "scope"]),
-};
-pub const SERVER_MAINTENANCE: Descriptor<4> = Descriptor {
-    name: "scaleway_server_maintenance_info",
-    help: "One series of value 1 per maintenance scheduled on the server, one per distinct reason. Cached from the last successful poll of its zone.",
-    kind: Kind::Gauge,
-    labels: &per_server(["reason"]),
-};
-pub const SERVER_MAINTENANCE_START: Descriptor<4> = Descriptor {
-    name: "scaleway_server_maintenance_start_timestamp_seconds",
-    help: "Start of a maintenance scheduled on the server, in Unix seconds, the earliest when a reason repeats (no series when the API gives none). Cached from the last successful poll of its zone.",
-    kind: Kind::Gauge,
-    labels: &per_server(["reason"]),
-};
-pub const SERVER_END_OF_SERVICE: Descriptor<3> = Descriptor {
-    name: "scaleway_server_end_of_service",
-    help: "1 when the server's commercial type has reached end of service, as the server itself says, else 0. Cached from the last successful poll of its zone.",
-    kind: Kind::Gauge,
-    labels: &SERVER_LABELS,
-};
-/// A family of another product's servers: `scaleway_{product}_server_...`, cached like the
-/// Instance ones.
-macro_rules! product_family {
-    ($const:ident, $n:literal, $name:literal, $help:literal, $labels:expr) => {
-        pub const $const: Descriptor<$n> = Descriptor {
-            name: $name,
-            help: concat!($help, " Cached from the last successful poll of its zone."),
-            kind: Kind::Gauge,
-            labels: $labels,
-        };
-    };
-}
-
-product_family!(
-    EM_INFO,
-    6,
-    "scaleway_elastic_metal_server_info",
-    "Descriptive labels of an Elastic Metal server, value 1.",
-    &per_server(["offer_name", "project_id", "organization_id"])
-);
-product_family!(
-    EM_STATE,
-    4,
-    "scaleway_elastic_metal_server_state",
-    "1 for the Elastic Metal server's current state, 0 for the twelve others.",
-    &per_server(["state"])
-);
-product_family!(EM_PING_UP, 3, "scaleway_elastic_metal_server_ping_up",
-    "1 when Scaleway's ping of the Elastic Metal server says up, 0 down; no series when it does not know.",
-    &SERVER_LABELS);
-product_family!(
-    EM_CREATED,
-    3,
-    "scaleway_elastic_metal_server_created_timestamp_seconds",
-    "Creation date of the Elastic Metal server, in Unix seconds.",
-    &SERVER_LABELS
-);
-product_family!(
-    EM_TAG,
-    4,
-    "scaleway_elastic_metal_server_tag_info",
-    "One series of value 1 per tag of the Elastic Metal server.",
-    &per_server(["tag"])
-);
-product_family!(
-    EM_IP,
-    5,
-    "scaleway_elastic_metal_server_ip_info",
-    "One series of value 1 per address of the Elastic Metal server.",
-    &per_server(["address", "family"])
-);
-product_family!(
-    AS_INFO,
-    7,
-    "scaleway_apple_silicon_server_info",
-    "Descriptive labels of an Apple silicon server, value 1.",
-    &per_server(["type", "os_name", "project_id", "organization_id"])
-);
-product_family!(
-    AS_STATE,
-    4,
-    "scaleway_apple_silicon_server_state",
-    "1 for the Apple silicon server's current state, 0 for the ten others.",
-    &per_server(["state"])
-);
-product_family!(
-    AS_CREATED,
-    3,
-    "scaleway_apple_silicon_server_created_timestamp_seconds",
-    "Creation date of the Apple silicon server, in Unix seconds.",
-    &SERVER_LABELS
-);
-product_family!(
-    AS_DELETABLE,
-    3,
-    "scaleway_apple_silicon_server_deletable_timestamp_seconds",
-    "The earliest the Apple silicon server may be deleted (its minimum lease), in Unix seconds.",
-    &SERVER_LABELS
-);
-product_family!(
-    AS_TAG,
-    4,
-    "scaleway_apple_silicon_server_tag_info",
-    "One series of value 1 per tag of the Apple silicon server.",
-    &per_server(["tag"])
-);
-product_family!(
-    AS_IP,
-    5,
-    "scaleway_apple_silicon_server_ip_info",
-    "One series of value 1 per address of the Apple silicon server.",
-    &per_server(["address", "family"])
-);
-product_family!(
-    DEDIBOX_INFO,
-    7,
-    "scaleway_dedibox_server_info",
-    "Descriptive labels of a Dedibox server (name is its hostname, server_id its number), value 1.",
-    &per_server(["offer_name", "datacenter", "project_id", "organization_id"])
-);
-product_family!(
-    DEDIBOX_STATE,
-    4,
-    "scaleway_dedibox_server_state",
-    "1 for the Dedibox server's current state, 0 for the eight others.",
-    &per_server(["state"])
-);
-product_family!(
-    DEDIBOX_EXPIRATION,
-    3,
-    "scaleway_dedibox_server_expiration_timestamp_seconds",
-    "When the Dedibox server's term ends, in Unix seconds, when the API gives it.",
-    &SERVER_LABELS
-);
-product_family!(
-    DEDIBOX_IP,
-    5,
-    "scaleway_dedibox_server_ip_info",
-    "One series of value 1 per address of the Dedibox server (its BMC's excepted).",
-    &per_server(["address", "family"])
-);
 
 /// Labels of the server-type catalog families: no per-server labels, a dashboard joins
 /// them to `scaleway_server_info` on these two.
@@ -345,39 +155,17 @@ pub const BUILD_INFO: Descriptor<3> = Descriptor {
     labels: &["version", "revision", "rustc_version"],
 };
 
-/// Every family the exporter defines, in the order of the exposition.
-pub const DESCRIPTORS: &[AnyDescriptor] = &[
-    SERVER_INFO.erase(),
-    SERVER_STATE.erase(),
-    SERVER_CREATED.erase(),
-    SERVER_MODIFIED.erase(),
-    VOLUME_SIZE.erase(),
-    SERVER_TAG.erase(),
-    SERVER_IP.erase(),
-    SERVER_MAINTENANCE.erase(),
-    SERVER_MAINTENANCE_START.erase(),
-    SERVER_END_OF_SERVICE.erase(),
-    EM_INFO.erase(),
-    EM_STATE.erase(),
-    EM_PING_UP.erase(),
-    EM_CREATED.erase(),
-    EM_TAG.erase(),
-    EM_IP.erase(),
-    AS_INFO.erase(),
-    AS_STATE.erase(),
-    AS_CREATED.erase(),
-    AS_DELETABLE.erase(),
-    AS_TAG.erase(),
-    AS_IP.erase(),
-    DEDIBOX_INFO.erase(),
-    DEDIBOX_STATE.erase(),
-    DEDIBOX_EXPIRATION.erase(),
-    DEDIBOX_IP.erase(),
+/// The reference families, after the servers' in the exposition.
+pub const REFERENCE: &[AnyDescriptor] = &[
     TYPE_CPUS.erase(),
     TYPE_MEMORY.erase(),
     TYPE_GPUS.erase(),
     TYPE_PRICE.erase(),
     PROJECT_INFO.erase(),
+];
+
+/// The exporter's own families, last in the exposition.
+pub const EXPORTER: &[AnyDescriptor] = &[
     POLL_SUCCESS.erase(),
     LAST_SUCCESS.erase(),
     POLL_DURATION.erase(),
@@ -390,10 +178,11 @@ pub const DESCRIPTORS: &[AnyDescriptor] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::metrics::descriptors;
 
     #[test]
     fn every_descriptor_is_named_in_the_exporters_namespace_with_base_units() {
-        for d in DESCRIPTORS {
+        for d in descriptors() {
             assert!(d.name.starts_with("scaleway_"), "{}", d.name);
             assert_eq!(
                 d.name.ends_with("_total"),

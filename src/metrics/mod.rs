@@ -10,7 +10,8 @@
 //! - `descriptors`: every family's name, type, labels and help, in one table; a sample
 //!   gives its label values by position, as many as the family has labels.
 //! - `encoder`: snapshot -> text and gzip (pure).
-//! - `products`: the families of Elastic Metal, Apple silicon and Dedibox servers.
+//! - `servers`: the families of each product's servers, one module per product, named and
+//!   worded from the product's facts.
 //! - `writer`: the text format, one family header and one sample at a time.
 //! - `own`: the exporter's own counters, build info and process metrics.
 //!   `encoder/reference.rs` writes the server-type catalog and project families.
@@ -18,10 +19,26 @@
 mod descriptors;
 mod encoder;
 mod own;
-mod products;
+mod servers;
 mod writer;
 
-pub use descriptors::{AnyDescriptor, Descriptor, Kind, DESCRIPTORS, SERVER_LABELS};
+pub use descriptors::{AnyDescriptor, Descriptor, Kind, SERVER_LABELS};
 pub use encoder::{exposition, render, Exposition};
 pub use own::OwnMetrics;
 pub use writer::escape_label_value;
+
+/// Every family the exporter defines, in the order of the exposition: each product's
+/// servers', the reference families, the exporter's own.
+pub fn descriptors() -> impl Iterator<Item = &'static AnyDescriptor> {
+    use servers::{APPLE_SILICON, DEDIBOX, ELASTIC_METAL, INSTANCE};
+    [
+        INSTANCE,
+        ELASTIC_METAL,
+        APPLE_SILICON,
+        DEDIBOX,
+        descriptors::REFERENCE,
+        descriptors::EXPORTER,
+    ]
+    .into_iter()
+    .flatten()
+}

@@ -10,8 +10,8 @@ use crate::build_info;
 #[derive(Clone)]
 pub struct OwnMetrics {
     pub(super) registry: Registry,
-    /// `scaleway_exporter_api_requests_total`, handed to the API client.
-    pub api_requests: IntCounterVec,
+    /// `scaleway_exporter_api_requests_total`, counted by [`OwnMetrics::count_request`].
+    api_requests: IntCounterVec,
 }
 
 impl OwnMetrics {
@@ -46,6 +46,15 @@ impl OwnMetrics {
             registry,
             api_requests,
         }
+    }
+}
+
+impl OwnMetrics {
+    /// Counts one API request in `scaleway_exporter_api_requests_total`.
+    pub fn count_request(&self, product: &str, zone: &str, endpoint: &str, code: &str) {
+        // By position, as many as API_REQUESTS has labels (checked when built).
+        let values: [&str; API_REQUESTS.labels.len()] = [product, zone, endpoint, code];
+        self.api_requests.with_label_values(&values).inc();
     }
 }
 

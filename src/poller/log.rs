@@ -3,9 +3,11 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use super::{not_served, Polled};
-use crate::api::Product;
-use crate::inventory::{Snapshot, VolumeSizes, ZonePoll};
+use super::target::not_served;
+use super::Polled;
+use crate::api::ApiError;
+use crate::inventory::{Snapshot, VolumeSizes, ZonePoll, ZoneState};
+use crate::product::{Product, BLOCK_VOLUMES};
 
 /// Zones that share one log line: the same message for the same cause.
 #[derive(Default)]
@@ -41,7 +43,7 @@ impl<'a> Group<'a> {
     }
 
     fn duration_ms(&self) -> u64 {
-        self.duration.as_millis() as u64
+        millis(self.duration)
     }
 }
 
@@ -64,13 +66,13 @@ fn group_by_cause<'a, K: Ord>(
 /// One line per zone of the group, or one line naming them all: `zone` for one, `zones` (a
 /// comma-separated list) for several. The message is fixed; values and the error are fields.
 macro_rules! log_group {
-    ($level:ident, $product:expr, $group:expr, $message:literal $(, $field:ident = $value:expr)* $(,)?) => {{
+    ($level:ident, $product:expr, $group:expr, $message:literal $(, $field:ident = $value:expr)* $(; $($arg:expr),+)? $(,)?) => {{
         let group = &$group;
         let product = $product.label();
         if let [zone] = group.zones.as_slice() {
-            tracing::$level!(product, zone, $($field = $value,)* $message);
+            tracing::$level!(product, zone, $($field = $value,)* $message $(, $($arg),+)?);
         } else {
-            tracing::$level!(product, zones = group.zones.join(",").as_str(), $($field = $value,)* $message);
+            tracing::$level!(product, zones = group.zones.join(",").as_str(), $($field = $value,)* $message $(, $($arg),+)?);
         }
     }};
 }
@@ -82,33 +84,53 @@ pub(super) fn log_poll(polled: &[Polled], previous: &Snapshot, left_out: &[Produ
         if left_out.contains(&product) {
             continue;
         }
-        let mine: Vec<&Polled> = polled.iter().filter(|p| p.product == product).collect();
+        let mine: Vec<&Polled> = polled
+            .iter()
+            .filter(|p| p.target.product == product)
+            .collect();
         if !mine.is_empty() {
-            log_product(product, &mine, previous);
+            log_failures(product, &mine, previous);
+            log_successes(product, &mine, previous);
+        }
+        if product == Product::Instance {
+            log_volume_sizes(&mine, previous);
         }
     }
 }
 
+/// One line when every zone has been polled once, with what the fleet is.
+pub(super) fn log_first_poll(previous: &Snapshot, next: &Snapshot) {
+    if previous.all_polled() || !next.all_polled() {
+        return;
+    }
+    let failed_zones = next
+        .zones()
+        .filter(|(_, z)| !z.last_poll_succeeded())
+        .count();
+    tracing::info!(
+        servers = next.server_count(),
+        zones = next.zones().count(),
+        failed_zones,
+        "first poll complete"
+    );
+}
+
 /// A failure is logged at every poll, but zones that fail for the same cause share one line;
-/// a zone that succeeds after failing gets one line, and so does a zone the product turns out
-/// not to serve; the rest is debug.
-fn log_product(product: Product, polled: &[&Polled], previous: &Snapshot) {
-    let before = |zone: &str| previous.zone(product, zone);
+/// a zone the product turns out not to serve gets one line.
+fn log_failures(product: Product, polled: &[&Polled], previous: &Snapshot) {
     let mut unserved = Vec::new();
     let failures = polled.iter().filter_map(|p| {
         let error = p.outcome.as_ref().err()?;
+        let zone = p.target.zone.as_str();
         if not_served(error) {
-            unserved.push(p.zone.as_str());
+            unserved.push(zone);
             return None;
         }
-        let kept = before(&p.zone).filter(|z| z.last_success.is_some());
-        Some((
-            p.zone.as_str(),
-            kept.is_some(),
-            error.to_string(),
-            kept.map_or(0, |z| z.servers.len()),
-            p.duration,
-        ))
+        let kept = previous
+            .zone(product, zone)
+            .filter(|z| z.last_success.is_some());
+        let servers = kept.map_or(0, ZoneState::server_count);
+        Some((zone, kept.is_some(), error.to_string(), servers, p.duration))
     });
     for ((kept, _), group) in group_by_cause(failures) {
         // The error's text carries the operator's hint ("check SCW_SECRET_KEY ...").
@@ -133,7 +155,6 @@ fn log_product(product: Product, polled: &[&Polled], previous: &Snapshot) {
             );
         }
     }
-
     if !unserved.is_empty() {
         tracing::info!(
             product = product.label(),
@@ -141,30 +162,27 @@ fn log_product(product: Product, polled: &[&Polled], previous: &Snapshot) {
             "the product does not serve these zones (the API answered 501 unknown service); they are left out for this run"
         );
     }
+}
+
+/// A zone that succeeds after failing gets one line (zones together); the rest is debug.
+fn log_successes(product: Product, polled: &[&Polled], previous: &Snapshot) {
     let mut recovered = Group::default();
     for p in polled {
-        let Ok(ZonePoll {
-            servers, others, ..
-        }) = &p.outcome
-        else {
+        let Ok(ZonePoll { servers, .. }) = &p.outcome else {
             continue;
         };
-        let failing_before =
-            before(&p.zone).is_some_and(|z| z.last_poll.is_some() && !z.last_poll_succeeded());
+        let zone = p.target.zone.as_str();
+        let failing_before = previous
+            .zone(product, zone)
+            .is_some_and(|z| z.last_poll.is_some() && !z.last_poll_succeeded());
         if failing_before {
-            recovered.add(
-                &p.zone,
-                String::new(),
-                servers.len() + others.len(),
-                p.duration,
-            );
+            recovered.add(zone, String::new(), servers.len(), p.duration);
         } else {
-            let duration_ms = p.duration.as_millis() as u64;
             tracing::debug!(
                 product = product.label(),
-                zone = p.zone,
-                servers = servers.len() + others.len(),
-                duration_ms,
+                zone,
+                servers = servers.len(),
+                duration_ms = millis(p.duration),
                 "zone polled"
             );
         }
@@ -179,9 +197,6 @@ fn log_product(product: Product, polled: &[&Polled], previous: &Snapshot) {
             duration_ms = recovered.duration_ms()
         );
     }
-    if product == Product::Instance {
-        log_volume_sizes(polled, previous);
-    }
 }
 
 /// Block Storage fails the same way poll after poll (a key without `BlockStorageReadOnly`
@@ -194,22 +209,21 @@ fn log_volume_sizes(polled: &[&Polled], previous: &Snapshot) {
     let mut read_again = Group::default();
     for p in polled {
         let Ok(poll) = &p.outcome else { continue };
+        let zone = p.target.zone.as_str();
         let was = previous
-            .zones
-            .get(&p.zone)
+            .zone(Product::Instance, zone)
             .and_then(|z| z.volume_sizes.as_ref());
-        let zone = p.zone.as_str();
         match (&poll.volume_sizes, was) {
-            (VolumeSizes::Failed { cause, .. }, Some(VolumeSizes::Failed { cause: was, .. }))
-                if cause == was => {}
-            (VolumeSizes::Failed { error, cause }, _) => {
-                failed.push((zone, cause == "403", error.clone(), 0, p.duration));
+            (VolumeSizes::Failed(error), Some(VolumeSizes::Failed(before)))
+                if error.code_label() == before.code_label() => {}
+            (VolumeSizes::Failed(error), _) => {
+                failed.push((zone, is_refusal(error), error.to_string(), 0, p.duration));
             }
-            (VolumeSizes::NotServed { .. }, Some(VolumeSizes::NotServed { .. })) => {}
-            (VolumeSizes::NotServed { error }, _) => {
-                not_served.push((zone, (), error.clone(), 0, p.duration));
+            (VolumeSizes::NotServed(_), Some(VolumeSizes::NotServed(_))) => {}
+            (VolumeSizes::NotServed(error), _) => {
+                not_served.push((zone, (), error.to_string(), 0, p.duration));
             }
-            (VolumeSizes::Read, Some(VolumeSizes::Failed { .. })) => {
+            (VolumeSizes::Read, Some(VolumeSizes::Failed(_))) => {
                 read_again.add(zone, String::new(), 0, p.duration);
             }
             (VolumeSizes::Read | VolumeSizes::NotNeeded, _) => {}
@@ -217,8 +231,8 @@ fn log_volume_sizes(polled: &[&Polled], previous: &Snapshot) {
     }
     for ((denied, _), group) in group_by_cause(failed) {
         if denied {
-            log_group!(warn, Product::Instance, group, "Block Storage refused the key: sbs volume sizes need the IAM permission set BlockStorageReadOnly; servers are still published",
-                error = group.error());
+            log_group!(warn, Product::Instance, group, "Block Storage refused the key: sbs volume sizes need the IAM permission set {}; servers are still published",
+                error = group.error(); BLOCK_VOLUMES.permission_set);
         } else {
             log_group!(warn, Product::Instance, group, "Block Storage volume list failed; servers are still published, with the sbs volume sizes of the last good read",
                 error = group.error());
@@ -241,4 +255,14 @@ fn log_volume_sizes(polled: &[&Polled], previous: &Snapshot) {
             "Block Storage volume sizes read again"
         );
     }
+}
+
+/// A 403: the key lacks a permission set.
+fn is_refusal(error: &ApiError) -> bool {
+    matches!(error, ApiError::Status { status: 403, .. })
+}
+
+/// Milliseconds, for a log field.
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }

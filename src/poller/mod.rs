@@ -16,61 +16,23 @@
 
 mod log;
 mod reference;
+mod target;
 
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use bytes::Bytes;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
-use crate::api::{model, ApiError, ApiFlavor, Client, Product};
-use crate::inventory::{
-    listing_is_complete, BlockSizes, FleetBuilder, ProductFleet, ProductServer, Snapshot,
-    VolumeSizes, ZonePoll,
-};
-use crate::metrics::{self, Exposition, OwnMetrics};
+pub use target::poll_target;
 
-/// What `/metrics`, the landing page and `/inventory.json` serve: a snapshot and its
-/// encodings, made together.
-#[derive(Debug)]
-pub struct Published {
-    pub snapshot: Arc<Snapshot>,
-    pub exposition: Exposition,
-    /// Empty unless the poller was given a [`PageEncoder`] ([`Poller::encode_pages_with`]).
-    pub pages: Pages,
-}
-
-/// A body encoded once per poll, plain and gzipped; clones share the bytes.
-#[derive(Debug, Clone, Default)]
-pub struct Encoded {
-    pub plain: Bytes,
-    pub gzip: Bytes,
-}
-
-/// A body encoded once per poll and kept only gzipped: its plain text is as large as the
-/// fleet, and most clients accept gzip; a plain request is inflated as it is sent.
-#[derive(Debug, Clone, Default)]
-pub struct Gzipped {
-    pub gzip: Bytes,
-    pub plain_len: u64,
-}
-
-/// What the landing page and `/inventory.json` serve, unfiltered, to every request until the
-/// next poll, encoded with the exposition so that no number of clients makes memory grow.
-#[derive(Debug, Clone, Default)]
-pub struct Pages {
-    /// The landing page from its fleet section to its end (the part above it is rendered
-    /// per request: it holds the ages of the zones' polls).
-    pub landing_fleet: Encoded,
-    pub inventory_json: Gzipped,
-}
-
-/// Renders the [`Pages`] of a snapshot (the previous ones size the buffers). The web side
-/// renders them; the exporter hands its function to the poller, which does not import it.
-pub type PageEncoder = Arc<dyn Fn(&Snapshot, Option<&Pages>) -> Pages + Send + Sync>;
+use crate::api::{ApiError, Client};
+use crate::inventory::{Snapshot, ZonePoll};
+use crate::metrics::{self, OwnMetrics};
+use crate::product::{Product, ProductZone};
+use crate::published::{PageEncoder, Pages, Published};
 
 pub struct Poller {
     client: Client,
@@ -88,34 +50,17 @@ pub struct Poller {
 }
 
 impl Poller {
-    /// A poller of Instance `zones` whose first publication is the empty snapshot, so
-    /// `/metrics` answers from the first moment.
+    /// A poller of (product, zone) pairs whose first publication is the empty snapshot, so
+    /// `/metrics` answers from the first moment. The products of `named` are polled whatever
+    /// they answer; any other is left out when its key may not read it.
     pub fn new(
         client: Client,
-        zones: Vec<String>,
-        timeout: Duration,
-        own_metrics: OwnMetrics,
-    ) -> Self {
-        let targets = zones.into_iter().map(|z| (Product::Instance, z)).collect();
-        Self::of_targets(
-            client,
-            targets,
-            vec![Product::Instance],
-            timeout,
-            own_metrics,
-        )
-    }
-
-    /// A poller of (product, zone) pairs. The products of `named` are polled whatever they
-    /// answer; any other is left out when its key may not read it.
-    pub fn of_targets(
-        client: Client,
-        targets: Vec<(Product, String)>,
+        targets: Vec<ProductZone>,
         named: Vec<Product>,
         timeout: Duration,
         own_metrics: OwnMetrics,
     ) -> Self {
-        let snapshot = Snapshot::of_targets(&targets);
+        let snapshot = Snapshot::of(targets);
         let exposition = metrics::exposition(&snapshot, &own_metrics, None);
         let (published, _) = watch::channel(Arc::new(Published {
             snapshot: Arc::new(snapshot),
@@ -161,46 +106,74 @@ impl Poller {
     pub async fn poll_once(&self) -> Arc<Published> {
         let _one_at_a_time = self.polling.lock().await;
         let previous = self.latest().snapshot.clone();
-        let targets: Vec<(Product, String)> = previous
-            .each_zone()
-            .map(|(product, zone, _)| (product, zone.to_owned()))
-            .collect();
+        let polled = self.poll_every_target(&previous).await;
+        let left_out = self.left_out(&polled, &previous);
+        log::log_poll(&polled, &previous, &left_out);
+        let mut next = (*previous).clone();
+        for product in &left_out {
+            next.leave_out(*product);
+        }
+        for Polled {
+            target,
+            outcome,
+            duration,
+            at,
+        } in polled
+        {
+            let ProductZone { product, zone } = target;
+            if next.zone(product, &zone).is_none() {
+                continue;
+            }
+            match outcome {
+                Err(error) if target::not_served(&error) => next.remove_zone(product, &zone),
+                outcome => next.record_poll(product, &zone, outcome, at, duration),
+            }
+        }
+        log::log_first_poll(&previous, &next);
+        // Best effort, after the zones: the organizations are those of their servers.
+        let next = self
+            .reference
+            .refresh(&self.client, next, self.timeout)
+            .await;
+        self.publish(next).await
+    }
+
+    /// Every target of `previous` polled concurrently, each under its own deadline; in
+    /// (product, zone) order, whatever order they ended in.
+    async fn poll_every_target(&self, previous: &Snapshot) -> Vec<Polled> {
         let mut polls = JoinSet::new();
         // Which pair each task polls, for the log line of a task that panics.
         let mut target_of_task = HashMap::new();
-        for (product, zone) in &targets {
+        for (target, _) in previous.zones() {
             let client = self.client.clone();
-            let (product, zone) = (*product, zone.clone());
             let timeout = self.timeout;
-            let task = polls.spawn({
-                let zone = zone.clone();
-                async move {
-                    let started = Instant::now();
-                    let outcome = poll_target(&client, product, &zone, started + timeout).await;
-                    (product, zone, outcome, started.elapsed(), SystemTime::now())
+            let polled = target.clone();
+            let task = polls.spawn(async move {
+                let started = Instant::now();
+                let deadline = started + timeout;
+                let outcome = poll_target(&client, polled.product, &polled.zone, deadline).await;
+                Polled {
+                    target: polled,
+                    outcome,
+                    duration: started.elapsed(),
+                    at: SystemTime::now(),
                 }
             });
-            target_of_task.insert(task.id(), (product, zone));
+            target_of_task.insert(task.id(), target.clone());
         }
-        let mut polled = Vec::with_capacity(targets.len());
+        let mut polled = Vec::with_capacity(target_of_task.len());
         while let Some(joined) = polls.join_next().await {
             match joined {
-                Ok((product, zone, outcome, duration, at)) => polled.push(Polled {
-                    product,
-                    zone,
-                    outcome,
-                    duration,
-                    at,
-                }),
+                Ok(done) => polled.push(done),
                 Err(error) => {
                     // A poll task only ends abnormally if it panicked: that zone keeps its data.
-                    let (product, zone) = target_of_task
-                        .get(&error.id())
-                        .map_or((Product::Instance, ""), |(p, z)| (*p, z.as_str()));
+                    let Some(target) = target_of_task.get(&error.id()) else {
+                        continue;
+                    };
                     let kept = previous
-                        .zone(product, zone)
+                        .zone(target.product, &target.zone)
                         .is_some_and(|z| z.last_success.is_some());
-                    let product = product.label();
+                    let (product, zone) = (target.product.label(), target.zone.as_str());
                     if kept {
                         tracing::error!(product, zone, error = %error, "zone poll task ended abnormally; its zone keeps its last data");
                     } else {
@@ -209,55 +182,8 @@ impl Poller {
                 }
             }
         }
-        // Pairs end in any order; the log lines and the snapshot do not depend on it.
-        polled.sort_by(|a, b| (a.product, &a.zone).cmp(&(b.product, &b.zone)));
-        let left_out = self.left_out(&polled, &previous);
-        log::log_poll(&polled, &previous, &left_out);
-        let mut next = (*previous).clone();
-        for product in &left_out {
-            next = next.without_product(*product);
-        }
-        for Polled {
-            product,
-            zone,
-            outcome,
-            duration,
-            at,
-        } in polled
-        {
-            if next.zone(product, &zone).is_none() {
-                continue;
-            }
-            if outcome.as_ref().err().is_some_and(not_served) {
-                next = next.without_zone(product, &zone);
-                continue;
-            }
-            next = next.with_product_poll(
-                product,
-                &zone,
-                outcome.map_err(|e| e.to_string()),
-                at,
-                duration,
-            );
-        }
-        if !previous.all_polled() && next.all_polled() {
-            let failed_zones = next
-                .each_zone()
-                .filter(|(_, _, z)| !z.last_poll_succeeded())
-                .count();
-            tracing::info!(
-                servers = next.server_count(),
-                zones = next.each_zone().count(),
-                failed_zones,
-                "first poll complete"
-            );
-        }
-        // Best effort, after the zones: the organizations are those of their servers.
-        let next = self
-            .reference
-            .refresh(&self.client, next, self.timeout)
-            .await;
-        self.publish(next).await
+        polled.sort_by(|a, b| a.target.cmp(&b.target));
+        polled
     }
 
     /// The products to leave out after this poll: not named, polled for the first time, and
@@ -270,10 +196,12 @@ impl Poller {
                 continue;
             }
             let first_poll = previous
-                .each_zone()
-                .filter(|(p, _, _)| *p == product)
-                .all(|(_, _, zone)| zone.last_poll.is_none());
-            let mut outcomes = polled.iter().filter(|p| p.product == product).peekable();
+                .zones_of(product)
+                .all(|(_, zone)| zone.last_poll.is_none());
+            let mut outcomes = polled
+                .iter()
+                .filter(|p| p.target.product == product)
+                .peekable();
             if !first_poll || outcomes.peek().is_none() {
                 continue;
             }
@@ -345,131 +273,9 @@ impl Poller {
     }
 }
 
-/// One product's zone: [`poll_zone`] for Instances, every page of servers for the others.
-pub async fn poll_target(
-    client: &Client,
-    product: Product,
-    zone: &str,
-    deadline: Instant,
-) -> Result<ZonePoll, ApiError> {
-    match product {
-        Product::Instance => poll_zone(client, zone, deadline).await,
-        Product::ElasticMetal => {
-            poll_product::<model::ElasticMetalServer>(client, product, zone, deadline).await
-        }
-        Product::AppleSilicon => {
-            poll_product::<model::AppleSiliconServer>(client, product, zone, deadline).await
-        }
-        Product::Dedibox => {
-            poll_product::<model::DediboxServer>(client, product, zone, deadline).await
-        }
-    }
-}
-
-/// Every page of a product's servers in `zone`, read as `S`, the product's model.
-async fn poll_product<S>(
-    client: &Client,
-    product: Product,
-    zone: &str,
-    deadline: Instant,
-) -> Result<ZonePoll, ApiError>
-where
-    S: serde::de::DeserializeOwned + Into<ProductServer>,
-{
-    let mut fleet = ProductFleet::default();
-    let announced = client
-        .list_product_servers(product, zone, deadline, |server: S| fleet.add(server))
-        .await?;
-    let servers = fleet.finish();
-    Ok(ZonePoll {
-        complete: listing_is_complete(servers.len(), announced),
-        ..ZonePoll::of_product(servers)
-    })
-}
-
-/// The API gateway's answer for a product that is not in a zone: `501 unknown service`.
-fn not_served(error: &ApiError) -> bool {
-    matches!(error, ApiError::Status { status: 501, .. })
-}
-
-/// One zone: every page of servers, then the Block Storage volumes when an `sbs_volume`
-/// needs its size. Only the servers list fails the zone's poll: Block Storage is best effort,
-/// and what became of it is in [`ZonePoll::volume_sizes`]. The poll says whether the listing
-/// is complete, so the snapshot can keep the servers a short one missed.
-pub async fn poll_zone(
-    client: &Client,
-    zone: &str,
-    deadline: Instant,
-) -> Result<ZonePoll, ApiError> {
-    let mut fleet = FleetBuilder::default();
-    let announced = client
-        .list_servers(zone, deadline, |server| fleet.add(server))
-        .await?;
-    let mut poll = if client.flavor() != ApiFlavor::Instance || !fleet.needs_block_sizes() {
-        ZonePoll::without_block(fleet.finish(&[]))
-    } else {
-        match client.list_block_volumes(zone, deadline).await {
-            Ok(volumes) => {
-                let sizes = BlockSizes::from_api(&volumes);
-                ZonePoll {
-                    servers: fleet.finish_with(&sizes),
-                    others: Vec::new(),
-                    complete: true,
-                    volume_sizes: VolumeSizes::Read,
-                    block_sizes: Some(sizes),
-                }
-            }
-            Err(error) => {
-                let volume_sizes = if block_not_served(&error) {
-                    VolumeSizes::NotServed {
-                        error: error.to_string(),
-                    }
-                } else {
-                    VolumeSizes::Failed {
-                        error: error.to_string(),
-                        cause: error.code_label(),
-                    }
-                };
-                ZonePoll {
-                    servers: fleet.finish(&[]),
-                    others: Vec::new(),
-                    complete: true,
-                    volume_sizes,
-                    block_sizes: None,
-                }
-            }
-        }
-    };
-    poll.complete = listing_is_complete(poll.servers.len(), announced);
-    if !poll.complete {
-        tracing::debug!(
-            zone,
-            servers = poll.servers.len(),
-            announced,
-            "zone listing shorter than the total the API announced; servers it missed are kept from the last poll"
-        );
-    }
-    Ok(poll)
-}
-
-/// A 404 or 501 from Block Storage, when the servers list of the same zone at the same base
-/// URL has just answered: the service is not in this zone (the gateway's 501 "unknown
-/// service"), not a wrong URL. Scaleway's SDK lists no Block Storage in it-mil-1, whose
-/// servers have `sbs_volume`s, while recorded answers say it serves it: asking tells.
-fn block_not_served(error: &ApiError) -> bool {
-    matches!(
-        error,
-        ApiError::Status {
-            status: 404 | 501,
-            ..
-        }
-    )
-}
-
 /// One product zone's poll, as it ended.
 struct Polled {
-    product: Product,
-    zone: String,
+    target: ProductZone,
     outcome: Result<ZonePoll, ApiError>,
     duration: Duration,
     at: SystemTime,

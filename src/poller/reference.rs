@@ -22,6 +22,7 @@ use super::Poller;
 use crate::api::model;
 use crate::api::{ApiError, ApiFlavor, Client};
 use crate::inventory::{catalog_from_api, projects_from_api, Project, Snapshot};
+use crate::product::{Product, PROJECTS};
 
 /// How old the last good read of a catalog or of an organization's projects may be.
 pub const REFRESH_EVERY: Duration = Duration::from_secs(3600);
@@ -114,7 +115,7 @@ impl Reference {
     pub(super) async fn refresh(
         &self,
         client: &Client,
-        snapshot: Snapshot,
+        mut snapshot: Snapshot,
         timeout: Duration,
     ) -> Snapshot {
         if client.flavor() != ApiFlavor::Instance {
@@ -122,30 +123,77 @@ impl Reference {
         }
         let mut state = self.state.lock().await;
         let now = Instant::now();
-        let deadline = now + timeout;
         let mut reads = JoinSet::new();
-        for (zone, polled) in &snapshot.zones {
-            let due = state.zones.entry(zone.clone()).or_default();
-            if polled.last_success.is_some() && due.is_due(now) {
-                let (client, zone) = (client.clone(), zone.clone());
-                reads.spawn(async move {
-                    let types = client.list_server_types(&zone, deadline).await;
-                    Read::Types(zone, types)
-                });
-            }
-        }
+        let deadline = now + timeout;
+        state.spawn_catalogs(&mut reads, client, &snapshot, now, deadline);
         let wanted: BTreeSet<String> = snapshot
             .organization_ids()
             .into_iter()
             .map(str::to_owned)
             .chain(self.default_organization.clone())
             .collect();
-        let before = state.projects.len();
-        state.organizations.retain(|org, _| wanted.contains(org));
-        state.projects.retain(|org, _| wanted.contains(org));
-        let mut projects_changed = state.projects.len() != before;
+        let mut projects_changed = state.forget_organizations_but(&wanted);
+        state.spawn_projects(&mut reads, client, wanted, now, deadline);
+        let mut log = Lines::default();
+        while let Some(joined) = reads.join_next().await {
+            match joined {
+                Ok(read) => projects_changed |= state.take(read, &mut snapshot, &mut log, now),
+                Err(error) => {
+                    tracing::error!(error = %error, "reference data read ended abnormally; the last good answer is kept");
+                }
+            }
+        }
+        state.refusal_logged |= !log.projects_refused.is_empty();
+        log.write();
+        if projects_changed {
+            let all = state.projects.values().flatten().cloned().collect();
+            snapshot = snapshot.with_projects(all);
+        }
+        snapshot
+    }
+}
+
+impl State {
+    /// Starts a read of each served Instance zone's catalog that is due.
+    fn spawn_catalogs(
+        &mut self,
+        reads: &mut JoinSet<Read>,
+        client: &Client,
+        snapshot: &Snapshot,
+        now: Instant,
+        deadline: Instant,
+    ) {
+        for (zone, polled) in snapshot.zones_of(Product::Instance) {
+            let due = self.zones.entry(zone.to_owned()).or_default();
+            if polled.last_success.is_some() && due.is_due(now) {
+                let (client, zone) = (client.clone(), zone.to_owned());
+                reads.spawn(async move {
+                    let types = client.list_server_types(&zone, deadline).await;
+                    Read::Types(zone, types)
+                });
+            }
+        }
+    }
+
+    /// Forgets the organizations no server belongs to any more; true when projects went.
+    fn forget_organizations_but(&mut self, wanted: &BTreeSet<String>) -> bool {
+        let before = self.projects.len();
+        self.organizations.retain(|org, _| wanted.contains(org));
+        self.projects.retain(|org, _| wanted.contains(org));
+        self.projects.len() != before
+    }
+
+    /// Starts a read of each wanted organization's projects that is due.
+    fn spawn_projects(
+        &mut self,
+        reads: &mut JoinSet<Read>,
+        client: &Client,
+        wanted: BTreeSet<String>,
+        now: Instant,
+        deadline: Instant,
+    ) {
         for org in wanted {
-            if state
+            if self
                 .organizations
                 .entry(org.clone())
                 .or_default()
@@ -158,65 +206,57 @@ impl Reference {
                 });
             }
         }
-        let mut done = Vec::new();
-        while let Some(joined) = reads.join_next().await {
-            match joined {
-                Ok(read) => done.push(read),
-                Err(error) => {
-                    tracing::error!(error = %error, "reference data read ended abnormally; the last good answer is kept");
+    }
+
+    /// Takes in one read: a catalog into the snapshot, projects into the state, a failure
+    /// into the log when it begins or changes. True when the projects changed.
+    fn take(&mut self, read: Read, snapshot: &mut Snapshot, log: &mut Lines, now: Instant) -> bool {
+        match read {
+            Read::Types(zone, Ok(types)) => {
+                if self.zones.entry(zone.clone()).or_default().succeeded(now) {
+                    log.types_again.push(zone.clone());
                 }
+                tracing::debug!(zone, types = types.len(), "server-type catalog read");
+                let catalog = catalog_from_api(types);
+                *snapshot =
+                    std::mem::take(snapshot).with_catalog(&zone, catalog, SystemTime::now());
+                false
+            }
+            Read::Types(zone, Err(error)) => {
+                let cause = error.to_string().replace(&zone, "{zone}");
+                let due = self.zones.entry(zone.clone()).or_default();
+                if due.failed(&error, cause.clone(), now) {
+                    log.types_failed
+                        .entry(cause)
+                        .or_default()
+                        .push((zone, error));
+                }
+                false
+            }
+            Read::Projects(org, Ok(projects)) => {
+                if self
+                    .organizations
+                    .entry(org.clone())
+                    .or_default()
+                    .succeeded(now)
+                {
+                    log.projects_again.push(org.clone());
+                }
+                self.projects.insert(org, projects_from_api(projects));
+                true
+            }
+            Read::Projects(org, Err(error)) => {
+                let refused = is_refusal(&error);
+                let due = self.organizations.entry(org.clone()).or_default();
+                let changed = due.failed(&error, error.to_string(), now);
+                if refused && !self.refusal_logged {
+                    log.projects_refused.push((org, error));
+                } else if changed && !refused {
+                    log.projects_failed.push((org, error));
+                }
+                false
             }
         }
-        let at = SystemTime::now();
-        let mut snapshot = snapshot;
-        let mut log = Lines::default();
-        for read in done {
-            match read {
-                Read::Types(zone, Ok(types)) => {
-                    let due = state.zones.entry(zone.clone()).or_default();
-                    if due.succeeded(now) {
-                        log.types_again.push(zone.clone());
-                    }
-                    tracing::debug!(zone, types = types.len(), "server-type catalog read");
-                    snapshot = snapshot.with_catalog(&zone, catalog_from_api(types), at);
-                }
-                Read::Types(zone, Err(error)) => {
-                    let cause = error.to_string().replace(&zone, "{zone}");
-                    let due = state.zones.entry(zone.clone()).or_default();
-                    if due.failed(&error, cause.clone(), now) {
-                        log.types_failed
-                            .entry(cause)
-                            .or_default()
-                            .push((zone, error));
-                    }
-                }
-                Read::Projects(org, Ok(projects)) => {
-                    let due = state.organizations.entry(org.clone()).or_default();
-                    if due.succeeded(now) {
-                        log.projects_again.push(org.clone());
-                    }
-                    state.projects.insert(org, projects_from_api(projects));
-                    projects_changed = true;
-                }
-                Read::Projects(org, Err(error)) => {
-                    let refused = is_refusal(&error);
-                    let due = state.organizations.entry(org.clone()).or_default();
-                    let changed = due.failed(&error, error.to_string(), now);
-                    if refused && !state.refusal_logged {
-                        log.projects_refused.push((org, error));
-                    } else if changed && !refused {
-                        log.projects_failed.push((org, error));
-                    }
-                }
-            }
-        }
-        state.refusal_logged |= !log.projects_refused.is_empty();
-        log.write();
-        if projects_changed {
-            let all = state.projects.values().flatten().cloned().collect();
-            snapshot = snapshot.with_projects(all);
-        }
-        snapshot
     }
 }
 
@@ -259,7 +299,8 @@ impl Lines {
             tracing::warn!(
                 organization_ids = orgs.join(",").as_str(),
                 error = %error,
-                "the key may not read project names: grant it the IAM permission set ProjectReadOnly on the organization; scaleway_project_info is left out, servers are still published (said once for the run)"
+                "the key may not read project names: grant it the IAM permission set {} on the organization; scaleway_project_info is left out, servers are still published (said once for the run)",
+                PROJECTS.permission_set
             );
         }
         for (org, error) in &self.projects_failed {

@@ -16,6 +16,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 
+use crate::config::check_bcrypt_hash;
+
 /// The one path served without a password: liveness tells nothing about the fleet.
 const HEALTHZ: &str = "/healthz";
 
@@ -23,45 +25,6 @@ const HEALTHZ: &str = "/healthz";
 const DEFAULT_BCRYPT_COST: u32 = 10;
 /// Outcomes of basic-auth checks remembered, by digest of user and password.
 const AUTH_CACHE_SIZE: usize = 128;
-
-/// Why a `basic_auth_users` entry is not a bcrypt hash, in the words of Go's checks.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum BadBcryptHash {
-    #[error("not a bcrypt hash (too short)")]
-    TooShort,
-    #[error("not a bcrypt hash (it must start with $2)")]
-    NoDollar,
-    #[error("a bcrypt hash of a version newer than 2")]
-    NewerVersion,
-    #[error("not a bcrypt hash (no cost)")]
-    NoCost,
-    #[error("bcrypt cost {0} is outside 4..=31")]
-    CostOutOfRange(i64),
-}
-
-/// The checks Go's `bcrypt.Cost` makes, which are what `promtool check web-config` makes:
-/// at least 59 bytes, `$` then a major version no newer than 2, a cost of 4 to 31.
-pub fn check_bcrypt_hash(hash: &str) -> Result<u32, BadBcryptHash> {
-    let bytes = hash.as_bytes();
-    if bytes.len() < 59 {
-        return Err(BadBcryptHash::TooShort);
-    }
-    if bytes[0] != b'$' {
-        return Err(BadBcryptHash::NoDollar);
-    }
-    if bytes[1] > b'2' {
-        return Err(BadBcryptHash::NewerVersion);
-    }
-    let cost_at = if bytes[2] == b'$' { 3 } else { 4 };
-    let cost: i64 = std::str::from_utf8(&bytes[cost_at..cost_at + 2])
-        .ok()
-        .and_then(|digits| digits.parse().ok())
-        .ok_or(BadBcryptHash::NoCost)?;
-    if !(4..=31).contains(&cost) {
-        return Err(BadBcryptHash::CostOutOfRange(cost));
-    }
-    Ok(cost as u32)
-}
 
 /// The configured users, and what it takes to check them in constant cost.
 pub struct BasicAuth {
@@ -188,22 +151,6 @@ pub(super) async fn require_basic_auth(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn bcrypt_hashes_are_checked_as_go_checks_them() {
-        let good = "$2y$04$abcdefghijklmnopqrstuuOjNq0SLwMCo16xH/Hx8bydpN7lL8mbW";
-        assert_eq!(check_bcrypt_hash(good), Ok(4));
-        assert!(
-            check_bcrypt_hash("$2y$03$abcdefghijklmnopqrstuuOjNq0SLwMCo16xH/Hx8bydpN7lL8mbW")
-                .is_err()
-        );
-        assert!(
-            check_bcrypt_hash("$3a$10$abcdefghijklmnopqrstuuOjNq0SLwMCo16xH/Hx8bydpN7lL8mbW")
-                .is_err()
-        );
-        assert!(check_bcrypt_hash("plain-text-password").is_err());
-        assert!(check_bcrypt_hash("").is_err());
-    }
 
     #[tokio::test]
     async fn an_unknown_user_costs_one_bcrypt_comparison_like_a_known_one() {

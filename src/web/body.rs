@@ -14,7 +14,7 @@
 
 use std::collections::VecDeque;
 use std::convert::Infallible;
-use std::io::{Read as _, Write as _};
+use std::io::Read as _;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -143,26 +143,6 @@ impl http_body::Body for Inflated {
     }
 }
 
-/// gzip at level 1, as the exposition: at the sizes of a fleet's pages it takes a fraction of
-/// the default level's time for a body a little larger.
-pub fn gzip(plain: &[u8], capacity: usize) -> Vec<u8> {
-    let mut encoder =
-        flate2::write::GzEncoder::new(Vec::with_capacity(capacity), flate2::Compression::fast());
-    encoder
-        .write_all(plain)
-        .expect("writing to a Vec cannot fail");
-    encoder.finish().expect("writing to a Vec cannot fail")
-}
-
-/// Gives back the spare capacity of a buffer whose estimate was far off: the published bytes
-/// live until the next poll.
-pub fn fit(mut buffer: Vec<u8>) -> Vec<u8> {
-    if buffer.capacity() > buffer.len() + buffer.len() / 8 {
-        buffer.shrink_to_fit();
-    }
-    buffer
-}
-
 /// A gzip header with no name, comment, extra field or time; any decoder reads it.
 const GZIP_HEADER: [u8; 10] = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff];
 const GZIP_TRAILER: usize = 8;
@@ -213,6 +193,7 @@ mod tests {
     use std::io::Read as _;
 
     use super::*;
+    use crate::compress::gzip;
 
     fn gunzip(chunks: &[Bytes]) -> Vec<u8> {
         let whole: Vec<u8> = chunks.iter().flat_map(|c| c.iter().copied()).collect();

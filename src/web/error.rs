@@ -1,4 +1,5 @@
-//! Why a `--web.config.file` is refused: one variant per check of `config.rs` and `tls.rs`.
+//! Why a `--web.config.file` cannot be served with: the file's own refusal
+//! ([`WebFileError`]), or one variant per check of `config.rs` and `tls.rs` on what it names.
 //!
 //! Each message names the key at fault the way the file spells it, and says what would be
 //! accepted. The start prints it as one line after `bad web config file PATH: `; the tests
@@ -11,52 +12,16 @@ use std::path::PathBuf;
 
 use rustls::pki_types::pem;
 
-use super::auth::BadBcryptHash;
-use super::tls::{ClientAuth, TlsVersion, GO_CURVES};
+use crate::config::{ClientAuth, TlsVersion, WebFileError};
 
 /// A web config that cannot be served with.
 #[derive(Debug, thiserror::Error)]
 pub enum WebConfigError {
-    /// The file could not be read.
-    #[error("{0}")]
-    Read(std::io::Error),
-    /// Not YAML, or not the toolkit's keys (the YAML parser's own words).
-    #[error("{0}")]
-    Yaml(serde_norway::Error),
-
-    #[error("basic_auth_users.{user}: {reason}")]
-    BadHash { user: String, reason: BadBcryptHash },
-
-    #[error(
-        "http_server_config.headers: {name:?} cannot be set (only {})",
-        settable_headers()
-    )]
-    UnsettableHeader { name: String },
-    #[error("http_server_config.headers.{name}: {value:?} is not one of {allowed:?}")]
-    HeaderValueNotAllowed {
-        name: String,
-        value: String,
-        allowed: &'static [&'static str],
-    },
+    /// The file itself is refused (`config/web_file.rs`).
+    #[error(transparent)]
+    File(#[from] WebFileError),
     #[error("http_server_config.headers.{name}: not a valid header value")]
     InvalidHeaderValue { name: String },
-
-    #[error(
-        "tls_server_config.{field}: unknown TLS version {value:?} (TLS10, TLS11, TLS12, TLS13)"
-    )]
-    UnknownTlsVersion { field: &'static str, value: String },
-    #[error("tls_server_config.cipher_suites: unknown cipher suite {0:?}")]
-    UnknownCipherSuite(String),
-    #[error("tls_server_config.curve_preferences: unknown curve {0:?} ({curves})", curves = GO_CURVES.join(", "))]
-    UnknownCurve(String),
-    #[error("tls_server_config: missing cert_file")]
-    MissingCertFile,
-    #[error("tls_server_config: missing key_file")]
-    MissingKeyFile,
-    #[error("tls_server_config.client_auth_type: unknown value {0:?} (NoClientCert, RequestClientCert, RequireAnyClientCert, VerifyClientCertIfGiven, RequireAndVerifyClientCert)")]
-    UnknownClientAuth(String),
-    #[error("tls_server_config: client_ca_file is set but client_auth_type asks for no client certificate")]
-    ClientCaWithoutClientAuth,
 
     #[error("tls_server_config.curve_preferences: none of {0:?} is available (X25519, CurveP256 and CurveP384 are)")]
     NoCurveAvailable(Vec<String>),
@@ -93,12 +58,4 @@ pub enum WebConfigError {
         key_file: PathBuf,
         reason: rustls::Error,
     },
-}
-
-fn settable_headers() -> String {
-    super::config::SETTABLE_HEADERS
-        .iter()
-        .map(|(name, _)| *name)
-        .collect::<Vec<_>>()
-        .join(", ")
 }

@@ -2,7 +2,8 @@
 //! and `/readyz`.
 //!
 //! - `server`: the accept loop (plain TCP or TLS), bounds on heads, time and connections.
-//! - `tls`, `config`, `auth`: `--web.config.file`: rustls, the file's checks, basic auth;
+//! - `tls`, `config`, `auth`: what serves `--web.config.file` (read and checked by `config`):
+//!   rustls, the response headers, basic auth;
 //!   `error`: why a web config is refused.
 //! - `pages`: the landing page and the fleet as HTML and JSON (pure), and their encoding
 //!   once per poll; `views`: their handlers; `body`: bodies of shared bytes, spliced gzip.
@@ -25,19 +26,17 @@ mod config;
 mod error;
 mod pages;
 pub mod server;
-mod telemetry_path;
 mod tls;
 mod views;
 
-pub use auth::{check_bcrypt_hash, BadBcryptHash, BasicAuth};
-pub use config::{parse as parse_web_config, WebConfig};
+pub use auth::BasicAuth;
+pub use config::WebConfig;
 pub use error::WebConfigError;
 pub use pages::encode_pages;
-pub use telemetry_path::{TelemetryPath, RESERVED_PATHS};
 pub use views::FilteredViews;
 
-use crate::api::Product;
-use crate::poller::Published;
+use crate::config::TelemetryPath;
+use crate::published::Published;
 
 /// The exposition's content type (text format 0.0.4).
 pub const CONTENT_TYPE_TEXT: &str = "text/plain; version=0.0.4; charset=utf-8";
@@ -156,12 +155,9 @@ async fn readyz(State(state): State<AppState>) -> Response {
     let published = state.published.borrow().clone();
     let waiting: Vec<String> = published
         .snapshot
-        .each_zone()
-        .filter(|(_, _, zone)| zone.last_poll.is_none())
-        .map(|(product, name, _)| match product {
-            Product::Instance => name.to_owned(),
-            other => format!("{other}/{name}"),
-        })
+        .zones()
+        .filter(|(_, zone)| zone.last_poll.is_none())
+        .map(|(target, _)| target.to_string())
         .collect();
     if waiting.is_empty() {
         (StatusCode::OK, "ready\n").into_response()

@@ -1,6 +1,6 @@
 //! The handlers of `/` and `/inventory.json`.
 //!
-//! Unfiltered, both serve bytes encoded once per poll ([`crate::poller::Pages`]), gzipped when
+//! Unfiltered, both serve bytes encoded once per poll ([`crate::published::Pages`]), gzipped when
 //! the client accepts it: a request costs a reference to them, whatever the fleet size and
 //! however many clients ask. `/inventory.json` is kept only gzipped: a client that does not
 //! accept gzip gets it inflated piece by piece as it is sent. The landing page adds its head, a few KB rendered per request
@@ -23,10 +23,11 @@ use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use tokio::sync::Semaphore;
 
-use super::body::{gzip, gzip_with_head, Inflated, SharedBody};
+use super::body::{gzip_with_head, Inflated, SharedBody};
 use super::pages::{self, Filter, FleetQuery};
 use super::{accepts_gzip, AppState};
-use crate::poller::{Encoded, Published};
+use crate::compress::gzip;
+use crate::published::{Encoded, Published};
 
 const HTML: &str = "text/html; charset=utf-8";
 const JSON: &str = "application/json";

@@ -13,10 +13,10 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use scaleway_exporter::api::Product;
 use scaleway_exporter::config::ExporterConfigBuilder;
 use scaleway_exporter::exporter::{serve_router, Exporter};
 use scaleway_exporter::poller::Poller;
+use scaleway_exporter::product::Product;
 use scaleway_exporter::Shutdown;
 use scaleway_exporter::{ExporterConfig, SecretKey, TokenSource};
 use scaleway_simulator::{Mix, Simulator, SimulatorConfig};

@@ -108,6 +108,61 @@ impl Product {
             .is_none_or(|zones| zones.contains(&zone))
     }
 
+    /// Every server status of the product's API, as Scaleway's Go SDK enumerates them (the
+    /// Instance API's `state`, the others' `status`): what the simulator may answer, and
+    /// nothing else.
+    pub const fn statuses(self) -> &'static [&'static str] {
+        match self {
+            Product::Instance => &[
+                "running",
+                "stopped",
+                "stopped in place",
+                "starting",
+                "stopping",
+                "locked",
+            ],
+            Product::ElasticMetal => &[
+                "unknown",
+                "delivering",
+                "ready",
+                "stopping",
+                "stopped",
+                "starting",
+                "error",
+                "deleting",
+                "locked",
+                "out_of_stock",
+                "ordered",
+                "resetting",
+                "migrating",
+            ],
+            Product::AppleSilicon => &[
+                "unknown_status",
+                "starting",
+                "ready",
+                "error",
+                "rebooting",
+                "updating",
+                "locking",
+                "locked",
+                "unlocking",
+                "reinstalling",
+                "busy",
+            ],
+            Product::Dedibox => &[
+                "unknown",
+                "delivering",
+                "installing",
+                "ready",
+                "stopped",
+                "error",
+                "locked",
+                "rescue",
+                "busy",
+            ],
+        }
+    }
+
     /// The API's path up to the zone: `/baremetal/v1` for Elastic Metal.
     pub const fn api_path(self) -> &'static str {
         match self {

@@ -229,3 +229,27 @@ fn churn_moves_product_servers_too() {
         "{changes:?}"
     );
 }
+
+#[test]
+fn every_status_the_simulator_answers_is_one_its_api_enumerates() {
+    let zones = ["fr-par-1", "fr-par-2", "nl-ams-1", "fr-par-3"];
+    let s = sim(&zones, ProductCounts::all(300));
+    for product in [
+        Product::ElasticMetal,
+        Product::AppleSilicon,
+        Product::Dedibox,
+    ] {
+        let mut seen = std::collections::BTreeSet::new();
+        for zone in zones {
+            for id in s.product_server_ids(product, zone) {
+                let status = s.product_server_state(product, zone, &id).unwrap();
+                assert!(
+                    product.statuses().contains(&status.as_str()),
+                    "{product}: {status}"
+                );
+                seen.insert(status);
+            }
+        }
+        assert!(seen.len() > 2, "{product}: {seen:?}");
+    }
+}

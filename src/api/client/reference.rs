@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 
 use tokio::time::Instant;
 
-use super::super::error::decode_error;
 use super::super::{model, ApiError, Endpoint, MAX_PAGES, PER_PAGE};
 use super::Client;
 
@@ -22,25 +21,15 @@ impl Client {
         deadline: Instant,
     ) -> Result<BTreeMap<String, model::ServerType>, ApiError> {
         let endpoint = Endpoint::Types;
-        let base = format!("{}/instance/v1/zones/{zone}/products/servers", self.api_url);
+        let path = endpoint.listing().path_in(zone);
         let mut types = BTreeMap::new();
         for page in 1..=MAX_PAGES {
-            let url = format!("{base}?page={page}&per_page={PER_PAGE}");
-            let response = self.get(zone, endpoint, &url, deadline).await?;
-            let parsed: model::ServerTypesPage =
-                serde_json::from_slice(&response.body).map_err(|e| {
-                    decode_error(endpoint, response.content_type.clone(), &e)
-                        .redact(self.token.current().expose())
-                })?;
+            let (parsed, total): (model::ServerTypesPage, _) =
+                self.page(zone, endpoint, &path, page, deadline).await?;
             let count = parsed.servers.len();
             let before = types.len();
             types.extend(parsed.servers);
-            if catalog_is_read(
-                count,
-                types.len() - before,
-                types.len(),
-                response.total_count,
-            ) {
+            if catalog_is_read(count, types.len() - before, types.len(), total) {
                 return Ok(types);
             }
         }
@@ -56,18 +45,19 @@ impl Client {
         organization_id: &str,
         deadline: Instant,
     ) -> Result<Vec<model::Project>, ApiError> {
-        let base = format!(
-            "{}/account/v3/projects?organization_id={}",
-            self.api_url,
+        let endpoint = Endpoint::Projects;
+        let path = format!(
+            "{}?organization_id={}",
+            endpoint.listing().path,
             query_value(organization_id)
         );
         let mut projects = Vec::new();
         self.list_all(
             "",
-            Endpoint::Projects,
+            endpoint,
+            &path,
             deadline,
-            |page| format!("{base}&page={page}&page_size={PER_PAGE}"),
-            |body: model::ProjectsPage, _| {
+            |body: model::ProjectsPage| {
                 let count = body.projects.len();
                 projects.extend(body.projects);
                 (count, body.total_count)

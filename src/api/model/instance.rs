@@ -1,20 +1,11 @@
-//! The Instance API: `GET /instance/v1/zones/{zone}/servers`, the legacy `GET /servers`
-//! (same envelope), and the Block Storage volumes list that gives `sbs_volume` sizes.
+//! The Instance API: the servers of `GET /instance/v1/zones/{zone}/servers` and of the legacy
+//! `GET /servers` (same envelope, [`super::ServersPage`]), and the Block Storage volumes list that gives `sbs_volume` sizes.
 
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
 use super::{lenient_size, null_as_default};
-
-/// One page of `GET /instance/v1/zones/{zone}/servers`, or the legacy `GET /servers`.
-#[derive(Debug, Deserialize)]
-pub struct ServersPage {
-    /// `null` is an empty list; a page without the key is not a servers list at all, and
-    /// stays an error (docs/api-notes.md#null-fields).
-    #[serde(deserialize_with = "null_as_default")]
-    pub servers: Vec<Server>,
-}
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Server {

@@ -24,15 +24,17 @@ pub use dedibox::DediboxServer;
 pub use elastic_metal::ElasticMetalServer;
 pub use instance::*;
 
-/// One page of a servers list of the APIs generated after the Instance API (Elastic Metal,
-/// Apple silicon, Dedibox): the total is in the body, not in a header.
+/// One page of a servers list, of any product: `{"servers": [...]}`, with `total_count` in
+/// the body for the APIs generated after the Instance API (Elastic Metal, Apple silicon,
+/// Dedibox), whose total is in the `X-Total-Count` header instead. The legacy `GET /servers`
+/// has the same envelope.
 #[derive(Debug, Deserialize)]
 #[serde(bound = "S: Deserialize<'de>")]
-pub struct ProductPage<S> {
+pub struct ServersPage<S = Server> {
     #[serde(default)]
     pub total_count: Option<u64>,
-    /// `null` is an empty list; a page without the key is not a servers list, and stays an
-    /// error, as for Instances.
+    /// `null` is an empty list; a page without the key is not a servers list at all, and
+    /// stays an error (docs/api-notes.md#null-fields).
     #[serde(deserialize_with = "null_as_default")]
     pub servers: Vec<S>,
 }

@@ -69,8 +69,10 @@ impl FleetQuery {
     pub fn parse(&self, snapshot: &Snapshot) -> (Filter, Option<BadFilter>) {
         let zones = zone_labels(snapshot);
         let states = state_labels(snapshot);
-        let products: Vec<&'static str> =
-            polled_products(snapshot).iter().map(|p| p.label).collect();
+        let products: Vec<&'static str> = polled_products(snapshot)
+            .iter()
+            .map(|p| p.label())
+            .collect();
         let mut filter = Filter::default();
         let mut up = BTreeSet::new();
         let mut refused = None;

@@ -107,17 +107,17 @@ fn legend(snapshot: &Snapshot) -> Markup {
     html! {
         p class="legend" id="legend" {
             @for product in &products {
-                span class="swatch up" {} span class="state up" { (product.up_state) }
+                span class="swatch up" {} span class="state up" { (product.up_state().label()) }
                 ": up. "
                 span class="swatch not-running" {}
                 span class="state not-running" {
-                    @for (i, state) in product.states.iter()
-                        .filter(|s| **s != product.up_state).enumerate() {
+                    @for (i, state) in product.states().iter()
+                        .filter(|s| !s.is_up()).enumerate() {
                         @if i > 0 { ", " }
-                        (state)
+                        (state.label())
                     }
                 }
-                @if products.len() > 1 { " (" (product.label) ")" }
+                @if products.len() > 1 { " (" (product.label()) ")" }
                 ": not running, listed first, with a red bar. "
             }
             "Since: when this exporter first saw the server in its state, to within a poll \
@@ -139,7 +139,7 @@ fn form(snapshot: &Snapshot, filter: &Filter) -> Markup {
         form class="filters" method="get" action="/#fleet" {
             fieldset { legend { "product" }
                 @for product in polled_products(snapshot) {
-                    (box_("product", product.label, filter.products.contains(product.label)))
+                    (box_("product", product.label(), filter.products.contains(product.label())))
                 }
             }
             fieldset { legend { "zone" }

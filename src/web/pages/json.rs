@@ -9,9 +9,9 @@ use serde::Serialize;
 
 use super::filter::{rows, BadFilter, Filter};
 use super::rfc3339;
-use super::rows::{zone_states, FleetRow, RowDetail};
+use super::rows::{zone_states, FleetRow};
 use super::summary::{summarize, Summary};
-use crate::inventory::{Detail, ProductServer, Server, Snapshot, Volume};
+use crate::inventory::{Detail, InstanceDetail, Server, Snapshot, Volume};
 
 /// `/inventory.json`: the zones' poll status, the summary of the whole fleet, and the
 /// filtered servers, in the table's order.
@@ -42,7 +42,7 @@ pub struct ZoneJson<'a> {
     pub servers: usize,
     pub last_poll_at: Option<String>,
     pub last_poll_ok: Option<bool>,
-    pub last_poll_error: Option<&'a str>,
+    pub last_poll_error: Option<String>,
     pub last_success_at: Option<String>,
 }
 
@@ -135,10 +135,10 @@ pub fn inventory_json<'a>(
         .map(|(product, zone, state)| ZoneJson {
             product,
             zone,
-            servers: state.servers.len() + state.others.len(),
+            servers: state.server_count(),
             last_poll_at: state.last_poll.as_ref().map(|p| rfc3339(p.at)),
             last_poll_ok: state.last_poll.as_ref().map(|p| p.error.is_none()),
-            last_poll_error: state.last_poll.as_ref().and_then(|p| p.error.as_deref()),
+            last_poll_error: state.last_error().map(ToString::to_string),
             last_success_at: state.last_success.map(rfc3339),
         })
         .collect();
@@ -186,26 +186,26 @@ fn server_json<'a>(row: &FleetRow<'a>) -> ServerJson<'a> {
                 scope: a.scope.as_str(),
             })
             .collect(),
-        detail: match row.detail {
-            RowDetail::Instance(server) => DetailJson::Instance(instance_json(server)),
-            RowDetail::Other(server) => DetailJson::Other(product_json(server)),
+        detail: match &row.server.detail {
+            Detail::Instance(instance) => DetailJson::Instance(instance_json(row.server, instance)),
+            _ => DetailJson::Other(product_json(row.server)),
         },
     }
 }
 
-fn instance_json(s: &Server) -> InstanceJson<'_> {
+fn instance_json<'a>(s: &'a Server, d: &'a InstanceDetail) -> InstanceJson<'a> {
     InstanceJson {
-        commercial_type: &s.commercial_type,
-        arch: &s.arch,
-        image_name: &s.image_name,
+        commercial_type: &s.server_type,
+        arch: &d.arch,
+        image_name: &d.image_name,
         project_id: &s.project_id,
         organization_id: &s.organization_id,
         created_at: s.created.and_then(rfc3339_from_unix),
-        modified_at: s.modified.and_then(rfc3339_from_unix),
+        modified_at: d.modified.and_then(rfc3339_from_unix),
     }
 }
 
-fn product_json(s: &ProductServer) -> ProductJson<'_> {
+fn product_json(s: &Server) -> ProductJson<'_> {
     let mut json = ProductJson {
         server_type: &s.server_type,
         project_id: &s.project_id,
@@ -218,17 +218,15 @@ fn product_json(s: &ProductServer) -> ProductJson<'_> {
         expires_at: None,
     };
     match &s.detail {
-        Detail::ElasticMetal { ping_up } => json.ping_up = Some(*ping_up),
-        Detail::AppleSilicon { os_name, deletable } => {
-            json.os_name = Some(os_name);
-            json.deletable_at = Some(deletable.and_then(rfc3339_from_unix));
+        Detail::Instance(_) => {}
+        Detail::ElasticMetal(d) => json.ping_up = Some(d.ping_up),
+        Detail::AppleSilicon(d) => {
+            json.os_name = Some(&d.os_name);
+            json.deletable_at = Some(d.deletable.and_then(rfc3339_from_unix));
         }
-        Detail::Dedibox {
-            datacenter,
-            expiration,
-        } => {
-            json.datacenter = Some(datacenter);
-            json.expires_at = Some(expiration.and_then(rfc3339_from_unix));
+        Detail::Dedibox(d) => {
+            json.datacenter = Some(&d.datacenter);
+            json.expires_at = Some(d.expiration.and_then(rfc3339_from_unix));
         }
     }
     json

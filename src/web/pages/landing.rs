@@ -17,7 +17,7 @@ use super::fleet;
 use super::rows::{never_succeeded, zone_states};
 use crate::build_info;
 use crate::inventory::{Snapshot, ZoneState};
-use crate::poller::Published;
+use crate::published::Published;
 
 /// The CSS of the page, before the fleet section's.
 const STYLE: &str = "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}\
@@ -100,10 +100,10 @@ pub fn landing_head(published: &Published, telemetry_path: &str, now: SystemTime
 /// empty fleet as if there were no servers. Zones that failed for the same reason share a
 /// line.
 fn banner(snapshot: &Snapshot) -> Markup {
-    let mut errors: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let mut errors: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     for (_, name, zone) in zone_states(snapshot) {
-        if let Some(error) = zone.last_poll.as_ref().and_then(|p| p.error.as_deref()) {
-            errors.entry(error).or_default().push(name);
+        if let Some(error) = zone.last_error() {
+            errors.entry(error.to_string()).or_default().push(name);
         }
     }
     html! {
@@ -128,7 +128,7 @@ fn zone_row(product: &str, name: &str, zone: &ZoneState, now: SystemTime) -> Mar
         tr {
             td { (product) }
             td { (name) }
-            td { (zone.servers.len() + zone.others.len()) }
+            td { (zone.server_count()) }
             @match &zone.last_poll {
                 None => {
                     td { "not yet polled" }

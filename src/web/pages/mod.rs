@@ -27,9 +27,9 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use flate2::write::GzEncoder;
 use flate2::Compression;
 
-use super::body::{fit, gzip};
+use crate::compress::{fit, gzip};
 use crate::inventory::Snapshot;
-use crate::poller::{Encoded, Gzipped, Pages};
+use crate::published::{Encoded, Gzipped, Pages};
 
 mod filter;
 mod fleet;
@@ -117,8 +117,11 @@ pub(crate) mod tests {
     use std::time::{Duration, SystemTime};
 
     use super::*;
-    use crate::api::model;
-    use crate::inventory::{servers_from_api, Snapshot};
+    use crate::inventory::fixtures::{failure, servers_from_json};
+    use crate::inventory::Snapshot;
+    use crate::product::{Product, ProductZone};
+
+    const INSTANCE: Product = Product::Instance;
 
     /// The time the pages are rendered at in these tests: 600 s after the poll.
     pub const NOW: Duration = Duration::from_secs(1_600);
@@ -126,11 +129,11 @@ pub(crate) mod tests {
     /// Two zones, `fr-par-1` polled at 1,000 s with the servers of `json` (a servers page),
     /// `nl-ams-1` not yet polled.
     pub fn snapshot_of(json: &str) -> Snapshot {
-        let page: model::ServersPage = serde_json::from_str(json).unwrap();
-        let servers = servers_from_api(page.servers, &[]);
-        Snapshot::new(&["fr-par-1".to_owned(), "nl-ams-1".to_owned()]).with_poll(
+        let zones = ["fr-par-1", "nl-ams-1"].map(|z| ProductZone::new(INSTANCE, z));
+        Snapshot::of(zones).with_poll(
+            INSTANCE,
             "fr-par-1",
-            Ok(servers),
+            Ok(servers_from_json(json).into()),
             SystemTime::UNIX_EPOCH + Duration::from_secs(1_000),
             Duration::ZERO,
         )
@@ -157,15 +160,16 @@ pub(crate) mod tests {
         format!("&lt;script&gt;{field}&lt;/script&gt; &amp; &quot;q&quot;\n'{field}'")
     }
 
-    #[test]
-    fn hostile_texts_render_escaped_in_every_place_the_landing_page_shows_them() {
+    /// A landing page whose every text is [`hostile`]: a zone that answered with one
+    /// server, and fr-par-1 failing with a hostile error, rendered with `query`.
+    fn hostile_landing(query: &FleetQuery) -> String {
         use std::sync::Arc;
 
         use crate::metrics::Exposition;
-        use crate::poller::Published;
+        use crate::published::Published;
 
         let zone = hostile("zone");
-        let page: model::ServersPage = serde_json::from_value(serde_json::json!({"servers": [{
+        let page = serde_json::json!({"servers": [{
             "id": hostile("id"),
             "name": hostile("name"),
             "state": "stopped",
@@ -174,17 +178,14 @@ pub(crate) mod tests {
             "tags": [hostile("tag"), "plain"],
             "volumes": {"0": {"id": "v", "name": hostile("volume"),
                               "volume_type": hostile("volume type"), "size": 20_000_000_000u64}},
-        }]}))
-        .unwrap();
+        }]});
         let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000);
-        let snapshot = Snapshot::new(&["fr-par-1".to_owned(), zone.clone()])
-            .with_poll(
-                &zone,
-                Ok(servers_from_api(page.servers, &[])),
-                at,
-                Duration::ZERO,
-            )
-            .with_poll("fr-par-1", Err(hostile("error")), at, Duration::ZERO);
+        let zones = ["fr-par-1", &zone].map(|z| ProductZone::new(INSTANCE, z));
+        let servers = servers_from_json(&page.to_string());
+        let error = Err(failure(&hostile("error")));
+        let snapshot = Snapshot::of(zones)
+            .with_poll(INSTANCE, &zone, Ok(servers.into()), at, Duration::ZERO)
+            .with_poll(INSTANCE, "fr-par-1", error, at, Duration::ZERO);
         let published = Published {
             snapshot: Arc::new(snapshot),
             exposition: Exposition {
@@ -195,11 +196,13 @@ pub(crate) mod tests {
             pages: Default::default(),
         };
         let now = SystemTime::UNIX_EPOCH + NOW;
-        let render = |query: &FleetQuery| {
-            let fleet = fleet_html(&published.snapshot, query, now);
-            landing_page(&published, &hostile("path"), now, fleet)
-        };
+        let fleet = fleet_html(&published.snapshot, query, now);
+        landing_page(&published, &hostile("path"), now, fleet)
+    }
 
+    #[test]
+    fn hostile_texts_render_escaped_in_every_place_the_landing_page_shows_them() {
+        let render = hostile_landing;
         let html = render(&FleetQuery::default());
         assert!(!html.contains("<script"), "{html}");
         let (zone, id) = (escaped("zone"), escaped("id"));
@@ -208,7 +211,10 @@ pub(crate) mod tests {
             format!("<a href=\"{0}\">{0}</a>", escaped("path")),
             // The zone table, with a poll's error text.
             format!("<tr><td>instance</td><td>{zone}</td><td>1</td><td class=\"ok\">ok</td>"),
-            format!("<td class=\"failed\">failed: {}</td>", escaped("error")),
+            format!(
+                "<td class=\"failed\">failed: servers request failed: {}</td>",
+                escaped("error")
+            ),
             // The filter form's boxes.
             format!("<input type=\"checkbox\" name=\"zone\" value=\"{zone}\"> {zone}</label>"),
             // The summary: its row and links.

@@ -8,8 +8,9 @@ use maud::{html, Markup};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use super::filter::query_string;
-use super::rows::{fleet_rows, product_zones, PRODUCTS};
+use super::rows::{fleet_rows, product_zones};
 use crate::inventory::Snapshot;
+use crate::product::Product;
 
 /// The servers of one product in one zone (or, for [`Summary::total`], of the fleet).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -39,10 +40,10 @@ impl StateCounts {
     /// In the order the products list their states.
     fn sort(&mut self) {
         let rank = |label: &str| {
-            PRODUCTS
+            Product::ALL
                 .iter()
-                .flat_map(|p| p.states.iter())
-                .position(|s| *s == label)
+                .flat_map(|p| p.states())
+                .position(|s| s.label() == label)
                 .unwrap_or(usize::MAX)
         };
         self.0.sort_by_key(|(label, _)| rank(label));
