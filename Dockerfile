@@ -15,14 +15,14 @@ WORKDIR /src
 # manifests, Cargo.lock and build.rs do not change, so a source change rebuilds only the two
 # crates of the workspace. The simulator is a workspace member and a dependency of the default
 # `demo` feature, so its manifest comes in here too; the manifest names benches/poll.rs, which
-# must exist for cargo to read it.
+# must exist for cargo to read it, and build.rs renders docs/runbook.md (an empty one here).
 COPY Cargo.toml Cargo.lock build.rs ./
 COPY simulator/Cargo.toml simulator/
-RUN mkdir -p src simulator/src benches \
+RUN mkdir -p src simulator/src benches docs \
  && echo 'fn main() {}' > src/main.rs \
- && touch src/lib.rs simulator/src/lib.rs benches/poll.rs \
+ && touch src/lib.rs simulator/src/lib.rs benches/poll.rs docs/runbook.md \
  && cargo build --release --locked \
- && rm -rf src simulator/src benches
+ && rm -rf src simulator/src benches docs
 
 # The build has no .git: build.rs takes the revision for scaleway_exporter_build_info from here.
 ARG REVISION=unknown
@@ -30,10 +30,11 @@ ENV SCALEWAY_EXPORTER_REVISION=${REVISION}
 COPY src ./src
 COPY simulator/src ./simulator/src
 COPY benches ./benches
+COPY docs/runbook.md ./docs/
 # touch: COPY keeps the files' own times, which may be older than the empty crates' build.
 # Every path here is relative to WORKDIR: tests/dockerfile.rs plays these steps in a scratch
 # directory, where an absolute path would be the host's.
-RUN touch src/main.rs src/lib.rs simulator/src/lib.rs \
+RUN touch src/main.rs src/lib.rs simulator/src/lib.rs docs/runbook.md \
  && cargo build --release --locked
 
 # ---- runtime ---------------------------------------------------------------------------------

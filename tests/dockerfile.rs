@@ -536,6 +536,7 @@ fn the_context_holds_what_the_workspace_builds_from_and_nothing_else() {
         "simulator/Cargo.toml",
         "simulator/src/lib.rs",
         "benches/poll.rs",
+        "docs/runbook.md",
     ] {
         assert!(
             files.iter().any(|f| f == needed),
@@ -878,6 +879,18 @@ async fn the_image_builds_from_its_context_and_its_binary_serves_the_demo() {
         .await
         .unwrap();
     assert_eq!(healthz.status(), 200);
+    // The runbook it serves is the one of the context, rendered at build time.
+    let runbook = reqwest::get(format!("http://{address}/runbook"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        runbook.contains(r#"id="scalewayservernotrunning""#),
+        "no runbook in the built binary: {}",
+        &runbook[..runbook.len().min(500)]
+    );
 
     // And the HEALTHCHECK of the image says it is healthy.
     let health = image

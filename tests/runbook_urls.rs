@@ -2,16 +2,18 @@
 //! the mixin's one pattern with the alert's name in lower case, the anchor of its section of
 //! docs/runbook.md. By default the pattern leads to the runbook the exporter serves itself at
 //! `/runbook`, on the alert's `instance`, so the link resolves out of the box and shows the
-//! runbook of the running version. Every copy of the rules agrees, and the unit tests expect
-//! the link filled in for their alert's instance. (A site's own pattern: tests/mixin.rs.)
+//! runbook of the running version. Every copy of the rules agrees, the unit tests expect the
+//! link filled in for their alert's instance, and the exporter serves the page with every
+//! alert's anchor. (A site's own pattern: tests/mixin.rs.)
 
-#[path = "common/markdown.rs"]
-mod markdown;
+mod common;
 
 use std::collections::BTreeSet;
+use std::io::Read as _;
 use std::path::Path;
 
-use markdown::markdown_anchors;
+use common::markdown::markdown_anchors;
+use common::{exporter_config, simulator_config, start_exporter, start_simulator, TEST_KEY};
 use yaml_serde::Value;
 
 /// The default `runbookUrlPattern` of mixin/config.libsonnet.
@@ -138,4 +140,73 @@ fn both_documents_name_the_default_link_and_the_setting_that_moves_it() {
         ),
         "the default pattern of mixin/config.libsonnet is not {DEFAULT_PATTERN}"
     );
+}
+
+/// The `id`s of a page's elements.
+fn ids(html: &str) -> BTreeSet<String> {
+    html.split(" id=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[tokio::test]
+async fn the_exporter_serves_the_runbook_with_an_anchor_for_every_alert() {
+    let api = start_simulator(simulator_config(&["fr-par-1"], 3)).await;
+    let exporter = start_exporter(&exporter_config(&api.url, &["fr-par-1"], TEST_KEY)).await;
+    let response = reqwest::get(format!("{}/runbook", exporter.url))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/html; charset=utf-8"
+    );
+    let page = response.text().await.unwrap();
+    let anchors = ids(&page);
+    for (alert, _) in links(COPIES[0]) {
+        assert!(
+            anchors.contains(&alert.to_lowercase()),
+            "{alert}: no #{} on /runbook",
+            alert.to_lowercase()
+        );
+    }
+    // Every section has the anchor GitHub gives it, so the runbook's own links work there too.
+    let missing: Vec<String> = runbook_sections().difference(&anchors).cloned().collect();
+    assert!(
+        missing.is_empty(),
+        "sections without their anchor: {missing:?}"
+    );
+    assert!(
+        page.contains(env!("CARGO_PKG_VERSION")),
+        "the page names its version"
+    );
+    // A link to another file of the repository is text: the exporter does not serve it.
+    assert!(
+        !page.contains("href=\"../"),
+        "a link the exporter cannot serve"
+    );
+}
+
+#[tokio::test]
+async fn the_runbook_is_gzipped_when_asked() {
+    let api = start_simulator(simulator_config(&["fr-par-1"], 1)).await;
+    let exporter = start_exporter(&exporter_config(&api.url, &["fr-par-1"], TEST_KEY)).await;
+    let url = format!("{}/runbook", exporter.url);
+    let plain = reqwest::get(&url).await.unwrap().text().await.unwrap();
+    let response = reqwest::Client::new()
+        .get(&url)
+        .header("Accept-Encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["content-encoding"], "gzip");
+    let compressed = response.bytes().await.unwrap();
+    assert!(compressed.len() < plain.len() / 2);
+    let mut inflated = String::new();
+    flate2::read::GzDecoder::new(&compressed[..])
+        .read_to_string(&mut inflated)
+        .unwrap();
+    assert_eq!(inflated, plain);
 }
