@@ -17,6 +17,7 @@ WORKDIR /src
 # `demo` feature, so its manifest comes in here too; the manifest names benches/poll.rs, which
 # must exist for cargo to read it, and build.rs renders docs/runbook.md (an empty one here).
 COPY Cargo.toml Cargo.lock build.rs ./
+COPY build ./build
 COPY simulator/Cargo.toml simulator/
 RUN mkdir -p src simulator/src benches docs \
  && echo 'fn main() {}' > src/main.rs \

@@ -15,6 +15,10 @@ use std::process::Command;
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
+#[path = "build/github_anchor.rs"]
+mod github_anchor;
+use github_anchor::github_anchor;
+
 fn output(cmd: &str, args: &[&str]) -> Option<String> {
     let out = Command::new(cmd).args(args).output().ok()?;
     if !out.status.success() {
@@ -119,21 +123,6 @@ fn heading_text(events: &[Event]) -> String {
         }
     }
     text
-}
-
-/// GitHub's heading anchor: lower case, punctuation dropped (letters, digits, `-` and `_`
-/// kept), spaces turned into dashes (as tests/common/markdown.rs reads them).
-fn github_anchor(heading: &str) -> String {
-    heading
-        .trim()
-        .to_lowercase()
-        .chars()
-        .filter_map(|c| match c {
-            ' ' => Some('-'),
-            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
-            _ => None,
-        })
-        .collect()
 }
 
 /// The files (and at most one folder) whose change can change `git rev-parse HEAD`, each

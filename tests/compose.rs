@@ -4,8 +4,13 @@
 //! (`promtool check config`, `amtool check-config`; ignored unless installed). When Debian's
 //! `docker-compose` is installed, it validates the compose files themselves.
 
+#[path = "common/files.rs"]
+mod files;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+use files::copy_tree;
 
 use yaml_serde::Value;
 
@@ -80,19 +85,6 @@ fn lay_out(service: &Value) -> tempfile::TempDir {
         copy_tree(&mount.source, &destination);
     }
     dir
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    if from.is_dir() {
-        std::fs::create_dir_all(to).unwrap();
-        for entry in std::fs::read_dir(from).unwrap() {
-            let entry = entry.unwrap();
-            copy_tree(&entry.path(), &to.join(entry.file_name()));
-        }
-    } else {
-        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-        std::fs::copy(from, to).unwrap();
-    }
 }
 
 fn run(command: &mut Command) -> (bool, String) {

@@ -9,12 +9,15 @@
 #[path = "common/child_log.rs"]
 #[allow(dead_code)] // the address reader of other tests
 mod child_log;
+#[path = "common/files.rs"]
+mod files;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use child_log::{ChildLog, KillOnDrop};
+use files::{copy_file, copy_tree};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -470,32 +473,6 @@ fn make_context(tree: &Path, into: &Path) -> Vec<String> {
     files
 }
 
-fn copy_file(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-    std::fs::copy(from, to).unwrap_or_else(|e| panic!("copy {}: {e}", from.display()));
-    let modified = std::fs::metadata(from).unwrap().modified().unwrap();
-    std::fs::File::options()
-        .write(true)
-        .open(to)
-        .unwrap()
-        .set_modified(modified)
-        .unwrap();
-}
-
-/// `from` copied into `to` as COPY does: a file to a file, a folder's contents into a folder.
-fn copy_tree(from: &Path, to: &Path) {
-    let meta = std::fs::metadata(from).unwrap_or_else(|e| panic!("{}: {e}", from.display()));
-    if meta.is_dir() {
-        std::fs::create_dir_all(to).unwrap();
-        for entry in std::fs::read_dir(from).unwrap() {
-            let entry = entry.unwrap();
-            copy_tree(&entry.path(), &to.join(entry.file_name()));
-        }
-    } else {
-        copy_file(from, to);
-    }
-}
-
 #[test]
 fn dockerignore_patterns_match_as_docker_matches_them() {
     let ignore = DockerIgnore::parse(
@@ -531,6 +508,7 @@ fn the_context_holds_what_the_workspace_builds_from_and_nothing_else() {
         "Cargo.toml",
         "Cargo.lock",
         "build.rs",
+        "build/github_anchor.rs",
         "src/main.rs",
         "src/lib.rs",
         "simulator/Cargo.toml",

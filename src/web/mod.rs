@@ -19,6 +19,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use bytes::Bytes;
 use tokio::sync::watch;
 
 mod auth;
@@ -104,17 +105,29 @@ pub fn router(state: AppState) -> Router {
 async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let published = state.published.borrow().clone();
     let exposition = &published.exposition;
-    let mut response_headers = HeaderMap::new();
-    response_headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(CONTENT_TYPE_TEXT),
-    );
-    response_headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
-    if accepts_gzip(&headers) {
-        response_headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-        (response_headers, exposition.gzip.clone()).into_response()
+    plain_or_gzip(
+        &headers,
+        CONTENT_TYPE_TEXT,
+        &exposition.text,
+        &exposition.gzip,
+    )
+}
+
+/// A body kept both plain and gzipped, sent as the request's `Accept-Encoding` asks.
+fn plain_or_gzip(
+    request: &HeaderMap,
+    content_type: &'static str,
+    plain: &Bytes,
+    gzip: &Bytes,
+) -> Response {
+    let mut headers = HeaderMap::new();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    if accepts_gzip(request) {
+        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        (headers, gzip.clone()).into_response()
     } else {
-        (response_headers, exposition.text.clone()).into_response()
+        (headers, plain.clone()).into_response()
     }
 }
 

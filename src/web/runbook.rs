@@ -5,12 +5,12 @@
 
 use std::sync::LazyLock;
 
-use axum::http::{header, HeaderMap, HeaderValue};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use bytes::Bytes;
 use maud::{html, PreEscaped, DOCTYPE};
 
-use super::accepts_gzip;
+use super::plain_or_gzip;
 use crate::build_info;
 use crate::compress::gzip;
 
@@ -57,16 +57,5 @@ static PAGE: LazyLock<Page> = LazyLock::new(|| {
 });
 
 pub(super) async fn runbook(headers: HeaderMap) -> Response {
-    let mut response_headers = HeaderMap::new();
-    response_headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    response_headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
-    if accepts_gzip(&headers) {
-        response_headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-        (response_headers, PAGE.gzip.clone()).into_response()
-    } else {
-        (response_headers, PAGE.html.clone()).into_response()
-    }
+    plain_or_gzip(&headers, "text/html; charset=utf-8", &PAGE.html, &PAGE.gzip)
 }

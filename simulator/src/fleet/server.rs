@@ -5,6 +5,29 @@ use rand::Rng;
 
 use super::*;
 
+/// The states a server starts in, by a draw in 0..100: (the draw's bound, state, detail).
+type StateMix = [(u32, &'static str, &'static str); 6];
+
+/// About one server in four not running: every state in numbers, for tests.
+const VARIED_STATES: StateMix = [
+    (45, RUNNING, "booted"),
+    (72, RUNNING, "booting kernel"),
+    (85, STOPPED, ""),
+    (92, STOPPED_IN_PLACE, "stopped in place"),
+    (96, STARTING, "allocating node"),
+    (100, STOPPING, "stopping"),
+];
+
+/// 5 in 100 not running: the demo.
+const LIFELIKE_STATES: StateMix = [
+    (60, RUNNING, "booted"),
+    (95, RUNNING, "booting kernel"),
+    (97, STOPPED, ""),
+    (98, STOPPED_IN_PLACE, "stopped in place"),
+    (99, STARTING, "allocating node"),
+    (100, STOPPING, "stopping"),
+];
+
 impl ZoneCtx {
     /// Server `idx` of the zone (0 = the oldest), with the Block volumes behind its
     /// `sbs_volume` entries. `location` is always filled here; callers hide it by state.
@@ -66,26 +89,15 @@ impl ZoneCtx {
 
         // State, as the fleet is first seen: one draw either way, so the rest of the server
         // is the same in both mixes.
-        let draw = rng.random_range(0..100);
-        let (state, state_detail) = match fleet.mix {
-            Mix::Varied => match draw {
-                0..45 => (RUNNING, "booted"),
-                45..72 => (RUNNING, "booting kernel"),
-                72..85 => (STOPPED, ""),
-                85..92 => (STOPPED_IN_PLACE, "stopped in place"),
-                92..96 => (STARTING, "allocating node"),
-                _ => (STOPPING, "stopping"),
-            },
-            // 5 in 100 not running.
-            Mix::Lifelike => match draw {
-                0..60 => (RUNNING, "booted"),
-                60..95 => (RUNNING, "booting kernel"),
-                95..97 => (STOPPED, ""),
-                97 => (STOPPED_IN_PLACE, "stopped in place"),
-                98 => (STARTING, "allocating node"),
-                _ => (STOPPING, "stopping"),
-            },
+        let draw: u32 = rng.random_range(0..100);
+        let mix = match fleet.mix {
+            Mix::Varied => &VARIED_STATES,
+            Mix::Lifelike => &LIFELIKE_STATES,
         };
+        let (_, state, state_detail) = *mix
+            .iter()
+            .find(|(below, _, _)| draw < *below)
+            .expect("the last bound is 100");
 
         // Image: usually one of the zone's public images; null when booted from a volume.
         let image = if rng.random_range(0..100) < 5 {
