@@ -20,7 +20,10 @@ async fn main() {
         .and_then(|n| n.parse().ok())
         .unwrap_or(30);
     let hash = bcrypt::hash("correct horse", 10).unwrap();
-    let auth = BasicAuth::new(&BTreeMap::from([("prometheus".to_owned(), hash)]));
+    let auth = BasicAuth::new(
+        &BTreeMap::from([("prometheus".to_owned(), hash)]),
+        &mut Vec::new(),
+    );
     let (mut known, mut unknown) = (Vec::new(), Vec::new());
     // Interleaved, each password new, so that neither the cache nor drift favours one side.
     for round in 0..rounds {

@@ -1,7 +1,6 @@
 //! Assembly: a validated configuration becomes a poller and a router, served until shutdown,
 //! or until the poller ends, which ends the process with an error.
 
-use std::any::Any;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
@@ -14,10 +13,10 @@ use tokio::sync::oneshot;
 use crate::api::{Client, RequestDone, RequestObserver};
 use crate::config::{ConfigError, ExporterConfig};
 use crate::metrics::OwnMetrics;
-use crate::poller::Poller;
+use crate::poller::{panic_message, Poller};
 use crate::shutdown::Shutdown;
 use crate::web::server::{self, ServerLimits};
-use crate::web::{self, AppState, FilteredViews, Liveness, WebConfig};
+use crate::web::{self, AppState, FilteredViews, Liveness, WebConfig, WebNotice};
 
 /// Why the exporter could not be assembled.
 #[derive(Debug, thiserror::Error)]
@@ -90,6 +89,7 @@ impl Exporter {
             Some((path, file)) => {
                 let web = WebConfig::build(file)
                     .map_err(|reason| ConfigError::bad_web_config(path, &reason))?;
+                web.notices.iter().for_each(WebNotice::log);
                 (web.protect(router), web.tls.clone())
             }
             None => (router, None),
@@ -230,14 +230,6 @@ where
         })
         .map_err(ServeError::PollerStart)?;
     Ok(poller_ended)
-}
-
-fn panic_message(panic: &(dyn Any + Send)) -> &str {
-    panic
-        .downcast_ref::<&str>()
-        .copied()
-        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
-        .unwrap_or("a panic without a message")
 }
 
 /// Serves `router` over plain HTTP with the default limits until `shutdown`, then drains

@@ -1,4 +1,5 @@
-//! Log setup: logfmt or JSON on standard error, at the configured level.
+//! Log setup: logfmt or JSON on standard error, at the configured level; and panics as one
+//! log line of their own.
 
 use tracing_subscriber::layer::SubscriberExt as _;
 use tracing_subscriber::util::SubscriberInitExt as _;
@@ -29,4 +30,13 @@ pub fn init(level: LogLevel, format: LogFormat) {
         .with(filter)
         .with(layer)
         .try_init();
+    std::panic::set_hook(Box::new(|info| {
+        let message = crate::poller::panic_message(info.payload());
+        let location = info.location().map(ToString::to_string);
+        tracing::error!(
+            message,
+            location = location.as_deref().unwrap_or("unknown"),
+            "internal error (a panic; where it is caught, it fails what it was doing, as the next lines say)"
+        );
+    }));
 }

@@ -198,7 +198,7 @@ with the profile's `api_url` when `SCW_API_URL` is not set.
 |---|---|
 | the key | `--scaleway.secret-key-file`, `SCW_SECRET_KEY`, the profile's `secret_key` |
 | the API URL | `--scaleway.api-url`, `SCW_API_URL`, the profile's `api_url`, `https://api.scaleway.com` |
-| the default organization | `SCW_DEFAULT_ORGANIZATION_ID`, the profile's `default_organization_id` (kept for later use; nothing reads it yet) |
+| the default organization | `SCW_DEFAULT_ORGANIZATION_ID`, the profile's `default_organization_id` (its projects' names are read even when no server of it is seen) |
 
 - **The file** is `SCW_CONFIG_PATH`, else `$XDG_CONFIG_HOME/scw/config.yaml`, else \
 `~/.config/scw/config.yaml`; in those two places, `config.yml` when only it exists.

@@ -231,3 +231,58 @@ async fn a_retry_cut_short_by_the_deadline_reports_the_error_that_caused_it() {
         (1.0, 1.0)
     );
 }
+
+/// A gateway or a proxy may send any `Retry-After`: the largest number of seconds there is
+/// once panicked the zone's task (an instant plus that wait overflows), and the zone lost its
+/// `poll_success` series for good. It is a failed poll, at once, that names the wait asked
+/// for, for every product.
+#[tokio::test]
+async fn a_retry_after_too_large_for_any_clock_fails_the_poll_at_once_and_names_the_wait() {
+    use wiremock::matchers::path;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let api = MockServer::start().await;
+    for servers in [
+        "/instance/v1/zones/fr-par-1/servers",
+        "/baremetal/v1/zones/fr-par-1/servers",
+    ] {
+        Mock::given(path(servers))
+            .respond_with(
+                ResponseTemplate::new(429).insert_header("Retry-After", "18446744073709551615"),
+            )
+            .mount(&api)
+            .await;
+    }
+    let config = exporter_config_builder(&api.uri(), &[PARIS], TEST_KEY)
+        .products([Product::Instance, Product::ElasticMetal])
+        .poll_timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let exporter = start_exporter(&config).await;
+    let started = Instant::now();
+    let published = exporter.poller.poll_once().await;
+    assert!(started.elapsed() < Duration::from_secs(5), "no wait at all");
+    let metrics = exporter.scrape().await;
+    for product in [Product::Instance, Product::ElasticMetal] {
+        let zone = published.snapshot.zone(product, PARIS).unwrap();
+        let error = zone.last_error().expect("a failed poll").to_string();
+        assert!(
+            error.contains("HTTP 429")
+                && error.contains("it asked to wait 584542046090years")
+                && error.contains("--poll.timeout"),
+            "{product}: {error}"
+        );
+        assert_eq!(
+            metrics.value(
+                "scaleway_exporter_poll_success",
+                &[("product", product.label()), ("zone", PARIS)]
+            ),
+            0.0,
+            "{product}"
+        );
+    }
+    let ready = reqwest::get(format!("{}/readyz", exporter.url))
+        .await
+        .unwrap();
+    assert_eq!(ready.status(), 200, "every pair was polled, if in vain");
+}

@@ -436,3 +436,60 @@ async fn a_real_prometheus_scrapes_the_exporter_over_tls_with_basic_auth() {
         "(up with the password, up with a wrong one, servers scraped)"
     );
 }
+
+/// What of a web config cannot be served as written, though it does not stop the start, is
+/// said in the exporter's own log: these warnings were once written before the log was set
+/// up, and the real binary dropped them.
+#[tokio::test]
+async fn the_binary_logs_each_web_config_setting_it_cannot_honour() {
+    let dir = tempfile::tempdir().unwrap();
+    Pki::generate(dir.path());
+    let unreadable_hash = format!("$2z$10${}", "a".repeat(53));
+    let cases = [
+        (
+            "  cipher_suites: [TLS_RSA_WITH_AES_128_CBC_SHA]\n",
+            vec![
+                "cipher suite not available in rustls; skipped",
+                "serving TLS 1.3 only",
+            ],
+        ),
+        (
+            "  curve_preferences: [CurveP521, X25519]\n  min_version: TLS10\n",
+            vec![
+                "curve not available in rustls; skipped",
+                "min_version below TLS12",
+            ],
+        ),
+    ];
+    for (tls, expected) in cases {
+        let path = dir.path().join("web.yml");
+        let text = format!(
+            "tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n{tls}\
+             basic_auth_users:\n  odd: '{unreadable_hash}'\n"
+        );
+        std::fs::write(&path, text).unwrap();
+        let mut child = KillOnDrop(
+            Command::new(BINARY)
+                .env_clear()
+                .env("SCW_SECRET_KEY", TEST_KEY)
+                .env("SCW_API_URL", "http://127.0.0.1:9")
+                .args(["--scaleway.zone=fr-par-1", "--scaleway.product=instance"])
+                .args(["--web.listen-address=127.0.0.1:0", "--web.config.file"])
+                .arg(&path)
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap(),
+        );
+        let mut log = ChildLog::read(child.0.stderr.take().unwrap());
+        log.wait_for("exporter starting", Duration::from_secs(10))
+            .await;
+        for said in expected.iter().chain(&["the user cannot log in"]) {
+            let line = log
+                .lines
+                .iter()
+                .find(|line| line.contains(said))
+                .unwrap_or_else(|| panic!("{said:?} not in {:#?}", log.lines));
+            assert!(line.contains("level=warn"), "{line}");
+        }
+    }
+}

@@ -6,8 +6,9 @@ use std::sync::atomic::Ordering;
 use serde::Serialize;
 
 use crate::fleet::allowed_actions;
+use crate::http::window;
 use crate::json::{self, instance_date};
-use crate::world::{apply_status, render, transition_of, BlockEntry, Origin, Pending};
+use crate::world::{apply_status, render, transition_of, BlockEntry, Origin};
 use crate::{legacy, Action, ActionError, Simulator};
 
 /// A page of a list, ready to send.
@@ -55,11 +56,8 @@ impl Simulator {
 
     pub(crate) fn server_bytes(&self, zone: &str, id: &str) -> Option<Vec<u8>> {
         let mut world = self.world();
-        let (now, wall) = world.clocks();
-        let z = world.zone_mut(zone)?;
-        z.settle(&self.shared.fleet, now, wall);
-        let pos = *z.index.get(id)?;
-        Some(z.servers[pos].json.to_vec())
+        let (z, ..) = world.settled(&self.shared.fleet, zone)?;
+        Some(z.servers.get(id)?.json.to_vec())
     }
 
     /// One page of a zone's servers, newest first. An unknown zone is an empty list.
@@ -71,16 +69,15 @@ impl Simulator {
         shape: Shape,
     ) -> PageOut {
         let mut world = self.world();
-        let (now, wall) = world.clocks();
         let fleet = &self.shared.fleet;
-        let Some(z) = world.zone_mut(zone) else {
+        let Some((z, _, wall)) = world.settled(fleet, zone) else {
             return PageOut {
                 body: b"{\"servers\": []}".to_vec(),
                 total: 0,
             };
         };
-        z.settle(fleet, now, wall);
-        let len = z.servers.len() as u64;
+        let listing = z.servers.all();
+        let len = listing.len() as u64;
         let shifted = z.page_shift && page > 1;
         let (start, end, total) = if shifted {
             let start = (page - 1).saturating_mul(per_page) - 1;
@@ -90,7 +87,6 @@ impl Simulator {
             (start, start.saturating_add(per_page), len)
         };
         let (start, end) = (start.min(len) as usize, end.min(len) as usize);
-        let listing = &z.servers;
         let picked = (start..end).map(|k| &listing[listing.len() - 1 - k]);
         let mut body = Vec::with_capacity(32 + (end - start) * 2600);
         body.extend_from_slice(b"{\"servers\": [");
@@ -141,12 +137,9 @@ impl Simulator {
         let Some(z) = world.zone(zone) else {
             return b"{\"total_count\":0,\"volumes\":[]}".to_vec();
         };
-        let len = z.volumes.len() as u64;
-        let start = (page - 1).saturating_mul(page_size);
-        let end = start.saturating_add(page_size).min(len) as usize;
-        let start = start.min(len) as usize;
+        let len = z.volumes.len();
         let mut body = format!("{{\"total_count\":{len},\"volumes\":[").into_bytes();
-        for (n, volume) in z.volumes[start..end].iter().enumerate() {
+        for (n, volume) in z.volumes[window(page, page_size, len)].iter().enumerate() {
             if n > 0 {
                 body.push(b',');
             }
@@ -162,18 +155,18 @@ impl Simulator {
     /// Runs an action; the task is what the HTTP endpoint answers.
     pub(crate) fn act(&self, zone: &str, id: &str, action: Action) -> Result<Task, ActionError> {
         let mut world = self.world();
-        let (now, wall) = world.clocks();
         let transition = self.shared.config.transition;
         let fleet = &self.shared.fleet;
-        let z = world
-            .zone_mut(zone)
+        let (z, now, wall) = world
+            .settled(fleet, zone)
             .ok_or_else(|| ActionError::UnknownZone(zone.to_owned()))?;
-        z.settle(fleet, now, wall);
-        let pos = *z.index.get(id).ok_or_else(|| ActionError::UnknownServer {
-            zone: zone.to_owned(),
-            id: id.to_owned(),
-        })?;
-        let entry = &mut z.servers[pos];
+        let entry = z
+            .servers
+            .get_mut(id)
+            .ok_or_else(|| ActionError::UnknownServer {
+                zone: zone.to_owned(),
+                id: id.to_owned(),
+            })?;
         if !allowed_actions(&entry.state, &entry.detail).contains(&action.as_str()) {
             return Err(ActionError::NotAllowed {
                 action,
@@ -184,14 +177,8 @@ impl Simulator {
         entry.state = state.to_owned();
         entry.detail = detail.to_owned();
         entry.modified = instance_date(wall);
-        entry.pending = Some(Pending {
-            deadline: now + transition,
-            then,
-        });
         entry.json = render(fleet, &z.ctx, entry);
-        if !z.pending.iter().any(|p| p == id) {
-            z.pending.push(id.to_owned());
-        }
+        z.servers.begin(id, now + transition, then);
         tracing::debug!(
             zone,
             server_id = id,

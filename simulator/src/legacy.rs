@@ -7,7 +7,8 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
 use super::fleet::{
-    BlockVolume, EmptyMap, Location, Maintenance, SecurityGroup, Server, ServerRef, Volume, RUNNING,
+    BlockVolume, EmptyMap, Image, Location, Maintenance, SecurityGroup, Server, ServerRef, Volume,
+    RUNNING,
 };
 use super::json::fnv1a;
 
@@ -218,14 +219,23 @@ fn private_ip(server: &Server) -> String {
     })
 }
 
-/// The 2016-2018 rendering of a server (state already applied).
-pub(crate) fn render_2018(server: &Server, blocks: &[BlockVolume], out: &mut Vec<u8>) {
-    let server_ref = ServerRef {
-        id: server.id.clone(),
-        name: server.name.clone(),
-    };
-    let flat = flatten(server, blocks);
-    let image = server.image.as_ref().map(|i| LegacyImage {
+/// The first public IPv4: the pre-zone API knew one address a server.
+fn legacy_ip(server: &Server) -> Option<LegacyIp<'_>> {
+    server
+        .public_ips
+        .iter()
+        .find(|ip| ip.family == "inet")
+        .map(|ip| LegacyIp {
+            dynamic: ip.dynamic,
+            id: &ip.id,
+            address: &ip.address,
+        })
+}
+
+/// An image as the 2016-2018 API wrote it: its root an `l_ssd`, of 10 GB where today's
+/// image gives no size.
+fn legacy_image(i: &Image) -> LegacyImage<'_> {
+    LegacyImage {
         default_bootscript: None,
         creation_date: &i.creation_date,
         name: &i.name,
@@ -245,7 +255,17 @@ pub(crate) fn render_2018(server: &Server, blocks: &[BlockVolume], out: &mut Vec
             name: &i.name,
         },
         public: true,
-    });
+    }
+}
+
+/// The 2016-2018 rendering of a server (state already applied).
+pub(crate) fn render_2018(server: &Server, blocks: &[BlockVolume], out: &mut Vec<u8>) {
+    let server_ref = ServerRef {
+        id: server.id.clone(),
+        name: server.name.clone(),
+    };
+    let flat = flatten(server, blocks);
+    let image = server.image.as_ref().map(legacy_image);
     let volumes = flat
         .iter()
         .enumerate()
@@ -271,15 +291,7 @@ pub(crate) fn render_2018(server: &Server, blocks: &[BlockVolume], out: &mut Vec
         state_detail: &server.state_detail,
         image,
         creation_date: &server.creation_date,
-        public_ip: server
-            .public_ips
-            .iter()
-            .find(|ip| ip.family == "inet")
-            .map(|ip| LegacyIp {
-                dynamic: ip.dynamic,
-                id: &ip.id,
-                address: &ip.address,
-            }),
+        public_ip: legacy_ip(server),
         private_ip: Some(private_ip(server)),
         id: &server.id,
         dynamic_ip_required: server.dynamic_ip_required,
@@ -344,15 +356,7 @@ pub(crate) fn render_2014(server: &Server, blocks: &[BlockVolume], out: &mut Vec
         name: &server.name,
         organization: &server.organization,
         private_ip: (server.state == RUNNING).then(|| private_ip(server)),
-        public_ip: server
-            .public_ips
-            .iter()
-            .find(|ip| ip.family == "inet")
-            .map(|ip| LegacyIp {
-                dynamic: ip.dynamic,
-                id: &ip.id,
-                address: &ip.address,
-            }),
+        public_ip: legacy_ip(server),
         running: server.state == RUNNING,
         tags: &server.tags,
         volumes: Map(volumes),

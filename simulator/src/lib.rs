@@ -4,16 +4,21 @@
 //! - `legacy`: the same servers in the pre-2019 `/servers` shapes.
 //! - `http`: the axum router (auth, paging headers, errors as the real API writes them).
 //! - `json`: Python-style JSON, UUID-shaped ids, the two date forms.
-//! - `world`: each zone's servers and volumes as the simulator holds them, the transitions in
-//!   flight, and the clock they settle on.
+//! - `servers`: a zone's servers of one product, found by id, with their changes in flight
+//!   (every product's actions are lazy the same way).
+//! - `world`: each zone's Instance servers and volumes as the simulator holds them, and the
+//!   clock transitions settle on.
 //! - `answers`: what the routes send, read from the world: pages, bodies, actions' tasks.
 //! - `products`: Elastic Metal, Apple silicon and Dedibox servers (their own shapes, zones,
 //!   actions and secrets), and the test hooks that cover every [`Product`].
 //!
 //! State lives behind one mutex. Each server keeps its serialised JSON, so a page is a copy
 //! of bytes whatever the fleet size; a server is re-rendered only when its state changes.
-//! Actions are lazy: they store a target state and a deadline (`tokio::time::Instant`, so
-//! `tokio::time::pause()` works), resolved whenever the zone is next read.
+//! Actions are lazy, for every product alike (`servers`): they store a target state and a
+//! deadline, resolved whenever the zone is next read.
+
+// Functions a reader can hold: at most the threshold of the repository's clippy.toml.
+#![warn(clippy::too_many_lines)]
 
 mod account;
 mod action;
@@ -24,6 +29,7 @@ mod http;
 mod json;
 mod legacy;
 mod products;
+mod servers;
 mod world;
 
 use std::fmt;
@@ -161,21 +167,14 @@ impl Simulator {
             }
             zones.push(Zone::generate(&fleet, name, config.servers_per_zone));
         }
-        // Servers caught starting or stopping finish one transition after the fleet is ready
-        // (a 50,000-server fleet takes a while to build in a debug build).
+        // Servers caught in a transition finish it one transition after the Instance fleet
+        // is ready (a 50,000-server fleet takes a while to build in a debug build).
         let settle_at = Instant::now() + config.transition;
         for zone in &mut zones {
-            for id in &zone.pending {
-                if let Some(p) = zone
-                    .index
-                    .get(id)
-                    .and_then(|&pos| zone.servers[pos].pending.as_mut())
-                {
-                    p.deadline = settle_at;
-                }
-            }
+            zone.servers.land_all_at(settle_at);
         }
-        let products = products::Products::generate(&fleet, &config, settle_at);
+        let mut products = products::Products::generate(&fleet, &config);
+        products.land_all_at(settle_at);
         let churn_rng = StdRng::seed_from_u64(splitmix64(config.seed ^ 0xc4u64));
         Simulator {
             shared: Arc::new(Shared {
@@ -225,13 +224,8 @@ impl Simulator {
     /// Current server ids of a zone (terminated ones gone), in listing order (newest first).
     pub fn server_ids(&self, zone: &str) -> Vec<String> {
         let mut world = self.world();
-        let (now, wall) = world.clocks();
-        let fleet = &self.shared.fleet;
-        match world.zone_mut(zone) {
-            Some(z) => {
-                z.settle(fleet, now, wall);
-                z.servers.iter().rev().map(|e| e.id.clone()).collect()
-            }
+        match world.settled(&self.shared.fleet, zone) {
+            Some((z, ..)) => z.servers.all().iter().rev().map(|e| e.id.clone()).collect(),
             None => Vec::new(),
         }
     }
@@ -239,21 +233,15 @@ impl Simulator {
     /// The state string the API would show for a server, `None` if there is no such server.
     pub fn server_state(&self, zone: &str, id: &str) -> Option<String> {
         let mut world = self.world();
-        let (now, wall) = world.clocks();
-        let z = world.zone_mut(zone)?;
-        z.settle(&self.shared.fleet, now, wall);
-        let pos = *z.index.get(id)?;
-        Some(z.servers[pos].state.clone())
+        let (z, ..) = world.settled(&self.shared.fleet, zone)?;
+        Some(z.servers.get(id)?.state.clone())
     }
 
     /// The `state_detail` the API would show for a server.
     pub fn server_state_detail(&self, zone: &str, id: &str) -> Option<String> {
         let mut world = self.world();
-        let (now, wall) = world.clocks();
-        let z = world.zone_mut(zone)?;
-        z.settle(&self.shared.fleet, now, wall);
-        let pos = *z.index.get(id)?;
-        Some(z.servers[pos].detail.clone())
+        let (z, ..) = world.settled(&self.shared.fleet, zone)?;
+        Some(z.servers.get(id)?.detail.clone())
     }
 
     /// The server object as `GET .../servers/{id}` returns it (without the envelope).
@@ -300,14 +288,13 @@ impl Simulator {
             detail: text("state_detail"),
             modified: text("modification_date"),
             json: json::spaced(&server).into_boxed_slice(),
-            id: id.clone(),
+            id,
             name,
             origin: Origin::Raw(Box::new(server)),
             state,
             pending: None,
         };
         z.servers.push(entry);
-        z.index.insert(id, z.servers.len() - 1);
     }
 
     /// Adds a raw Block Storage volume object to the zone's `/block/v1` list.
@@ -398,18 +385,12 @@ impl Simulator {
             };
             let candidate = {
                 let mut world = self.world();
-                let (now, wall) = world.clocks();
-                let Some(z) = world.zone_mut(&zone) else {
+                let Some((z, ..)) = world.settled(&self.shared.fleet, &zone) else {
                     continue;
                 };
-                z.settle(&self.shared.fleet, now, wall);
-                if z.servers.is_empty() {
+                let Some(e) = z.servers.idle_at(pick) else {
                     continue;
-                }
-                let e = &z.servers[(pick % z.servers.len() as u64) as usize];
-                if e.pending.is_some() {
-                    continue;
-                }
+                };
                 // Lifelike: a running server is stopped 5 times in 100 and rebooted otherwise,
                 // and a stopped one started, so about 5% stay down however long the demo runs
                 // (Varied stops 70 in 100: about 40% down in the long run).

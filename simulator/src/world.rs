@@ -12,6 +12,7 @@ use crate::fleet::{
     STARTING, STOPPED, STOPPED_IN_PLACE, STOPPING, TERMINATING,
 };
 use crate::json::{self, block_date, instance_date};
+use crate::servers::{Held, Pending, Servers};
 use crate::{products, Action, BlockFault};
 
 pub(crate) struct World {
@@ -23,12 +24,8 @@ pub(crate) struct World {
 
 pub(crate) struct Zone {
     pub(crate) ctx: ZoneCtx,
-    /// Oldest first; the listing (newest first) walks it backwards.
-    pub(crate) servers: Vec<Entry>,
-    /// id → position in `servers`.
-    pub(crate) index: HashMap<String, usize>,
-    /// Ids of servers with a transition in flight.
-    pub(crate) pending: Vec<String>,
+    /// The listing (newest first) walks them backwards.
+    pub(crate) servers: Servers<Entry>,
     pub(crate) volumes: Vec<BlockEntry>,
     /// Block volume id → position in `volumes`.
     pub(crate) volume_index: HashMap<String, usize>,
@@ -47,8 +44,20 @@ pub(crate) struct Entry {
     pub(crate) state: String,
     pub(crate) detail: String,
     pub(crate) modified: String,
-    pub(crate) pending: Option<Pending>,
+    pub(crate) pending: Option<Pending<Then>>,
     pub(crate) json: Box<[u8]>,
+}
+
+impl Held for Entry {
+    type Then = Then;
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn pending(&mut self) -> &mut Option<Pending<Then>> {
+        &mut self.pending
+    }
 }
 
 pub(crate) enum Origin {
@@ -56,11 +65,6 @@ pub(crate) enum Origin {
     Generated(usize),
     /// Inserted by a test, already in API shape.
     Raw(Box<serde_json::Value>),
-}
-
-pub(crate) struct Pending {
-    pub(crate) deadline: Instant,
-    pub(crate) then: Then,
 }
 
 #[derive(Clone, Copy)]
@@ -158,6 +162,19 @@ impl World {
         (Instant::now() + self.skew, wall)
     }
 
+    /// Zone `name` as a read must see it, every transition due by now landed (reads are
+    /// what land lazy transitions), and the clocks they landed on.
+    pub(crate) fn settled(
+        &mut self,
+        fleet: &FleetCtx,
+        name: &str,
+    ) -> Option<(&mut Zone, Instant, DateTime<Utc>)> {
+        let (now, wall) = self.clocks();
+        let z = self.zone_mut(name)?;
+        z.settle(fleet, now, wall);
+        Some((z, now, wall))
+    }
+
     pub(crate) fn zone(&self, name: &str) -> Option<&Zone> {
         self.zones.iter().find(|z| z.ctx.zone == name)
     }
@@ -182,9 +199,7 @@ impl Zone {
     pub(crate) fn empty(ctx: ZoneCtx) -> Self {
         Zone {
             ctx,
-            servers: Vec::new(),
-            index: HashMap::new(),
-            pending: Vec::new(),
+            servers: Servers::default(),
             volumes: Vec::new(),
             volume_index: HashMap::new(),
             page_shift: false,
@@ -193,13 +208,12 @@ impl Zone {
         }
     }
 
-    /// Generates `count` servers; those caught starting or stopping get a transition whose
-    /// deadline the caller sets once the whole fleet is built.
+    /// Generates `count` servers. Those caught starting or stopping are in a transition the
+    /// caller times ([`Servers::land_all_at`]) once the whole fleet is built.
     pub(crate) fn generate(fleet: &FleetCtx, name: &str, count: usize) -> Self {
-        let settle_at = Instant::now();
         let mut zone = Zone::empty(ZoneCtx::new(fleet, name, count));
         let mut blocks = Vec::new();
-        zone.servers.reserve(count);
+        zone.servers = Servers::with_capacity(count);
         for idx in 0..count {
             let g = zone.ctx.generate(fleet, idx);
             let mut entry = Entry {
@@ -215,20 +229,17 @@ impl Zone {
             let mut server = g.server;
             apply_status(&mut server, &entry);
             entry.json = json::spaced(&server).into_boxed_slice();
+            // Caught starting after a poweron from stopped, or stopping after a poweroff.
             let then = match entry.state.as_str() {
-                STARTING => Some(Then::Settle(RUNNING, "booting kernel")),
-                STOPPING => Some(Then::Settle(STOPPED, "")),
+                STARTING => Some(transition_of(Action::Poweron, STOPPED).2),
+                STOPPING => Some(transition_of(Action::Poweroff, RUNNING).2),
                 _ => None,
             };
-            if let Some(then) = then {
-                entry.pending = Some(Pending {
-                    deadline: settle_at,
-                    then,
-                });
-                zone.pending.push(entry.id.clone());
-            }
-            zone.index.insert(entry.id.clone(), idx);
+            let id = entry.id.clone();
             zone.servers.push(entry);
+            if let Some(then) = then {
+                zone.servers.begin(&id, Instant::now(), then);
+            }
             blocks.extend(g.blocks);
         }
         blocks.extend(zone.ctx.unattached_volumes(fleet, 3 + count / 25));
@@ -240,33 +251,14 @@ impl Zone {
         zone
     }
 
-    /// Resolves transitions whose deadline has passed.
+    /// Resolves transitions whose deadline has passed; a terminated server goes, its Block
+    /// volumes stay, detached.
     pub(crate) fn settle(&mut self, fleet: &FleetCtx, now: Instant, wall: DateTime<Utc>) {
-        if self.pending.is_empty() {
-            return;
-        }
-        let mut still = Vec::new();
-        let mut removed: Vec<(usize, DateTime<Utc>)> = Vec::new();
-        for id in std::mem::take(&mut self.pending) {
-            let Some(&pos) = self.index.get(&id) else {
-                continue;
-            };
-            let entry = &mut self.servers[pos];
-            let deadline = match &entry.pending {
-                Some(p) if p.deadline <= now => p.deadline,
-                Some(_) => {
-                    still.push(id);
-                    continue;
-                }
-                None => continue,
-            };
-            let Some(p) = entry.pending.take() else {
-                continue;
-            };
-            // The date the state changed: the deadline, on the wall clock.
-            let when = wall - chrono::Duration::from_std(now - deadline).unwrap_or_default();
-            match p.then {
+        let mut removed = Vec::new();
+        for (pos, then, when) in self.servers.due(now, wall) {
+            match then {
                 Then::Settle(state, detail) => {
+                    let entry = self.servers.at_mut(pos);
                     entry.state = state.to_owned();
                     entry.detail = detail.to_owned();
                     entry.modified = instance_date(when);
@@ -275,41 +267,25 @@ impl Zone {
                 Then::Remove => removed.push((pos, when)),
             }
         }
-        self.pending = still;
         if removed.is_empty() {
             return;
         }
-        removed.sort_by_key(|(pos, _)| std::cmp::Reverse(*pos));
-        for (pos, when) in removed {
-            let entry = self.servers.remove(pos);
+        for (entry, when) in self.servers.remove_at(removed) {
             for volume_id in self.sbs_volume_ids(fleet, &entry) {
                 self.detach(&volume_id, when);
             }
         }
-        self.reindex();
     }
 
     /// Deletes server `id` now, as a terminate that completes: its Block volumes stay,
     /// detached. Nothing happens when there is no such server.
     pub(crate) fn remove(&mut self, fleet: &FleetCtx, id: &str, when: DateTime<Utc>) {
-        let Some(&pos) = self.index.get(id) else {
+        let Some(entry) = self.servers.remove(id) else {
             return;
         };
-        let entry = self.servers.remove(pos);
         for volume_id in self.sbs_volume_ids(fleet, &entry) {
             self.detach(&volume_id, when);
         }
-        self.pending.retain(|pending| pending != id);
-        self.reindex();
-    }
-
-    pub(crate) fn reindex(&mut self) {
-        self.index = self
-            .servers
-            .iter()
-            .enumerate()
-            .map(|(pos, e)| (e.id.clone(), pos))
-            .collect();
     }
 
     /// The Block volumes behind a server's `sbs_volume` entries.

@@ -238,55 +238,25 @@ fn first_in(s: &Running, product: Product, zone: &str, state: &str) -> String {
         .unwrap_or_else(|| panic!("no {state} {product} server"))
 }
 
+/// Each product's actions over HTTP: the state they take, the state the server shows during
+/// the transition and after it, and the status they answer (Dedibox: 204, no body).
+#[rustfmt::skip]
+const ACTIONS: [(Product, &str, &str, &str, &str, u16); 8] = [
+    (Product::ElasticMetal, "stop", "ready", "stopping", "stopped", 200),
+    (Product::ElasticMetal, "start", "stopped", "starting", "ready", 200),
+    (Product::ElasticMetal, "reboot", "ready", "stopping", "ready", 200),
+    (Product::AppleSilicon, "reboot", "ready", "rebooting", "ready", 200),
+    (Product::AppleSilicon, "reinstall", "ready", "reinstalling", "ready", 200),
+    (Product::Dedibox, "stop", "ready", "busy", "stopped", 204),
+    (Product::Dedibox, "start", "stopped", "busy", "ready", 204),
+    (Product::Dedibox, "reboot", "ready", "busy", "ready", 204),
+];
+
 #[tokio::test]
 async fn actions_over_http_move_states_until_the_clock_ends_them() {
     let s = start_products(&["fr-par-1"], 40).await;
     s.sim.advance_clock(TRANSITION);
-    for (product, action, from, during, after, status) in [
-        (
-            Product::ElasticMetal,
-            "stop",
-            "ready",
-            "stopping",
-            "stopped",
-            200,
-        ),
-        (
-            Product::ElasticMetal,
-            "start",
-            "stopped",
-            "starting",
-            "ready",
-            200,
-        ),
-        (
-            Product::ElasticMetal,
-            "reboot",
-            "ready",
-            "stopping",
-            "ready",
-            200,
-        ),
-        (
-            Product::AppleSilicon,
-            "reboot",
-            "ready",
-            "rebooting",
-            "ready",
-            200,
-        ),
-        (
-            Product::AppleSilicon,
-            "reinstall",
-            "ready",
-            "reinstalling",
-            "ready",
-            200,
-        ),
-        (Product::Dedibox, "stop", "ready", "busy", "stopped", 204),
-        (Product::Dedibox, "start", "stopped", "busy", "ready", 204),
-        (Product::Dedibox, "reboot", "ready", "busy", "ready", 204),
-    ] {
+    for (product, action, from, during, after, status) in ACTIONS {
         let id = first_in(&s, product, "fr-par-1", from);
         let path = format!("{}/{id}/{action}", servers_path(product, "fr-par-1"));
         let r = post(s.addr, &path, "{}").await;
@@ -307,21 +277,30 @@ async fn actions_over_http_move_states_until_the_clock_ends_them() {
         assert_eq!(again.json()["type"], "transient_state");
         s.sim.advance_clock(TRANSITION);
         assert_eq!(state().as_deref(), Some(after), "{product} {action}");
-        let listed = get(
-            s.addr,
-            &format!("{}?page_size=100", servers_path(product, "fr-par-1")),
-        )
-        .await
-        .json();
-        let item = listed["servers"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|v| v["id"].to_string().trim_matches('"') == id)
-            .cloned()
-            .unwrap();
-        assert_eq!(item["status"], after);
+        assert_eq!(listed_status(&s, product, &id).await, after);
     }
+}
+
+/// The `status` the list shows for server `id` of fr-par-1.
+async fn listed_status(s: &Running, product: Product, id: &str) -> Value {
+    let listed = get(
+        s.addr,
+        &format!("{}?page_size=100", servers_path(product, "fr-par-1")),
+    )
+    .await
+    .json();
+    listed["servers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["id"].to_string().trim_matches('"') == id)
+        .map(|v| v["status"].clone())
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_action_the_product_lacks_is_not_found() {
+    let s = start_products(&["fr-par-1"], 1).await;
     let r = post(
         s.addr,
         &format!(

@@ -251,10 +251,14 @@ impl Client {
                 return Err(error);
             }
             let wait = retry_delay(&error, attempt);
-            if Instant::now() + wait >= deadline {
-                return Err(error);
+            // A wait of any length, `Retry-After: 18446744073709551615` included, is compared
+            // with what is left of the deadline, never added to an instant.
+            let left = deadline.saturating_duration_since(Instant::now());
+            if wait >= left {
+                return Err(error.waited_past_deadline(wait));
             }
-            tracing::debug!(zone, %endpoint, attempt, wait_ms = wait.as_millis() as u64, error = %error, "retrying");
+            let wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX);
+            tracing::debug!(zone, %endpoint, attempt, wait_ms, error = %error, "retrying");
             cause = Some(error);
             tokio::time::sleep(wait).await;
         }

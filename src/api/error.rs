@@ -36,6 +36,13 @@ pub enum ApiError {
     TooLarge { endpoint: Endpoint, limit: usize },
     #[error("{endpoint} list did not end after {pages} pages of {PER_PAGE}: the API keeps announcing more")]
     TooManyPages { endpoint: Endpoint, pages: usize },
+    /// The API asked to wait (`Retry-After`) longer than what is left of the poll's deadline:
+    /// the attempt ends at once rather than sleep past it.
+    #[error("{error}; it asked to wait {} before retrying (Retry-After), longer than what is left of the poll (--poll.timeout)", humantime::format_duration(*wait))]
+    WaitPastDeadline {
+        error: Box<ApiError>,
+        wait: Duration,
+    },
 }
 
 fn content_type_note(content_type: &Option<String>) -> String {
@@ -95,6 +102,31 @@ impl ApiError {
             }
             // A body that does not parse still came with a status: counted as such when read.
             ApiError::Decode { .. } | ApiError::TooManyPages { .. } => "error".to_owned(),
+            ApiError::WaitPastDeadline { error, .. } => error.code_label(),
+        }
+    }
+
+    /// The HTTP status the API answered, when it answered one.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Status { status, .. } => Some(*status),
+            ApiError::WaitPastDeadline { error, .. } => error.status(),
+            _ => None,
+        }
+    }
+
+    /// This error, when a retry would wait `wait`, longer than the deadline leaves: a wait the
+    /// API asked for is named; the client's own backoff is not (the error alone says it).
+    pub(super) fn waited_past_deadline(self, wait: Duration) -> ApiError {
+        match &self {
+            ApiError::Status {
+                retry_after: Some(asked),
+                ..
+            } if *asked == wait => ApiError::WaitPastDeadline {
+                error: Box::new(self),
+                wait,
+            },
+            _ => self,
         }
     }
 
@@ -144,7 +176,8 @@ impl ApiError {
             ApiError::Decode { .. }
             | ApiError::TooLarge { .. }
             | ApiError::TooManyPages { .. }
-            | ApiError::Throttled { .. } => false,
+            | ApiError::Throttled { .. }
+            | ApiError::WaitPastDeadline { .. } => false,
         }
     }
 }

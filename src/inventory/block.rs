@@ -186,7 +186,8 @@ mod tests {
             endpoint: Endpoint::Servers(INSTANCE),
         };
         let at = SystemTime::UNIX_EPOCH;
-        let zone_failed = kept.with_poll(INSTANCE, "fr-par-1", Err(error), at, Duration::ZERO);
+        let zone_failed =
+            kept.with_poll(INSTANCE, "fr-par-1", Err(error.into()), at, Duration::ZERO);
         assert_eq!(zone(&zone_failed).volume_sizes_succeeded(), Some(false));
         assert_eq!(
             zone(&zone_failed).volume_sizes,

@@ -25,7 +25,7 @@ pub use catalog::{catalog_from_api, projects_from_api, Project, ServerType, Zone
 pub use fleet::Fleet;
 pub use instance::servers_from_api;
 pub use maintenance::Maintenance;
-pub use snapshot::{PollResult, Snapshot, ZoneState};
+pub use snapshot::{PollError, PollResult, Snapshot, ZoneState};
 
 use crate::product::{Product, State};
 

@@ -10,6 +10,32 @@ use super::{BlockSizes, ProductDetail, Project, Server, VolumeSizes, ZoneCatalog
 use crate::api::ApiError;
 use crate::product::{Product, ProductZone};
 
+/// Why a zone's poll failed: what the API answered, or a fault of the exporter's own (a
+/// panic while polling it, caught at the zone's boundary), which fails that zone's poll and
+/// no other.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PollError {
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl PollError {
+    /// The API's answer, when the API answered.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            PollError::Api(error) => Some(error),
+            PollError::Internal(_) => None,
+        }
+    }
+
+    /// The HTTP status the API answered, when it did.
+    pub fn status(&self) -> Option<u16> {
+        self.api().and_then(ApiError::status)
+    }
+}
+
 /// The outcome of a zone's last poll.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PollResult {
@@ -17,7 +43,7 @@ pub struct PollResult {
     pub at: SystemTime,
     pub duration: Duration,
     /// `None` on success; why it failed otherwise.
-    pub error: Option<ApiError>,
+    pub error: Option<PollError>,
 }
 
 /// A zone of a product as the snapshot knows it.
@@ -52,7 +78,7 @@ impl ZoneState {
     }
 
     /// Why the last poll failed; `None` when it succeeded or has not ended yet.
-    pub fn last_error(&self) -> Option<&ApiError> {
+    pub fn last_error(&self) -> Option<&PollError> {
         self.last_poll.as_ref()?.error.as_ref()
     }
 
@@ -192,7 +218,7 @@ impl Snapshot {
         &mut self,
         product: Product,
         zone: &str,
-        outcome: Result<ZonePoll, ApiError>,
+        outcome: Result<ZonePoll, PollError>,
         at: SystemTime,
         duration: Duration,
     ) {
@@ -219,7 +245,7 @@ impl Snapshot {
         mut self,
         product: Product,
         zone: &str,
-        outcome: Result<ZonePoll, ApiError>,
+        outcome: Result<ZonePoll, PollError>,
         at: SystemTime,
         duration: Duration,
     ) -> Snapshot {
@@ -266,7 +292,7 @@ mod tests {
         snapshot.with_poll(
             INSTANCE,
             "fr-par-1",
-            Err(boom()),
+            Err(boom().into()),
             at(seconds),
             Duration::ZERO,
         )
@@ -279,7 +305,7 @@ mod tests {
         let zone = failed.zone(INSTANCE, "fr-par-1").unwrap();
         assert_eq!(zone.server_count(), 1);
         assert!(!zone.last_poll_succeeded());
-        assert_eq!(zone.last_error(), Some(&boom()));
+        assert_eq!(zone.last_error(), Some(&PollError::Api(boom())));
         assert_eq!(zone.last_success, Some(at(100)));
         let emptied = poll(failed, r#"{"servers":[]}"#, 220);
         let zone = emptied.zone(INSTANCE, "fr-par-1").unwrap();

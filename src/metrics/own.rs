@@ -1,12 +1,16 @@
-//! The exporter's own metrics that live in a `prometheus` registry.
+//! What the `prometheus` crate does for the exporter: it keeps what changes between polls on
+//! its own, apart from any snapshot, and is read at each poll. That is two things: the API
+//! request counter, which every zone's task increments concurrently and which accumulates
+//! over the run; and the process metrics, under the names and help texts every Prometheus
+//! client library gives them. Every other family, the build info included, is a function of
+//! the snapshot or a constant, written by the encoder from the descriptors
+//! (docs/design.md#what-the-prometheus-crate-is-for).
 
-use prometheus::{IntCounterVec, IntGaugeVec, Opts, Registry};
+use prometheus::{IntCounterVec, Opts, Registry};
 
-use super::descriptors::{API_REQUESTS, BUILD_INFO};
-use crate::build_info;
+use super::descriptors::API_REQUESTS;
 
-/// The exporter's own metrics that are not a function of the snapshot: the API request
-/// counter (the client increments it), the build info and the process metrics.
+/// The request counter and the process metrics, in a `prometheus` registry of their own.
 #[derive(Clone)]
 pub struct OwnMetrics {
     pub(super) registry: Registry,
@@ -22,22 +26,9 @@ impl OwnMetrics {
             API_REQUESTS.labels,
         )
         .expect("a valid counter definition");
-        let build = IntGaugeVec::new(
-            Opts::new(BUILD_INFO.name, BUILD_INFO.help),
-            BUILD_INFO.labels,
-        )
-        .expect("a valid gauge definition");
-        // By position, as many as BUILD_INFO has labels (checked when built).
-        let values: [&str; BUILD_INFO.labels.len()] = [
-            build_info::VERSION,
-            build_info::REVISION,
-            build_info::RUSTC_VERSION,
-        ];
-        build.with_label_values(&values).set(1);
         registry
             .register(Box::new(api_requests.clone()))
             .expect("registered once");
-        registry.register(Box::new(build)).expect("registered once");
         #[cfg(target_os = "linux")]
         registry
             .register(Box::new(process::ProcessMetrics::new()))
@@ -47,9 +38,7 @@ impl OwnMetrics {
             api_requests,
         }
     }
-}
 
-impl OwnMetrics {
     /// Counts one API request in `scaleway_exporter_api_requests_total`.
     pub fn count_request(&self, product: &str, zone: &str, endpoint: &str, code: &str) {
         // By position, as many as API_REQUESTS has labels (checked when built).
@@ -65,7 +54,7 @@ impl Default for OwnMetrics {
 }
 
 /// The `process_*` metrics of the `prometheus` crate, but `process_cpu_seconds_total` with
-/// its fraction of a second.
+/// its fraction of a second: the one place the crate's output is corrected.
 ///
 /// The crate's collector divides the clock ticks of `/proc/self/stat` by the tick rate in
 /// integers and keeps the result in an integer counter: a process that had used 0.98 s of CPU

@@ -5,7 +5,6 @@ use std::time::Duration;
 
 use super::target::not_served;
 use super::Polled;
-use crate::api::ApiError;
 use crate::inventory::{Snapshot, VolumeSizes, ZonePoll, ZoneState};
 use crate::product::{Product, BLOCK_VOLUMES};
 
@@ -217,7 +216,8 @@ fn log_volume_sizes(polled: &[&Polled], previous: &Snapshot) {
             (VolumeSizes::Failed(error), Some(VolumeSizes::Failed(before)))
                 if error.code_label() == before.code_label() => {}
             (VolumeSizes::Failed(error), _) => {
-                failed.push((zone, is_refusal(error), error.to_string(), 0, p.duration));
+                let refused = error.status() == Some(403);
+                failed.push((zone, refused, error.to_string(), 0, p.duration));
             }
             (VolumeSizes::NotServed(_), Some(VolumeSizes::NotServed(_))) => {}
             (VolumeSizes::NotServed(error), _) => {
@@ -255,11 +255,6 @@ fn log_volume_sizes(polled: &[&Polled], previous: &Snapshot) {
             "Block Storage volume sizes read again"
         );
     }
-}
-
-/// A 403: the key lacks a permission set.
-fn is_refusal(error: &ApiError) -> bool {
-    matches!(error, ApiError::Status { status: 403, .. })
 }
 
 /// Milliseconds, for a log field.

@@ -17,6 +17,8 @@
 mod log;
 mod reference;
 mod target;
+#[cfg(test)]
+mod tests;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -28,8 +30,8 @@ use tokio::time::Instant;
 
 pub use target::poll_target;
 
-use crate::api::{ApiError, Client};
-use crate::inventory::{Snapshot, ZonePoll};
+use crate::api::Client;
+use crate::inventory::{PollError, Snapshot, ZonePoll};
 use crate::metrics::{self, OwnMetrics};
 use crate::product::{Product, ProductZone};
 use crate::published::{PageEncoder, Pages, Published};
@@ -139,46 +141,50 @@ impl Poller {
     }
 
     /// Every target of `previous` polled concurrently, each under its own deadline; in
-    /// (product, zone) order, whatever order they ended in.
+    /// (product, zone) order, whatever order they ended in. Whatever panics while polling one
+    /// target fails that target's poll ("internal error") and no other: its last good servers
+    /// are kept, it has a `poll_success` of 0 like any failed poll, and the next poll tries
+    /// it again.
     async fn poll_every_target(&self, previous: &Snapshot) -> Vec<Polled> {
         let mut polls = JoinSet::new();
-        // Which pair each task polls, for the log line of a task that panics.
-        let mut target_of_task = HashMap::new();
+        // Which pair each task polls, and since when, for a task that panics.
+        let mut started_tasks = HashMap::new();
         for (target, _) in previous.zones() {
             let client = self.client.clone();
             let timeout = self.timeout;
             let polled = target.clone();
+            let started = Instant::now();
             let task = polls.spawn(async move {
-                let started = Instant::now();
                 let deadline = started + timeout;
                 let outcome = poll_target(&client, polled.product, &polled.zone, deadline).await;
                 Polled {
                     target: polled,
-                    outcome,
+                    outcome: outcome.map_err(PollError::Api),
                     duration: started.elapsed(),
                     at: SystemTime::now(),
                 }
             });
-            target_of_task.insert(task.id(), target.clone());
+            started_tasks.insert(task.id(), (target.clone(), started));
         }
-        let mut polled = Vec::with_capacity(target_of_task.len());
+        let mut polled = Vec::with_capacity(started_tasks.len());
         while let Some(joined) = polls.join_next().await {
             match joined {
                 Ok(done) => polled.push(done),
                 Err(error) => {
-                    // A poll task only ends abnormally if it panicked: that zone keeps its data.
-                    let Some(target) = target_of_task.get(&error.id()) else {
+                    let Some((target, started)) = started_tasks.remove(&error.id()) else {
                         continue;
                     };
-                    let kept = previous
-                        .zone(target.product, &target.zone)
-                        .is_some_and(|z| z.last_success.is_some());
-                    let (product, zone) = (target.product.label(), target.zone.as_str());
-                    if kept {
-                        tracing::error!(product, zone, error = %error, "zone poll task ended abnormally; its zone keeps its last data");
-                    } else {
-                        tracing::error!(product, zone, error = %error, "zone poll task ended abnormally; its zone has no data yet");
-                    }
+                    // Only a panic ends a task early: the set is never aborted.
+                    let message = match error.try_into_panic() {
+                        Ok(panic) => panic_message(panic.as_ref()).to_owned(),
+                        Err(error) => error.to_string(),
+                    };
+                    polled.push(Polled {
+                        target,
+                        outcome: Err(PollError::Internal(message)),
+                        duration: started.elapsed(),
+                        at: SystemTime::now(),
+                    });
                 }
             }
         }
@@ -205,7 +211,7 @@ impl Poller {
             if !first_poll || outcomes.peek().is_none() {
                 continue;
             }
-            if outcomes.all(|p| matches!(&p.outcome, Err(ApiError::Status { status: 403, .. }))) {
+            if outcomes.all(|p| p.outcome.as_ref().err().and_then(PollError::status) == Some(403)) {
                 out.push(product);
             }
         }
@@ -273,10 +279,19 @@ impl Poller {
     }
 }
 
+/// What a panic carried: its message when it is text.
+pub(crate) fn panic_message(panic: &(dyn std::any::Any + Send)) -> &str {
+    panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("a panic without a message")
+}
+
 /// One product zone's poll, as it ended.
 struct Polled {
     target: ProductZone,
-    outcome: Result<ZonePoll, ApiError>,
+    outcome: Result<ZonePoll, PollError>,
     duration: Duration,
     at: SystemTime,
 }

@@ -4,7 +4,9 @@
 use tokio::time::Instant;
 
 use crate::api::{model, ApiError, ApiFlavor, Client};
-use crate::inventory::{listing_is_complete, BlockSizes, Fleet, Server, VolumeSizes, ZonePoll};
+use crate::inventory::{
+    listing_is_complete, BlockSizes, Fleet, PollError, Server, VolumeSizes, ZonePoll,
+};
 use crate::product::Product;
 
 /// One product's zone, read with its product's model.
@@ -14,6 +16,12 @@ pub async fn poll_target(
     zone: &str,
     deadline: Instant,
 ) -> Result<ZonePoll, ApiError> {
+    // A fault only the unit tests can switch on: polling this zone panics, as a bug of the
+    // exporter's own would.
+    #[cfg(test)]
+    if tests::panics(product, zone) {
+        panic!("a test asked for a panic while polling {product} in {zone}");
+    }
     match product {
         Product::Instance => poll_instances(client, zone, deadline).await,
         Product::ElasticMetal => {
@@ -121,6 +129,27 @@ fn block_not_served(error: &ApiError) -> bool {
 }
 
 /// The API gateway's answer for a product that is not in a zone: `501 unknown service`.
-pub(super) fn not_served(error: &ApiError) -> bool {
-    matches!(error, ApiError::Status { status: 501, .. })
+pub(super) fn not_served(error: &PollError) -> bool {
+    error.status() == Some(501)
+}
+
+/// The fault switch of the unit tests: the (product, zone) pairs whose poll panics.
+#[cfg(test)]
+pub(crate) mod tests {
+    use std::sync::Mutex;
+
+    use crate::product::Product;
+
+    static PANICKING: Mutex<Vec<(Product, String)>> = Mutex::new(Vec::new());
+
+    /// Makes the polls of these pairs panic, from now on (none: no more panics).
+    pub(crate) fn panic_in(pairs: &[(Product, &str)]) {
+        let mut panicking = PANICKING.lock().unwrap_or_else(|p| p.into_inner());
+        *panicking = pairs.iter().map(|(p, z)| (*p, (*z).to_owned())).collect();
+    }
+
+    pub(super) fn panics(product: Product, zone: &str) -> bool {
+        let panicking = PANICKING.lock().unwrap_or_else(|p| p.into_inner());
+        panicking.iter().any(|(p, z)| *p == product && z == zone)
+    }
 }

@@ -16,6 +16,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 
+use super::WebNotice;
 use crate::config::check_bcrypt_hash;
 
 /// The one path served without a password: liveness tells nothing about the fleet.
@@ -38,7 +39,9 @@ pub struct BasicAuth {
 }
 
 impl BasicAuth {
-    pub fn new(users: &BTreeMap<String, String>) -> BasicAuth {
+    /// The checker of `users`; a hash that Go's checks take but bcrypt cannot read leaves its
+    /// user unable to log in, which `notices` says.
+    pub fn new(users: &BTreeMap<String, String>, notices: &mut Vec<WebNotice>) -> BasicAuth {
         let cost = users
             .values()
             .filter_map(|hash| check_bcrypt_hash(hash).ok())
@@ -46,7 +49,7 @@ impl BasicAuth {
             .unwrap_or(DEFAULT_BCRYPT_COST);
         for (user, hash) in users {
             if hash.parse::<bcrypt::HashParts>().is_err() {
-                tracing::warn!(user = %user, "basic_auth_users: this hash cannot be read by bcrypt; the user cannot log in");
+                notices.push(WebNotice::UserCannotLogIn(user.clone()));
             }
         }
         let random: [u8; 16] = rand::random();
@@ -155,7 +158,10 @@ mod tests {
     #[tokio::test]
     async fn an_unknown_user_costs_one_bcrypt_comparison_like_a_known_one() {
         let hash = bcrypt::hash("s3cret", 4).unwrap();
-        let auth = BasicAuth::new(&BTreeMap::from([("prometheus".to_owned(), hash)]));
+        let auth = BasicAuth::new(
+            &BTreeMap::from([("prometheus".to_owned(), hash)]),
+            &mut Vec::new(),
+        );
         assert!(auth.check("prometheus", "s3cret").await);
         assert_eq!(auth.bcrypt_comparisons(), 1);
         assert!(!auth.check("prometheus", "wrong").await);

@@ -23,6 +23,47 @@ pub struct WebConfig {
     pub tls: Option<Arc<rustls::ServerConfig>>,
     pub basic_auth: Option<Arc<BasicAuth>>,
     pub headers: Arc<Vec<(HeaderName, HeaderValue)>>,
+    /// What of the file cannot be honoured as written, though it does not stop the start;
+    /// for the log, once logging is set up.
+    pub notices: Vec<WebNotice>,
+}
+
+/// Something of the web config that is served otherwise than the file says, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WebNotice {
+    /// A `cipher_suites` entry Go knows and rustls does not (CBC, RSA key exchange).
+    CipherSuiteSkipped(String),
+    /// A `curve_preferences` entry ring does not have (P-521).
+    CurveSkipped(String),
+    /// No `cipher_suites` entry is a TLS 1.2 suite rustls has.
+    Tls13Only,
+    /// `min_version` below TLS 1.2, which rustls does not serve.
+    BelowTls12,
+    /// A `basic_auth_users` hash that Go's checks take but bcrypt cannot read.
+    UserCannotLogIn(String),
+}
+
+impl WebNotice {
+    pub fn log(&self) {
+        match self {
+            WebNotice::CipherSuiteSkipped(name) => {
+                tracing::warn!(cipher_suite = %name, "cipher suite not available in rustls; skipped");
+            }
+            WebNotice::CurveSkipped(name) => {
+                tracing::warn!(curve = %name, "curve not available in rustls; skipped");
+            }
+            WebNotice::Tls13Only => tracing::warn!(
+                "no cipher_suites entry is a TLS 1.2 suite rustls has; serving TLS 1.3 only"
+            ),
+            WebNotice::BelowTls12 => {
+                tracing::warn!("min_version below TLS12: rustls serves TLS 1.2 and 1.3 only");
+            }
+            WebNotice::UserCannotLogIn(user) => tracing::warn!(
+                user = %user,
+                "basic_auth_users: this hash cannot be read by bcrypt; the user cannot log in"
+            ),
+        }
+    }
 }
 
 impl std::fmt::Debug for WebConfig {
@@ -47,14 +88,15 @@ impl WebConfig {
     /// What serves the file's settings: the certificates it names are read now, so that a
     /// bad one stops the start.
     pub fn build(parsed: &WebConfigFile) -> Result<WebConfig, WebConfigError> {
+        let mut notices = Vec::new();
         let tls = match &parsed.tls {
-            Some(settings) => Some(Arc::new(tls::server_config(settings)?)),
+            Some(settings) => Some(Arc::new(tls::server_config(settings, &mut notices)?)),
             None => None,
         };
         let basic_auth = if parsed.users.is_empty() {
             None
         } else {
-            Some(Arc::new(BasicAuth::new(&parsed.users)))
+            Some(Arc::new(BasicAuth::new(&parsed.users, &mut notices)))
         };
         let headers = parsed
             .headers
@@ -72,6 +114,7 @@ impl WebConfig {
             tls,
             basic_auth,
             headers: Arc::new(headers),
+            notices,
         })
     }
 

@@ -33,7 +33,7 @@ mod tls;
 mod views;
 
 pub use auth::BasicAuth;
-pub use config::WebConfig;
+pub use config::{WebConfig, WebNotice};
 pub use error::WebConfigError;
 pub use pages::encode_pages;
 pub use views::FilteredViews;

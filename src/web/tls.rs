@@ -28,14 +28,17 @@ use rustls::server::{ClientHello, ResolvesServerCert, WebPkiClientVerifier};
 use rustls::sign::CertifiedKey;
 use rustls::{DigitallySignedStruct, DistinguishedName, RootCertStore, SignatureScheme};
 
-use super::WebConfigError;
+use super::{WebConfigError, WebNotice};
 use crate::config::{ClientAuth, TlsSettings, TlsVersion};
 
 /// Builds the server configuration, reading the certificate, key and client CAs now so
 /// that a bad file stops the start.
-pub fn server_config(settings: &TlsSettings) -> Result<rustls::ServerConfig, WebConfigError> {
-    let provider = Arc::new(provider(settings)?);
-    let versions = versions(settings, &provider)?;
+pub fn server_config(
+    settings: &TlsSettings,
+    notices: &mut Vec<WebNotice>,
+) -> Result<rustls::ServerConfig, WebConfigError> {
+    let provider = Arc::new(provider(settings, notices)?);
+    let versions = versions(settings, &provider, notices)?;
     let resolver = ReloadingCert::load(
         settings.cert_file.clone(),
         settings.key_file.clone(),
@@ -55,7 +58,10 @@ pub fn server_config(settings: &TlsSettings) -> Result<rustls::ServerConfig, Web
     Ok(config)
 }
 
-fn provider(settings: &TlsSettings) -> Result<CryptoProvider, WebConfigError> {
+fn provider(
+    settings: &TlsSettings,
+    notices: &mut Vec<WebNotice>,
+) -> Result<CryptoProvider, WebConfigError> {
     let mut provider = rustls::crypto::ring::default_provider();
     if !settings.cipher_suites.is_empty() {
         let tls13: Vec<_> = provider
@@ -74,7 +80,7 @@ fn provider(settings: &TlsSettings) -> Result<CryptoProvider, WebConfigError> {
                 Some(suite) if suite.version() == &rustls::version::TLS12 => chosen.push(*suite),
                 Some(_) => {} // a TLS 1.3 suite: always on, as in Go
                 None if name.starts_with("TLS_ECDHE_") || name.starts_with("TLS_RSA_") => {
-                    tracing::warn!(cipher_suite = %name, "cipher suite not available in rustls; skipped");
+                    notices.push(WebNotice::CipherSuiteSkipped(name.clone()));
                 }
                 None => {}
             }
@@ -91,7 +97,7 @@ fn provider(settings: &TlsSettings) -> Result<CryptoProvider, WebConfigError> {
                     "CurveP256" => rustls::NamedGroup::secp256r1,
                     "CurveP384" => rustls::NamedGroup::secp384r1,
                     _ => {
-                        tracing::warn!(curve = %name, "curve not available in rustls; skipped");
+                        notices.push(WebNotice::CurveSkipped(name.clone()));
                         return None;
                     }
                 };
@@ -115,6 +121,7 @@ fn provider(settings: &TlsSettings) -> Result<CryptoProvider, WebConfigError> {
 fn versions(
     settings: &TlsSettings,
     provider: &CryptoProvider,
+    notices: &mut Vec<WebNotice>,
 ) -> Result<Vec<&'static rustls::SupportedProtocolVersion>, WebConfigError> {
     let has_tls12_suite = provider
         .cipher_suites
@@ -129,9 +136,7 @@ fn versions(
         if has_tls12_suite {
             versions.push(&rustls::version::TLS12);
         } else {
-            tracing::warn!(
-                "no cipher_suites entry is a TLS 1.2 suite rustls has; serving TLS 1.3 only"
-            );
+            notices.push(WebNotice::Tls13Only);
         }
     }
     if versions.is_empty() {
@@ -141,7 +146,7 @@ fn versions(
         });
     }
     if settings.min_version < TlsVersion::Tls12 {
-        tracing::warn!("min_version below TLS12: rustls serves TLS 1.2 and 1.3 only");
+        notices.push(WebNotice::BelowTls12);
     }
     Ok(versions)
 }

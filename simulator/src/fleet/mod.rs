@@ -6,16 +6,19 @@
 //! The mix of types, volumes, states, tags and nulls follows the real responses (docs/api-notes.md in the exporter's repository).
 //!
 //! `model.rs` holds the API-shaped types, `catalog.rs` the commercial types and their
-//! weights, `server.rs` the generation of one server, `specials.rs` the few servers chosen
-//! to carry a maintenance, a rescue boot or an end-of-service type.
+//! weights, `server.rs` the generation of one server (its identity, state and image), with
+//! `volumes.rs` its volumes and `network.rs` its addresses and groups, `specials.rs` the few
+//! servers chosen to carry a maintenance, a rescue boot or an end-of-service type.
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 mod catalog;
 mod model;
+mod network;
 mod server;
 mod specials;
+mod volumes;
 
 use super::json::{block_date, fnv1a, from_micros, instance_date, splitmix64, uuid};
 use crate::Mix;
@@ -218,117 +221,136 @@ const IMAGES: &[ImageSpec] = &[
 ];
 const GPU_IMAGE: usize = 7;
 
+impl ImageSpec {
+    /// The zone's public image of this spec: its root is a Block snapshot, or (older
+    /// images) a 10 GB `unified` volume.
+    fn image(&self, fleet: &FleetCtx, zone: &str, rng: &mut StdRng) -> Image {
+        let created = ANCHOR_MICROS - rng.random_range(30 * DAY_MICROS..400 * DAY_MICROS);
+        let created = instance_date(from_micros(created));
+        let root_volume = if self.sbs {
+            RootVolume {
+                volume_type: "sbs_snapshot",
+                id: uuid(rng),
+                size: 0,
+                name: String::new(),
+            }
+        } else {
+            RootVolume {
+                volume_type: "unified",
+                id: uuid(rng),
+                size: 10 * GB,
+                name: self.name.to_owned(),
+            }
+        };
+        Image {
+            id: uuid(rng),
+            name: self.name.to_owned(),
+            organization: fleet.images_org.clone(),
+            project: fleet.images_org.clone(),
+            root_volume,
+            extra_volumes: EmptyMap,
+            public: true,
+            arch: self.arch,
+            creation_date: created.clone(),
+            modification_date: created,
+            default_bootscript: None,
+            from_server: "",
+            state: "available",
+            tags: Vec::new(),
+            zone: zone.to_owned(),
+        }
+    }
+}
+
+/// One default security group per project (in `FleetCtx::projects` order), then the extras
+/// some servers pick instead.
+fn security_groups(fleet: &FleetCtx, rng: &mut StdRng) -> Vec<SecurityGroup> {
+    let mut groups: Vec<SecurityGroup> = fleet
+        .projects
+        .iter()
+        .map(|_| SecurityGroup {
+            id: uuid(rng),
+            name: "Default security group".to_owned(),
+        })
+        .collect();
+    for name in ["web-public", "k8s-nodes", "internal-only"] {
+        groups.push(SecurityGroup {
+            id: uuid(rng),
+            name: name.to_owned(),
+        });
+    }
+    groups
+}
+
+impl Cluster {
+    /// Cluster `c` of a zone: `prod` (two pools, first project) or `staging` (one pool,
+    /// second project).
+    fn draw(c: usize, rng: &mut StdRng) -> Cluster {
+        let pool_names: &[&str] = if c == 0 {
+            &["default", "workers"]
+        } else {
+            &["default"]
+        };
+        let pool_types = ["POP2-2C-8G", "PRO2-S", "DEV1-M"];
+        Cluster {
+            id: uuid(rng),
+            name: if c == 0 {
+                "prod".to_owned()
+            } else {
+                "staging".to_owned()
+            },
+            project: c,
+            pools: pool_names
+                .iter()
+                .map(|name| Pool {
+                    id: uuid(rng),
+                    name: (*name).to_owned(),
+                    commercial_type: pool_types[rng.random_range(0..pool_types.len())],
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Placement group `i` of a zone (`pg-db`, then `pg-front`), in the main project.
+fn placement_group(fleet: &FleetCtx, zone: &str, i: usize, rng: &mut StdRng) -> PlacementGroup {
+    PlacementGroup {
+        id: uuid(rng),
+        name: format!("pg-{}", if i == 0 { "db" } else { "front" }),
+        organization: fleet.projects[0].organization.clone(),
+        project: fleet.projects[0].id.clone(),
+        tags: Vec::new(),
+        policy_mode: "optional",
+        policy_type: if i == 0 {
+            "max_availability"
+        } else {
+            "low_latency"
+        },
+        policy_respected: false,
+        zone: zone.to_owned(),
+    }
+}
+
 impl ZoneCtx {
+    /// The zone's shared things, drawn from the zone's own rng in a fixed order (images,
+    /// security groups, clusters, Private Networks, placement groups): a new one goes last.
     pub fn new(fleet: &FleetCtx, zone: &str, slots: usize) -> Self {
         let key = splitmix64(fleet.seed ^ fnv1a(zone));
         let mut rng = StdRng::seed_from_u64(key ^ 0x00c7_0000);
-        let images = IMAGES
-            .iter()
-            .map(|spec| {
-                let created = ANCHOR_MICROS - rng.random_range(30 * DAY_MICROS..400 * DAY_MICROS);
-                let created = instance_date(from_micros(created));
-                let root_volume = if spec.sbs {
-                    RootVolume {
-                        volume_type: "sbs_snapshot",
-                        id: uuid(&mut rng),
-                        size: 0,
-                        name: String::new(),
-                    }
-                } else {
-                    RootVolume {
-                        volume_type: "unified",
-                        id: uuid(&mut rng),
-                        size: 10 * GB,
-                        name: spec.name.to_owned(),
-                    }
-                };
-                Image {
-                    id: uuid(&mut rng),
-                    name: spec.name.to_owned(),
-                    organization: fleet.images_org.clone(),
-                    project: fleet.images_org.clone(),
-                    root_volume,
-                    extra_volumes: EmptyMap,
-                    public: true,
-                    arch: spec.arch,
-                    creation_date: created.clone(),
-                    modification_date: created,
-                    default_bootscript: None,
-                    from_server: "",
-                    state: "available",
-                    tags: Vec::new(),
-                    zone: zone.to_owned(),
-                }
-            })
-            .collect();
-        let mut security_groups: Vec<SecurityGroup> = fleet
-            .projects
-            .iter()
-            .map(|_| SecurityGroup {
-                id: uuid(&mut rng),
-                name: "Default security group".to_owned(),
-            })
-            .collect();
-        for name in ["web-public", "k8s-nodes", "internal-only"] {
-            security_groups.push(SecurityGroup {
-                id: uuid(&mut rng),
-                name: name.to_owned(),
-            });
-        }
-        let clusters = (0..2)
-            .map(|c| {
-                let pool_names: &[&str] = if c == 0 {
-                    &["default", "workers"]
-                } else {
-                    &["default"]
-                };
-                let pool_types = ["POP2-2C-8G", "PRO2-S", "DEV1-M"];
-                Cluster {
-                    id: uuid(&mut rng),
-                    name: if c == 0 {
-                        "prod".to_owned()
-                    } else {
-                        "staging".to_owned()
-                    },
-                    project: c,
-                    pools: pool_names
-                        .iter()
-                        .map(|name| Pool {
-                            id: uuid(&mut rng),
-                            name: (*name).to_owned(),
-                            commercial_type: pool_types[rng.random_range(0..pool_types.len())],
-                        })
-                        .collect(),
-                }
-            })
-            .collect();
-        let private_networks = (0..3).map(|_| uuid(&mut rng)).collect();
-        let placement_groups = (0..2)
-            .map(|i| PlacementGroup {
-                id: uuid(&mut rng),
-                name: format!("pg-{}", if i == 0 { "db" } else { "front" }),
-                organization: fleet.projects[0].organization.clone(),
-                project: fleet.projects[0].id.clone(),
-                tags: Vec::new(),
-                policy_mode: "optional",
-                policy_type: if i == 0 {
-                    "max_availability"
-                } else {
-                    "low_latency"
-                },
-                policy_respected: false,
-                zone: zone.to_owned(),
-            })
-            .collect();
         ZoneCtx {
             zone: zone.to_owned(),
             key,
             slots: slots.max(1),
-            images,
-            security_groups,
-            clusters,
-            private_networks,
-            placement_groups,
+            images: IMAGES
+                .iter()
+                .map(|spec| spec.image(fleet, zone, &mut rng))
+                .collect(),
+            security_groups: security_groups(fleet, &mut rng),
+            clusters: (0..2).map(|c| Cluster::draw(c, &mut rng)).collect(),
+            private_networks: (0..3).map(|_| uuid(&mut rng)).collect(),
+            placement_groups: (0..2)
+                .map(|i| placement_group(fleet, zone, i, &mut rng))
+                .collect(),
         }
     }
 

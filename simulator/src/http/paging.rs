@@ -4,6 +4,8 @@
 use axum::http::{header, HeaderValue};
 use axum::response::Response;
 
+use std::ops::Range;
+
 use super::{InvalidArguments, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 
 /// `page` (default 1) and the page size (default 50, at most 100) from a raw query string.
@@ -44,6 +46,14 @@ pub(crate) fn paging(query: Option<&str>, size_name: &str) -> Result<(u64, u64),
         }
     }
     Ok((page, size))
+}
+
+/// The positions page `page` (from 1) of `size` items covers in a list of `len`: empty past
+/// the end, however large the page number.
+pub(crate) fn window(page: u64, size: u64, len: usize) -> Range<usize> {
+    let start = usize::try_from((page - 1).saturating_mul(size)).map_or(len, |s| s.min(len));
+    let end = usize::try_from(size).map_or(len, |size| start.saturating_add(size).min(len));
+    start..end
 }
 
 /// `X-Total-Count` and the relative `Link` header rooted at `/servers` (docs/api-notes.md#the-link-header):

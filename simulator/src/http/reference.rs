@@ -8,8 +8,10 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
 use super::super::catalog::{zone_catalog, ReferenceFault};
+use super::errors::{permission_denied, SERVER_ERROR};
 use super::{
-    admit, authorized, denied, json, paging, paging_headers, reply, Simulator, Style, MAX_PAGE_SIZE,
+    admit, json, key, page, paging_headers, reply, window, Refused, Simulator, Style, INSTANCE,
+    MAX_PAGE_SIZE,
 };
 
 pub(super) async fn list_server_types(
@@ -17,25 +19,19 @@ pub(super) async fn list_server_types(
     headers: HeaderMap,
     zone: Result<Path<String>, PathRejection>,
     RawQuery(query): RawQuery,
-) -> Response {
-    let zone = match admit(&sim, &headers, zone, Style::Instance) {
-        Ok(path) => path,
-        Err(refused) => return *refused,
-    };
+) -> Result<Response, Refused> {
+    let zone = admit(&sim, &headers, zone, INSTANCE)?;
     if let Some(fault) = sim.shared.catalog.request() {
-        return fault_reply(&sim, fault, "instance_server_type");
+        return Ok(fault_reply(&sim, fault, "instance_server_type"));
     }
-    let (page, per_page) = match paging(query.as_deref(), "per_page") {
-        Ok(p) => p,
-        Err(e) => return reply(&sim, StatusCode::BAD_REQUEST, json::spaced(&e)),
-    };
+    let (page, per_page) = page(&sim, query.as_deref(), Style::Spaced)?;
     let catalog = zone_catalog(&zone);
     let total = catalog.len() as u64;
-    let start = usize::try_from((page - 1).saturating_mul(per_page)).unwrap_or(usize::MAX);
+    let range = window(page, per_page, catalog.len());
     let picked: serde_json::Map<String, serde_json::Value> = catalog
         .into_iter()
-        .skip(start)
-        .take(per_page as usize)
+        .skip(range.start)
+        .take(range.len())
         .collect();
     let body = json::spaced(&serde_json::json!({ "servers": picked }));
     let mut response = reply(&sim, StatusCode::OK, body);
@@ -48,25 +44,20 @@ pub(super) async fn list_server_types(
         total,
         "&",
     );
-    response
+    Ok(response)
 }
 
 pub(super) async fn list_projects(
     State(sim): State<Simulator>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
-) -> Response {
-    if !authorized(&sim, &headers) {
-        return denied(&sim);
-    }
+) -> Result<Response, Refused> {
+    key(&sim, &headers)?;
     if let Some(fault) = sim.shared.projects.request() {
-        return fault_reply(&sim, fault, "account_project");
+        return Ok(fault_reply(&sim, fault, "account_project"));
     }
     let query = query.unwrap_or_default();
-    let (page, mut page_size) = match paging(Some(&query), "page_size") {
-        Ok(p) => p,
-        Err(e) => return reply(&sim, StatusCode::BAD_REQUEST, json::compact(&e.compact())),
-    };
+    let (page, mut page_size) = page(&sim, Some(&query), Style::Compact)?;
     // Recorded answers of 58 projects came in one page without `page_size`.
     if !query.split('&').any(|pair| pair.starts_with("page_size=")) {
         page_size = MAX_PAGE_SIZE;
@@ -76,31 +67,21 @@ pub(super) async fn list_projects(
         .find_map(|pair| pair.strip_prefix("organization_id="));
     let projects = sim.projects(organization);
     let total = projects.len();
-    let start = usize::try_from((page - 1).saturating_mul(page_size)).unwrap_or(usize::MAX);
-    let picked: Vec<_> = projects
-        .into_iter()
-        .skip(start)
-        .take(page_size as usize)
-        .collect();
+    let picked = &projects[window(page, page_size, total)];
     let body = serde_json::json!({ "total_count": total, "projects": picked });
-    reply(&sim, StatusCode::OK, json::compact(&body))
+    Ok(reply(&sim, StatusCode::OK, json::compact(&body)))
 }
 
-/// The IAM refusal (compact, key-sorted, as the gateway writes it) or a 500.
+/// IAM's refusal or a 500.
 fn fault_reply(sim: &Simulator, fault: ReferenceFault, resource: &str) -> Response {
-    let (status, body) = match fault {
-        ReferenceFault::PermissionDenied => (
-            StatusCode::FORBIDDEN,
-            format!(
-                r#"{{"details":[{{"action":"read","resource":"{resource}"}}],"message":"insufficient permissions","type":"permissions_denied"}}"#
-            ),
-        ),
-        ReferenceFault::InternalError => (
+    match fault {
+        ReferenceFault::PermissionDenied => permission_denied(sim, resource),
+        ReferenceFault::InternalError => reply(
+            sim,
             StatusCode::INTERNAL_SERVER_ERROR,
-            r#"{"message":"Internal error","type":"server_error"}"#.to_owned(),
+            SERVER_ERROR.to_vec(),
         ),
-    };
-    reply(sim, status, body.into_bytes())
+    }
 }
 
 #[cfg(test)]

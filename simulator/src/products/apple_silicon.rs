@@ -4,14 +4,17 @@
 //! `sudo_password`, the same password in `vnc_url`, and a CI `runner_configuration.token` on
 //! servers with a runner. Each contains [`super::SECRET_MARKER`].
 //!
-//! States: mostly `ready`; some `starting` (not yet `delivered`), `rebooting`, `reinstalling`
-//! (those settle to `ready`), a few `error`. Actions: `reboot` (ready → rebooting → ready),
-//! `reinstall` (ready or error → reinstalling → ready).
+//! States: mostly `ready`; some `starting` (not yet `delivered`, settles to `ready`), some
+//! caught in a `reboot` or a `reinstall`, a few `error`. Actions: `reboot`, `reinstall`
+//! ([`TRANSITIONS`]).
 
+use rand::rngs::StdRng;
 use rand::Rng;
 use serde::Serialize;
 
-use super::{after, docker_name, pick, secret, tags, uuid, GenCtx, Product, ProductAction};
+use super::{
+    after, docker_name, pick, secret, tags, uuid, GenCtx, Product, ProductAction, Transition,
+};
 use crate::json::block_date;
 use crate::Mix;
 
@@ -116,45 +119,21 @@ const OSES: &[(&str, &str, &str, &str, &str, &str)] = &[
     ),
 ];
 
+/// Server `idx` of the zone, and the state it settles in when generated mid-transition.
 pub(super) fn generate(ctx: &GenCtx<'_>, idx: usize) -> (Server, Option<&'static str>) {
     let mut rng = ctx.rng(Product::AppleSilicon, idx);
     let id = uuid(&mut rng);
     let (organization_id, project_id) = ctx.project(&mut rng);
     let created = ctx.created(&mut rng, idx);
-    let draw = rng.random_range(0..100);
-    let (status, then) = match ctx.fleet.mix {
-        Mix::Varied => match draw {
-            0..84 => ("ready", None),
-            84..89 => ("starting", Some("ready")),
-            89..93 => ("rebooting", Some("ready")),
-            93..96 => ("reinstalling", Some("ready")),
-            96..99 => ("error", None),
-            _ => ("ready", None),
-        },
-        // 4 in 100 not ready.
-        Mix::Lifelike => match draw {
-            0..96 => ("ready", None),
-            96..98 => ("rebooting", Some("ready")),
-            98 => ("starting", Some("ready")),
-            _ => ("error", None),
-        },
-    };
+    let (status, then) = first_status(ctx.fleet.mix, rng.random_range(0..100));
     let ip = format!(
         "{}.{}",
         pick(&mut rng, &["62.210.193", "195.154.249", "51.159.120"]),
         rng.random_range(2..255)
     );
     let password = secret(&mut rng);
-    let (os_id, os_name, label, family, version, xcode) = OSES[rng.random_range(0..OSES.len())];
-    let runner = (rng.random_range(0..100) < 25).then(|| RunnerConfiguration {
-        name: format!("runner-{}", docker_name(&mut rng)),
-        url: format!(
-            "https://github.com/{}",
-            pick(&mut rng, &["acme-corp", "example-org", "mobile-team"])
-        ),
-        token: format!("{}-runner", secret(&mut rng)),
-        provider: "github",
-    });
+    let os = os(&mut rng);
+    let runner = (rng.random_range(0..100) < 25).then(|| runner(&mut rng));
     let applied = match runner {
         Some(_) => vec![uuid(&mut rng)],
         None => Vec::new(),
@@ -174,29 +153,7 @@ pub(super) fn generate(ctx: &GenCtx<'_>, idx: usize) -> (Server, Option<&'static
         ssh_username: "m1",
         sudo_password: password,
         vnc_port: 59010,
-        os: Os {
-            id: os_id,
-            name: os_name,
-            label,
-            image_url: match family {
-                "Sequoia" => {
-                    "https://scw-apple-silicon.s3.fr-par.scw.cloud/scw-console/os/macos-sequoia.png"
-                }
-                "Sonoma" => {
-                    "https://scw-apple-silicon.s3.fr-par.scw.cloud/scw-console/os/macos-sonoma.png"
-                }
-                _ => "https://scw-apple-silicon.s3.fr-par.scw.cloud/scw-console/os/macos-tahoe.png",
-            },
-            family,
-            is_beta: family == "Tahoe",
-            version,
-            xcode_version: xcode,
-            compatible_server_types: &["M2-M", "M2-L", "M4-S", "M4-M", "M4-L", "M4-XL", "M1-M"],
-            release_notes_url: "",
-            description: "",
-            tags: ["macos", "apple", "apple-license"],
-            supported_server_types: [],
-        },
+        os,
         status: status.to_owned(),
         updated_at: after(created, &mut rng, 7 * 86_400),
         created_at: block_date(created),
@@ -205,17 +162,7 @@ pub(super) fn generate(ctx: &GenCtx<'_>, idx: usize) -> (Server, Option<&'static
         zone: ctx.zone.to_owned(),
         delivered: status != "starting",
         vpc_status: pick(&mut rng, &["vpc_disabled", "vpc_disabled", "vpc_enabled"]),
-        commitment: match rng.random_range(0..10) {
-            0..6 => Some(Commitment {
-                kind: "none",
-                cancelled: false,
-            }),
-            6..9 => Some(Commitment {
-                kind: "renewed_monthly",
-                cancelled: false,
-            }),
-            _ => None,
-        },
+        commitment: commitment(&mut rng),
         public_bandwidth_bps: 1_000_000_000,
         runner_configuration: runner,
         tags: tags(&mut rng),
@@ -225,14 +172,88 @@ pub(super) fn generate(ctx: &GenCtx<'_>, idx: usize) -> (Server, Option<&'static
     (server, then)
 }
 
-/// (intermediate, final) for an action from `state`.
-pub(super) fn transition(
-    action: ProductAction,
-    state: &str,
-) -> Option<(&'static str, &'static str)> {
-    match (action, state) {
-        (ProductAction::Reboot, "ready") => Some(("rebooting", "ready")),
-        (ProductAction::Reinstall, "ready" | "error") => Some(("reinstalling", "ready")),
-        _ => None,
+/// One of the macOS images, Tahoe still in beta.
+fn os(rng: &mut StdRng) -> Os {
+    let (id, name, label, family, version, xcode) = OSES[rng.random_range(0..OSES.len())];
+    Os {
+        id,
+        name,
+        label,
+        image_url: match family {
+            "Sequoia" => {
+                "https://scw-apple-silicon.s3.fr-par.scw.cloud/scw-console/os/macos-sequoia.png"
+            }
+            "Sonoma" => {
+                "https://scw-apple-silicon.s3.fr-par.scw.cloud/scw-console/os/macos-sonoma.png"
+            }
+            _ => "https://scw-apple-silicon.s3.fr-par.scw.cloud/scw-console/os/macos-tahoe.png",
+        },
+        family,
+        is_beta: family == "Tahoe",
+        version,
+        xcode_version: xcode,
+        compatible_server_types: &["M2-M", "M2-L", "M4-S", "M4-M", "M4-L", "M4-XL", "M1-M"],
+        release_notes_url: "",
+        description: "",
+        tags: ["macos", "apple", "apple-license"],
+        supported_server_types: [],
+    }
+}
+
+/// A GitHub Actions runner, its registration token a secret.
+fn runner(rng: &mut StdRng) -> RunnerConfiguration {
+    RunnerConfiguration {
+        name: format!("runner-{}", docker_name(rng)),
+        url: format!(
+            "https://github.com/{}",
+            pick(rng, &["acme-corp", "example-org", "mobile-team"])
+        ),
+        token: format!("{}-runner", secret(rng)),
+        provider: "github",
+    }
+}
+
+/// No commitment, a monthly one, or (one in ten) a null `commitment`.
+fn commitment(rng: &mut StdRng) -> Option<Commitment> {
+    let kind = match rng.random_range(0..10) {
+        0..6 => "none",
+        6..9 => "renewed_monthly",
+        _ => return None,
+    };
+    Some(Commitment {
+        kind,
+        cancelled: false,
+    })
+}
+
+const REBOOT: Transition = Transition::new(ProductAction::Reboot, &["ready"], "rebooting", "ready");
+const REINSTALL: Transition = Transition::new(
+    ProductAction::Reinstall,
+    &["ready", "error"],
+    "reinstalling",
+    "ready",
+);
+
+/// Every action of the API and what it does.
+pub(super) const TRANSITIONS: &[Transition] = &[REBOOT, REINSTALL];
+
+/// The status a server is generated in, by a draw in 0..100, and the one it settles in.
+fn first_status(mix: Mix, draw: u32) -> (&'static str, Option<&'static str>) {
+    match mix {
+        Mix::Varied => match draw {
+            0..84 => ("ready", None),
+            84..89 => ("starting", Some("ready")),
+            89..93 => REBOOT.caught(),
+            93..96 => REINSTALL.caught(),
+            96..99 => ("error", None),
+            _ => ("ready", None),
+        },
+        // 4 in 100 not ready.
+        Mix::Lifelike => match draw {
+            0..96 => ("ready", None),
+            96..98 => REBOOT.caught(),
+            98 => ("starting", Some("ready")),
+            _ => ("error", None),
+        },
     }
 }

@@ -4,15 +4,15 @@
 //! hang off network interfaces, `version` lower case (`ipv4`, `ipv6`); servers with a BMC also
 //! have an `ipmi` interface with a private address.
 //!
-//! States: mostly `ready`; some `stopped`, `installing` and `busy` (both settle to `ready`),
-//! `delivering`, `error`, `rescue`, `locked`. Actions: `stop` (ready → busy → stopped),
-//! `start` (stopped → busy → ready), `reboot` (ready → busy → ready).
+//! States: mostly `ready`; some `stopped`, `installing` (settles to `ready`), some caught
+//! `busy` in a `reboot`, `delivering`, `error`, `rescue`, `locked`. Actions: `stop`, `start`,
+//! `reboot`, each `busy` while it runs ([`TRANSITIONS`]).
 
 use rand::rngs::StdRng;
 use rand::Rng;
 use serde::Serialize;
 
-use super::{after, pick, tags, GenCtx, Product, ProductAction};
+use super::{after, pick, tags, GenCtx, Product, ProductAction, Transition};
 use crate::fleet::ANCHOR_MICROS;
 use crate::json::{block_date, fnv1a, from_micros};
 use crate::Mix;
@@ -310,6 +310,7 @@ fn mac(rng: &mut StdRng) -> String {
     format!("00:08:a2:{:02x}:{:02x}:{:02x}", b[0], b[1], b[2])
 }
 
+/// Server `idx` of the zone, and the state it settles in when generated mid-transition.
 pub(super) fn generate(ctx: &GenCtx<'_>, idx: usize) -> (Server, Option<&'static str>) {
     let mut rng = ctx.rng(Product::Dedibox, idx);
     // Ids grow with creation, as a sequence does.
@@ -317,30 +318,79 @@ pub(super) fn generate(ctx: &GenCtx<'_>, idx: usize) -> (Server, Option<&'static
         100_000 + (fnv1a(ctx.zone) % 64) * 10_000_000 + idx as u64 * 37 + rng.random_range(0..37);
     let (organization_id, project_id) = ctx.project(&mut rng);
     let created = ctx.created(&mut rng, idx);
-    let draw = rng.random_range(0..100);
-    let (status, then) = match ctx.fleet.mix {
-        Mix::Varied => match draw {
-            0..80 => ("ready", None),
-            80..86 => ("stopped", None),
-            86..89 => ("installing", Some("ready")),
-            89..92 => ("busy", Some("ready")),
-            92..94 => ("delivering", None),
-            94..96 => ("error", None),
-            96..98 => ("rescue", None),
-            _ => ("locked", None),
-        },
-        // 5 in 100 not ready.
-        Mix::Lifelike => match draw {
-            0..95 => ("ready", None),
-            95..97 => ("stopped", None),
-            97 => ("busy", Some("ready")),
-            98 => ("installing", Some("ready")),
-            _ => ("rescue", None),
-        },
-    };
-    let (offer_id, offer_name, euros) = OFFERS[rng.random_range(0..OFFERS.len())];
+    let (status, then) = first_status(ctx.fleet.mix, rng.random_range(0..100));
+    let offer = offer(&mut rng);
     let installed = !matches!(status, "delivering" | "installing");
     let hostname = format!("sd-{id}");
+    let (ips, ipv6) = public_ips(id, &hostname, &mut rng);
+    let mut interfaces = vec![Interface {
+        card_id: id * 2,
+        device_id: id * 2 + 1,
+        mac: mac(&mut rng),
+        kind: "normal",
+        ips,
+    }];
+    let has_bmc = rng.random_range(0..100) < 50;
+    if has_bmc {
+        interfaces.push(ipmi(id, &mut rng));
+    }
+    let expires = ANCHOR_MICROS + rng.random_range(1..365) * 86_400 * 1_000_000;
+    let datacenter_name = datacenter(ctx.zone, &mut rng);
+    let server = Server {
+        datacenter_name,
+        organization_id,
+        project_id,
+        rebooted_at: (rng.random_range(0..100) < 60)
+            .then(|| after(created, &mut rng, 200 * 86_400)),
+        updated_at: after(created, &mut rng, 30 * 86_400),
+        created_at: block_date(created),
+        expired_at: (rng.random_range(0..100) < 85).then(|| block_date(from_micros(expires))),
+        offer,
+        status: status.to_owned(),
+        rack: format!("{}", rng.random_range(1..60)),
+        room: format!("s{}", rng.random_range(1..5)),
+        abuse_contact: "abuse@example.com".to_owned(),
+        os: installed.then(|| os(&mut rng)),
+        interfaces,
+        zone: ctx.zone.to_owned(),
+        level: Some(Level {
+            offer_id: 20,
+            level: pick(&mut rng, &["basic", "basic", "business"]),
+        }),
+        has_bmc,
+        tags: tags(&mut rng),
+        is_outsourced: false,
+        ipv6_slaac: ipv6,
+        qinq: false,
+        rpn_version: (rng.random_range(0..100) < 20).then_some(2),
+        is_rpnv2_member: false,
+        is_hds: false,
+        hostname,
+        id,
+    };
+    (server, then)
+}
+
+/// One of the offers, paid monthly.
+fn offer(rng: &mut StdRng) -> Offer {
+    let (id, name, euros) = OFFERS[rng.random_range(0..OFFERS.len())];
+    Offer {
+        id,
+        name,
+        catalog: "default",
+        payment_frequency: "monthly",
+        pricing: Money {
+            currency_code: "EUR",
+            units: euros,
+            nanos: 990_000_000,
+        },
+        offer_id: None,
+    }
+}
+
+/// The public interface's addresses of server `id`: an IPv4 and, on some (`true`), an
+/// IPv6, in either order.
+fn public_ips(id: u64, hostname: &str, rng: &mut StdRng) -> (Vec<Ip>, bool) {
     let third = rng.random::<u8>();
     let last = rng.random_range(2..255);
     let mut ips = vec![Ip {
@@ -375,95 +425,62 @@ pub(super) fn generate(ctx: &GenCtx<'_>, idx: usize) -> (Server, Option<&'static
     if rng.random_range(0..2) == 0 {
         ips.reverse();
     }
-    let mut interfaces = vec![Interface {
-        card_id: id * 2,
-        device_id: id * 2 + 1,
-        mac: mac(&mut rng),
-        kind: "normal",
-        ips,
-    }];
-    let has_bmc = rng.random_range(0..100) < 50;
-    if has_bmc {
-        interfaces.push(Interface {
-            card_id: id * 2,
-            device_id: id * 2 + 2,
-            mac: mac(&mut rng),
-            kind: "ipmi",
-            ips: vec![Ip {
-                ip_id: 400_002 + id * 3,
-                address: format!(
-                    "10.{}.{}.{}",
-                    rng.random_range(16..32),
-                    rng.random::<u8>(),
-                    rng.random_range(2..255)
-                ),
-                reverse: String::new(),
-                version: "ipv4",
-                cidr: 24,
-                netmask: "255.255.255.0".to_owned(),
-                semantic: "ipmi",
-                gateway: String::new(),
-                status: "ready",
-            }],
-        });
-    }
-    let expires = ANCHOR_MICROS + rng.random_range(1..365) * 86_400 * 1_000_000;
-    let datacenter_name = datacenter(ctx.zone, &mut rng);
-    let server = Server {
-        datacenter_name,
-        organization_id,
-        project_id,
-        rebooted_at: (rng.random_range(0..100) < 60)
-            .then(|| after(created, &mut rng, 200 * 86_400)),
-        updated_at: after(created, &mut rng, 30 * 86_400),
-        created_at: block_date(created),
-        expired_at: (rng.random_range(0..100) < 85).then(|| block_date(from_micros(expires))),
-        offer: Offer {
-            id: offer_id,
-            name: offer_name,
-            catalog: "default",
-            payment_frequency: "monthly",
-            pricing: Money {
-                currency_code: "EUR",
-                units: euros,
-                nanos: 990_000_000,
-            },
-            offer_id: None,
-        },
-        status: status.to_owned(),
-        rack: format!("{}", rng.random_range(1..60)),
-        room: format!("s{}", rng.random_range(1..5)),
-        abuse_contact: "abuse@example.com".to_owned(),
-        os: installed.then(|| os(&mut rng)),
-        interfaces,
-        zone: ctx.zone.to_owned(),
-        level: Some(Level {
-            offer_id: 20,
-            level: pick(&mut rng, &["basic", "basic", "business"]),
-        }),
-        has_bmc,
-        tags: tags(&mut rng),
-        is_outsourced: false,
-        ipv6_slaac: ipv6,
-        qinq: false,
-        rpn_version: (rng.random_range(0..100) < 20).then_some(2),
-        is_rpnv2_member: false,
-        is_hds: false,
-        hostname,
-        id,
-    };
-    (server, then)
+    (ips, ipv6)
 }
 
-/// (intermediate, final) for an action from `state`.
-pub(super) fn transition(
-    action: ProductAction,
-    state: &str,
-) -> Option<(&'static str, &'static str)> {
-    match (action, state) {
-        (ProductAction::Stop, "ready") => Some(("busy", "stopped")),
-        (ProductAction::Start, "stopped") => Some(("busy", "ready")),
-        (ProductAction::Reboot, "ready") => Some(("busy", "ready")),
-        _ => None,
+/// The BMC's interface of server `id`, on a private address.
+fn ipmi(id: u64, rng: &mut StdRng) -> Interface {
+    Interface {
+        card_id: id * 2,
+        device_id: id * 2 + 2,
+        mac: mac(rng),
+        kind: "ipmi",
+        ips: vec![Ip {
+            ip_id: 400_002 + id * 3,
+            address: format!(
+                "10.{}.{}.{}",
+                rng.random_range(16..32),
+                rng.random::<u8>(),
+                rng.random_range(2..255)
+            ),
+            reverse: String::new(),
+            version: "ipv4",
+            cidr: 24,
+            netmask: "255.255.255.0".to_owned(),
+            semantic: "ipmi",
+            gateway: String::new(),
+            status: "ready",
+        }],
+    }
+}
+
+const STOP: Transition = Transition::new(ProductAction::Stop, &["ready"], "busy", "stopped");
+const START: Transition = Transition::new(ProductAction::Start, &["stopped"], "busy", "ready");
+const REBOOT: Transition = Transition::new(ProductAction::Reboot, &["ready"], "busy", "ready");
+
+/// Every action of the API and what it does.
+pub(super) const TRANSITIONS: &[Transition] = &[STOP, START, REBOOT];
+
+/// The status a server is generated in, by a draw in 0..100, and the one it settles in.
+fn first_status(mix: Mix, draw: u32) -> (&'static str, Option<&'static str>) {
+    match mix {
+        Mix::Varied => match draw {
+            0..80 => ("ready", None),
+            80..86 => ("stopped", None),
+            86..89 => ("installing", Some("ready")),
+            89..92 => REBOOT.caught(),
+            92..94 => ("delivering", None),
+            94..96 => ("error", None),
+            96..98 => ("rescue", None),
+            _ => ("locked", None),
+        },
+        // 5 in 100 not ready.
+        Mix::Lifelike => match draw {
+            0..95 => ("ready", None),
+            95..97 => ("stopped", None),
+            97 => REBOOT.caught(),
+            98 => ("installing", Some("ready")),
+            _ => ("rescue", None),
+        },
     }
 }

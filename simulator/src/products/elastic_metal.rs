@@ -3,14 +3,16 @@
 //! `install` null when no OS was asked for, `user_data` base64 or null.
 //!
 //! States: mostly `ready`; some `stopped`, `delivering`, `ordered`, `error`, `deleting`, and
-//! a few caught `starting`/`stopping`. Actions: `stop` (ready → stopping → stopped), `start`
-//! (stopped → starting → ready), `reboot` (ready → stopping → ready, the recorded sequence).
+//! a few caught in a `start` or a `stop`. Actions: `stop`, `start`, `reboot` ([`TRANSITIONS`]).
 
 use rand::rngs::StdRng;
 use rand::Rng;
 use serde::Serialize;
 
-use super::{after, base64, docker_name, pick, secret, tags, uuid, GenCtx, Product, ProductAction};
+use super::{
+    after, base64, docker_name, pick, secret, tags, uuid, GenCtx, Product, ProductAction,
+    Transition,
+};
 use crate::json::{block_date, fnv1a, uuid_from_bits};
 use crate::Mix;
 
@@ -225,27 +227,7 @@ pub(super) fn generate(ctx: &GenCtx<'_>, idx: usize) -> (Server, Option<&'static
     let id = uuid(&mut rng);
     let (organization_id, project_id) = ctx.project(&mut rng);
     let created = ctx.created(&mut rng, idx);
-    let draw = rng.random_range(0..100);
-    let (status, then) = match ctx.fleet.mix {
-        Mix::Varied => match draw {
-            0..78 => ("ready", None),
-            78..84 => ("stopped", None),
-            84..87 => ("delivering", None),
-            87..89 => ("ordered", None),
-            89..91 => ("error", None),
-            91..93 => ("deleting", None),
-            93..96 => ("starting", Some("ready")),
-            _ => ("stopping", Some("stopped")),
-        },
-        // 5 in 100 not ready.
-        Mix::Lifelike => match draw {
-            0..95 => ("ready", None),
-            95..97 => ("stopped", None),
-            97 => ("delivering", None),
-            98 => ("starting", Some("ready")),
-            _ => ("stopping", Some("stopped")),
-        },
-    };
+    let (status, then) = first_status(ctx.fleet.mix, rng.random_range(0..100));
     let delivered = !matches!(status, "ordered" | "delivering" | "error");
     let domain = if delivered {
         format!("{id}.{}.baremetal.scw.cloud", ctx.zone)
@@ -253,106 +235,16 @@ pub(super) fn generate(ctx: &GenCtx<'_>, idx: usize) -> (Server, Option<&'static
         String::new()
     };
     let ips = if status == "ordered" || delivered {
-        let third = rng.random_range(100..112);
-        let mut ips = vec![
-            Ip {
-                id: uuid(&mut rng),
-                address: format!("195.154.{third}.{}", rng.random_range(2..255)),
-                reverse: domain.clone(),
-                version: "IPv4",
-                reverse_status: if delivered { "active" } else { "unknown" },
-                reverse_status_message: "",
-            },
-            Ip {
-                id: uuid(&mut rng),
-                address: format!(
-                    "2001:bc8:1201:a{:02x}:b683:51ff:fe0f:{:x}",
-                    rng.random_range(0x10..0x30),
-                    rng.random::<u16>()
-                ),
-                reverse: domain.clone(),
-                version: "IPv6",
-                reverse_status: if delivered { "active" } else { "unknown" },
-                reverse_status_message: "",
-            },
-        ];
-        if rng.random_range(0..2) == 0 {
-            ips.reverse();
-        }
-        ips
+        ips(&domain, delivered, &mut rng)
     } else {
         Vec::new()
     };
     let (offer_id, offer_name, root) = offer(&mut rng);
-    let name = match rng.random_range(0..10) {
-        0..5 => format!("em-{}", docker_name(&mut rng)),
-        5..7 => format!("cli-bm-{}", docker_name(&mut rng)),
-        _ => format!(
-            "{}-{:02}",
-            pick(
-                &mut rng,
-                &[
-                    "k8s-node",
-                    "db-primary",
-                    "db-replica",
-                    "ci-runner",
-                    "storage"
-                ]
-            ),
-            rng.random_range(1..20)
-        ),
-    };
-    let install = (rng.random_range(0..100) < 75).then(|| Install {
-        os_id: pick(
-            &mut rng,
-            &[
-                "96e5f0f2-d216-4de2-8a15-68730d877885",
-                "03b7f4ba-a6a1-4305-984e-b54fafbf1681",
-            ],
-        ),
-        hostname: if rng.random_range(0..2) == 0 {
-            name.clone()
-        } else {
-            String::new()
-        },
-        ssh_key_ids: (0..rng.random_range(1..4))
-            .map(|_| uuid(&mut rng))
-            .collect(),
-        status: match status {
-            "ordered" | "delivering" => "to_install",
-            "error" => "error",
-            _ if rng.random_range(0..100) < 5 => "installing",
-            _ => "completed",
-        },
-        user: "ubuntu",
-        service_user: "",
-        service_url: "",
-        partitioning_schema: schema(root),
-    });
-    let ping_status = match status {
-        "ready" => pick(
-            &mut rng,
-            &[
-                "ping_status_up",
-                "ping_status_up",
-                "ping_status_up",
-                "ping_status_unknown",
-            ],
-        ),
-        "stopped" | "stopping" => pick(&mut rng, &["ping_status_up", "ping_status_down"]),
-        _ => "ping_status_unknown",
-    };
+    let name = name(&mut rng);
+    let install = (rng.random_range(0..100) < 75).then(|| install(&name, status, root, &mut rng));
+    let ping_status = ping_status(status, &mut rng);
     let options = if delivered && rng.random_range(0..100) < 20 {
-        vec![ServerOption {
-            id: PRIVATE_NETWORK_OPTION_ID,
-            name: "Private Network",
-            status: "option_status_enable",
-            manageable: true,
-            expires_at: None,
-            private_network: PrivateNetwork {
-                bandwidth_in_bps: 0,
-            },
-        }]
+        vec![private_network_option()]
     } else {
         Vec::new()
     };
@@ -386,15 +278,149 @@ pub(super) fn generate(ctx: &GenCtx<'_>, idx: usize) -> (Server, Option<&'static
     (server, then)
 }
 
-/// (intermediate, final) for an action from `state`.
-pub(super) fn transition(
-    action: ProductAction,
-    state: &str,
-) -> Option<(&'static str, &'static str)> {
-    match (action, state) {
-        (ProductAction::Stop, "ready") => Some(("stopping", "stopped")),
-        (ProductAction::Start, "stopped") => Some(("starting", "ready")),
-        (ProductAction::Reboot, "ready") => Some(("stopping", "ready")),
-        _ => None,
+/// An IPv4 and an IPv6, in either order, their reverse the server's domain (active once
+/// delivered).
+fn ips(domain: &str, delivered: bool, rng: &mut StdRng) -> Vec<Ip> {
+    let reverse_status = if delivered { "active" } else { "unknown" };
+    let third = rng.random_range(100..112);
+    let mut ips = vec![
+        Ip {
+            id: uuid(rng),
+            address: format!("195.154.{third}.{}", rng.random_range(2..255)),
+            reverse: domain.to_owned(),
+            version: "IPv4",
+            reverse_status,
+            reverse_status_message: "",
+        },
+        Ip {
+            id: uuid(rng),
+            address: format!(
+                "2001:bc8:1201:a{:02x}:b683:51ff:fe0f:{:x}",
+                rng.random_range(0x10..0x30),
+                rng.random::<u16>()
+            ),
+            reverse: domain.to_owned(),
+            version: "IPv6",
+            reverse_status,
+            reverse_status_message: "",
+        },
+    ];
+    if rng.random_range(0..2) == 0 {
+        ips.reverse();
+    }
+    ips
+}
+
+/// Names as the console, the CLI and people give them.
+fn name(rng: &mut StdRng) -> String {
+    match rng.random_range(0..10) {
+        0..5 => format!("em-{}", docker_name(rng)),
+        5..7 => format!("cli-bm-{}", docker_name(rng)),
+        _ => format!(
+            "{}-{:02}",
+            pick(
+                rng,
+                &[
+                    "k8s-node",
+                    "db-primary",
+                    "db-replica",
+                    "ci-runner",
+                    "storage"
+                ]
+            ),
+            rng.random_range(1..20)
+        ),
+    }
+}
+
+/// The OS install of a server in `status`: still to do before delivery, failed with it.
+fn install(name: &str, status: &str, root: u64, rng: &mut StdRng) -> Install {
+    Install {
+        os_id: pick(
+            rng,
+            &[
+                "96e5f0f2-d216-4de2-8a15-68730d877885",
+                "03b7f4ba-a6a1-4305-984e-b54fafbf1681",
+            ],
+        ),
+        hostname: if rng.random_range(0..2) == 0 {
+            name.to_owned()
+        } else {
+            String::new()
+        },
+        ssh_key_ids: (0..rng.random_range(1..4)).map(|_| uuid(rng)).collect(),
+        status: match status {
+            "ordered" | "delivering" => "to_install",
+            "error" => "error",
+            _ if rng.random_range(0..100) < 5 => "installing",
+            _ => "completed",
+        },
+        user: "ubuntu",
+        service_user: "",
+        service_url: "",
+        partitioning_schema: schema(root),
+    }
+}
+
+/// Mostly up when ready, either way when stopped, unknown otherwise.
+fn ping_status(status: &str, rng: &mut StdRng) -> &'static str {
+    match status {
+        "ready" => pick(
+            rng,
+            &[
+                "ping_status_up",
+                "ping_status_up",
+                "ping_status_up",
+                "ping_status_unknown",
+            ],
+        ),
+        "stopped" | "stopping" => pick(rng, &["ping_status_up", "ping_status_down"]),
+        _ => "ping_status_unknown",
+    }
+}
+
+/// The "Private Network" option, as every recorded one shows it.
+fn private_network_option() -> ServerOption {
+    ServerOption {
+        id: PRIVATE_NETWORK_OPTION_ID,
+        name: "Private Network",
+        status: "option_status_enable",
+        manageable: true,
+        expires_at: None,
+        private_network: PrivateNetwork {
+            bandwidth_in_bps: 0,
+        },
+    }
+}
+
+const STOP: Transition = Transition::new(ProductAction::Stop, &["ready"], "stopping", "stopped");
+const START: Transition = Transition::new(ProductAction::Start, &["stopped"], "starting", "ready");
+/// The recorded sequence: a rebooting server shows `stopping`.
+const REBOOT: Transition = Transition::new(ProductAction::Reboot, &["ready"], "stopping", "ready");
+
+/// Every action of the API and what it does.
+pub(super) const TRANSITIONS: &[Transition] = &[STOP, START, REBOOT];
+
+/// The status a server is generated in, by a draw in 0..100, and the one it settles in.
+fn first_status(mix: Mix, draw: u32) -> (&'static str, Option<&'static str>) {
+    match mix {
+        Mix::Varied => match draw {
+            0..78 => ("ready", None),
+            78..84 => ("stopped", None),
+            84..87 => ("delivering", None),
+            87..89 => ("ordered", None),
+            89..91 => ("error", None),
+            91..93 => ("deleting", None),
+            93..96 => START.caught(),
+            _ => STOP.caught(),
+        },
+        // 5 in 100 not ready.
+        Mix::Lifelike => match draw {
+            0..95 => ("ready", None),
+            95..97 => ("stopped", None),
+            97 => ("delivering", None),
+            98 => START.caught(),
+            _ => STOP.caught(),
+        },
     }
 }

@@ -3,7 +3,8 @@
 
 use rand::Rng;
 
-use super::{transition, Body, Item, Pending, Product, ProductAction, ProductActionError};
+use super::{Body, Item, Product, ProductAction, ProductActionError};
+use crate::http::window;
 use crate::json::block_date;
 use crate::{Action, Mix, Simulator};
 
@@ -57,6 +58,7 @@ impl Simulator {
         world
             .products
             .zone_or_create(product, zone)
+            .servers
             .push(Item::new(id.clone(), Body::Raw(Box::new(server))));
         id
     }
@@ -67,13 +69,8 @@ impl Simulator {
         if product == Product::Instance {
             return self.server_ids(zone);
         }
-        let mut world = self.world();
-        let (now, wall) = world.clocks();
-        match world.products.zone_mut(product, zone) {
-            Some(z) => {
-                z.settle(now, wall);
-                z.items.iter().map(|i| i.id.clone()).collect()
-            }
+        match self.world().settled_product(product, zone) {
+            Some((z, ..)) => z.servers.all().iter().map(|i| i.id.clone()).collect(),
             None => Vec::new(),
         }
     }
@@ -85,10 +82,8 @@ impl Simulator {
             return self.server_state(zone, id);
         }
         let mut world = self.world();
-        let (now, wall) = world.clocks();
-        let z = world.products.zone_mut(product, zone)?;
-        z.settle(now, wall);
-        Some(z.item_mut(id)?.body.status())
+        let (z, ..) = world.settled_product(product, zone)?;
+        Some(z.servers.get(id)?.body.status())
     }
 
     /// The server as get-one answers it (Dedibox: the detailed `Server`, not the list's
@@ -150,25 +145,17 @@ impl Simulator {
         newest_first: bool,
     ) -> Vec<u8> {
         let mut world = self.world();
-        let (now, wall) = world.clocks();
-        let Some(z) = world.products.zone_mut(product, zone) else {
+        let Some((z, ..)) = world.settled_product(product, zone) else {
             return b"{\"total_count\":0,\"servers\":[]}".to_vec();
         };
-        z.settle(now, wall);
-        let len = z.items.len() as u64;
-        let start = (page - 1).saturating_mul(page_size).min(len) as usize;
-        let end = (start as u64).saturating_add(page_size).min(len) as usize;
-        let mut body = format!("{{\"total_count\":{len},\"servers\":[").into_bytes();
-        for (n, k) in (start..end).enumerate() {
+        let items = z.servers.all();
+        let mut body = format!("{{\"total_count\":{},\"servers\":[", items.len()).into_bytes();
+        for (n, k) in window(page, page_size, items.len()).enumerate() {
             if n > 0 {
                 body.push(b',');
             }
-            let pos = if newest_first {
-                z.items.len() - 1 - k
-            } else {
-                k
-            };
-            body.extend_from_slice(&z.items[pos].json);
+            let pos = if newest_first { items.len() - 1 - k } else { k };
+            body.extend_from_slice(&items[pos].json);
         }
         body.extend_from_slice(b"]}");
         body
@@ -177,10 +164,8 @@ impl Simulator {
     /// What get-one answers for a server.
     pub(crate) fn product_detail(&self, product: Product, zone: &str, id: &str) -> Option<Vec<u8>> {
         let mut world = self.world();
-        let (now, wall) = world.clocks();
-        let z = world.products.zone_mut(product, zone)?;
-        z.settle(now, wall);
-        Some(z.item_mut(id)?.body.detail())
+        let (z, ..) = world.settled_product(product, zone)?;
+        Some(z.servers.get(id)?.body.detail())
     }
 
     /// Runs an action; the server's get-one body after it.
@@ -191,7 +176,7 @@ impl Simulator {
         id: &str,
         action: ProductAction,
     ) -> Result<Vec<u8>, ProductActionError> {
-        if !product.actions().contains(&action) {
+        if !product.has_action(action) {
             return Err(ProductActionError::Unsupported { product, action });
         }
         if !product.serves(zone) {
@@ -202,36 +187,28 @@ impl Simulator {
         }
         let transition_for = self.shared.config.transition;
         let mut world = self.world();
-        let (now, wall) = world.clocks();
         let unknown = || ProductActionError::UnknownServer {
             product,
             zone: zone.to_owned(),
             id: id.to_owned(),
         };
-        let z = world.products.zone_mut(product, zone).ok_or_else(unknown)?;
-        z.settle(now, wall);
-        let item = z.item_mut(id).ok_or_else(unknown)?;
+        let (z, now, wall) = world.settled_product(product, zone).ok_or_else(unknown)?;
+        let item = z.servers.get_mut(id).ok_or_else(unknown)?;
         let state = item.body.status();
-        let (during, then) = match (&item.pending, transition(product, action, &state)) {
+        let transition = match (&item.pending, product.transition(action, &state)) {
             (None, Some(t)) => t,
             _ => return Err(ProductActionError::NotAllowed { action, state }),
         };
-        item.body.set_status(during, &block_date(wall));
+        item.body.set_status(transition.during, &block_date(wall));
         item.json = item.body.list_item().into_boxed_slice();
-        item.pending = Some(Pending {
-            deadline: now + transition_for,
-            then,
-        });
         let detail = item.body.detail();
-        if !z.pending.iter().any(|p| p == id) {
-            z.pending.push(id.to_owned());
-        }
+        z.servers.begin(id, now + transition_for, transition.then);
         tracing::debug!(
             product = product.label(),
             zone,
             server_id = id,
             action = action.as_str(),
-            state = during,
+            state = transition.during,
             "simulated action"
         );
         Ok(detail)
@@ -258,13 +235,9 @@ impl Simulator {
                 };
                 let z = &mut products.zones[zi];
                 z.settle(now, wall);
-                if z.items.is_empty() {
+                let Some(item) = z.servers.idle_at(pick) else {
                     continue;
-                }
-                let item = &z.items[(pick % z.items.len() as u64) as usize];
-                if item.pending.is_some() {
-                    continue;
-                }
+                };
                 let state = item.body.status();
                 // Lifelike stops 5 ready servers in 100 (Varied 50) and starts every stopped one,
                 // so about 5% stay down however long the demo runs.

@@ -29,8 +29,8 @@
 //! [`crate::SimulatorConfig::products`] says. Every secret value contains [`SECRET_MARKER`]
 //! (base64 ones [`SECRET_MARKER_BASE64`]), so a test can prove a client never shows them.
 //!
-//! Transitions are lazy, on the Instance clock: an action stores the target state and a
-//! deadline one `transition` away, resolved when the zone is next read.
+//! Transitions are lazy, as Instance's are ([`crate::servers`]), on the same clock. What each
+//! action does is a table of [`Transition`]s in the product's module.
 
 mod apple_silicon;
 mod dedibox;
@@ -44,7 +44,7 @@ use std::fmt;
 
 use generate::{after, base64, docker_name, pick, secret, tags, uuid, GenCtx};
 pub(crate) use store::Products;
-use store::{transition, Body, Item, Pending};
+use store::{Body, Item};
 
 /// Part of every simulated secret (Apple silicon `sudo_password`, the password in `vnc_url`,
 /// `runner_configuration.token`, and the password inside Elastic Metal `user_data`): a page
@@ -173,20 +173,65 @@ impl Product {
         }
     }
 
-    /// The actions the product's API has, as `POST …/servers/{id}/{action}` paths.
-    pub const fn actions(self) -> &'static [ProductAction] {
+    /// Whether the product's API has `action` (`POST …/servers/{id}/{action}`): for Instance,
+    /// those [`crate::Simulator::apply_product_action`] maps to its own actions.
+    pub fn has_action(self, action: ProductAction) -> bool {
         match self {
-            Product::Instance | Product::ElasticMetal | Product::Dedibox => &[
-                ProductAction::Start,
-                ProductAction::Stop,
-                ProductAction::Reboot,
-            ],
-            Product::AppleSilicon => &[ProductAction::Reboot, ProductAction::Reinstall],
+            Product::Instance => action != ProductAction::Reinstall,
+            _ => self.transitions().iter().any(|t| t.action == action),
         }
     }
 
     fn index(self) -> usize {
         self as usize
+    }
+
+    /// What the product's actions do (none for Instance, whose actions are its own).
+    fn transitions(self) -> &'static [Transition] {
+        match self {
+            Product::Instance => &[],
+            Product::ElasticMetal => elastic_metal::TRANSITIONS,
+            Product::AppleSilicon => apple_silicon::TRANSITIONS,
+            Product::Dedibox => dedibox::TRANSITIONS,
+        }
+    }
+
+    /// What `action` does to a server in `status`; `None` when the status does not take it.
+    fn transition(self, action: ProductAction, status: &str) -> Option<&'static Transition> {
+        self.transitions()
+            .iter()
+            .find(|t| t.action == action && t.from.contains(&status))
+    }
+}
+
+/// What an action does to a server: the statuses it is taken from, the status the server
+/// shows while it runs, and the one it ends in.
+pub(super) struct Transition {
+    action: ProductAction,
+    from: &'static [&'static str],
+    during: &'static str,
+    then: &'static str,
+}
+
+impl Transition {
+    const fn new(
+        action: ProductAction,
+        from: &'static [&'static str],
+        during: &'static str,
+        then: &'static str,
+    ) -> Self {
+        Transition {
+            action,
+            from,
+            during,
+            then,
+        }
+    }
+
+    /// A server generated in the middle of this action: the status it shows and the one it
+    /// settles in.
+    const fn caught(&self) -> (&'static str, Option<&'static str>) {
+        (self.during, Some(self.then))
     }
 }
 
@@ -287,10 +332,6 @@ pub enum ProductActionError {
         state: String,
     },
 }
-
-// ------------------------------------------------------------------------------------------
-// State
-// ------------------------------------------------------------------------------------------
 
 #[cfg(test)]
 mod tests;

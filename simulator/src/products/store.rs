@@ -1,16 +1,16 @@
 //! Where the product servers live: per product and zone, each server as the API writes it,
 //! with the transition in flight, settled lazily on the simulator's clock.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use tokio::time::Instant;
 
-use super::{apple_silicon, dedibox, elastic_metal, GenCtx, Product, ProductAction};
+use super::{apple_silicon, dedibox, elastic_metal, GenCtx, Product};
 use crate::fleet::FleetCtx;
 use crate::json::{block_date, splitmix64};
+use crate::servers::{Held, Pending, Servers};
+use crate::world::World;
 use crate::SimulatorConfig;
 
 /// Every product server, behind the simulator's one lock.
@@ -23,24 +23,28 @@ pub(crate) struct Products {
 pub(super) struct ProductZone {
     pub(super) product: Product,
     pub(super) zone: String,
-    /// Oldest first: the default listing order.
-    pub(super) items: Vec<Item>,
-    pub(super) index: HashMap<String, usize>,
-    /// Ids of servers with a transition in flight.
-    pub(super) pending: Vec<String>,
+    /// Oldest first: the default listing order. A change in flight ends in a status.
+    pub(super) servers: Servers<Item>,
 }
 
 pub(super) struct Item {
     pub(super) id: String,
     pub(super) body: Body,
-    pub(super) pending: Option<Pending>,
+    pub(super) pending: Option<Pending<&'static str>>,
     /// The list item, compact, ready to copy into a page.
     pub(super) json: Box<[u8]>,
 }
 
-pub(super) struct Pending {
-    pub(super) deadline: Instant,
-    pub(super) then: &'static str,
+impl Held for Item {
+    type Then = &'static str;
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn pending(&mut self) -> &mut Option<Pending<&'static str>> {
+        &mut self.pending
+    }
 }
 
 /// A server in its API shape: generated (typed, keys in field order) or inserted by a test.
@@ -111,12 +115,9 @@ impl Item {
 }
 
 impl Products {
-    /// Generates every product's servers; those caught in a transition settle at `settle_at`.
-    pub(crate) fn generate(
-        fleet: &FleetCtx,
-        config: &SimulatorConfig,
-        settle_at: Instant,
-    ) -> Products {
+    /// Generates every product's servers. Those caught in a transition are in one the caller
+    /// times ([`Products::land_all_at`]).
+    pub(crate) fn generate(fleet: &FleetCtx, config: &SimulatorConfig) -> Products {
         let mut zones = Vec::new();
         for product in [
             Product::ElasticMetal,
@@ -135,35 +136,12 @@ impl Products {
                 let ctx = GenCtx { fleet, zone, count };
                 let mut pz = ProductZone::new(product, zone);
                 for idx in 0..count {
-                    let (body, then) = match product {
-                        Product::ElasticMetal => {
-                            let (s, then) = elastic_metal::generate(&ctx, idx);
-                            (Body::ElasticMetal(Box::new(s)), then)
-                        }
-                        Product::AppleSilicon => {
-                            let (s, then) = apple_silicon::generate(&ctx, idx);
-                            (Body::AppleSilicon(Box::new(s)), then)
-                        }
-                        Product::Dedibox | Product::Instance => {
-                            let (s, then) = dedibox::generate(&ctx, idx);
-                            (Body::Dedibox(Box::new(s)), then)
-                        }
-                    };
-                    let id = match &body {
-                        Body::ElasticMetal(s) => s.id.clone(),
-                        Body::AppleSilicon(s) => s.id.clone(),
-                        Body::Dedibox(s) => s.id.to_string(),
-                        Body::Raw(_) => String::new(),
-                    };
-                    let mut item = Item::new(id, body);
+                    let (item, then) = generated(product, &ctx, idx);
+                    let id = item.id.clone();
+                    pz.servers.push(item);
                     if let Some(then) = then {
-                        item.pending = Some(Pending {
-                            deadline: settle_at,
-                            then,
-                        });
-                        pz.pending.push(item.id.clone());
+                        pz.servers.begin(&id, Instant::now(), then);
                     }
-                    pz.push(item);
                 }
                 zones.push(pz);
             }
@@ -172,6 +150,13 @@ impl Products {
             zones,
             forbidden: [false; 4],
             churn_rng: StdRng::seed_from_u64(splitmix64(config.seed ^ 0xc4c4)),
+        }
+    }
+
+    /// Every generated transition lands at `deadline`.
+    pub(crate) fn land_all_at(&mut self, deadline: Instant) {
+        for zone in &mut self.zones {
+            zone.servers.land_all_at(deadline);
         }
     }
 
@@ -192,7 +177,7 @@ impl Products {
 
     /// Whether any product server exists (churn leaves products alone otherwise).
     pub(crate) fn has_servers(&self) -> bool {
-        self.zones.iter().any(|z| !z.items.is_empty())
+        self.zones.iter().any(|z| !z.servers.all().is_empty())
     }
 
     /// A seeded roll in `0..100`, for churn to choose between Instance and the products.
@@ -201,14 +186,27 @@ impl Products {
     }
 }
 
+impl World {
+    /// A product's zone as a read must see it, every transition due by now landed (as
+    /// [`World::settled`] for Instance), and the clocks they landed on.
+    pub(super) fn settled_product(
+        &mut self,
+        product: Product,
+        zone: &str,
+    ) -> Option<(&mut ProductZone, Instant, DateTime<Utc>)> {
+        let (now, wall) = self.clocks();
+        let z = self.products.zone_mut(product, zone)?;
+        z.settle(now, wall);
+        Some((z, now, wall))
+    }
+}
+
 impl ProductZone {
     pub(super) fn new(product: Product, zone: &str) -> Self {
         ProductZone {
             product,
             zone: zone.to_owned(),
-            items: Vec::new(),
-            index: HashMap::new(),
-            pending: Vec::new(),
+            servers: Servers::default(),
         }
     }
 
@@ -216,56 +214,32 @@ impl ProductZone {
         self.product == product && self.zone == zone
     }
 
-    pub(super) fn push(&mut self, item: Item) {
-        // A second server with the same id replaces nothing: the index points at the newest.
-        self.index.insert(item.id.clone(), self.items.len());
-        self.items.push(item);
-    }
-
-    pub(super) fn item_mut(&mut self, id: &str) -> Option<&mut Item> {
-        let pos = *self.index.get(id)?;
-        self.items.get_mut(pos)
-    }
-
     /// Resolves transitions whose deadline has passed.
     pub(super) fn settle(&mut self, now: Instant, wall: DateTime<Utc>) {
-        if self.pending.is_empty() {
-            return;
+        for (pos, then, when) in self.servers.due(now, wall) {
+            let item = self.servers.at_mut(pos);
+            item.body.set_status(then, &block_date(when));
+            item.json = item.body.list_item().into_boxed_slice();
         }
-        let mut still = Vec::new();
-        for id in std::mem::take(&mut self.pending) {
-            let Some(&pos) = self.index.get(&id) else {
-                continue;
-            };
-            let item = &mut self.items[pos];
-            match &item.pending {
-                Some(p) if p.deadline <= now => {
-                    let when =
-                        wall - chrono::Duration::from_std(now - p.deadline).unwrap_or_default();
-                    let then = p.then;
-                    item.pending = None;
-                    item.body.set_status(then, &block_date(when));
-                    item.json = item.body.list_item().into_boxed_slice();
-                }
-                Some(_) => still.push(id),
-                None => {}
-            }
-        }
-        self.pending = still;
     }
 }
 
-/// The intermediate state an action puts a server in and the state it ends in, or `None`
-/// when the server's state does not take the action.
-pub(super) fn transition(
-    product: Product,
-    action: ProductAction,
-    state: &str,
-) -> Option<(&'static str, &'static str)> {
-    match product {
-        Product::ElasticMetal => elastic_metal::transition(action, state),
-        Product::AppleSilicon => apple_silicon::transition(action, state),
-        Product::Dedibox => dedibox::transition(action, state),
-        Product::Instance => None,
-    }
+/// Server `idx` of a product's zone, and the status it settles in when generated
+/// mid-transition.
+fn generated(product: Product, ctx: &GenCtx<'_>, idx: usize) -> (Item, Option<&'static str>) {
+    let (id, body, then) = match product {
+        Product::ElasticMetal => {
+            let (s, then) = elastic_metal::generate(ctx, idx);
+            (s.id.clone(), Body::ElasticMetal(Box::new(s)), then)
+        }
+        Product::AppleSilicon => {
+            let (s, then) = apple_silicon::generate(ctx, idx);
+            (s.id.clone(), Body::AppleSilicon(Box::new(s)), then)
+        }
+        Product::Dedibox | Product::Instance => {
+            let (s, then) = dedibox::generate(ctx, idx);
+            (s.id.to_string(), Body::Dedibox(Box::new(s)), then)
+        }
+    };
+    (Item::new(id, body), then)
 }

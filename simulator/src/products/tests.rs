@@ -176,6 +176,50 @@ fn advance_clock_ends_apple_silicon_and_dedibox_transitions() {
 }
 
 #[test]
+fn servers_generated_mid_transition_settle_where_it_ends() {
+    let s = sim(&["fr-par-1"], ProductCounts::all(200));
+    // What each product's servers are first seen in, and what they become.
+    let caught = [
+        (Product::ElasticMetal, "starting", "ready"),
+        (Product::ElasticMetal, "stopping", "stopped"),
+        (Product::AppleSilicon, "starting", "ready"),
+        (Product::AppleSilicon, "rebooting", "ready"),
+        (Product::AppleSilicon, "reinstalling", "ready"),
+        (Product::Dedibox, "installing", "ready"),
+        (Product::Dedibox, "busy", "ready"),
+    ];
+    let state = |product, id: &str| s.product_server_state(product, "fr-par-1", id);
+    let servers: Vec<_> = caught
+        .iter()
+        .map(|&(product, first, then)| {
+            let ids: Vec<String> = s
+                .product_server_ids(product, "fr-par-1")
+                .into_iter()
+                .filter(|id| state(product, id).as_deref() == Some(first))
+                .collect();
+            assert!(!ids.is_empty(), "some {product} server is {first}");
+            (product, ids, first, then)
+        })
+        .collect();
+    s.advance_clock(Duration::from_secs(30));
+    for (product, ids, first, _) in &servers {
+        for id in ids {
+            assert_eq!(state(*product, id).as_deref(), Some(*first), "{product}");
+        }
+    }
+    s.advance_clock(Duration::from_secs(30));
+    for (product, ids, first, then) in &servers {
+        for id in ids {
+            assert_eq!(
+                state(*product, id).as_deref(),
+                Some(*then),
+                "{product} {first}"
+            );
+        }
+    }
+}
+
+#[test]
 fn actions_a_product_lacks_or_zones_it_does_not_serve_are_refused() {
     let s = sim(&["fr-par-1"], ProductCounts::all(2));
     let id = &s.product_server_ids(Product::ElasticMetal, "fr-par-1")[0];

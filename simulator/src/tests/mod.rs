@@ -89,51 +89,18 @@ fn the_listing_is_newest_first() {
 }
 
 #[test]
-fn the_fleet_shows_the_quirks_of_the_real_api() {
+fn every_server_keeps_the_rules_of_the_real_api() {
     let s = sim(600);
     let servers = all_servers(&s, "fr-par-1");
     assert_eq!(servers.len(), 600);
-    let mut states: HashMap<String, usize> = HashMap::new();
-    let mut names: HashMap<String, usize> = HashMap::new();
-    let (mut sbs_without_size, mut sbs_bare, mut empty_volumes, mut out_of_order) = (0, 0, 0, 0);
-    let (mut scratch, mut arm, mut spaced_names, mut null_images, mut inet6, mut no_ips) =
-        (0, 0, 0, 0, 0, 0);
-    let (mut tagged_off, mut kapsule, mut untagged) = (0, 0, 0);
     for server in &servers {
         let obj = server.as_object().unwrap();
-        for key in [
-            "id",
-            "name",
-            "organization",
-            "project",
-            "commercial_type",
-            "arch",
-            "hostname",
-            "zone",
-        ] {
-            assert!(obj[key].is_string(), "{key} is a string");
-        }
-        for key in [
-            "security_group",
-            "maintenances",
-            "placement_group",
-            "private_nics",
-            "extra_networks",
-        ] {
-            assert!(obj.contains_key(key), "{key} is always present");
-        }
-        assert!(obj["ipv6"].is_null());
+        assert_fields_have_the_real_types(obj);
         let state = obj["state"].as_str().unwrap();
-        *states.entry(state.to_owned()).or_default() += 1;
-        *names
-            .entry(obj["name"].as_str().unwrap().to_owned())
-            .or_default() += 1;
-        if obj["name"].as_str().unwrap().contains(' ') {
-            spaced_names += 1;
-        }
+        let detail = obj["state_detail"].as_str().unwrap();
         assert_eq!(
             obj["location"].is_null(),
-            state == "stopped" || obj["state_detail"] == "allocating node"
+            state == "stopped" || detail == "allocating node"
         );
         let allowed: Vec<&str> = obj["allowed_actions"]
             .as_array()
@@ -141,10 +108,7 @@ fn the_fleet_shows_the_quirks_of_the_real_api() {
             .iter()
             .map(|a| a.as_str().unwrap())
             .collect();
-        assert_eq!(
-            allowed,
-            allowed_actions(state, obj["state_detail"].as_str().unwrap())
-        );
+        assert_eq!(allowed, allowed_actions(state, detail));
         let created = obj["creation_date"].as_str().unwrap();
         let modified = obj["modification_date"].as_str().unwrap();
         assert!(
@@ -155,11 +119,7 @@ fn the_fleet_shows_the_quirks_of_the_real_api() {
             created <= modified && modified < "2026-08-01",
             "{created} {modified}"
         );
-        if obj["image"].is_null() {
-            null_images += 1;
-        }
         if obj["arch"] == "arm64" {
-            arm += 1;
             assert!(obj["commercial_type"]
                 .as_str()
                 .unwrap()
@@ -168,61 +128,125 @@ fn the_fleet_shows_the_quirks_of_the_real_api() {
         // public_ip is the first of public_ips, or null.
         let ips = obj["public_ips"].as_array().unwrap();
         assert_eq!(ips.first().unwrap_or(&Value::Null), &obj["public_ip"]);
-        if ips.is_empty() {
-            no_ips += 1;
-        }
         for ip in ips {
-            match ip["family"].as_str().unwrap() {
-                "inet" => assert_eq!(ip["netmask"], "32"),
-                "inet6" => {
-                    inet6 += 1;
-                    assert_eq!(ip["netmask"], "64");
-                }
+            let netmask = match ip["family"].as_str().unwrap() {
+                "inet" => "32",
+                "inet6" => "64",
                 other => panic!("family {other}"),
+            };
+            assert_eq!(ip["netmask"], netmask);
+        }
+        for v in obj["volumes"].as_object().unwrap().values() {
+            match v["volume_type"].as_str().unwrap() {
+                "sbs_volume" => assert!(v.get("size").is_none()),
+                "scratch" => assert!(v["size"].as_u64().unwrap() >= 1_600_000_000_000),
+                "l_ssd" | "b_ssd" => assert!(v["size"].as_u64().unwrap() >= 10_000_000_000),
+                other => panic!("volume type {other}"),
             }
         }
+    }
+}
+
+/// Ids, names and the like are strings; the keys real bodies always carry are there, even
+/// when null or empty.
+fn assert_fields_have_the_real_types(obj: &serde_json::Map<String, Value>) {
+    for key in [
+        "id",
+        "name",
+        "organization",
+        "project",
+        "commercial_type",
+        "arch",
+        "hostname",
+        "zone",
+    ] {
+        assert!(obj[key].is_string(), "{key} is a string");
+    }
+    for key in [
+        "security_group",
+        "maintenances",
+        "placement_group",
+        "private_nics",
+        "extra_networks",
+    ] {
+        assert!(obj.contains_key(key), "{key} is always present");
+    }
+    assert!(obj["ipv6"].is_null());
+}
+
+/// How often a fleet shows each quirk of real responses.
+#[derive(Default)]
+struct Census {
+    states: HashMap<String, usize>,
+    names: HashMap<String, usize>,
+    spaced_names: usize,
+    null_images: usize,
+    arm: usize,
+    no_ips: usize,
+    inet6: usize,
+    tagged_off: usize,
+    kapsule: usize,
+    untagged: usize,
+    empty_volumes: usize,
+    /// Servers whose `volumes` list `"1"` before `"0"`.
+    out_of_order: usize,
+    sbs_without_size: usize,
+    sbs_bare: usize,
+    scratch: usize,
+}
+
+impl Census {
+    fn count(&mut self, obj: &serde_json::Map<String, Value>) {
+        let name = obj["name"].as_str().unwrap();
+        *self
+            .states
+            .entry(obj["state"].as_str().unwrap().to_owned())
+            .or_default() += 1;
+        *self.names.entry(name.to_owned()).or_default() += 1;
+        self.spaced_names += usize::from(name.contains(' '));
+        self.null_images += usize::from(obj["image"].is_null());
+        self.arm += usize::from(obj["arch"] == "arm64");
+        let ips = obj["public_ips"].as_array().unwrap();
+        self.no_ips += usize::from(ips.is_empty());
+        self.inet6 += ips.iter().filter(|ip| ip["family"] == "inet6").count();
         let tags: Vec<&str> = obj["tags"]
             .as_array()
             .unwrap()
             .iter()
             .map(|t| t.as_str().unwrap())
             .collect();
-        tagged_off += usize::from(tags.contains(&"alerting=off"));
-        kapsule += usize::from(tags.iter().any(|t| t.starts_with("kapsule=")));
-        untagged += usize::from(tags.is_empty());
+        self.tagged_off += usize::from(tags.contains(&"alerting=off"));
+        self.kapsule += usize::from(tags.iter().any(|t| t.starts_with("kapsule=")));
+        self.untagged += usize::from(tags.is_empty());
         let volumes = obj["volumes"].as_object().unwrap();
-        if volumes.is_empty() {
-            empty_volumes += 1;
-        }
-        let keys: Vec<&String> = volumes.keys().collect();
-        let mut sorted = keys.clone();
-        sorted.sort();
-        if keys != sorted {
-            out_of_order += 1;
-        }
+        self.empty_volumes += usize::from(volumes.is_empty());
         for v in volumes.values() {
             match v["volume_type"].as_str().unwrap() {
                 "sbs_volume" => {
-                    assert!(v.get("size").is_none());
-                    sbs_without_size += 1;
-                    if v.get("state").is_none() && v.get("zone").is_none() {
-                        sbs_bare += 1;
-                    }
+                    self.sbs_without_size += 1;
+                    let bare = v.get("state").is_none() && v.get("zone").is_none();
+                    self.sbs_bare += usize::from(bare);
                 }
-                "scratch" => {
-                    scratch += 1;
-                    assert!(v["size"].as_u64().unwrap() >= 1_600_000_000_000);
-                }
-                "l_ssd" | "b_ssd" => assert!(v["size"].as_u64().unwrap() >= 10_000_000_000),
-                other => panic!("volume type {other}"),
+                "scratch" => self.scratch += 1,
+                _ => {}
             }
         }
     }
-    // The serde_json map used here sorts keys, so check the raw order on the bytes instead.
+}
+
+#[test]
+fn the_fleet_shows_the_quirks_of_the_real_api() {
+    let s = sim(600);
+    let mut census = Census::default();
+    for server in &all_servers(&s, "fr-par-1") {
+        census.count(server.as_object().unwrap());
+    }
+    // serde_json's map sorts keys, so the order of `volumes` is read on the bytes.
     let raw = String::from_utf8(s.servers_page("fr-par-1", 1, 100, Shape::Current).body).unwrap()
         + &String::from_utf8(s.servers_page("fr-par-1", 2, 100, Shape::Current).body).unwrap()
         + &String::from_utf8(s.servers_page("fr-par-1", 3, 100, Shape::Current).body).unwrap();
-    out_of_order += raw.matches("\"volumes\": {\"1\"").count();
+    census.out_of_order += raw.matches("\"volumes\": {\"1\"").count();
+    let Census { states, names, .. } = &census;
     assert!(states["running"] > 300, "{states:?}");
     for state in ["stopped", "stopped in place", "starting", "stopping"] {
         assert!(
@@ -231,11 +255,12 @@ fn the_fleet_shows_the_quirks_of_the_real_api() {
         );
     }
     assert!(names.values().any(|&n| n > 1), "some names repeat");
-    assert!(
-        spaced_names > 0 && null_images > 0 && arm > 0 && scratch > 0 && inet6 > 0 && no_ips > 0
-    );
-    assert!(sbs_without_size > 100 && sbs_bare > 0 && empty_volumes > 0 && out_of_order > 0);
-    assert!(tagged_off > 0 && kapsule > 0 && untagged > 0);
+    let c = &census;
+    assert!(c.spaced_names > 0 && c.null_images > 0 && c.arm > 0 && c.scratch > 0);
+    assert!(c.inet6 > 0 && c.no_ips > 0);
+    assert!(c.sbs_without_size > 100 && c.sbs_bare > 0);
+    assert!(c.empty_volumes > 0 && c.out_of_order > 0);
+    assert!(c.tagged_off > 0 && c.kapsule > 0 && c.untagged > 0);
 }
 
 #[test]
@@ -273,3 +298,4 @@ fn every_sbs_volume_of_a_server_is_in_the_block_list() {
 mod actions;
 mod listing;
 mod mix;
+mod pinned;

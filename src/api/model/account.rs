@@ -15,12 +15,12 @@ pub struct ProjectsPage {
     pub projects: Vec<Project>,
 }
 
+#[serde_with::apply(_ => #[serde(default, deserialize_with = "null_as_default")])]
 #[derive(Debug, Clone, Deserialize)]
 pub struct Project {
+    #[serde_with(skip_apply)]
     pub id: String,
     /// Free text: spaces, quotes and any Unicode (the organization's first one is `default`).
-    #[serde(default, deserialize_with = "null_as_default")]
     pub name: String,
-    #[serde(default, deserialize_with = "null_as_default")]
     pub organization_id: String,
 }

@@ -9,39 +9,32 @@ use serde::Deserialize;
 
 use super::null_as_default;
 
+#[serde_with::apply(_ => #[serde(default, deserialize_with = "null_as_default")])]
 #[derive(Debug, Clone, Deserialize)]
 pub struct AppleSiliconServer {
+    #[serde_with(skip_apply)]
     pub id: String,
-    #[serde(default, deserialize_with = "null_as_default")]
+    pub organization_id: String,
+    pub project_id: String,
+    pub status: Option<String>,
+    pub created_at: Option<String>,
     pub name: String,
     /// The commercial type (`M2-M`).
-    #[serde(default, rename = "type", deserialize_with = "null_as_default")]
+    #[serde(rename = "type")]
     pub server_type: String,
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub organization_id: String,
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub project_id: String,
-    #[serde(default)]
-    pub status: Option<String>,
     /// The one public IPv4 address.
-    #[serde(default, deserialize_with = "null_as_default")]
     pub ip: String,
-    #[serde(default)]
-    pub created_at: Option<String>,
     /// The earliest the server may be deleted (Apple's 24-hour minimum lease).
-    #[serde(default)]
     pub deletable_at: Option<String>,
     /// Absent before 2025.
-    #[serde(default)]
     pub os: Option<AppleSiliconOs>,
     /// Absent before December 2025.
-    #[serde(default, deserialize_with = "null_as_default")]
     pub tags: Vec<String>,
 }
 
+#[serde_with::apply(_ => #[serde(default, deserialize_with = "null_as_default")])]
 #[derive(Debug, Clone, Deserialize)]
 pub struct AppleSiliconOs {
     /// `macos-sequoia-15.6`.
-    #[serde(default, deserialize_with = "null_as_default")]
     pub name: String,
 }

@@ -7,44 +7,37 @@ use serde::{Deserialize, Deserializer};
 
 use super::null_as_default;
 
+#[serde_with::apply(_ => #[serde(default, deserialize_with = "null_as_default")])]
 #[derive(Debug, Clone, Deserialize)]
 pub struct DediboxServer {
     /// An integer in the API; kept as its decimal text, the `server_id` label.
+    #[serde_with(skip_apply)]
     #[serde(deserialize_with = "integer_or_text")]
     pub id: String,
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub hostname: String,
-    #[serde(default, deserialize_with = "null_as_default")]
     pub organization_id: String,
-    #[serde(default, deserialize_with = "null_as_default")]
     pub project_id: String,
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub datacenter_name: String,
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub offer_name: String,
-    #[serde(default)]
     pub status: Option<String>,
-    #[serde(default)]
     pub created_at: Option<String>,
+    pub hostname: String,
+    pub datacenter_name: String,
+    pub offer_name: String,
     /// When the server's term ends.
-    #[serde(default)]
     pub expired_at: Option<String>,
-    #[serde(default, deserialize_with = "null_as_default")]
     pub interfaces: Vec<DediboxInterface>,
 }
 
+#[serde_with::apply(_ => #[serde(default, deserialize_with = "null_as_default")])]
 #[derive(Debug, Clone, Deserialize)]
 pub struct DediboxInterface {
     /// `normal`, `ipmi` (the BMC's own port), `virtual` or `unknown`.
-    #[serde(default, rename = "type", deserialize_with = "null_as_default")]
+    #[serde(rename = "type")]
     pub kind: String,
-    #[serde(default, deserialize_with = "null_as_default")]
     pub ips: Vec<DediboxIp>,
 }
 
+#[serde_with::apply(_ => #[serde(default, deserialize_with = "null_as_default")])]
 #[derive(Debug, Clone, Deserialize)]
 pub struct DediboxIp {
-    #[serde(default, deserialize_with = "null_as_default")]
     pub address: String,
 }
 

@@ -1,6 +1,13 @@
 //! The serde model of what the API sends, one module per product: only the fields the exporter reads, each as
 //! tolerant as the real data requires (docs/api-notes.md#how-the-parser-reads-the-server-object).
 //!
+//! Every field but `id` may be absent or `null`: each struct says so once, with
+//! `serde_with::apply` giving its fields `null_as_default`. The servers of the APIs generated
+//! after the Instance API share four fields (`organization_id`, `project_id`, `status`,
+//! `created_at`), declared in each rather than flattened from one struct: `serde(flatten)`
+//! would buffer every field the model does not declare, Apple silicon's passwords included,
+//! where undeclared fields are now skipped unread.
+//!
 //! Rules, all from real responses: unknown fields are ignored (fields come and go over the
 //! years); every field but `id` may be absent or `null` and then takes its default; `volumes`
 //! is a map keyed by stringified indexes that may come in any order; sizes are `u64` and a
@@ -18,10 +25,10 @@ mod instance;
 use serde::{Deserialize, Deserializer};
 
 pub use account::*;
-pub use apple_silicon::AppleSiliconServer;
+pub use apple_silicon::{AppleSiliconOs, AppleSiliconServer};
 pub use catalog::*;
-pub use dedibox::DediboxServer;
-pub use elastic_metal::ElasticMetalServer;
+pub use dedibox::{DediboxInterface, DediboxIp, DediboxServer};
+pub use elastic_metal::{ElasticMetalIp, ElasticMetalServer};
 pub use instance::*;
 
 /// One page of a servers list, of any product: `{"servers": [...]}`, with `total_count` in

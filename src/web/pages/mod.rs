@@ -182,7 +182,7 @@ pub(crate) mod tests {
         let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000);
         let zones = ["fr-par-1", &zone].map(|z| ProductZone::new(INSTANCE, z));
         let servers = servers_from_json(&page.to_string());
-        let error = Err(failure(&hostile("error")));
+        let error = Err(failure(&hostile("error")).into());
         let snapshot = Snapshot::of(zones)
             .with_poll(INSTANCE, &zone, Ok(servers.into()), at, Duration::ZERO)
             .with_poll(INSTANCE, "fr-par-1", error, at, Duration::ZERO);
