@@ -74,5 +74,5 @@ pub use config::{ExporterConfig, ListenAddress};
 pub use exporter::Exporter;
 pub use inventory::Snapshot;
 pub use poller::Poller;
-pub use secret::{SecretKey, TokenSource};
+pub use secret::{KeyChange, SecretKey, TokenSource};
 pub use shutdown::Shutdown;

@@ -172,34 +172,73 @@ impl TokenSource {
         })))
     }
 
-    /// The key to use now. A file that became unreadable or empty keeps the last good key,
-    /// and says so once per change of the file rather than on every request.
+    /// The key to use now: the last one read, without touching the file (the client asks
+    /// for it on every request).
     pub fn current(&self) -> SecretKey {
         match &*self.0 {
             TokenInner::Fixed(key) => key.clone(),
-            TokenInner::File { path, cached } => {
-                let mut cached = cached
-                    .lock()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner());
-                let stamp = FileStamp::of(path).ok();
-                if stamp != cached.0 {
-                    match read_token_file(path) {
-                        Ok((fresh_stamp, fresh_key)) => {
-                            if fresh_key != cached.1 {
-                                tracing::info!(path = %path.display(), "secret key file changed; using the new key");
-                            }
-                            *cached = (Some(fresh_stamp), fresh_key);
-                        }
-                        Err(e) => {
-                            tracing::warn!(error = %e, "keeping the previous secret key");
-                            cached.0 = stamp;
-                        }
-                    }
-                }
-                cached.1.clone()
+            TokenInner::File { cached, .. } => lock(cached).1.clone(),
+        }
+    }
+
+    /// Reads the key file again if it changed since the last read, once per poll: a rotated
+    /// key is used from the next poll on. A file that became unreadable or empty keeps the
+    /// last good key, and says so once per change of the file rather than at every poll.
+    /// This is blocking file I/O (a `stat`, and a read when the file changed); what changed
+    /// is returned for the caller to log where its log goes.
+    pub fn refresh(&self) -> Option<KeyChange> {
+        let TokenInner::File { path, cached } = &*self.0 else {
+            return None;
+        };
+        let stamp = FileStamp::of(path).ok();
+        if stamp == lock(cached).0 {
+            return None;
+        }
+        let read = read_token_file(path);
+        let mut cached = lock(cached);
+        match read {
+            Ok((fresh_stamp, fresh_key)) => {
+                let changed = fresh_key != cached.1;
+                *cached = (Some(fresh_stamp), fresh_key);
+                changed.then(|| KeyChange::Rotated(path.clone()))
+            }
+            Err(e) => {
+                cached.0 = stamp;
+                Some(KeyChange::KeptPrevious(e))
             }
         }
     }
+}
+
+/// What a [`TokenSource::refresh`] found in the key file.
+#[derive(Debug)]
+pub enum KeyChange {
+    /// A new key, used from now on.
+    Rotated(PathBuf),
+    /// The file changed but holds no usable key: the previous one is kept.
+    KeptPrevious(SecretError),
+}
+
+impl KeyChange {
+    pub fn log(&self) {
+        match self {
+            KeyChange::Rotated(path) => {
+                tracing::info!(path = %path.display(), "secret key file changed; using the new key");
+            }
+            KeyChange::KeptPrevious(error) => {
+                tracing::warn!(error = %error, "keeping the previous secret key");
+            }
+        }
+    }
+}
+
+/// The cached key, whatever a panic elsewhere left in the lock.
+fn lock(
+    cached: &Mutex<(Option<FileStamp>, SecretKey)>,
+) -> std::sync::MutexGuard<'_, (Option<FileStamp>, SecretKey)> {
+    cached
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn read_token_file(path: &Path) -> Result<(FileStamp, SecretKey), SecretError> {
@@ -222,7 +261,7 @@ mod tests {
     const SECOND: &str = "0a1b2c3d-4e5f-4a6b-9c7d-8e9f0a1b2c3d";
 
     #[test]
-    fn the_token_file_is_reread_when_it_changes() {
+    fn the_token_file_is_read_again_at_a_refresh_when_it_changed() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("key");
         std::fs::write(&path, format!("{FIRST}\n")).unwrap();
@@ -237,6 +276,12 @@ mod tests {
             .unwrap()
             .set_modified(later)
             .unwrap();
+        assert_eq!(
+            source.current().expose(),
+            FIRST,
+            "a request does not touch the file"
+        );
+        source.refresh();
         assert_eq!(source.current().expose(), SECOND);
     }
 

@@ -143,3 +143,65 @@ async fn connections_past_the_bound_wait_until_a_slot_frees() {
     assert_eq!(status, 200);
     drop(second);
 }
+
+/// Out of file descriptors (`ulimit -n` low, more clients than descriptors), the exporter
+/// cannot accept: it says so at warn level, once for a burst rather than twenty times a
+/// second, and serves again as soon as the clients leave.
+#[tokio::test]
+async fn out_of_file_descriptors_the_exporter_warns_once_and_serves_again_when_clients_leave() {
+    use common::child_log::{ChildLog, KillOnDrop};
+    use std::process::{Command, Stdio};
+
+    let binary = env!("CARGO_BIN_EXE_scaleway_exporter");
+    let mut child = KillOnDrop(
+        Command::new("sh")
+            .arg("-c")
+            .arg("ulimit -n 40 && exec \"$0\" \"$@\"")
+            .arg(binary)
+            .args(["--scaleway.zone=fr-par-1", "--scaleway.product=instance"])
+            .arg("--web.listen-address=127.0.0.1:0")
+            .env_clear()
+            .env("SCW_SECRET_KEY", TEST_KEY)
+            .env("SCW_API_URL", "http://127.0.0.1:9")
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut log = ChildLog::read(child.0.stderr.take().unwrap());
+    let address = log.address("exporter starting").await;
+    let mut clients = Vec::new();
+    for _ in 0..80 {
+        clients.push(TcpStream::connect(&address).await.unwrap());
+    }
+    let warned = log
+        .wait_for("cannot accept connections", Duration::from_secs(10))
+        .await;
+    assert!(warned.contains("level=warn"), "{warned}");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    drop(clients);
+    let client = reqwest::Client::new();
+    let mut served = false;
+    for _ in 0..100 {
+        let answer = client
+            .get(format!("http://{address}/healthz"))
+            .timeout(Duration::from_secs(2))
+            .send()
+            .await;
+        if answer.is_ok_and(|a| a.status() == 200) {
+            served = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        served,
+        "no answer once the clients left:\n{}",
+        log.lines.join("\n")
+    );
+    let said = log
+        .lines
+        .iter()
+        .filter(|l| l.contains("cannot accept connections"))
+        .count();
+    assert_eq!(said, 1, "{}", log.lines.join("\n"));
+}

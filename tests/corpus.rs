@@ -765,7 +765,7 @@ async fn the_recorded_501_unknown_service_leaves_the_zone_out_instead_of_failing
         let served = snapshot.zone(Product::ElasticMetal, "fr-par-2").unwrap();
         assert!(served.last_poll_succeeded());
         assert_eq!(snapshot.servers().count(), 3);
-        let text = String::from_utf8_lossy(&published.exposition.text);
+        let text = published.exposition.text();
         assert!(
             text.contains(
                 "scaleway_exporter_poll_success{product=\"elastic-metal\",zone=\"fr-par-2\"} 1\n"
@@ -816,7 +816,7 @@ async fn the_recorded_iam_403_in_every_zone_leaves_an_unnamed_product_out() {
     assert!(!snapshot.enabled[&Product::AppleSilicon]);
     assert!(snapshot.enabled[&Product::ElasticMetal]);
     assert!(snapshot.zone(Product::AppleSilicon, "fr-par-1").is_none());
-    let text = String::from_utf8_lossy(&published.exposition.text);
+    let text = published.exposition.text();
     assert!(
         text.contains("scaleway_exporter_product_enabled{product=\"apple-silicon\"} 0\n"),
         "{text}"

@@ -177,3 +177,31 @@ async fn a_shutdown_stops_the_poller_and_serve_returns_ok() {
     assert!(served.is_ok(), "{served:?}");
     assert_eq!(liveness.ended(), None);
 }
+
+/// A listener that breaks (here: shut down under the server, so that accept answers
+/// `EINVAL`) ends `serve` with the web side's error, for the process to exit non-zero and be
+/// restarted; `ServeError::Web` was once never returned, whatever the listener did.
+#[tokio::test]
+async fn a_broken_listener_ends_serve_with_the_web_sides_error() {
+    use std::os::fd::AsRawFd as _;
+
+    let (_api, exporter) = exporter().await;
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let fd = listener.as_raw_fd();
+    let (_stop, shutdown) = Shutdown::new();
+    let serving = tokio::spawn(exporter.serve(listener, shutdown.wait()));
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    // SAFETY: shutdown(2) on a socket this test bound; the fd stays open, owned by the server.
+    let done = unsafe { libc::shutdown(fd, libc::SHUT_RDWR) };
+    assert_eq!(done, 0);
+    let ended = tokio::time::timeout(BOUND, serving)
+        .await
+        .expect("serve ends")
+        .unwrap();
+    match ended {
+        Err(ServeError::Web(error)) => {
+            assert_eq!(error.raw_os_error(), Some(libc::EINVAL), "{error}");
+        }
+        other => panic!("{other:?}"),
+    }
+}

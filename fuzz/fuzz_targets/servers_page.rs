@@ -10,6 +10,7 @@ use libfuzzer_sys::fuzz_target;
 use scaleway_exporter::api::model::ServersPage;
 use scaleway_exporter::inventory::{servers_from_api, Snapshot};
 use scaleway_exporter::metrics::{render, OwnMetrics};
+use scaleway_exporter::product::Product;
 
 fuzz_target!(|data: &[u8]| {
     static OWN: OnceLock<OwnMetrics> = OnceLock::new();
@@ -17,10 +18,10 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let servers = servers_from_api(page.servers, &[]);
-    let zone = "fr-par-1".to_owned();
-    let snapshot = Snapshot::new(std::slice::from_ref(&zone)).with_poll(
-        &zone,
-        Ok(servers),
+    let snapshot = Snapshot::default().with_poll(
+        Product::Instance,
+        "fr-par-1",
+        Ok(servers.into()),
         SystemTime::UNIX_EPOCH,
         Duration::ZERO,
     );

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use libfuzzer_sys::fuzz_target;
-use scaleway_exporter::web::{check_bcrypt_hash, parse_web_config as parse};
+use scaleway_exporter::config::{check_bcrypt_hash, parse_web_config as parse};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {

@@ -109,6 +109,15 @@ impl Client {
         self.flavor
     }
 
+    /// Reads the key file again if it changed (blocking I/O; once per poll, off the async
+    /// threads): the requests then use the new key.
+    pub async fn refresh_key(&self) {
+        let token = self.token.clone();
+        if let Ok(Some(change)) = tokio::task::spawn_blocking(move || token.refresh()).await {
+            change.log();
+        }
+    }
+
     /// Every server of `product` in `zone`, in API order, all pages read, each read as `S`
     /// (the product's model) and handed to `each` as its page is parsed, so the whole
     /// listing is never held at once. Servers listed twice (pages shift while paging) are

@@ -107,6 +107,7 @@ impl Poller {
     /// then publishes the next snapshot. Returns what it published.
     pub async fn poll_once(&self) -> Arc<Published> {
         let _one_at_a_time = self.polling.lock().await;
+        self.client.refresh_key().await;
         let previous = self.latest().snapshot.clone();
         let polled = self.poll_every_target(&previous).await;
         let left_out = self.left_out(&polled, &previous);

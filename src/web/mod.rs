@@ -15,11 +15,10 @@
 use std::sync::Arc;
 
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use bytes::Bytes;
 use tokio::sync::watch;
 
 mod auth;
@@ -105,30 +104,12 @@ pub fn router(state: AppState) -> Router {
 async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let published = state.published.borrow().clone();
     let exposition = &published.exposition;
-    plain_or_gzip(
-        &headers,
+    views::gzipped(
         CONTENT_TYPE_TEXT,
-        &exposition.text,
         &exposition.gzip,
+        exposition.plain_len,
+        &headers,
     )
-}
-
-/// A body kept both plain and gzipped, sent as the request's `Accept-Encoding` asks.
-fn plain_or_gzip(
-    request: &HeaderMap,
-    content_type: &'static str,
-    plain: &Bytes,
-    gzip: &Bytes,
-) -> Response {
-    let mut headers = HeaderMap::new();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
-    if accepts_gzip(request) {
-        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-        (headers, gzip.clone()).into_response()
-    } else {
-        (headers, plain.clone()).into_response()
-    }
 }
 
 /// True when `Accept-Encoding` names `gzip` (or `*`) with a non-zero quality.
@@ -192,6 +173,8 @@ async fn not_found() -> (StatusCode, &'static str) {
 
 #[cfg(test)]
 mod tests {
+    use axum::http::HeaderValue;
+
     use super::*;
 
     fn with_encoding(value: &'static str) -> HeaderMap {

@@ -1,7 +1,8 @@
 //! `/runbook`: the runbook of this version, `docs/runbook.md` rendered to HTML by `build.rs`,
 //! each heading with the anchor GitHub gives it. Every alert's section is a heading named after
 //! the alert, so the mixin's default `runbook_url`, `http://<instance>/runbook#<alert in lower
-//! case>`, lands on it. The page is the same for the whole run: it is built, and gzipped, once.
+//! case>`, lands on it. The page is the same for the whole run: it is built and gzipped once,
+//! and inflated as it is sent to a client that does not accept gzip.
 
 use std::sync::LazyLock;
 
@@ -10,7 +11,7 @@ use axum::response::Response;
 use bytes::Bytes;
 use maud::{html, PreEscaped, DOCTYPE};
 
-use super::plain_or_gzip;
+use super::views::gzipped;
 use crate::build_info;
 use crate::compress::gzip;
 
@@ -23,10 +24,10 @@ pre{background:#f6f8fa;padding:.6em;overflow-x:auto}code{background:#f6f8fa}\
 h2{border-bottom:1px solid #ccc;margin-top:2em}:target{background:#fff8c5}\
 @media (max-width:600px){body{margin:.5em}}";
 
-/// The page, and its gzip.
+/// The page, kept gzipped only, as every body of the exporter.
 struct Page {
-    html: Bytes,
     gzip: Bytes,
+    plain_len: u64,
 }
 
 static PAGE: LazyLock<Page> = LazyLock::new(|| {
@@ -49,13 +50,17 @@ static PAGE: LazyLock<Page> = LazyLock::new(|| {
         }
     }
     .into_string();
-    let gzip = gzip(html.as_bytes(), html.len() / 3);
     Page {
-        html: Bytes::from(html),
-        gzip: Bytes::from(gzip),
+        gzip: Bytes::from(gzip(html.as_bytes(), html.len() / 3)),
+        plain_len: html.len() as u64,
     }
 });
 
 pub(super) async fn runbook(headers: HeaderMap) -> Response {
-    plain_or_gzip(&headers, "text/html; charset=utf-8", &PAGE.html, &PAGE.gzip)
+    gzipped(
+        "text/html; charset=utf-8",
+        &PAGE.gzip,
+        PAGE.plain_len,
+        &headers,
+    )
 }

@@ -11,6 +11,10 @@
 //! - at most [`ServerLimits::max_connections`] connections are served at once: past it the
 //!   server stops accepting, and new clients wait in the kernel's backlog until a slot frees.
 //!
+//! A failed accept that passes (out of file descriptors, a connection reset before it was
+//! accepted) is a warning, at most one line every ten seconds, and the loop goes on; any
+//! other means the listener is broken, and [`serve`] returns it.
+//!
 //! On shutdown it stops accepting, asks every connection to finish its request in flight,
 //! and waits for them for at most [`DRAIN_TIMEOUT`].
 
@@ -56,7 +60,8 @@ impl Default for ServerLimits {
     }
 }
 
-/// Serves `router` on `listener` until `shutdown`, over TLS when `tls` is given.
+/// Serves `router` on `listener` until `shutdown`, over TLS when `tls` is given; an error
+/// when the listener itself fails.
 pub async fn serve(
     listener: TcpListener,
     router: Router,
@@ -72,6 +77,7 @@ pub async fn serve(
         .header_read_timeout(limits.header_read_timeout)
         .max_buf_size(limits.max_header_bytes.max(MIN_HEADER_BYTES));
     let http = Arc::new(http);
+    let mut accept_errors = AcceptErrors::default();
     tokio::pin!(shutdown);
     loop {
         let slot = tokio::select! {
@@ -82,11 +88,12 @@ pub async fn serve(
             _ = &mut shutdown => break,
             accepted = listener.accept() => match accepted {
                 Ok((stream, _peer)) => stream,
+                Err(error) if !is_transient(&error) => return Err(error),
                 Err(error) => {
                     // Out of file descriptors, or a connection reset before it was accepted:
-                    // wait a little rather than spin, and go on.
-                    tracing::debug!(%error, "accept failed");
-                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    // say so, wait a little rather than spin, and go on.
+                    accept_errors.failed(&error);
+                    tokio::time::sleep(ACCEPT_RETRY).await;
                     continue;
                 }
             },
@@ -122,6 +129,64 @@ pub async fn serve(
         }
     }
     Ok(())
+}
+
+/// The wait after a failed accept, before the next.
+const ACCEPT_RETRY: Duration = Duration::from_millis(50);
+/// At most one line about failed accepts this often: out of file descriptors, the loop fails
+/// twenty times a second.
+const ACCEPT_WARN_EVERY: Duration = Duration::from_secs(10);
+
+/// Failed accepts, said at warn level at most once every [`ACCEPT_WARN_EVERY`], with how
+/// many there were since the last line.
+#[derive(Default)]
+struct AcceptErrors {
+    last_said: Option<tokio::time::Instant>,
+    unsaid: u64,
+}
+
+impl AcceptErrors {
+    fn failed(&mut self, error: &std::io::Error) {
+        self.unsaid += 1;
+        let now = tokio::time::Instant::now();
+        if self
+            .last_said
+            .is_some_and(|at| now.duration_since(at) < ACCEPT_WARN_EVERY)
+        {
+            return;
+        }
+        tracing::warn!(
+            %error,
+            failed_accepts = self.unsaid,
+            "cannot accept connections (at most one line every 10s); serving the ones open, and accepting again as soon as it can"
+        );
+        self.last_said = Some(now);
+        self.unsaid = 0;
+    }
+}
+
+/// An accept error that passes (out of file descriptors or memory, a connection gone before
+/// it was accepted); any other means the listener itself is broken, and serving ends.
+fn is_transient(error: &std::io::Error) -> bool {
+    use std::io::ErrorKind;
+    if matches!(
+        error.kind(),
+        ErrorKind::ConnectionAborted
+            | ErrorKind::ConnectionReset
+            | ErrorKind::Interrupted
+            | ErrorKind::WouldBlock
+            | ErrorKind::TimedOut
+            | ErrorKind::OutOfMemory
+    ) {
+        return true;
+    }
+    matches!(
+        error.raw_os_error(),
+        Some(
+            libc::EMFILE | libc::ENFILE | libc::ENOBUFS | libc::ENOMEM | libc::EPROTO | libc::EPERM
+        ) | Some(libc::ENETDOWN | libc::ENETUNREACH | libc::EHOSTUNREACH | libc::EHOSTDOWN)
+            | Some(libc::ENOPROTOOPT | libc::EOPNOTSUPP)
+    )
 }
 
 /// A TLS handshake under the header-read timeout; a failed one is a debug line (scanners and

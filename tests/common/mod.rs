@@ -5,6 +5,7 @@
 
 pub mod child_log;
 pub mod faulty_api;
+pub mod hostile_api;
 pub mod markdown;
 pub mod monitoring;
 pub mod pki;
