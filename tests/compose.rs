@@ -176,6 +176,15 @@ fn prometheus_scrapes_the_exporter_as_job_scaleway_and_loads_the_mounted_rules()
         .expect("a scrape job named scaleway, the job the rules select");
     assert_eq!(job["static_configs"][0]["targets"][0], "exporter:10059");
     assert_eq!(service(&compose, "exporter")["ports"][0], "10059:10059");
+    // The alerts' runbook links (http://<instance>/runbook#...) lead to the port compose
+    // publishes on the host, where the browser that reads them is.
+    let instance = job["relabel_configs"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .find(|r| r["target_label"] == "instance")
+        .expect("a relabeling that names the instance");
+    assert_eq!(instance["replacement"], "localhost:10059");
     // The rules file of the repository lands where rule_files looks.
     let rules = mounted_at(prometheus, "/etc/prometheus/rules/scaleway.rules.yml");
     assert_eq!(rules, compose_dir().join("../../alerts/scaleway.rules.yml"));
