@@ -71,7 +71,8 @@ pub struct SimulatorConfig {
     /// Servers generated in each zone at start; what they leave behind (unattached volumes,
     /// detached IPs, snapshots) grows with it, a few in every zone at the least.
     pub servers_per_zone: usize,
-    /// Same seed, same fleet, byte for byte (ids, names, dates included).
+    /// Same seed, same fleet, byte for byte (ids, names, dates included; with
+    /// [`Mix::Lifelike`], the maintenances' start dates follow the day the simulator starts).
     pub seed: u64,
     /// The only `X-Auth-Token` accepted.
     pub token: String,
@@ -80,6 +81,23 @@ pub struct SimulatorConfig {
     /// Elastic Metal, Apple silicon and Dedibox servers in each zone of `zones` the product
     /// serves (none by default).
     pub products: ProductCounts,
+    /// The states the fleet starts in and churns through, and the maintenances' dates.
+    pub mix: Mix,
+}
+
+/// How the generated fleet looks and moves: what tests need, or what an operator's first look
+/// at the demo should show.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Mix {
+    /// About one server in four not in its up state at start, churn that stops servers as
+    /// often as it starts them, maintenances on fixed dates: every state in numbers, and the
+    /// same fleet on every run (tests, `simulate`, benchmarks).
+    #[default]
+    Varied,
+    /// A few percent of servers not up at start, churn that keeps it so (it reboots far more
+    /// often than it stops), and maintenances dated a few days to weeks from the day the
+    /// simulator starts (`demo`).
+    Lifelike,
 }
 
 impl Default for SimulatorConfig {
@@ -91,6 +109,7 @@ impl Default for SimulatorConfig {
             token: "00000000-0000-4000-8000-000000000000".to_owned(),
             transition: Duration::from_secs(3),
             products: ProductCounts::default(),
+            mix: Mix::Varied,
         }
     }
 }
@@ -161,7 +180,7 @@ impl Simulator {
     }
 
     fn build(config: SimulatorConfig, at: Option<chrono::DateTime<chrono::Utc>>) -> Self {
-        let fleet = FleetCtx::new(config.seed);
+        let fleet = FleetCtx::new(config.seed, config.mix);
         let mut zones = Vec::with_capacity(config.zones.len());
         let mut links = Vec::with_capacity(config.zones.len());
         for name in &config.zones {
@@ -403,9 +422,16 @@ impl Simulator {
                 let Some(e) = z.servers.idle_at(pick) else {
                     continue;
                 };
+                // Lifelike: a running server is stopped 5 times in 100 and rebooted otherwise,
+                // and a stopped one started, so about 5% stay down however long the demo runs
+                // (Varied stops 70 in 100: about 40% down in the long run).
+                let (poweroff, reboot) = match self.shared.config.mix {
+                    Mix::Varied => (40, 70),
+                    Mix::Lifelike => (3, 98),
+                };
                 let action = match e.state.as_str() {
-                    RUNNING if roll < 40 => Action::Poweroff,
-                    RUNNING if roll < 70 => Action::Reboot,
+                    RUNNING if roll < poweroff => Action::Poweroff,
+                    RUNNING if roll < reboot => Action::Reboot,
                     RUNNING => Action::StopInPlace,
                     STOPPED | STOPPED_IN_PLACE => Action::Poweron,
                     _ => continue,

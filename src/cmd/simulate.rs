@@ -1,6 +1,6 @@
 //! `simulate`: the fake API alone, for tests, benchmarks and the end-to-end suite.
 
-use scaleway_simulator::{ProductCounts, Simulator, SimulatorConfig};
+use scaleway_simulator::{Mix, ProductCounts, Simulator, SimulatorConfig};
 use tokio::net::TcpListener;
 
 use super::demo::churn;
@@ -38,6 +38,8 @@ pub async fn simulate(
             apple_silicon: args.products.apple_silicon,
             dedibox: args.products.dedibox,
         },
+        // Tests and benchmarks: every state in numbers, the same fleet every run.
+        mix: Mix::Varied,
     });
     tracing::info!(
         address = %listener.local_addr()?,

@@ -134,7 +134,9 @@ pub struct Snapshot {
     /// Every (product, zone) polled. A product left out (its key may not read it) or a zone
     /// it turned out not to serve has no entry.
     zones: BTreeMap<ProductZone, ZoneState>,
-    /// Every product, and whether it is polled (`scaleway_exporter_product_enabled`).
+    /// Every product selected, and whether it is polled (true) or was left out because its key
+    /// may not read it (false): `scaleway_exporter_product_enabled`. A product not selected has
+    /// no entry, so nothing alerts about it.
     pub enabled: BTreeMap<Product, bool>,
     /// Each Instance zone's server-type catalog as of its last good read; a zone not read
     /// yet is absent. Carried from snapshot to snapshot (`inventory/catalog.rs`).
@@ -153,12 +155,9 @@ pub struct Snapshot {
 
 impl Snapshot {
     /// A snapshot of the (product, zone) pairs to poll, none polled yet; the products that
-    /// have none are not polled.
+    /// have none are not selected.
     pub fn of(targets: impl IntoIterator<Item = ProductZone>) -> Self {
-        let mut snapshot = Snapshot {
-            enabled: Product::ALL.into_iter().map(|p| (p, false)).collect(),
-            ..Snapshot::default()
-        };
+        let mut snapshot = Snapshot::default();
         for target in targets {
             snapshot.enabled.insert(target.product, true);
             snapshot.zones.entry(target).or_default();

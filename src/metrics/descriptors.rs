@@ -150,7 +150,7 @@ pub const REFERENCE_SUCCESS: Descriptor<2> = Descriptor {
 };
 pub const PRODUCT_ENABLED: Descriptor<1> = Descriptor {
     name: "scaleway_exporter_product_enabled",
-    help: "1 if the product is polled; 0 if it is not, either not selected with --scaleway.product or left out because the key may not read it in any zone.",
+    help: "1 if the product is polled; 0 if it was left out for the run because the key may not read it in any zone at the first poll. No series for a product not selected with --scaleway.product.",
     kind: Kind::Gauge,
     labels: &["product"],
 };

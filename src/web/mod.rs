@@ -1,12 +1,13 @@
-//! The HTTP side: `/metrics`, the landing page with the fleet, `/inventory.json`, `/healthz`
-//! and `/readyz`.
+//! The HTTP side: `/metrics`, the landing page with the fleet, `/inventory.json`, `/healthz`,
+//! `/readyz` and `/runbook`.
 //!
 //! - `server`: the accept loop (plain TCP or TLS), bounds on heads, time and connections.
 //! - `tls`, `config`, `auth`: what serves `--web.config.file` (read and checked by `config`):
 //!   rustls, the response headers, basic auth;
 //!   `error`: why a web config is refused.
 //! - `pages`: the landing page and the fleet as HTML and JSON (pure), and their encoding
-//!   once per poll; `views`: their handlers; `body`: bodies of shared bytes, spliced gzip.
+//!   once per poll; `views`: their handlers; `body`: bodies of shared bytes, spliced gzip;
+//!   `runbook`: the runbook of this version, rendered at build time.
 //!
 //! Handlers only read the latest publication: a scrape, the landing page and
 //! `/inventory.json` copy a reference to bytes encoded at poll time, whatever the fleet size.
@@ -25,6 +26,7 @@ mod body;
 mod config;
 mod error;
 mod pages;
+mod runbook;
 pub mod server;
 mod tls;
 mod views;
@@ -94,6 +96,7 @@ pub fn router(state: AppState) -> Router {
         .route("/inventory.json", get(views::inventory_json))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route("/runbook", get(runbook::runbook))
         .fallback(not_found)
         .with_state(state)
 }

@@ -21,6 +21,7 @@ mod specials;
 mod volumes;
 
 use super::json::{block_date, fnv1a, from_micros, instance_date, splitmix64, uuid};
+use crate::Mix;
 
 /// 2026-08-01T00:00:00Z: every generated date is before it, so the fleet is deterministic
 /// and in the past.
@@ -78,13 +79,18 @@ pub(crate) struct Project {
 #[derive(Debug)]
 pub(crate) struct FleetCtx {
     pub seed: u64,
+    /// Which states servers start in, and where maintenances are dated from.
+    pub mix: Mix,
+    /// Maintenances start a few weeks after this: the anchor ([`Mix::Varied`]), or the start
+    /// of the day the simulator starts ([`Mix::Lifelike`]), so the demo's are ahead of now.
+    pub maintenance_from_micros: i64,
     pub projects: Vec<Project>,
     /// The owner of public images (Scaleway's own organization in the real API).
     pub images_org: String,
 }
 
 impl FleetCtx {
-    pub fn new(seed: u64) -> Self {
+    pub fn new(seed: u64, mix: Mix) -> Self {
         let mut rng = StdRng::seed_from_u64(splitmix64(seed ^ 0x5ca1_e0a1));
         let main_org = uuid(&mut rng);
         let side_org = uuid(&mut rng);
@@ -107,8 +113,17 @@ impl FleetCtx {
                 id: side_org,
             },
         ];
+        let maintenance_from_micros = match mix {
+            Mix::Varied => ANCHOR_MICROS,
+            Mix::Lifelike => {
+                let now = chrono::Utc::now().timestamp_micros();
+                now - now.rem_euclid(DAY_MICROS)
+            }
+        };
         FleetCtx {
             seed,
+            mix,
+            maintenance_from_micros,
             projects,
             images_org: uuid(&mut rng),
         }
@@ -436,7 +451,7 @@ mod tests {
 
     #[test]
     fn a_server_is_a_pure_function_of_seed_zone_and_index() {
-        let fleet = FleetCtx::new(7);
+        let fleet = FleetCtx::new(7, Mix::Varied);
         let zone = ZoneCtx::new(&fleet, "fr-par-1", 10);
         let a = super::super::json::spaced(&zone.generate(&fleet, 3).server);
         let b = super::super::json::spaced(&zone.generate(&fleet, 3).server);

@@ -16,6 +16,7 @@ use super::{
     after, docker_name, pick, secret, tags, uuid, GenCtx, Product, ProductAction, Transition,
 };
 use crate::json::block_date;
+use crate::Mix;
 
 #[derive(Serialize)]
 pub(super) struct Server {
@@ -159,14 +160,7 @@ pub(super) fn generate(ctx: &GenCtx<'_>, idx: usize) -> (Server, Option<&'static
     let id = uuid(&mut rng);
     let (organization_id, project_id) = ctx.project(&mut rng);
     let created = ctx.created(&mut rng, idx);
-    let (status, then) = match rng.random_range(0..100) {
-        0..84 => ("ready", None),
-        84..89 => ("starting", Some("ready")),
-        89..93 => REBOOT.caught(),
-        93..96 => REINSTALL.caught(),
-        96..99 => ("error", None),
-        _ => ("ready", None),
-    };
+    let (status, then) = first_status(ctx.fleet.mix, rng.random_range(0..100));
     let ip = format!(
         "{}.{}",
         pick(&mut rng, &["62.210.193", "195.154.249", "51.159.120"]),
@@ -271,3 +265,24 @@ const REINSTALL: Transition = Transition::new(
 
 /// Every action of the API and what it does.
 pub(super) const TRANSITIONS: &[Transition] = &[REBOOT, REINSTALL];
+
+/// The status a server is generated in, by a draw in 0..100, and the one it settles in.
+fn first_status(mix: Mix, draw: u32) -> (&'static str, Option<&'static str>) {
+    match mix {
+        Mix::Varied => match draw {
+            0..84 => ("ready", None),
+            84..89 => ("starting", Some("ready")),
+            89..93 => REBOOT.caught(),
+            93..96 => REINSTALL.caught(),
+            96..99 => ("error", None),
+            _ => ("ready", None),
+        },
+        // 4 in 100 not ready.
+        Mix::Lifelike => match draw {
+            0..96 => ("ready", None),
+            96..98 => REBOOT.caught(),
+            98 => ("starting", Some("ready")),
+            _ => ("error", None),
+        },
+    }
+}

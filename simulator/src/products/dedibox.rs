@@ -16,6 +16,7 @@ use super::{after, pick, tags, GenCtx, Product, ProductAction, Transition};
 use crate::fleet::ANCHOR_MICROS;
 use crate::json::{block_date, fnv1a, from_micros};
 use crate::prices::{Money, DEDIBOX_OFFERS, DEDIBOX_OFFERS_DRAWN};
+use crate::Mix;
 
 pub(super) struct Server {
     pub id: u64,
@@ -311,16 +312,7 @@ pub(super) fn generate(ctx: &GenCtx<'_>, idx: usize) -> (Server, Option<&'static
         100_000 + (fnv1a(ctx.zone) % 64) * 10_000_000 + idx as u64 * 37 + rng.random_range(0..37);
     let (organization_id, project_id) = ctx.project(&mut rng);
     let created = ctx.created(&mut rng, idx);
-    let (status, then) = match rng.random_range(0..100) {
-        0..80 => ("ready", None),
-        80..86 => ("stopped", None),
-        86..89 => ("installing", Some("ready")),
-        89..92 => REBOOT.caught(),
-        92..94 => ("delivering", None),
-        94..96 => ("error", None),
-        96..98 => ("rescue", None),
-        _ => ("locked", None),
-    };
+    let (status, then) = first_status(ctx.fleet.mix, rng.random_range(0..100));
     let offer = offer(&mut rng);
     let installed = !matches!(status, "delivering" | "installing");
     let hostname = format!("sd-{id}");
@@ -458,3 +450,27 @@ const REBOOT: Transition = Transition::new(ProductAction::Reboot, &["ready"], "b
 
 /// Every action of the API and what it does.
 pub(super) const TRANSITIONS: &[Transition] = &[STOP, START, REBOOT];
+
+/// The status a server is generated in, by a draw in 0..100, and the one it settles in.
+fn first_status(mix: Mix, draw: u32) -> (&'static str, Option<&'static str>) {
+    match mix {
+        Mix::Varied => match draw {
+            0..80 => ("ready", None),
+            80..86 => ("stopped", None),
+            86..89 => ("installing", Some("ready")),
+            89..92 => REBOOT.caught(),
+            92..94 => ("delivering", None),
+            94..96 => ("error", None),
+            96..98 => ("rescue", None),
+            _ => ("locked", None),
+        },
+        // 5 in 100 not ready.
+        Mix::Lifelike => match draw {
+            0..95 => ("ready", None),
+            95..97 => ("stopped", None),
+            97 => REBOOT.caught(),
+            98 => ("installing", Some("ready")),
+            _ => ("rescue", None),
+        },
+    }
+}

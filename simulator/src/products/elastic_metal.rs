@@ -15,6 +15,7 @@ use super::{
 };
 use crate::json::block_date;
 use crate::prices::{metal_offer, MetalOffer, METAL_OFFERS, PRIVATE_NETWORK_OPTION_ID};
+use crate::Mix;
 
 #[derive(Serialize)]
 pub(super) struct Server {
@@ -259,16 +260,7 @@ pub(super) fn generate(ctx: &GenCtx<'_>, idx: usize) -> (Server, Option<&'static
     let id = uuid(&mut rng);
     let (organization_id, project_id) = ctx.project(&mut rng);
     let created = ctx.created(&mut rng, idx);
-    let (status, then) = match rng.random_range(0..100) {
-        0..78 => ("ready", None),
-        78..84 => ("stopped", None),
-        84..87 => ("delivering", None),
-        87..89 => ("ordered", None),
-        89..91 => ("error", None),
-        91..93 => ("deleting", None),
-        93..96 => START.caught(),
-        _ => STOP.caught(),
-    };
+    let (status, then) = first_status(ctx.fleet.mix, rng.random_range(0..100));
     let delivered = !matches!(status, "ordered" | "delivering" | "error");
     let domain = if delivered {
         format!("{id}.{}.baremetal.scw.cloud", ctx.zone)
@@ -441,3 +433,27 @@ const REBOOT: Transition = Transition::new(ProductAction::Reboot, &["ready"], "s
 
 /// Every action of the API and what it does.
 pub(super) const TRANSITIONS: &[Transition] = &[STOP, START, REBOOT];
+
+/// The status a server is generated in, by a draw in 0..100, and the one it settles in.
+fn first_status(mix: Mix, draw: u32) -> (&'static str, Option<&'static str>) {
+    match mix {
+        Mix::Varied => match draw {
+            0..78 => ("ready", None),
+            78..84 => ("stopped", None),
+            84..87 => ("delivering", None),
+            87..89 => ("ordered", None),
+            89..91 => ("error", None),
+            91..93 => ("deleting", None),
+            93..96 => START.caught(),
+            _ => STOP.caught(),
+        },
+        // 5 in 100 not ready.
+        Mix::Lifelike => match draw {
+            0..95 => ("ready", None),
+            95..97 => ("stopped", None),
+            97 => ("delivering", None),
+            98 => START.caught(),
+            _ => STOP.caught(),
+        },
+    }
+}
