@@ -224,8 +224,8 @@ fn the_real_block_storage_list_gives_sizes_to_sbs_volumes() {
     assert_eq!(files.len(), 1);
     let page: BlockVolumesPage = serde_json::from_str(&files[0].1).unwrap();
     assert_eq!(page.total_count, Some(2));
-    assert!(page.volumes.iter().all(|v| v.size == Some(10_000_000_000)));
-    assert!(page.volumes.iter().all(|v| v.volume_type == "sbs_5k"));
+    assert!(page.items.iter().all(|v| v.size == Some(10_000_000_000)));
+    assert!(page.items.iter().all(|v| v.volume_type == "sbs_5k"));
 }
 
 #[tokio::test]
@@ -902,8 +902,9 @@ fn filled_fields(fleet: &[Server]) -> std::collections::BTreeSet<String> {
         }
         match &server.detail {
             Detail::Instance(_) => {}
-            Detail::ElasticMetal(ElasticMetalDetail { ping_up }) => {
-                fill("ping_up", ping_up.is_some())
+            Detail::ElasticMetal(ElasticMetalDetail { ping_up, offer_id }) => {
+                fill("ping_up", ping_up.is_some());
+                fill("offer_id", !offer_id.is_empty());
             }
             Detail::AppleSilicon(AppleSiliconDetail { os_name, deletable }) => {
                 fill("os_name", !os_name.is_empty());
@@ -912,7 +913,9 @@ fn filled_fields(fleet: &[Server]) -> std::collections::BTreeSet<String> {
             Detail::Dedibox(DediboxDetail {
                 datacenter,
                 expiration,
+                offer_id,
             }) => {
+                fill("offer_id", !offer_id.is_empty());
                 fill("datacenter", !datacenter.is_empty());
                 fill("expiration", expiration.is_some());
             }

@@ -11,6 +11,9 @@
 //! - `answers`: what the routes send, read from the world: pages, bodies, actions' tasks.
 //! - `products`: Elastic Metal, Apple silicon and Dedibox servers (their own shapes, zones,
 //!   actions and secrets), and the test hooks that cover every [`Product`].
+//! - `resources`: every other list, one [`Resource`] each: what the fleet leaves behind
+//!   (volumes, IPs, snapshots), the catalogs with their prices, the bill.
+//! - `prices`: the simulator's price table, read by the catalogs and the bill.
 //!
 //! State lives behind one mutex. Each server keeps its serialised JSON, so a page is a copy
 //! of bytes whatever the fleet size; a server is re-rendered only when its state changes.
@@ -28,7 +31,9 @@ mod fleet;
 mod http;
 mod json;
 mod legacy;
+mod prices;
 mod products;
+mod resources;
 mod servers;
 mod world;
 
@@ -36,7 +41,7 @@ use std::fmt;
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -52,6 +57,7 @@ pub use catalog::ReferenceFault;
 pub use products::{
     Product, ProductAction, ProductActionError, ProductCounts, SECRET_MARKER, SECRET_MARKER_BASE64,
 };
+pub use resources::Resource;
 
 /// 128 bits as a UUID v4 (version and variant forced): the shape of a Scaleway secret key,
 /// for a generated key the simulator accepts (`demo`).
@@ -62,7 +68,8 @@ pub use json::uuid_from_bits as uuid_v4;
 pub struct SimulatorConfig {
     /// Zones that hold servers; any other well-formed zone answers an empty list.
     pub zones: Vec<String>,
-    /// Servers generated in each zone at start.
+    /// Servers generated in each zone at start; what they leave behind (unattached volumes,
+    /// detached IPs, snapshots) grows with it, a few in every zone at the least.
     pub servers_per_zone: usize,
     /// Same seed, same fleet, byte for byte (ids, names, dates included; with
     /// [`Mix::Lifelike`], the maintenances' start dates follow the day the simulator starts).
@@ -141,6 +148,8 @@ struct Shared {
     /// The server-type catalog's and the projects' faults and request counts (tests).
     catalog: catalog::Hooks,
     projects: catalog::Hooks,
+    /// Requests to each [`Resource`]'s list, by [`Resource::index`].
+    resource_requests: [AtomicU64; Resource::ALL.len()],
 }
 
 impl fmt::Debug for Simulator {
@@ -157,15 +166,35 @@ impl fmt::Debug for Simulator {
 }
 
 impl Simulator {
-    /// Generates the fleet (every zone, every server) and returns the simulator.
+    /// Generates the fleet (every zone, every server, what they leave behind) and returns
+    /// the simulator. Leftovers are dated back from today.
     pub fn new(config: SimulatorConfig) -> Self {
+        Simulator::build(config, None)
+    }
+
+    /// The same simulator as if it were started at `now`: leftovers are dated back from that
+    /// day, and the wall clock (dates of actions, the bill's hours) runs on from `now`. For
+    /// tests that pin dates, ages and totals.
+    pub fn new_at(config: SimulatorConfig, now: SystemTime) -> Self {
+        Simulator::build(config, Some(chrono::DateTime::<chrono::Utc>::from(now)))
+    }
+
+    fn build(config: SimulatorConfig, at: Option<chrono::DateTime<chrono::Utc>>) -> Self {
         let fleet = FleetCtx::new(config.seed, config.mix);
         let mut zones = Vec::with_capacity(config.zones.len());
+        let mut links = Vec::with_capacity(config.zones.len());
         for name in &config.zones {
             if zones.iter().any(|z: &Zone| z.ctx.zone == *name) {
                 continue;
             }
-            zones.push(Zone::generate(&fleet, name, config.servers_per_zone));
+            let mut zone_links = Vec::new();
+            zones.push(Zone::generate(
+                &fleet,
+                name,
+                config.servers_per_zone,
+                &mut zone_links,
+            ));
+            links.push(zone_links);
         }
         // Servers caught in a transition finish it one transition after the Instance fleet
         // is ready (a 50,000-server fleet takes a while to build in a debug build).
@@ -175,6 +204,8 @@ impl Simulator {
         }
         let mut products = products::Products::generate(&fleet, &config);
         products.land_all_at(settle_at);
+        let today = resources::Today::of(at.unwrap_or_else(chrono::Utc::now));
+        let bill = resources::fill_world(&mut zones, &links, &fleet, today, &products);
         let churn_rng = StdRng::seed_from_u64(splitmix64(config.seed ^ 0xc4u64));
         Simulator {
             shared: Arc::new(Shared {
@@ -182,13 +213,17 @@ impl Simulator {
                 world: Mutex::new(World {
                     zones,
                     skew: Duration::ZERO,
+                    origin: at.map(|at| (at, Instant::now())),
                     products,
+                    bill,
+                    resource_faults: std::collections::HashMap::new(),
                 }),
                 churn_rng: Mutex::new(churn_rng),
                 counter: AtomicU64::new(splitmix64(config.seed)),
                 legacy_running_bool: AtomicBool::new(false),
                 catalog: catalog::Hooks::default(),
                 projects: catalog::Hooks::default(),
+                resource_requests: Default::default(),
                 config,
             }),
         }
@@ -205,7 +240,8 @@ impl Simulator {
     }
 
     /// Every endpoint: Instance servers (list, get, action), Block volumes, legacy `/servers`,
-    /// and the servers of Elastic Metal, Apple silicon and Dedibox (list, get, actions).
+    /// the servers of Elastic Metal, Apple silicon and Dedibox (list, get, actions), and the
+    /// list of every [`Resource`].
     pub fn router(&self) -> axum::Router {
         http::router(self.clone())
     }
@@ -322,11 +358,6 @@ impl Simulator {
         let mut world = self.world();
         let z = world.zone_or_create(&self.shared.fleet, zone);
         z.block_fault = fault;
-    }
-
-    /// The fault the zone's Block Storage endpoints answer, if any.
-    pub(crate) fn block_fault(&self, zone: &str) -> Option<BlockFault> {
-        self.world().zone(zone).and_then(|z| z.block_fault)
     }
 
     /// Once, right after page `page` of the zone's servers list is served, server `id` is

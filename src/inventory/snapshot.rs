@@ -6,9 +6,12 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use super::carry::{self, carry_state_since};
-use super::{BlockSizes, ProductDetail, Project, Server, VolumeSizes, ZoneCatalog, ZonePoll};
+use super::{
+    Bill, BlockSizes, PriceItems, ProductDetail, Project, ResourceState, Server, VolumeSizes,
+    ZoneCatalog, ZonePoll,
+};
 use crate::api::ApiError;
-use crate::product::{Product, ProductZone};
+use crate::product::{PriceList, Product, ProductZone, Resource};
 
 /// Why a zone's poll failed: what the API answered, or a fault of the exporter's own (a
 /// panic while polling it, caught at the zone's boundary), which fails that zone's poll and
@@ -65,6 +68,9 @@ pub struct ZoneState {
     /// was short (see [`Snapshot::record_poll`]): id -> how many short listings in a row
     /// missed it. Empty after a complete listing.
     pub carried: Arc<BTreeMap<String, u32>>,
+    /// What the zone holds beside its servers, by resource, as of each one's last read; a
+    /// resource not read yet (or not read with this zone's product) is absent.
+    pub resources: BTreeMap<Resource, ResourceState>,
 }
 
 impl ZoneState {
@@ -100,7 +106,12 @@ impl ZoneState {
             complete,
             volume_sizes,
             block_sizes,
+            resources,
         } = poll;
+        for (resource, read) in resources {
+            let state = ResourceState::after(self.resources.get(&resource), resource, read);
+            self.resources.insert(resource, state);
+        }
         if let Some(fresh) = block_sizes {
             self.block_sizes = Arc::new(fresh);
         } else if matches!(volume_sizes, VolumeSizes::Failed(_)) {
@@ -133,6 +144,13 @@ pub struct Snapshot {
     /// The projects of the fleet's organizations as of their last good read, in
     /// (organization, id) order. Carried from snapshot to snapshot.
     pub projects: Arc<Vec<Project>>,
+    /// Each zone's lists of prices as of their last good read (`inventory/prices.rs`).
+    pub prices: Arc<BTreeMap<(PriceList, String), PriceItems>>,
+    /// This month's bill of the fleet's organizations as of its last good read.
+    pub bill: Arc<Bill>,
+    /// Whether the last read of each reference (`types`, `projects`, a price list, `billing`)
+    /// succeeded, by reference and zone (empty for what has none).
+    pub reference_success: Arc<BTreeMap<(&'static str, String), bool>>,
 }
 
 impl Snapshot {

@@ -10,9 +10,9 @@ use bytes::Bytes;
 use prometheus::Encoder as _;
 
 use super::descriptors::*;
-use super::servers;
 use super::writer::{unix, Writer};
 use super::OwnMetrics;
+use super::{prices, resources, servers};
 use crate::build_info;
 use crate::compress::GzipStream;
 use crate::inventory::Snapshot;
@@ -74,7 +74,9 @@ pub fn render(snapshot: &Snapshot, own: &OwnMetrics) -> (String, usize) {
 fn write(snapshot: &Snapshot, own: &OwnMetrics, sink: &mut dyn Write) -> std::io::Result<usize> {
     let mut out = Writer::new(sink);
     servers::render(&mut out, snapshot);
+    resources::render(&mut out, snapshot);
     reference::render(snapshot, &mut out);
+    prices::render(&mut out, snapshot);
     render_polls(&mut out, snapshot);
     render_own(&mut out, own);
     out.family(&BUILD_INFO);
@@ -124,6 +126,21 @@ fn render_polls(out: &mut Writer, snapshot: &Snapshot) {
         if let Some(success) = state.volume_sizes_succeeded() {
             out.sample(&VOLUME_SIZES_SUCCESS, [zone], u8::from(success));
         }
+    }
+    out.family(&RESOURCE_SUCCESS);
+    for (target, state) in snapshot.zones() {
+        for (resource, read) in &state.resources {
+            let success = u8::from(read.outcome.success());
+            out.sample(&RESOURCE_SUCCESS, [resource.label(), &target.zone], success);
+        }
+    }
+    out.family(&REFERENCE_SUCCESS);
+    for ((reference, zone), success) in snapshot.reference_success.iter() {
+        out.sample(
+            &REFERENCE_SUCCESS,
+            [reference, zone.as_str()],
+            u8::from(*success),
+        );
     }
     out.family(&PRODUCT_ENABLED);
     for (product, enabled) in &snapshot.enabled {

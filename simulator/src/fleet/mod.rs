@@ -130,7 +130,7 @@ impl FleetCtx {
     }
 
     /// Projects by weight: most servers live in the main organization's default project.
-    fn pick_project(&self, rng: &mut StdRng) -> usize {
+    pub(crate) fn pick_project(&self, rng: &mut StdRng) -> usize {
         match rng.random_range(0..100) {
             0..55 => 0,
             55..75 => 1,
@@ -361,43 +361,74 @@ impl ZoneCtx {
         ))
     }
 
+    /// How many servers the zone was generated with (at least one).
+    pub(crate) fn slots(&self) -> usize {
+        self.slots
+    }
+
+    /// An rng of the zone's own for `salt`, apart from every stream the servers, their
+    /// volumes and the zone's shared things are drawn from (what was added later draws here,
+    /// so the fleet of a seed stays what it was).
+    pub(crate) fn stream(&self, salt: u64) -> StdRng {
+        StdRng::seed_from_u64(splitmix64(
+            self.key ^ splitmix64(salt ^ 0x1ef7_0000_0000_0000),
+        ))
+    }
+
     /// Block volumes that belong to no server ("a few unattached ones").
     pub fn unattached_volumes(&self, fleet: &FleetCtx, count: usize) -> Vec<BlockVolume> {
         let mut rng = StdRng::seed_from_u64(self.key ^ 0xb10c_0000);
         (0..count)
             .map(|_| {
                 let created = ANCHOR_MICROS - rng.random_range(DAY_MICROS..WINDOW_MICROS);
-                let detached = created + rng.random_range(0..DAY_MICROS * 30);
+                let detached =
+                    block_date(from_micros(created + rng.random_range(0..DAY_MICROS * 30)));
                 let project = &fleet.projects[fleet.pick_project(&mut rng)];
-                let (volume_type, perf_iops) = sbs_class(&mut rng);
-                BlockVolume {
-                    created_at: block_date(from_micros(created)),
-                    id: uuid(&mut rng),
-                    kms_key_id: None,
-                    last_detached_at: rng
-                        .random_bool(0.6)
-                        .then(|| block_date(from_micros(detached))),
-                    name: format!(
-                        "vol-{}-{}",
-                        pick(&mut rng, ADJECTIVES),
-                        pick(&mut rng, SCIENTISTS)
-                    ),
-                    parent_snapshot_id: None,
-                    project_id: project.id.clone(),
-                    references: Vec::new(),
-                    size: sbs_size(&mut rng),
-                    specs: BlockSpecs {
-                        class: "sbs",
-                        perf_iops,
-                    },
-                    status: "available",
-                    tags: Vec::new(),
-                    volume_type,
-                    updated_at: block_date(from_micros(detached)),
-                    zone: self.zone.clone(),
-                }
+                let once_detached =
+                    |rng: &mut StdRng| rng.random_bool(0.6).then(|| detached.clone());
+                let created = block_date(from_micros(created));
+                self.available_volume(
+                    project,
+                    [created, detached.clone()],
+                    &mut rng,
+                    once_detached,
+                )
             })
             .collect()
+    }
+
+    /// A Block volume of `project` nobody uses, created and last updated at `dates`, last
+    /// detached when `detached` says (drawing from `rng` or not): its class, id, detach date,
+    /// name and size drawn from `rng` in that order.
+    pub(crate) fn available_volume(
+        &self,
+        project: &Project,
+        dates: [String; 2],
+        rng: &mut StdRng,
+        detached: impl FnOnce(&mut StdRng) -> Option<String>,
+    ) -> BlockVolume {
+        let [created_at, updated_at] = dates;
+        let (volume_type, perf_iops) = sbs_class(rng);
+        BlockVolume {
+            created_at,
+            id: uuid(rng),
+            kms_key_id: None,
+            last_detached_at: detached(rng),
+            name: format!("vol-{}-{}", pick(rng, ADJECTIVES), pick(rng, SCIENTISTS)),
+            parent_snapshot_id: None,
+            project_id: project.id.clone(),
+            references: Vec::new(),
+            size: sbs_size(rng),
+            specs: BlockSpecs {
+                class: "sbs",
+                perf_iops,
+            },
+            status: "available",
+            tags: Vec::new(),
+            volume_type,
+            updated_at,
+            zone: self.zone.clone(),
+        }
     }
 }
 

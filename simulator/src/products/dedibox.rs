@@ -15,6 +15,7 @@ use serde::Serialize;
 use super::{after, pick, tags, GenCtx, Product, ProductAction, Transition};
 use crate::fleet::ANCHOR_MICROS;
 use crate::json::{block_date, fnv1a, from_micros};
+use crate::prices::{Money, DEDIBOX_OFFERS, DEDIBOX_OFFERS_DRAWN};
 use crate::Mix;
 
 pub(super) struct Server {
@@ -115,13 +116,6 @@ struct Offer {
     payment_frequency: &'static str,
     pricing: Money,
     offer_id: Option<u64>,
-}
-
-#[derive(Serialize)]
-struct Money {
-    currency_code: &'static str,
-    units: i64,
-    nanos: i32,
 }
 
 #[derive(Serialize)]
@@ -247,15 +241,6 @@ impl Server {
     }
 }
 
-/// Offers: (id, name, monthly price in euros).
-const OFFERS: &[(u64, &str, i64)] = &[
-    (3059, "Start-2-M-SATA", 20),
-    (3124, "Core-4-L-SATA", 55),
-    (3205, "Pro-6-S", 90),
-    (3281, "Store-1-L", 45),
-    (3322, "Core-7-M-NVMe", 110),
-];
-
 /// (id, name, version, display name).
 const OSES: &[(u64, &str, &str, &str)] = &[
     (
@@ -269,12 +254,21 @@ const OSES: &[(u64, &str, &str, &str)] = &[
     (488, "proxmox", "8", "Proxmox VE 8"),
 ];
 
-fn datacenter(zone: &str, rng: &mut StdRng) -> &'static str {
+/// The datacenters of a zone Dedibox serves.
+pub(crate) fn datacenters(zone: &str) -> &'static [&'static str] {
     match zone {
-        "fr-par-1" => pick(rng, &["DC2", "DC3"]),
-        "fr-par-2" => "DC5",
-        "nl-ams-1" => "AMS1",
-        _ => "DC3",
+        "fr-par-1" => &["DC2", "DC3"],
+        "fr-par-2" => &["DC5"],
+        "nl-ams-1" => &["AMS1"],
+        _ => &["DC3"],
+    }
+}
+
+/// The datacenter of a server: drawn where the zone has several.
+fn datacenter(zone: &str, rng: &mut StdRng) -> &'static str {
+    match datacenters(zone) {
+        [one] => one,
+        several => pick(rng, several),
     }
 }
 
@@ -373,17 +367,13 @@ pub(super) fn generate(ctx: &GenCtx<'_>, idx: usize) -> (Server, Option<&'static
 
 /// One of the offers, paid monthly.
 fn offer(rng: &mut StdRng) -> Offer {
-    let (id, name, euros) = OFFERS[rng.random_range(0..OFFERS.len())];
+    let offer = &DEDIBOX_OFFERS[rng.random_range(0..DEDIBOX_OFFERS_DRAWN)];
     Offer {
-        id,
-        name,
+        id: offer.id,
+        name: offer.name,
         catalog: "default",
         payment_frequency: "monthly",
-        pricing: Money {
-            currency_code: "EUR",
-            units: euros,
-            nanos: 990_000_000,
-        },
+        pricing: offer.pricing(),
         offer_id: None,
     }
 }
