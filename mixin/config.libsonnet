@@ -40,6 +40,29 @@
     rateLimitedShare: '0.1',
     rateLimitedWindow: '10m',
     rateLimitedFor: '15m',
+    // How long a leftover list (volumes, IPs or snapshots of a product in a zone) may fail to
+    // be read, every poll, before ScalewayExporterResourceFailing notes it.
+    resourceFailingFor: '30m',
+    // How long a reference read (a catalog, a price list, the projects, the bill) may fail
+    // before ScalewayExporterReferenceFailing notes it. They are read once an hour: 90
+    // minutes is two reads in a row.
+    referenceFailingFor: '90m',
+
+    // What the fleet leaves behind and still pays for (severity info). A volume no server
+    // holds for longer than this, in seconds, counted from its last detach (or its creation
+    // when it was never attached, and for Instance volumes, whose API gives no detach date).
+    volumeUnattachedAfterSeconds: 7 * 24 * 3600,
+    // ... and seen unattached this long, whatever its dates say: a volume detached for a few
+    // minutes while its server is rebuilt or resized is not left behind.
+    volumeUnattachedFor: '1h',
+    // How long an IP must point at no server. IPs carry no date: Prometheus's own `for`
+    // measures it, and starts again when Prometheus loses its alert state (alerts/README.md).
+    ipUnattachedFor: '7d',
+    // The age, in seconds, past which a snapshot is old.
+    snapshotOldAfterSeconds: 90 * 24 * 3600,
+    // How long a leftover's series may be missing (the exporter restarting, a few failed
+    // scrapes) without its alert resolving or its `for` starting again.
+    leftoverGap: '15m',
 
     // Every dashboard carries these tags, plus one of its own; the dashboards' link menu lists
     // the dashboards that carry them.

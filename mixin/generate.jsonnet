@@ -39,8 +39,18 @@ local chartRulesHeader = |||
 local groups = mixin.prometheusAlerts.groups
                + (if std.objectHasAll(mixin, 'prometheusRules') then mixin.prometheusRules.groups else []);
 
+// Each text is made once and written to each of its copies: a local, and an array's items, are
+// computed once, where an object's field is computed again at every use, and writing JSON or
+// YAML is most of the time this file takes.
+local rules = yaml.manifest({ groups: groups });
+local dashboardNames = std.objectFields(mixin.grafanaDashboards);
+local dashboardTexts = [
+  std.manifestJsonEx(mixin.grafanaDashboards[name], '  ') + '\n'
+  for name in dashboardNames
+];
+
 {
-  'alerts/scaleway.rules.yml': rulesHeader + yaml.manifest({ groups: groups }),
+  'alerts/scaleway.rules.yml': rulesHeader + rules,
   'deploy/kubernetes/prometheusrule.yaml': prometheusRuleHeader + yaml.manifest({
     apiVersion: 'monitoring.coreos.com/v1',
     kind: 'PrometheusRule',
@@ -54,9 +64,9 @@ local groups = mixin.prometheusAlerts.groups
     spec: { groups: groups },
   }),
   // The Helm chart's copies: a chart reads only files inside its own folder.
-  'charts/scaleway-exporter/files/prometheus-rules.yaml': chartRulesHeader + yaml.manifest({ groups: groups }),
+  'charts/scaleway-exporter/files/prometheus-rules.yaml': chartRulesHeader + rules,
 } + {
-  [folder + name]: std.manifestJsonEx(mixin.grafanaDashboards[name], '  ') + '\n'
-  for name in std.objectFields(mixin.grafanaDashboards)
+  [folder + dashboardNames[i]]: dashboardTexts[i]
+  for i in std.range(0, std.length(dashboardNames) - 1)
   for folder in ['dashboards/', 'charts/scaleway-exporter/dashboards/']
 }

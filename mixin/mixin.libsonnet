@@ -4,6 +4,7 @@
 (import 'config.libsonnet')
 + (import 'alerts/servers.libsonnet')
 + (import 'alerts/exporter.libsonnet')
++ (import 'alerts/leftovers.libsonnet')
 + (import 'dashboards/fleet.libsonnet')
 + (import 'dashboards/exporter.libsonnet')
 + (import 'dashboards/cost.libsonnet')

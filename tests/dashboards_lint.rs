@@ -50,16 +50,17 @@ const METRICS_WITH_PRODUCT: [&str; 5] = [
 ];
 /// The `scaleway_` metrics without a `zone` label: of the exporter as a whole, of a product, of
 /// the account. Every other one has it.
-const METRICS_WITHOUT_ZONE: [&str; 3] = [
+const METRICS_WITHOUT_ZONE: [&str; 4] = [
     "scaleway_exporter_build_info",
     "scaleway_exporter_product_enabled",
     "scaleway_project_info",
+    "scaleway_billing_consumption_euros",
 ];
 /// Functions whose range must be `$__rate_interval` in a dashboard.
 const RANGE_FUNCTIONS: [&str; 3] = ["rate", "irate", "increase"];
 
 /// Metric names that are a contract (docs/metrics.md, docs/design.md#the-metric-names-are-a-contract), plus the process metrics and Prometheus's `up`.
-const CONTRACT_METRICS: [&str; 43] = [
+const CONTRACT_METRICS: [&str; 60] = [
     "scaleway_server_info",
     "scaleway_server_state",
     "scaleway_server_created_timestamp_seconds",
@@ -91,10 +92,27 @@ const CONTRACT_METRICS: [&str; 43] = [
     "scaleway_dedibox_server_state",
     "scaleway_dedibox_server_expiration_timestamp_seconds",
     "scaleway_dedibox_server_ip_info",
+    "scaleway_volume_info",
+    "scaleway_volume_size_bytes",
+    "scaleway_volume_detached_timestamp_seconds",
+    "scaleway_volume_created_timestamp_seconds",
+    "scaleway_ip_info",
+    "scaleway_snapshot_info",
+    "scaleway_snapshot_size_bytes",
+    "scaleway_snapshot_created_timestamp_seconds",
+    "scaleway_elastic_metal_offer_hourly_price",
+    "scaleway_elastic_metal_offer_monthly_price",
+    "scaleway_elastic_metal_server_subscription_info",
+    "scaleway_dedibox_offer_price",
+    "scaleway_block_volume_type_price_per_gb_hour",
+    "scaleway_block_snapshot_price_per_gb_hour",
+    "scaleway_billing_consumption_euros",
     "scaleway_exporter_poll_success",
     "scaleway_exporter_last_success_timestamp_seconds",
     "scaleway_exporter_poll_duration_seconds",
     "scaleway_exporter_volume_sizes_success",
+    "scaleway_exporter_resource_success",
+    "scaleway_exporter_reference_success",
     "scaleway_exporter_product_enabled",
     "scaleway_exporter_api_requests_total",
     "scaleway_exporter_build_info",

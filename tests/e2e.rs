@@ -25,8 +25,8 @@ use axum::routing::post;
 use axum::{Json, Router};
 use common::child_log::address_in_log;
 use common::monitoring::{all_panels, dashboards, read, rule_files, targets, variable_query};
-use common::{simulator_config, start_simulator, TestApi};
-use scaleway_simulator::{Product, ProductAction, ProductCounts};
+use common::{serve_simulator, simulator_config, start_simulator, TestApi};
+use scaleway_simulator::{Product, ProductAction, ProductCounts, Resource, Simulator};
 use serde_json::{json, Value};
 use tempfile::TempDir;
 
@@ -88,7 +88,7 @@ async fn alerts_for_a_stopped_instance_and_elastic_metal_server_reach_the_receiv
             .await;
     }
     let scraping = Instant::now();
-    let shipped = shipped_alert_names();
+    let shipped = shipped_alert_names(None);
     stack
         .eventually("Prometheus to load the shipped alerting rules", || {
             loaded_alert_names(&http, &prometheus, &shipped)
@@ -265,7 +265,8 @@ async fn alerts_for_a_stopped_instance_and_elastic_metal_server_reach_the_receiv
     );
 
     // The exporter was healthy throughout: none of its own alerts may have left Prometheus.
-    let exporter_alerts = inbox.not_about_servers();
+    // (The fleet's leftovers raise theirs: they are not the exporter's.)
+    let exporter_alerts = inbox.named(&shipped_alert_names(Some("scaleway-exporter")));
     assert!(
         exporter_alerts.is_empty(),
         "alerts about a healthy exporter: {exporter_alerts:#?}"
@@ -287,74 +288,20 @@ async fn alerts_for_a_stopped_instance_and_elastic_metal_server_reach_the_receiv
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs prometheus (Debian package)"]
-async fn the_cost_panels_price_the_running_servers_of_a_fixed_fleet_at_the_catalog_price() {
+async fn the_cost_panels_price_a_fixed_fleet_of_every_product_at_the_simulators_own_prices() {
     let mut stack = Processes::new();
     let http = reqwest::Client::new();
-    let api = start_simulator(simulator_config(&ZONES, 0)).await;
-
-    // Two projects the Account API lists, with different names, and one it does not list
-    // (the key may not read it): that one is shown by its id.
-    let listed: Vec<(String, String, String)> = {
-        let mut seen = Vec::new();
-        for project in api.simulator.project_names() {
-            if !seen
-                .iter()
-                .any(|(_, _, name): &(String, String, String)| *name == project.2)
-            {
-                seen.push(project);
-            }
-        }
-        seen.into_iter().take(2).collect()
-    };
-    assert_eq!(
-        listed.len(),
-        2,
-        "the simulator lists two projects with distinct names"
-    );
-    let (org_a, project_a, name_a) = listed[0].clone();
-    let (org_b, project_b, name_b) = listed[1].clone();
-    let unlisted = "0b5e7a11-0000-4000-8000-00000000beef".to_owned();
-
-    // (zone, commercial type, state, organization, project)
-    let fleet = [
-        ("fr-par-1", "DEV1-S", "running", &org_a, &project_a),
-        ("fr-par-1", "PRO2-XS", "running", &org_b, &project_b),
-        ("fr-par-1", "GP1-S", "stopped", &org_a, &project_a),
-        ("nl-ams-1", "PLAY2-NANO", "running", &org_b, &project_b),
-        ("nl-ams-1", "L4-1-24G", "stopped", &org_b, &project_b),
-        ("nl-ams-1", "DEV1-M", "running", &org_a, &unlisted),
-    ];
-    let mut want_total = 0.0;
-    let mut want_zone: BTreeMap<String, f64> = BTreeMap::new();
-    let mut want_project: BTreeMap<String, f64> = BTreeMap::new();
-    for (n, (zone, commercial_type, state, organization, project)) in fleet.iter().enumerate() {
-        api.simulator.insert_server(
-            zone,
-            json!({
-                "id": format!("c0575e7e-0000-4000-8000-{n:012}"),
-                "name": format!("priced-{n}"),
-                "state": state,
-                "commercial_type": commercial_type,
-                "organization": organization,
-                "project": project,
-                "volumes": {},
-            }),
+    let mut config = simulator_config(&ZONES, 0);
+    config.products = PRICED_PRODUCTS;
+    let api = serve_simulator(Simulator::new_at(config, middle_of_this_hour())).await;
+    insert_priced_instances(&api);
+    let want = Expected::of(&http, &api).await;
+    for product in PRICED {
+        assert!(
+            want.priced.iter().any(|p| p.product == product),
+            "the fixed fleet has nothing of {product} priced; change PRICED_PRODUCTS"
         );
-        let price = catalog_hourly_price(&http, &api, zone, commercial_type).await;
-        if *state == "running" {
-            want_total += price;
-            *want_zone.entry(zone.to_string()).or_default() += price;
-            let shown = if **project == project_a {
-                name_a.clone()
-            } else if **project == project_b {
-                name_b.clone()
-            } else {
-                project.to_string()
-            };
-            *want_project.entry(shown).or_default() += price;
-        }
     }
-    assert!(want_total > 0.0);
 
     let exporter = stack.start_exporter(&api).await;
     let prometheus = stack.start_prometheus(&exporter, None).await;
@@ -366,101 +313,742 @@ async fn the_cost_panels_price_the_running_servers_of_a_fixed_fleet_at_the_catal
             .eventually(&format!("{ready} to answer 200"), || get_ok(&http, &ready))
             .await;
     }
+    let panels = CostPanels { http, prometheus };
+    check_the_estimate(&mut stack, &panels, &want).await;
+    check_what_is_left_behind(&panels, &want).await;
+    check_the_bill(&mut stack, &panels, &want).await;
+    check_the_leftover_alerts(&mut stack, &panels, &want).await;
+}
 
-    // The panels' own queries, from the dashboard, with the variables as Grafana fills them.
-    let variables = Variables {
-        template: BTreeMap::from([
-            ("job".to_owned(), all_values_regex(&[JOB.to_owned()])),
-            (
-                "zone".to_owned(),
-                all_values_regex(&ZONES.map(str::to_owned)),
-            ),
-        ]),
-        range: Duration::from_secs(60),
-        interval: SCRAPE_INTERVAL,
-    };
-    let query = |title: &str, ref_id: &str| {
-        variables.fill_in(&panel_expr("scaleway-cost.json", title, ref_id))
-    };
-    let per_hour = query("Fleet cost per hour", "A");
-    let per_month = query("Fleet cost per month", "A");
-    let by_zone = query("Cost by zone", "A");
-    let by_project = query("Cost by project", "A");
-    let monthly_by_project = query("Cost by project", "B");
+/// Elastic Metal, Apple silicon and Dedibox servers of the fixed fleet, in each zone of
+/// [`ZONES`]: enough for Elastic Metal servers billed by the hour, by the month, and not yet
+/// delivered (the seed is fixed, so the fleet is too).
+const PRICED_PRODUCTS: ProductCounts = ProductCounts {
+    elastic_metal: 6,
+    apple_silicon: 2,
+    dedibox: 3,
+};
 
-    // Prometheus sums in its own order: equal to the last bits of a double.
-    let close = |got: f64, want: f64| (got - want).abs() <= 1e-9 * want.abs().max(1.0);
-    let per_label = |result: &[Value], label: &str| -> BTreeMap<String, f64> {
-        result
-            .iter()
-            .map(|series| {
-                let value = series["value"][1]
-                    .as_str()
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(f64::NAN);
-                (
-                    series["metric"][label].as_str().unwrap_or("").to_owned(),
-                    value,
-                )
-            })
-            .collect()
-    };
-    let same = |got: &BTreeMap<String, f64>, want: &BTreeMap<String, f64>| {
-        got.len() == want.len()
-            && want
-                .iter()
-                .all(|(k, w)| got.get(k).is_some_and(|g| close(*g, *w)))
-    };
-    stack
-        .eventually("the hourly cost of the running servers", || async {
-            let result = instant_query(&http, &prometheus, &per_hour).await?;
-            let got = per_label(&result, "");
-            match got.get("") {
-                Some(got) if close(*got, want_total) => Ok(()),
-                _ => Err(format!("got {result:?}, want {want_total}")),
+/// The `product` of the cost dashboard's sums, as its queries name them.
+const PRICED: [&str; 5] = [
+    "Instances",
+    "Elastic Metal",
+    "Dedibox",
+    "Block Storage volumes",
+    "Block Storage snapshots",
+];
+
+/// Now, with its minutes set to 30: the simulator's bill counts whole hours since the 1st of
+/// the month, so a simulator started there keeps its bill for the half hour a test may take.
+fn middle_of_this_hour() -> std::time::SystemTime {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    std::time::UNIX_EPOCH + Duration::from_secs(now / 3600 * 3600 + 1800)
+}
+
+/// Instance servers of known types, states and projects: two projects the Account API lists,
+/// with different names, and one it does not list (the key may not read it), shown by its id.
+/// One runs on a Block volume of its own, which the estimate counts once, as a Block volume.
+fn insert_priced_instances(api: &TestApi) {
+    let listed: Vec<(String, String)> = {
+        let mut seen: Vec<(String, String, String)> = Vec::new();
+        for project in api.simulator.project_names() {
+            if !seen.iter().any(|(_, _, name)| *name == project.2) {
+                seen.push(project);
             }
+        }
+        seen.into_iter().take(2).map(|(o, p, _)| (o, p)).collect()
+    };
+    assert_eq!(listed.len(), 2, "two projects with distinct names");
+    let unlisted = (
+        "0b5e7a11-0000-4000-8000-00000000beef",
+        "0b5e7a11-0000-4000-8000-00000000beef",
+    );
+    let (a, b) = (&listed[0], &listed[1]);
+    // (zone, commercial type, state, (organization, project))
+    let fleet = [
+        (
+            "fr-par-1",
+            "DEV1-S",
+            "running",
+            (a.0.as_str(), a.1.as_str()),
+        ),
+        (
+            "fr-par-1",
+            "PRO2-XS",
+            "running",
+            (b.0.as_str(), b.1.as_str()),
+        ),
+        ("fr-par-1", "GP1-S", "stopped", (a.0.as_str(), a.1.as_str())),
+        (
+            "nl-ams-1",
+            "PLAY2-NANO",
+            "running",
+            (b.0.as_str(), b.1.as_str()),
+        ),
+        (
+            "nl-ams-1",
+            "L4-1-24G",
+            "stopped",
+            (b.0.as_str(), b.1.as_str()),
+        ),
+        ("nl-ams-1", "DEV1-M", "running", (a.0.as_str(), unlisted.1)),
+        (
+            "fr-par-1",
+            "DEV1-L",
+            "running",
+            (a.0.as_str(), a.1.as_str()),
+        ),
+    ];
+    for (n, (zone, commercial_type, state, (organization, project))) in fleet.iter().enumerate() {
+        let on_block = n + 1 == fleet.len();
+        let volume = format!("b10c0000-0000-4000-8000-{n:012}");
+        api.simulator.insert_server(
+            zone,
+            json!({
+                "id": format!("c0575e7e-0000-4000-8000-{n:012}"),
+                "name": format!("priced-{n}"),
+                "state": state,
+                "commercial_type": commercial_type,
+                "organization": organization,
+                "project": project,
+                "volumes": if on_block {
+                    json!({"0": {"id": volume, "boot": true, "volume_type": "sbs_volume"}})
+                } else {
+                    json!({})
+                },
+            }),
+        );
+        if on_block {
+            api.simulator.insert_block_volume(
+                zone,
+                json!({"id": volume, "name": "priced-root", "type": "sbs_15k",
+                    "size": 40_000_000_000u64, "project_id": project, "status": "in_use",
+                    "created_at": "2026-01-02T03:04:05Z", "zone": zone,
+                    "references": [{"product_resource_type": "instance_server",
+                        "product_resource_id": format!("c0575e7e-0000-4000-8000-{n:012}"),
+                        "type": "exclusive", "status": "attached"}]}),
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the cost dashboard must show, from what the simulator serves
+// ---------------------------------------------------------------------------------------------
+
+/// One thing the fleet pays for, at the simulator's own price.
+struct Priced {
+    /// The `product` of the dashboard's sums ([`PRICED`]).
+    product: &'static str,
+    zone: String,
+    project: String,
+    /// Euros an hour.
+    hourly: f64,
+}
+
+/// A volume or a snapshot the dashboard lists under "Left behind".
+struct Leftover {
+    /// What its age is counted from, in Unix seconds: its last detach, or its creation.
+    since: f64,
+    /// Euros a month, when a price covers it.
+    monthly: Option<f64>,
+    /// A snapshot an image is made of.
+    in_use: bool,
+}
+
+/// What the cost dashboard must answer for the fleet the simulator serves, computed here from
+/// the simulator's own lists and prices (money as units and nanos, sizes in bytes).
+#[derive(Default)]
+struct Expected {
+    priced: Vec<Priced>,
+    /// Volumes attached to no server, by id.
+    unattached_volumes: BTreeMap<String, Leftover>,
+    snapshots: BTreeMap<String, Leftover>,
+    /// IPs pointing at no server, by id.
+    unattached_ips: Vec<String>,
+    /// Every IP, Instance and Elastic Metal, pointing at a server or not.
+    ips: usize,
+    apple_silicon_servers: usize,
+    /// This month's bill so far, by project and category.
+    bill: BTreeMap<(String, String), f64>,
+    /// The name of every project the Account API lists, by id.
+    names: BTreeMap<String, String>,
+}
+
+/// `{currency_code, units, nanos}` in euros.
+fn euros(money: &Value) -> Option<f64> {
+    assert!(
+        money.is_null() || money["currency_code"] == "EUR",
+        "{money}"
+    );
+    Some(money["units"].as_f64()? + money["nanos"].as_f64()? / 1e9)
+}
+
+/// An RFC 3339 date in Unix seconds, to the microsecond.
+fn unix(date: &Value) -> Option<f64> {
+    let date = chrono::DateTime::parse_from_rfc3339(date.as_str()?).ok()?;
+    Some(date.timestamp_micros() as f64 / 1e6)
+}
+
+const HOURS_PER_MONTH: f64 = 730.0;
+const GB: f64 = 1e9;
+
+impl Expected {
+    async fn of(http: &reqwest::Client, api: &TestApi) -> Expected {
+        let mut want = Expected {
+            names: api
+                .simulator
+                .project_names()
+                .into_iter()
+                .map(|(_, id, name)| (id, name))
+                .collect(),
+            ..Expected::default()
+        };
+        for zone in ZONES {
+            want.instances(http, api, zone).await;
+            want.elastic_metal(api, zone);
+            want.dedibox(api, zone);
+            want.block_volumes(api, zone);
+            want.block_snapshots(api, zone);
+            want.instance_leftovers(api, zone);
+            want.apple_silicon_servers += api
+                .simulator
+                .product_server_ids(Product::AppleSilicon, zone)
+                .len();
+        }
+        for row in api.simulator.resources(Resource::BillingConsumption, "") {
+            let key = (
+                row["project_id"].as_str().unwrap().to_owned(),
+                row["category_name"].as_str().unwrap().to_owned(),
+            );
+            *want.bill.entry(key).or_default() += euros(&row["value"]).unwrap();
+        }
+        want
+    }
+
+    fn price(&mut self, product: &'static str, zone: &str, project: &Value, hourly: f64) {
+        self.priced.push(Priced {
+            product,
+            zone: zone.to_owned(),
+            project: project.as_str().unwrap().to_owned(),
+            hourly,
+        });
+    }
+
+    /// Running Instance servers, at their type's catalog price.
+    async fn instances(&mut self, http: &reqwest::Client, api: &TestApi, zone: &str) {
+        for id in api.simulator.server_ids(zone) {
+            let server = api.simulator.server_json(zone, &id).unwrap();
+            if server["state"] == "running" {
+                let commercial_type = server["commercial_type"].as_str().unwrap();
+                let price = catalog_hourly_price(http, api, zone, commercial_type).await;
+                self.price("Instances", zone, &server["project"], price);
+            }
+        }
+    }
+
+    /// Elastic Metal servers delivered, at the price of the offer their `offer_id` names: an
+    /// hourly offer's by the hour, a monthly one's by the month over 730 hours.
+    fn elastic_metal(&mut self, api: &TestApi, zone: &str) {
+        let offers = api.simulator.resources(Resource::ElasticMetalOffer, zone);
+        for id in api
+            .simulator
+            .product_server_ids(Product::ElasticMetal, zone)
+        {
+            let server = api
+                .simulator
+                .product_server_json(Product::ElasticMetal, zone, &id)
+                .unwrap();
+            let status = server["status"].as_str().unwrap();
+            if ["ordered", "delivering", "out_of_stock"].contains(&status) {
+                continue;
+            }
+            let offer = offers
+                .iter()
+                .find(|o| o["id"] == server["offer_id"])
+                .unwrap();
+            let hourly = euros(&offer["price_per_hour"])
+                .or_else(|| euros(&offer["price_per_month"]).map(|m| m / HOURS_PER_MONTH))
+                .unwrap();
+            self.price("Elastic Metal", zone, &server["project_id"], hourly);
+        }
+    }
+
+    /// Dedibox servers but those being delivered, at their offer's monthly price over 730 hours.
+    fn dedibox(&mut self, api: &TestApi, zone: &str) {
+        let offers = api.simulator.resources(Resource::DediboxOffer, zone);
+        for id in api.simulator.product_server_ids(Product::Dedibox, zone) {
+            let server = api
+                .simulator
+                .product_server_json(Product::Dedibox, zone, &id)
+                .unwrap();
+            if server["status"] == "delivering" {
+                continue;
+            }
+            let offer = offers
+                .iter()
+                .find(|o| o["id"] == server["offer"]["id"] && o["payment_frequency"] == "monthly")
+                .unwrap();
+            let hourly = euros(&offer["pricing"]).unwrap() / HOURS_PER_MONTH;
+            self.price("Dedibox", zone, &server["project_id"], hourly);
+        }
+    }
+
+    /// Every Block volume, attached or not, by the GB at its type's price.
+    fn block_volumes(&mut self, api: &TestApi, zone: &str) {
+        let types = api.simulator.resources(Resource::BlockVolumeType, zone);
+        for volume in api.simulator.resources(Resource::BlockVolume, zone) {
+            let kind = types.iter().find(|t| t["type"] == volume["type"]).unwrap();
+            let gigabytes = volume["size"].as_f64().unwrap() / GB;
+            let hourly = gigabytes * euros(&kind["pricing"]).unwrap();
+            self.price("Block Storage volumes", zone, &volume["project_id"], hourly);
+            if volume["references"].as_array().unwrap().is_empty() {
+                let since =
+                    unix(&volume["last_detached_at"]).or_else(|| unix(&volume["created_at"]));
+                let leftover = Leftover {
+                    since: since.unwrap(),
+                    monthly: Some(HOURS_PER_MONTH * hourly),
+                    in_use: false,
+                };
+                self.unattached_volumes
+                    .insert(volume["id"].as_str().unwrap().to_owned(), leftover);
+            }
+        }
+    }
+
+    /// Block snapshots by the GB at the snapshot price of their volume's type; one whose
+    /// volume is gone at the highest snapshot price of the types the zone's others have.
+    fn block_snapshots(&mut self, api: &TestApi, zone: &str) {
+        let types = api.simulator.resources(Resource::BlockVolumeType, zone);
+        let snapshot_price = |kind: &Value| {
+            let found = types.iter().find(|t| t["type"] == *kind)?;
+            euros(&found["snapshot_pricing"])
+        };
+        let snapshots = api.simulator.resources(Resource::BlockSnapshot, zone);
+        let zone_price = snapshots
+            .iter()
+            .filter_map(|s| snapshot_price(&s["parent_volume"]["type"]))
+            .fold(None, |max: Option<f64>, p| {
+                Some(max.map_or(p, |m| m.max(p)))
+            });
+        for snapshot in &snapshots {
+            let price = match &snapshot["parent_volume"] {
+                Value::Null => zone_price,
+                parent => snapshot_price(&parent["type"]),
+            };
+            let hourly = price.map(|p| p * snapshot["size"].as_f64().unwrap() / GB);
+            if let Some(hourly) = hourly {
+                self.price(
+                    "Block Storage snapshots",
+                    zone,
+                    &snapshot["project_id"],
+                    hourly,
+                );
+            }
+            let leftover = Leftover {
+                since: unix(&snapshot["created_at"]).unwrap(),
+                monthly: hourly.map(|h| HOURS_PER_MONTH * h),
+                in_use: snapshot["status"] == "in_use",
+            };
+            self.snapshots
+                .insert(snapshot["id"].as_str().unwrap().to_owned(), leftover);
+        }
+    }
+
+    /// Instance volumes no server holds, Instance snapshots and IPs pointing at no server:
+    /// listed, dated, never priced.
+    fn instance_leftovers(&mut self, api: &TestApi, zone: &str) {
+        let unpriced = |date: &Value| Leftover {
+            since: unix(date).unwrap(),
+            monthly: None,
+            in_use: false,
+        };
+        for volume in api.simulator.resources(Resource::InstanceVolume, zone) {
+            if volume["server"].is_null() {
+                let id = volume["id"].as_str().unwrap().to_owned();
+                self.unattached_volumes
+                    .insert(id, unpriced(&volume["creation_date"]));
+            }
+        }
+        for snapshot in api.simulator.resources(Resource::InstanceSnapshot, zone) {
+            let id = snapshot["id"].as_str().unwrap().to_owned();
+            self.snapshots
+                .insert(id, unpriced(&snapshot["creation_date"]));
+        }
+        let ips = api.simulator.resources(Resource::InstanceIp, zone);
+        let fips = api.simulator.resources(Resource::FlexibleIp, zone);
+        self.ips += ips.len() + fips.len();
+        let free = ips.iter().filter(|ip| ip["server"].is_null());
+        let free_fips = fips.iter().filter(|ip| ip["server_id"].is_null());
+        for ip in free.chain(free_fips) {
+            self.unattached_ips
+                .push(ip["id"].as_str().unwrap().to_owned());
+        }
+    }
+
+    /// The priced things' hourly cost summed by `key`.
+    fn hourly_by(&self, key: impl Fn(&Priced) -> String) -> BTreeMap<String, f64> {
+        let mut sums = BTreeMap::new();
+        for priced in &self.priced {
+            *sums.entry(key(priced)).or_default() += priced.hourly;
+        }
+        sums
+    }
+
+    /// The bill summed by project.
+    fn billed_by_project(&self) -> BTreeMap<String, f64> {
+        let mut sums = BTreeMap::new();
+        for ((project, _), euros) in &self.bill {
+            *sums.entry(project.clone()).or_default() += euros;
+        }
+        sums
+    }
+
+    /// A project as the dashboard names it: its listed name, or its id.
+    fn shown(&self, project: &str) -> String {
+        self.names
+            .get(project)
+            .cloned()
+            .unwrap_or_else(|| project.to_owned())
+    }
+}
+
+/// Each value times `by`.
+fn times(values: &BTreeMap<String, f64>, by: f64) -> BTreeMap<String, f64> {
+    values.iter().map(|(k, v)| (k.clone(), v * by)).collect()
+}
+
+/// `{"": value}`: the answer of a query of one series without labels.
+fn one(value: f64) -> BTreeMap<String, f64> {
+    BTreeMap::from([(String::new(), value)])
+}
+
+// ---------------------------------------------------------------------------------------------
+// The cost dashboard's own queries, asked of Prometheus
+// ---------------------------------------------------------------------------------------------
+
+/// The panels of `dashboards/scaleway-cost.json`, their variables filled in as Grafana fills
+/// them for "All", asked of a Prometheus.
+struct CostPanels {
+    http: reqwest::Client,
+    prometheus: String,
+}
+
+impl CostPanels {
+    /// The query `ref_id` of the panel `title`, ready to send.
+    fn query(title: &str, ref_id: &str) -> String {
+        let variables = Variables {
+            template: BTreeMap::from([
+                ("job".to_owned(), all_values_regex(&[JOB.to_owned()])),
+                (
+                    "zone".to_owned(),
+                    all_values_regex(&ZONES.map(str::to_owned)),
+                ),
+            ]),
+            range: Duration::from_secs(60),
+            interval: SCRAPE_INTERVAL,
+        };
+        variables.fill_in(&panel_expr("scaleway-cost.json", title, ref_id))
+    }
+
+    /// The answer of the query at `at` (Unix seconds; now when `None`), one value per value of
+    /// the labels `by`, joined with `/` (`""` for a series without them).
+    async fn values(
+        &self,
+        title: &str,
+        ref_id: &str,
+        by: &[&str],
+        at: Option<u64>,
+    ) -> Result<BTreeMap<String, f64>, String> {
+        let mut params = vec![("query", Self::query(title, ref_id))];
+        params.extend(at.map(|at| ("time", at.to_string())));
+        let data = prometheus_api(&self.http, &self.prometheus, "/api/v1/query", &params).await?;
+        let result = non_empty(&data["result"], &format!("{title:?} {ref_id}"))?;
+        let mut values = BTreeMap::new();
+        for series in result {
+            let key: Vec<&str> = by
+                .iter()
+                .map(|label| series["metric"][label].as_str().unwrap_or(""))
+                .collect();
+            let value = series["value"][1].as_str().and_then(|v| v.parse().ok());
+            let previous = values.insert(key.join("/"), value.unwrap_or(f64::NAN));
+            if previous.is_some() {
+                return Err(format!("{title:?} {ref_id}: {key:?} twice"));
+            }
+        }
+        Ok(values)
+    }
+
+    /// Whether the query answers `want`, to the last bits of a double (Prometheus sums in its
+    /// own order); the differences otherwise.
+    async fn answers(
+        &self,
+        (title, ref_id): (&str, &str),
+        by: &[&str],
+        at: Option<u64>,
+        want: &BTreeMap<String, f64>,
+    ) -> Result<(), String> {
+        let got = self.values(title, ref_id, by, at).await?;
+        let close = |g: f64, w: f64| (g - w).abs() <= 1e-9 * w.abs().max(1.0);
+        let wrong: Vec<String> = want
+            .keys()
+            .chain(got.keys().filter(|k| !want.contains_key(*k)))
+            .filter(|k| !matches!((got.get(*k), want.get(*k)), (Some(g), Some(w)) if close(*g, *w)))
+            .map(|k| format!("{k}: got {:?}, want {:?}", got.get(k), want.get(k)))
+            .collect();
+        if wrong.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("{title:?} {ref_id}:\n  {}", wrong.join("\n  ")))
+        }
+    }
+}
+
+/// Now, in whole Unix seconds.
+fn now_seconds() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+/// What PromQL's `(day_of_month() - 1) * 24 + hour() + minute() / 60` is at `at`.
+fn hours_this_month(at: u64) -> f64 {
+    use chrono::{Datelike, Timelike};
+    let at = chrono::DateTime::from_timestamp(i64::try_from(at).unwrap(), 0).unwrap();
+    f64::from(at.day() - 1) * 24.0 + f64::from(at.hour()) + f64::from(at.minute()) / 60.0
+}
+
+/// The totals per hour and per month, by product, zone and project. The first check waits for
+/// every price to be read; the others then answer at once.
+async fn check_the_estimate(stack: &mut Processes, panels: &CostPanels, want: &Expected) {
+    let by_product = want.hourly_by(|p| p.product.to_owned());
+    let total: f64 = by_product.values().sum();
+    stack
+        .eventually("the estimate of every product", || {
+            panels.answers(("Cost by product", "A"), &["product"], None, &by_product)
         })
         .await;
-    let month = instant_query(&http, &prometheus, &per_month).await.unwrap();
-    let month = per_label(&month, "");
-    assert!(
-        month
-            .get("")
-            .is_some_and(|got| close(*got, 730.0 * want_total)),
-        "per month: got {month:?}, want 730 x {want_total}"
-    );
-    let zones = per_label(
-        &instant_query(&http, &prometheus, &by_zone).await.unwrap(),
-        "zone",
-    );
-    assert!(
-        same(&zones, &want_zone),
-        "by zone: got {zones:?}, want {want_zone:?}"
-    );
-    let projects = per_label(
-        &instant_query(&http, &prometheus, &by_project)
-            .await
-            .unwrap(),
-        "project_name",
-    );
-    assert!(
-        same(&projects, &want_project),
-        "by project: got {projects:?}, want {want_project:?}"
-    );
-    let monthly: BTreeMap<String, f64> = want_project
+    let by_zone = want.hourly_by(|p| p.zone.clone());
+    let by_project = want.hourly_by(|p| format!("{}/{}", p.project, want.shown(&p.project)));
+    let month = HOURS_PER_MONTH;
+    let checks: [((&str, &str), &[&str], BTreeMap<String, f64>); 8] = [
+        (("Cost by product", "B"), &["product"], times(&by_product, month)),
+        (("Estimated cost per hour", "A"), &[], one(total)),
+        (("Estimated cost per month", "A"), &[], one(month * total)),
+        (("Cost by zone", "A"), &["zone"], by_zone.clone()),
+        (("Cost by zone", "B"), &["zone"], times(&by_zone, month)),
+        (("Cost by project", "A"), &["project_id", "project_name"], by_project.clone()),
+        (("Cost by project", "B"), &["project_id", "project_name"], times(&by_project, month)),
+        (
+            ("Left out of the estimate", "A"),
+            &["what"],
+            BTreeMap::from([
+                (
+                    "Apple silicon servers (no API publishes their price)".to_owned(),
+                    want.apple_silicon_servers as f64,
+                ),
+                (
+                    "IPs, Instance and Elastic Metal (no API publishes their price)".to_owned(),
+                    want.ips as f64,
+                ),
+                (
+                    "Volumes with no price (Instance b_ssd, l_ssd; a size or type unknown)".to_owned(),
+                    want.unattached_volumes.values().filter(|v| v.monthly.is_none()).count() as f64,
+                ),
+                (
+                    "Snapshots with no price (Instance snapshots; Block ones of a zone with no snapshot price)".to_owned(),
+                    want.snapshots.values().filter(|s| s.monthly.is_none()).count() as f64,
+                ),
+            ]),
+        ),
+    ];
+    for (panel, by, values) in &checks {
+        let answer = panels.answers(*panel, by, None, values).await;
+        assert!(answer.is_ok(), "{}", answer.unwrap_err());
+    }
+}
+
+/// The "Left behind" row: what the unattached volumes and the snapshots cost a month, each
+/// and in all, how old each is, and the IPs pointing at no server.
+async fn check_what_is_left_behind(panels: &CostPanels, want: &Expected) {
+    let monthly = |items: &BTreeMap<String, Leftover>| -> BTreeMap<String, f64> {
+        items
+            .iter()
+            .filter_map(|(id, item)| Some((id.clone(), item.monthly?)))
+            .collect()
+    };
+    let volumes = monthly(&want.unattached_volumes);
+    let snapshots = monthly(&want.snapshots);
+    let ips: BTreeMap<String, f64> = want
+        .unattached_ips
         .iter()
-        .map(|(k, v)| (k.clone(), 730.0 * v))
+        .map(|ip| (ip.clone(), 1.0))
         .collect();
-    let got_monthly = per_label(
-        &instant_query(&http, &prometheus, &monthly_by_project)
-            .await
-            .unwrap(),
-        "project_name",
-    );
-    assert!(
-        same(&got_monthly, &monthly),
-        "by project per month: got {got_monthly:?}, want {monthly:?}"
-    );
+    let checks: [((&str, &str), &[&str], BTreeMap<String, f64>); 6] = [
+        (
+            ("Unattached volumes per month", "A"),
+            &[],
+            one(volumes.values().sum()),
+        ),
+        (
+            ("Snapshots per month", "A"),
+            &[],
+            one(snapshots.values().sum()),
+        ),
+        (("Unattached IPs", "A"), &[], one(ips.len() as f64)),
+        (("Unattached volumes", "C"), &["volume_id"], volumes),
+        (("Snapshots", "C"), &["snapshot_id"], snapshots),
+        (("Unattached IPs", "A"), &["ip_id"], ips),
+    ];
+    for (panel, by, values) in &checks {
+        let answer = panels.answers(*panel, by, None, values).await;
+        assert!(answer.is_ok(), "{}", answer.unwrap_err());
+    }
+    // Ages, at a time of the test's choosing.
+    let at = now_seconds();
+    let ages = |items: &BTreeMap<String, Leftover>| -> BTreeMap<String, f64> {
+        items
+            .iter()
+            .map(|(id, item)| (id.clone(), at as f64 - item.since))
+            .collect()
+    };
+    for (panel, by, values) in [
+        (
+            ("Unattached volumes", "B"),
+            "volume_id",
+            ages(&want.unattached_volumes),
+        ),
+        (("Snapshots", "B"), "snapshot_id", ages(&want.snapshots)),
+    ] {
+        let answer = panels.answers(panel, &[by], Some(at), &values).await;
+        assert!(answer.is_ok(), "{}", answer.unwrap_err());
+    }
+}
+
+/// The bill beside the estimate: what each project was billed this month, in all and by
+/// category, and the estimate of the hours of the month so far.
+async fn check_the_bill(stack: &mut Processes, panels: &CostPanels, want: &Expected) {
+    let billed = want.billed_by_project();
+    let total: f64 = billed.values().sum();
+    stack
+        .eventually("the bill", || {
+            panels.answers(("Billed this month", "A"), &[], None, &one(total))
+        })
+        .await;
+    let named = |values: BTreeMap<String, f64>| -> BTreeMap<String, f64> {
+        values
+            .into_iter()
+            .map(|(project, v)| (format!("{project}/{}", want.shown(&project)), v))
+            .collect()
+    };
+    let by_category = want
+        .bill
+        .iter()
+        .map(|((project, category), v)| (format!("{project}/{category}"), *v))
+        .collect();
+    let by_project = ["project_id", "project_name"];
+    for (panel, by, values) in [
+        (
+            ("Billed and estimated by project", "A"),
+            &by_project[..],
+            named(billed),
+        ),
+        (
+            ("Billed this month by category", "A"),
+            &["project_id", "category"][..],
+            by_category,
+        ),
+    ] {
+        let answer = panels.answers(panel, by, None, &values).await;
+        assert!(answer.is_ok(), "{}", answer.unwrap_err());
+    }
+    // The estimate of the month so far: per hour, times the hours since the 1st at 00:00 UTC.
+    let at = now_seconds();
+    let hours = hours_this_month(at);
+    let estimated = want.hourly_by(|p| p.project.clone());
+    let total: f64 = estimated.values().sum();
+    for (panel, by, values) in [
+        (
+            ("Estimated this month so far", "A"),
+            &[][..],
+            one(hours * total),
+        ),
+        (
+            ("Billed and estimated by project", "B"),
+            &by_project[..],
+            named(times(&estimated, hours)),
+        ),
+    ] {
+        let answer = panels.answers(panel, by, Some(at), &values).await;
+        assert!(answer.is_ok(), "{}", answer.unwrap_err());
+    }
+}
+
+/// The leftover alerts of the shipped rules (their `for` cut short) fire for the volumes, IPs
+/// and snapshots the test finds left behind, and no other.
+async fn check_the_leftover_alerts(stack: &mut Processes, panels: &CostPanels, want: &Expected) {
+    let now = now_seconds() as f64;
+    let old = |items: &BTreeMap<String, Leftover>, days: f64| -> Vec<String> {
+        let mut ids: Vec<String> = items
+            .iter()
+            .filter(|(_, item)| !item.in_use && now - item.since > days * 86_400.0)
+            .map(|(id, _)| id.clone())
+            .collect();
+        ids.sort();
+        ids
+    };
+    let mut ips = want.unattached_ips.clone();
+    ips.sort();
+    for (alert, label, ids) in [
+        (
+            "ScalewayVolumeUnattached",
+            "volume_id",
+            old(&want.unattached_volumes, 7.0),
+        ),
+        ("ScalewayFlexibleIpUnattached", "ip_id", ips),
+        (
+            "ScalewaySnapshotOld",
+            "snapshot_id",
+            old(&want.snapshots, 90.0),
+        ),
+    ] {
+        assert!(
+            !ids.is_empty(),
+            "the fixed fleet leaves nothing behind for {alert}"
+        );
+        stack
+            .eventually(&format!("{alert} for {} leftovers", ids.len()), || {
+                firing(panels, alert, label, &ids)
+            })
+            .await;
+    }
+}
+
+/// Ok when the alerts `alert` firing in Prometheus are those of `ids` (the values of `label`).
+async fn firing(
+    panels: &CostPanels,
+    alert: &str,
+    label: &str,
+    ids: &[String],
+) -> Result<(), String> {
+    let data = prometheus_api(&panels.http, &panels.prometheus, "/api/v1/alerts", &[]).await?;
+    let mut got: Vec<String> = data["alerts"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|a| a["labels"]["alertname"] == alert && a["state"] == "firing")
+        .map(|a| a["labels"][label].as_str().unwrap_or("").to_owned())
+        .collect();
+    got.sort();
+    if got == ids {
+        Ok(())
+    } else {
+        Err(format!("firing for {got:?}, want {ids:?}"))
+    }
 }
 
 /// The hourly price of `commercial_type` in the zone's catalog, as the API lists it (paged).
@@ -608,13 +1196,17 @@ impl Inbox {
             .collect()
     }
 
-    /// Every alert notified that is not about a server (the exporter's own alerts).
-    fn not_about_servers(&self) -> Vec<Value> {
+    /// Every alert notified whose name is one of `names`.
+    fn named(&self, names: &[String]) -> Vec<Value> {
         self.alerts
             .lock()
             .unwrap()
             .iter()
-            .filter(|alert| alert["labels"].get("server_id").is_none())
+            .filter(|alert| {
+                names
+                    .iter()
+                    .any(|name| alert["labels"]["alertname"] == **name)
+            })
             .cloned()
             .collect()
     }
@@ -892,19 +1484,22 @@ fn with_short_for(rules: &str, short: Duration) -> String {
     out
 }
 
-/// The alert names of the shipped rule files.
-fn shipped_alert_names() -> Vec<String> {
-    let names: Vec<String> = rule_files()
-        .iter()
-        .flat_map(|path| {
-            read(path)
-                .lines()
-                .filter_map(|line| line.trim_start().strip_prefix("- alert:"))
-                .map(|name| name.trim().to_owned())
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    assert!(!names.is_empty(), "no alert in alerts/*.yml");
+/// The alert names of the shipped rule files, of the rule group `group` or of all.
+fn shipped_alert_names(group: Option<&str>) -> Vec<String> {
+    let mut names = Vec::new();
+    for path in rule_files() {
+        let mut in_group = None;
+        for line in read(&path).lines().map(str::trim_start) {
+            if let Some(name) = line.strip_prefix("- name:") {
+                in_group = Some(name.trim().to_owned());
+            } else if let Some(alert) = line.strip_prefix("- alert:") {
+                if group.is_none() || in_group.as_deref() == group {
+                    names.push(alert.trim().to_owned());
+                }
+            }
+        }
+    }
+    assert!(!names.is_empty(), "no alert of {group:?} in alerts/*.yml");
     names
 }
 

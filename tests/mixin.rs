@@ -333,6 +333,64 @@ fn the_waits_of_the_config_set_each_alerts_for_and_what_its_texts_say() {
 
 #[test]
 #[ignore = "needs jsonnet (Debian package jsonnet): .ci/run installs it"]
+fn the_leftover_thresholds_of_the_config_set_each_alerts_expression_wait_and_texts() {
+    let mixin = mixin_with(
+        "{ volumeUnattachedAfterSeconds: 3 * 86400, volumeUnattachedFor: '2h',
+           ipUnattachedFor: '14d', snapshotOldAfterSeconds: 30 * 86400, leftoverGap: '1h',
+           resourceFailingFor: '1h', referenceFailingFor: '3h' }",
+    );
+    let rules: BTreeMap<&str, &serde_json::Value> = alert_rules(&mixin)
+        .into_iter()
+        .map(|r| (r["alert"].as_str().unwrap(), r))
+        .collect();
+    let text = |alert: &str, field: &str| {
+        let rule = rules[alert];
+        let value = match field {
+            "expr" | "for" => &rule[field],
+            annotation => &rule["annotations"][annotation],
+        };
+        value.as_str().unwrap().to_owned()
+    };
+
+    let volume = text("ScalewayVolumeUnattached", "expr");
+    assert!(volume.contains("> 259200"), "{volume}");
+    assert!(
+        !volume.contains("[15m]") && volume.contains("[1h]"),
+        "{volume}"
+    );
+    assert_eq!(text("ScalewayVolumeUnattached", "for"), "2h");
+    assert_eq!(
+        text("ScalewayVolumeUnattached", "summary"),
+        "A Scaleway volume has been attached to no server for more than 3 days."
+    );
+
+    assert_eq!(text("ScalewayFlexibleIpUnattached", "for"), "14d");
+    assert!(text("ScalewayFlexibleIpUnattached", "expr").contains("[1h]"));
+    assert_eq!(
+        text("ScalewayFlexibleIpUnattached", "summary"),
+        "A Scaleway IP has pointed at no server for 14 days."
+    );
+    assert!(text("ScalewayFlexibleIpUnattached", "description")
+        .contains("no server for 14 days as Prometheus saw it"));
+
+    let snapshot = text("ScalewaySnapshotOld", "expr");
+    assert!(
+        snapshot.contains("> 2592000") && snapshot.contains("[1h]"),
+        "{snapshot}"
+    );
+    assert_eq!(
+        text("ScalewaySnapshotOld", "summary"),
+        "A Scaleway snapshot is older than 30 days."
+    );
+
+    assert_eq!(text("ScalewayExporterResourceFailing", "for"), "1h");
+    assert!(text("ScalewayExporterResourceFailing", "description").contains("for 1 hour."));
+    assert_eq!(text("ScalewayExporterReferenceFailing", "for"), "3h");
+    assert!(text("ScalewayExporterReferenceFailing", "description").contains("for 3 hours ("));
+}
+
+#[test]
+#[ignore = "needs jsonnet (Debian package jsonnet): .ci/run installs it"]
 fn a_duration_the_texts_cannot_say_is_refused() {
     let output = Command::new("jsonnet")
         .arg("-J")

@@ -1,5 +1,6 @@
 // The alerts about the exporter itself: not scraped, polls failing, data stale, rate limited,
-// a product left out.
+// a product left out, a leftover list or a reference (catalog, prices, projects, bill) not
+// read.
 local text = import '../lib/text.libsonnet';
 local yaml = import '../lib/yaml.libsonnet';
 
@@ -181,6 +182,63 @@ local yaml = import '../lib/yaml.libsonnet';
                 read permission; if not, list the products to poll with --scaleway.product.
               |||),
               runbook_url: runbook('ScalewayExporterProductDisabled'),
+            },
+          },
+
+          // A leftover list (Block volumes and snapshots, Instance volumes, IPs and snapshots,
+          // Elastic Metal flexible IPs) of a zone not read at any poll for 30 minutes (by
+          // default). Those reads are best effort: they never fail a zone's poll, so the poll
+          // alerts above cannot see them. What goes wrong is the leftovers' data: the exporter
+          // keeps the last good read (none before one), so ScalewayVolumeUnattached and its
+          // kin, and the cost dashboard, run on old data or on none. Info, like
+          // ScalewayExporterProductDisabled: the usual cause is a key that may not read the
+          // list (403), which the key's owner may have chosen (a key with InstancesReadOnly
+          // alone is documented to work), and no server alert is affected. The wait: thirty
+          // polls in a row at the default interval; a 500 now and then is not worth a note.
+          {
+            alert: 'ScalewayExporterResourceFailing',
+            expr: |||
+              scaleway_exporter_resource_success{%(selector)s} == 0
+            ||| % selector,
+            'for': config.resourceFailingFor,
+            labels: { severity: 'info' },
+            annotations: {
+              summary: 'The Scaleway exporter cannot read a list of volumes, IPs or snapshots.',
+              description: yaml.fold(std.strReplace(|||
+                {{ $labels.instance }} has not read the {{ $labels.resource }} of zone
+                {{ $labels.zone }} at any poll for FOR. It serves those of its last good read
+                (none if no read succeeded since it started), so the leftover alerts and the cost
+                dashboard see them as they were; the zone's servers are polled as usual. Its warn
+                log line says why; a refusal (403) names the permission set to grant.
+              |||, 'FOR', text.duration(config.resourceFailingFor))),
+              runbook_url: runbook('ScalewayExporterResourceFailing'),
+            },
+          },
+
+          // A reference read (the Instance type catalog, a price list, the projects, the bill)
+          // that keeps failing. They are read at most hourly, and a failed read keeps the last
+          // good values with `reference_success` at 0 until the next read, an hour later: 90
+          // minutes (by default) is two reads in a row. Info, for the reasons of the alert
+          // above: the bill needs BillingReadOnly, which many keys rightly lack, and a stale
+          // price moves a dashboard's estimate, not an alert. `zone` is empty for the projects
+          // and the bill, which have none: the alert then has no `zone` label.
+          {
+            alert: 'ScalewayExporterReferenceFailing',
+            expr: |||
+              scaleway_exporter_reference_success{%(selector)s} == 0
+            ||| % selector,
+            'for': config.referenceFailingFor,
+            labels: { severity: 'info' },
+            annotations: {
+              summary: 'The Scaleway exporter cannot read a catalog, a price list, the projects or the bill.',
+              description: yaml.fold(std.strReplace(|||
+                {{ $labels.instance }} has failed to read {{ $labels.reference }}{{ with $labels.zone }}
+                of zone {{ . }}{{ end }} for FOR (it is read once an hour). It serves the values
+                of its last good read (none if no read succeeded since it started): the prices,
+                the project names or the bill of the cost dashboard are that old. Its warn log
+                line says why; a refusal (403) names the permission set to grant.
+              |||, 'FOR', text.duration(config.referenceFailingFor))),
+              runbook_url: runbook('ScalewayExporterReferenceFailing'),
             },
           },
         ],

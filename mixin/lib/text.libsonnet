@@ -10,9 +10,10 @@ local units = { s: 'second', m: 'minute', h: 'hour', d: 'day' };
            : 'a duration of the mixin is one number and one unit of s, m, h or d, not ' + d;
     count + ' ' + units[unit] + (if count == '1' then '' else 's'),
 
-  // 900 as '15 minutes', 90 as '90 seconds'.
+  // 900 as '15 minutes', 90 as '90 seconds', 604800 as '7 days'.
   seconds(n)::
-    if n % 3600 == 0 then self.duration('%dh' % (n / 3600))
+    if n % 86400 == 0 then self.duration('%dd' % (n / 86400))
+    else if n % 3600 == 0 then self.duration('%dh' % (n / 3600))
     else if n % 60 == 0 then self.duration('%dm' % (n / 60))
     else self.duration('%ds' % n),
 }

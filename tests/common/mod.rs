@@ -32,7 +32,11 @@ pub struct TestApi {
 }
 
 pub async fn start_simulator(config: SimulatorConfig) -> TestApi {
-    let simulator = Simulator::new(config);
+    serve_simulator(Simulator::new(config)).await
+}
+
+/// Serves `simulator` (one built with [`Simulator::new_at`], say) on a loopback port.
+pub async fn serve_simulator(simulator: Simulator) -> TestApi {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let (stop, shutdown) = Shutdown::new();
