@@ -3,7 +3,7 @@
 use scaleway_simulator::{Mix, ProductCounts, Simulator, SimulatorConfig};
 use tokio::net::TcpListener;
 
-use super::demo::churn;
+use super::churn::churn;
 use crate::config::{ConfigError, SimulateArgs};
 use crate::shutdown::Shutdown;
 
