@@ -9,6 +9,8 @@
 //! - `world`: each zone's Instance servers and volumes as the simulator holds them, and the
 //!   clock transitions settle on.
 //! - `answers`: what the routes send, read from the world: pages, bodies, actions' tasks.
+//! - `faults`: what a servers list answers on the API's worst day, per (product, zone), and
+//!   chaos, which moves one fault at random from pair to pair.
 //! - `products`: Elastic Metal, Apple silicon and Dedibox servers (their own shapes, zones,
 //!   actions and secrets), and the test hooks that cover every [`Product`].
 //!
@@ -24,6 +26,7 @@ mod account;
 mod action;
 mod answers;
 mod catalog;
+mod faults;
 mod fleet;
 mod http;
 mod json;
@@ -49,6 +52,7 @@ use world::{BlockEntry, Entry, Origin, World, Zone};
 
 pub use action::{Action, ActionError};
 pub use catalog::ReferenceFault;
+pub use faults::{Chaos, Fault, FaultEvent, OVERSIZED_BYTES};
 pub use products::{
     Product, ProductAction, ProductActionError, ProductCounts, SECRET_MARKER, SECRET_MARKER_BASE64,
 };
@@ -122,6 +126,8 @@ struct Shared {
     /// The server-type catalog's and the projects' faults and request counts (tests).
     catalog: catalog::Hooks,
     projects: catalog::Hooks,
+    /// What the servers lists answer instead of their servers (tests, chaos).
+    faults: faults::Faults,
 }
 
 impl fmt::Debug for Simulator {
@@ -170,6 +176,7 @@ impl Simulator {
                 legacy_running_bool: AtomicBool::new(false),
                 catalog: catalog::Hooks::default(),
                 projects: catalog::Hooks::default(),
+                faults: faults::Faults::default(),
                 config,
             }),
         }
