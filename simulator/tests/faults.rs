@@ -134,20 +134,26 @@ async fn a_hanging_list_answers_nothing_until_its_fault_ends() {
     assert!(raw.starts_with(b"HTTP/1.1 503"));
 }
 
+/// For Instance and Dedibox in fr-par-1: the list's path and its healthy first page, then
+/// `fault` set on it.
+async fn pages_then(s: &Running, fault: Fault) -> Vec<(&'static str, Vec<u8>)> {
+    let mut pages = Vec::new();
+    for (product, path) in [(Product::Instance, INSTANCE), (Product::Dedibox, DEDIBOX)] {
+        pages.push((path, get(s.addr, path).await.body));
+        s.sim.set_fault(product, "fr-par-1", Some(fault));
+    }
+    pages
+}
+
 #[tokio::test]
 async fn reset_mid_body_sends_half_of_the_page_it_announced_then_ends_the_connection() {
     let s = fleet().await;
-    for (product, path) in [(Product::Instance, INSTANCE), (Product::Dedibox, DEDIBOX)] {
-        let page = get(s.addr, path).await.body;
-        s.sim
-            .set_fault(product, "fr-par-1", Some(Fault::ResetMidBody));
+    for (path, page) in pages_then(&s, Fault::ResetMidBody).await {
         let raw = raw_get(s.addr, path).await;
         let (head, body) = head_and_body(&raw);
         assert!(head.starts_with("http/1.1 200"), "{head}");
-        assert!(
-            head.contains(&format!("content-length: {}", page.len())),
-            "{head}"
-        );
+        let length = format!("content-length: {}", page.len());
+        assert!(head.contains(&length), "{head}");
         assert_eq!(body, &page[..page.len() / 2]);
     }
 }
@@ -155,10 +161,7 @@ async fn reset_mid_body_sends_half_of_the_page_it_announced_then_ends_the_connec
 #[tokio::test]
 async fn truncated_json_is_a_complete_response_of_half_a_page() {
     let s = fleet().await;
-    for (product, path) in [(Product::Instance, INSTANCE), (Product::Dedibox, DEDIBOX)] {
-        let page = get(s.addr, path).await.body;
-        s.sim
-            .set_fault(product, "fr-par-1", Some(Fault::TruncatedJson));
+    for (path, page) in pages_then(&s, Fault::TruncatedJson).await {
         let cut = get(s.addr, path).await;
         assert_eq!(cut.status, 200);
         assert_eq!(cut.body, &page[..page.len() / 2]);
