@@ -11,23 +11,32 @@
 FROM rust:1.95.0-bookworm AS builder
 WORKDIR /src
 
-# The dependencies first, built against an empty crate: this layer is reused as long as
-# Cargo.toml, Cargo.lock and build.rs do not change, so a source change rebuilds only the crate.
+# The dependencies first, built against empty crates: this layer is reused as long as the
+# manifests, Cargo.lock and build.rs do not change, so a source change rebuilds only the two
+# crates of the workspace. The simulator is a workspace member and a dependency of the default
+# `demo` feature, so its manifest comes in here too; the manifest names benches/poll.rs, which
+# must exist for cargo to read it, and build.rs renders docs/runbook.md (an empty one here).
 COPY Cargo.toml Cargo.lock build.rs ./
-RUN mkdir src \
+COPY build ./build
+COPY simulator/Cargo.toml simulator/
+RUN mkdir -p src simulator/src benches docs \
  && echo 'fn main() {}' > src/main.rs \
- && touch src/lib.rs \
+ && touch src/lib.rs simulator/src/lib.rs benches/poll.rs docs/runbook.md \
  && cargo build --release --locked \
- && rm -rf src
+ && rm -rf src simulator/src benches docs
 
 # The build has no .git: build.rs takes the revision for scaleway_exporter_build_info from here.
 ARG REVISION=unknown
 ENV SCALEWAY_EXPORTER_REVISION=${REVISION}
 COPY src ./src
-# touch: COPY keeps the files' own times, which may be older than the empty crate's build.
-RUN touch src/main.rs src/lib.rs \
- && cargo build --release --locked \
- && cp target/release/scaleway_exporter /scaleway_exporter
+COPY simulator/src ./simulator/src
+COPY benches ./benches
+COPY docs/runbook.md ./docs/
+# touch: COPY keeps the files' own times, which may be older than the empty crates' build.
+# Every path here is relative to WORKDIR: tests/dockerfile.rs plays these steps in a scratch
+# directory, where an absolute path would be the host's.
+RUN touch src/main.rs src/lib.rs simulator/src/lib.rs docs/runbook.md \
+ && cargo build --release --locked
 
 # ---- runtime ---------------------------------------------------------------------------------
 # glibc and libgcc, CA certificates, no shell, and the `nonroot` user (65532).
@@ -42,7 +51,7 @@ LABEL org.opencontainers.image.title="scaleway_exporter" \
       org.opencontainers.image.licenses="Apache-2.0" \
       org.opencontainers.image.base.name="gcr.io/distroless/cc-debian12:nonroot"
 
-COPY --from=builder /scaleway_exporter /usr/local/bin/scaleway_exporter
+COPY --from=builder /src/target/release/scaleway_exporter /usr/local/bin/scaleway_exporter
 
 # Numeric, so that Kubernetes' runAsNonRoot can verify it without reading /etc/passwd.
 USER 65532:65532

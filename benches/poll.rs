@@ -157,11 +157,7 @@ fn main() {
                 .collect();
             let volumes: Vec<_> = block_pages
                 .iter()
-                .flat_map(|p| {
-                    serde_json::from_slice::<BlockVolumesPage>(p)
-                        .unwrap()
-                        .volumes
-                })
+                .flat_map(|p| serde_json::from_slice::<BlockVolumesPage>(p).unwrap().items)
                 .collect();
             (servers, volumes)
         };

@@ -36,8 +36,9 @@
 //!   thing the poller and the web side share.
 //! - [`poller`]: [`Poller::poll_once`] polls every (product, zone) pair once
 //!   (`poller/target.rs`) and publishes the next snapshot with its encodings; `run` only
-//!   schedules it. After the zones, `poller/reference.rs` reads the server-type catalogs
-//!   and project names when they are an hour old.
+//!   schedules it. Beside each zone's servers it reads the volumes, IPs and snapshots the
+//!   zone holds. After the zones, `poller/reference/` reads the server-type catalogs, the
+//!   project names, the price lists and the bill when they are an hour old.
 //! - [`web`]: the router (`/metrics`, `/`, `/inventory.json`, `/healthz`, `/readyz`), the
 //!   accept loop, and what serves the web config file (rustls, basic auth, headers); the
 //!   HTML and JSON pages (encoded once per poll by a function the exporter hands to the

@@ -4,8 +4,13 @@
 //! (`promtool check config`, `amtool check-config`; ignored unless installed). When Debian's
 //! `docker-compose` is installed, it validates the compose files themselves.
 
+#[path = "common/files.rs"]
+mod files;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+use files::copy_tree;
 
 use yaml_serde::Value;
 
@@ -80,19 +85,6 @@ fn lay_out(service: &Value) -> tempfile::TempDir {
         copy_tree(&mount.source, &destination);
     }
     dir
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    if from.is_dir() {
-        std::fs::create_dir_all(to).unwrap();
-        for entry in std::fs::read_dir(from).unwrap() {
-            let entry = entry.unwrap();
-            copy_tree(&entry.path(), &to.join(entry.file_name()));
-        }
-    } else {
-        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-        std::fs::copy(from, to).unwrap();
-    }
 }
 
 fn run(command: &mut Command) -> (bool, String) {
@@ -184,6 +176,15 @@ fn prometheus_scrapes_the_exporter_as_job_scaleway_and_loads_the_mounted_rules()
         .expect("a scrape job named scaleway, the job the rules select");
     assert_eq!(job["static_configs"][0]["targets"][0], "exporter:10059");
     assert_eq!(service(&compose, "exporter")["ports"][0], "10059:10059");
+    // The alerts' runbook links (http://<instance>/runbook#...) lead to the port compose
+    // publishes on the host, where the browser that reads them is.
+    let instance = job["relabel_configs"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .find(|r| r["target_label"] == "instance")
+        .expect("a relabeling that names the instance");
+    assert_eq!(instance["replacement"], "localhost:10059");
     // The rules file of the repository lands where rule_files looks.
     let rules = mounted_at(prometheus, "/etc/prometheus/rules/scaleway.rules.yml");
     assert_eq!(rules, compose_dir().join("../../alerts/scaleway.rules.yml"));
@@ -218,6 +219,59 @@ fn grafana_is_provisioned_with_prometheus_and_the_mounted_dashboards() {
     assert_eq!(source["url"], "http://prometheus:9090");
     assert_eq!(source["isDefault"], true);
     assert_eq!(service(&compose, "prometheus")["ports"][0], "9090:9090");
+}
+
+/// The Alertmanager configuration that alerts/README.md shows: its YAML block with
+/// `inhibit_rules:`.
+fn alertmanager_config_of_the_alerts_readme() -> Value {
+    let readme = std::fs::read_to_string(root().join("alerts/README.md")).unwrap();
+    let block = readme
+        .split("```yaml\n")
+        .skip(1)
+        .map(|rest| rest.split("```").next().unwrap())
+        .find(|block| block.contains("inhibit_rules:"))
+        .expect("alerts/README.md shows an Alertmanager configuration");
+    yaml_serde::from_str(block).unwrap()
+}
+
+#[test]
+fn alertmanager_routes_and_inhibits_as_the_alerts_readme_does() {
+    let compose = compose();
+    let example = yaml(&mounted_at(
+        service(&compose, "alertmanager"),
+        "/etc/alertmanager/alertmanager.yml",
+    ));
+    let readme = alertmanager_config_of_the_alerts_readme();
+    assert!(
+        example["inhibit_rules"] == readme["inhibit_rules"],
+        "the compose example's inhibit rules differ from alerts/README.md's"
+    );
+    // The stale-data and poll alerts are per product and zone: an inhibition on the zone
+    // alone would let Instances going stale mute Elastic Metal's failing polls.
+    let equal = &readme["inhibit_rules"][0]["equal"];
+    for label in ["job", "instance", "product", "zone"] {
+        assert!(
+            equal
+                .as_sequence()
+                .unwrap()
+                .iter()
+                .any(|l| l.as_str() == Some(label)),
+            "the inhibit rule does not match on {label}: {equal:?}"
+        );
+    }
+    let matchers = |config: &Value| -> Vec<Value> {
+        config["route"]["routes"]
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .map(|r| r["matchers"].clone())
+            .collect()
+    };
+    assert_eq!(
+        matchers(&example),
+        matchers(&readme),
+        "the routes' matchers"
+    );
 }
 
 #[test]

@@ -224,8 +224,8 @@ fn the_real_block_storage_list_gives_sizes_to_sbs_volumes() {
     assert_eq!(files.len(), 1);
     let page: BlockVolumesPage = serde_json::from_str(&files[0].1).unwrap();
     assert_eq!(page.total_count, Some(2));
-    assert!(page.volumes.iter().all(|v| v.size == Some(10_000_000_000)));
-    assert!(page.volumes.iter().all(|v| v.volume_type == "sbs_5k"));
+    assert!(page.items.iter().all(|v| v.size == Some(10_000_000_000)));
+    assert!(page.items.iter().all(|v| v.volume_type == "sbs_5k"));
 }
 
 #[tokio::test]
@@ -765,7 +765,7 @@ async fn the_recorded_501_unknown_service_leaves_the_zone_out_instead_of_failing
         let served = snapshot.zone(Product::ElasticMetal, "fr-par-2").unwrap();
         assert!(served.last_poll_succeeded());
         assert_eq!(snapshot.servers().count(), 3);
-        let text = String::from_utf8_lossy(&published.exposition.text);
+        let text = published.exposition.text();
         assert!(
             text.contains(
                 "scaleway_exporter_poll_success{product=\"elastic-metal\",zone=\"fr-par-2\"} 1\n"
@@ -816,7 +816,7 @@ async fn the_recorded_iam_403_in_every_zone_leaves_an_unnamed_product_out() {
     assert!(!snapshot.enabled[&Product::AppleSilicon]);
     assert!(snapshot.enabled[&Product::ElasticMetal]);
     assert!(snapshot.zone(Product::AppleSilicon, "fr-par-1").is_none());
-    let text = String::from_utf8_lossy(&published.exposition.text);
+    let text = published.exposition.text();
     assert!(
         text.contains("scaleway_exporter_product_enabled{product=\"apple-silicon\"} 0\n"),
         "{text}"
@@ -902,8 +902,9 @@ fn filled_fields(fleet: &[Server]) -> std::collections::BTreeSet<String> {
         }
         match &server.detail {
             Detail::Instance(_) => {}
-            Detail::ElasticMetal(ElasticMetalDetail { ping_up }) => {
-                fill("ping_up", ping_up.is_some())
+            Detail::ElasticMetal(ElasticMetalDetail { ping_up, offer_id }) => {
+                fill("ping_up", ping_up.is_some());
+                fill("offer_id", !offer_id.is_empty());
             }
             Detail::AppleSilicon(AppleSiliconDetail { os_name, deletable }) => {
                 fill("os_name", !os_name.is_empty());
@@ -912,7 +913,9 @@ fn filled_fields(fleet: &[Server]) -> std::collections::BTreeSet<String> {
             Detail::Dedibox(DediboxDetail {
                 datacenter,
                 expiration,
+                offer_id,
             }) => {
+                fill("offer_id", !offer_id.is_empty());
                 fill("datacenter", !datacenter.is_empty());
                 fill("expiration", expiration.is_some());
             }

@@ -36,8 +36,8 @@ const ALERT_JOB_MATCHER: &str = r#"job="scaleway""#;
 /// The product matcher every dashboard selector of a metric with a `product` label must carry,
 /// in a dashboard that has the `product` variable.
 const DASHBOARD_PRODUCT_MATCHER: &str = r#"product=~"$product""#;
-/// The query of the `product` variable: every product the exporter knows of, polled or left
-/// out, which is what `scaleway_exporter_product_enabled` has a series for.
+/// The query of the `product` variable: every product the exporter was set to poll, polled or
+/// left out, which is what `scaleway_exporter_product_enabled` has a series for.
 const PRODUCT_VARIABLE_QUERY: &str =
     r#"label_values(scaleway_exporter_product_enabled{job=~"$job"}, product)"#;
 /// The exporter's metrics with a `product` label.
@@ -828,26 +828,20 @@ fn every_alert_has_a_unit_test() {
 
 #[test]
 fn every_runbook_url_points_at_a_section_of_the_runbook() {
+    // Which address the links lead to is tests/runbook_urls.rs's business; the anchor after
+    // `#` is a section of docs/runbook.md, however the page is served.
     let anchors = runbook_anchors();
     let urls = runbook_urls();
     assert!(!urls.is_empty(), "no runbook_url in alerts/");
-    let mut bases = BTreeSet::new();
     let mut problems = Vec::new();
     for (file, url) in &urls {
         match url.split_once('#') {
-            Some((base, anchor)) if base.ends_with("/docs/runbook.md") => {
-                bases.insert(base.to_string());
-                if !anchors.contains(anchor) {
-                    problems.push(format!(
-                        "{file}: {url}: no heading #{anchor} in docs/runbook.md"
-                    ));
-                }
-            }
-            _ => problems.push(format!("{file}: {url} is not a docs/runbook.md#anchor URL")),
+            Some((_, anchor)) if anchors.contains(anchor) => {}
+            Some((_, anchor)) => problems.push(format!(
+                "{file}: {url}: no heading #{anchor} in docs/runbook.md"
+            )),
+            None => problems.push(format!("{file}: {url} has no #anchor")),
         }
-    }
-    if bases.len() > 1 {
-        problems.push(format!("runbook URLs use several bases: {bases:?}"));
     }
     assert_no_problems("runbook URLs", &problems);
 }

@@ -256,7 +256,7 @@ async fn a_key_without_block_storage_read_publishes_every_zone_and_warns_once() 
     let lines = said(&logs);
     assert_eq!(lines.len(), 1, "{lines:#?}");
     assert!(
-        lines[0].contains(" INFO ") && lines[0].contains("Block Storage volume sizes read again"),
+        lines[0].contains(" INFO ") && lines[0].contains("Block Storage volumes read again"),
         "{}",
         lines[0]
     );
@@ -269,7 +269,7 @@ async fn a_key_without_block_storage_read_publishes_every_zone_and_warns_once() 
     drop(guard);
     let warned = warnings(&logs);
     assert_eq!(warned.len(), 1, "fails anew: {warned:#?}");
-    assert!(warned[0].contains("zone=\"nl-ams-1\""), "{}", warned[0]);
+    assert!(warned[0].contains("zones=\"nl-ams-1\""), "{}", warned[0]);
 }
 
 /// Block Storage's own 429s and 500s fail neither the zone nor its servers: the servers and
@@ -387,7 +387,7 @@ async fn a_zone_where_block_storage_is_not_served_is_not_a_failure() {
     assert_eq!(warnings(&logs), Vec::<String>::new());
     let not_served: Vec<String> = said(&logs)
         .into_iter()
-        .filter(|l| l.contains("Block Storage does not serve the zone"))
+        .filter(|l| l.contains("the zone does not have Block Storage volumes"))
         .collect();
     assert_eq!(not_served.len(), 1, "{not_served:#?}");
     assert!(not_served[0].contains(" INFO "), "{}", not_served[0]);

@@ -102,11 +102,83 @@ async fn fixture_api() -> MockServer {
         )
         .mount(&api)
         .await;
+    mount_leftovers_and_prices(&api).await;
     api
 }
 
+/// What fr-par-1 holds beside its servers (a volume, an IP and a snapshot of each kind, held
+/// and left behind), the prices of what it uses and of what it does not, and the bill; empty
+/// lists in nl-ams-1.
+async fn mount_leftovers_and_prices(api: &MockServer) {
+    let lists: [(&str, &str, &str, bool); 9] = [
+        ("/instance/v1", "volumes", "instance-volumes.json", true),
+        ("/instance/v1", "ips", "instance-ips.json", true),
+        ("/instance/v1", "snapshots", "instance-snapshots.json", true),
+        ("/block/v1", "snapshots", "block-snapshots.json", false),
+        ("/block/v1", "volume-types", "volume-types.json", false),
+        ("/flexible-ip/v1alpha1", "fips", "fips.json", false),
+        ("/dedibox/v1", "offers", "dedibox-offers.json", false),
+        (
+            "/baremetal/v1",
+            "offers",
+            "elastic-metal-offers-hourly.json",
+            false,
+        ),
+        ("/block/v1", "volumes", "", false),
+    ];
+    for (base, list, file, instance_paging) in lists {
+        let key = match list {
+            "fips" => "flexible_ips",
+            "volume-types" => "volume_types",
+            other => other,
+        };
+        let empty = format!(r#"{{"total_count":0,"{key}":[]}}"#);
+        for zone in ["fr-par-1", "nl-ams-1"] {
+            let body = match (zone, file) {
+                ("fr-par-1", "") => continue, // mounted with the servers
+                ("fr-par-1", file) => fixture(&format!("leftovers/{file}")),
+                _ => empty.clone(),
+            };
+            let items = serde_json::from_str::<serde_json::Value>(&body).unwrap()[key]
+                .as_array()
+                .map_or(0, Vec::len);
+            let mut answer = ResponseTemplate::new(200).set_body_raw(body, "application/json");
+            if instance_paging {
+                answer = answer.insert_header("X-Total-Count", items.to_string().as_str());
+            }
+            let monthly = (list == "offers" && base == "/baremetal/v1" && zone == "fr-par-1")
+                .then(|| fixture("leftovers/elastic-metal-offers-monthly.json"));
+            if let Some(monthly) = monthly {
+                Mock::given(method("GET"))
+                    .and(path(format!("{base}/zones/{zone}/{list}")))
+                    .and(query_param("subscription_period", "monthly"))
+                    .respond_with(
+                        ResponseTemplate::new(200).set_body_raw(monthly, "application/json"),
+                    )
+                    .with_priority(1)
+                    .mount(api)
+                    .await;
+            }
+            Mock::given(method("GET"))
+                .and(path(format!("{base}/zones/{zone}/{list}")))
+                .respond_with(answer)
+                .mount(api)
+                .await;
+        }
+    }
+    Mock::given(method("GET"))
+        .and(path("/billing/v2beta1/consumptions"))
+        .and(query_param("organization_id", "0rg-0001"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw(fixture("leftovers/consumptions.json"), "application/json"),
+        )
+        .mount(api)
+        .await;
+}
+
 /// The exposition without what changes from run to run: process metrics, poll times and
-/// durations, and the build's revision.
+/// durations, the build's revision, and the month billed.
 fn stable_part(text: &str) -> String {
     text.lines()
         .filter(|line| !line.contains("process_"))
@@ -116,6 +188,9 @@ fn stable_part(text: &str) -> String {
             {
                 let (series, _) = line.rsplit_once(' ').unwrap();
                 format!("{series} <varies>")
+            } else if line.contains("billing_period=\"") {
+                let month = line.split("billing_period=\"").nth(1).unwrap_or("");
+                line.replacen(&month[..7.min(month.len())], "<this month>", 1)
             } else if line.starts_with("scaleway_exporter_build_info{") {
                 "scaleway_exporter_build_info{<this build>} 1".to_owned()
             } else {

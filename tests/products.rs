@@ -285,6 +285,13 @@ async fn a_product_the_key_may_not_read_is_left_out_unless_named_and_then_fails(
                 .count()
         };
         assert_eq!(warned(), 1, "{product}: {:?}", logs.lines());
+        // A note, not a warning: the key's owner chose what it may read.
+        let said = logs
+            .lines()
+            .into_iter()
+            .find(|l| l.contains(product.permission_set()))
+            .unwrap();
+        assert!(said.contains(" INFO "), "{said}");
         assert!(
             !logs.lines().iter().any(|l| l.contains("zone poll failed")),
             "{product}: the one line says it all: {:?}",
@@ -312,6 +319,20 @@ async fn a_product_the_key_may_not_read_is_left_out_unless_named_and_then_fails(
             1.0
         );
     }
+}
+
+#[tokio::test]
+async fn a_product_not_selected_has_no_enabled_series_so_nothing_alerts_about_it() {
+    let api = api_with_products(1).await;
+    let exporter = exporter_of(&api, &["fr-par-1"], &[Product::Instance]).await;
+    exporter.poller.poll_once().await;
+    let metrics = exporter.scrape().await;
+    let enabled: Vec<(String, f64)> = metrics
+        .select("scaleway_exporter_product_enabled", &[])
+        .iter()
+        .map(|s| (s.labels["product"].clone(), s.value))
+        .collect();
+    assert_eq!(enabled, [("instance".to_owned(), 1.0)]);
 }
 
 #[tokio::test]

@@ -1,244 +1,212 @@
-//! The runbook base URL is one setting (alerts/README.md, "The runbook base URL"): every
-//! `runbook_url` of every copy of the rules is that base, `#`, and a section of docs/runbook.md,
-//! and the two documents that name the base name the same one. `scripts/set-runbook-base.sh`
-//! moves every copy at once, and leaves them agreeing.
-//!
-//! The copies: the rule file and the expected annotations of its unit tests (alerts/), the
-//! PrometheusRule generated from it (deploy/kubernetes/), and whatever rule file the Compose
-//! example holds (today none: it mounts alerts/scaleway.rules.yml itself). Read as text, one
-//! `runbook_url:` a line, as the files are written.
+//! The runbook links (alerts/README.md, "The runbook links"): every alert's `runbook_url` is
+//! the mixin's one pattern with the alert's name in lower case, the anchor of its section of
+//! docs/runbook.md. By default the pattern leads to the runbook the exporter serves itself at
+//! `/runbook`, on the alert's `instance`, so the link resolves out of the box and shows the
+//! runbook of the running version. Every copy of the rules agrees, the unit tests expect the
+//! link filled in for their alert's instance, and the exporter serves the page with every
+//! alert's anchor. (A site's own pattern: tests/mixin.rs.)
 
-#[path = "common/markdown.rs"]
-mod markdown;
+mod common;
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::collections::BTreeSet;
+use std::io::Read as _;
+use std::path::Path;
 
-use markdown::markdown_anchors;
+use common::markdown::markdown_anchors;
+use common::{exporter_config, simulator_config, start_exporter, start_simulator, TEST_KEY};
+use yaml_serde::Value;
 
-/// The documents that name the base, in backticks.
+/// The default `runbookUrlPattern` of mixin/config.libsonnet.
+const DEFAULT_PATTERN: &str = "http://{{ $labels.instance }}/runbook#%s";
+
+/// Every file that holds the rules with their links, generated from the mixin.
+const COPIES: [&str; 3] = [
+    "alerts/scaleway.rules.yml",
+    "deploy/kubernetes/prometheusrule.yaml",
+    "charts/scaleway-exporter/files/prometheus-rules.yaml",
+];
+
+/// The documents that tell operators which link to pick.
 const DOCUMENTS: [&str; 2] = ["alerts/README.md", "docs/runbook.md"];
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn read(path: &Path) -> String {
-    fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
+fn read(relative: &str) -> String {
+    std::fs::read_to_string(root().join(relative))
+        .unwrap_or_else(|e| panic!("read {relative}: {e}"))
 }
 
-/// The YAML files under `dir` (relative to `base`), in subfolders too, sorted.
-fn yaml_files(base: &Path, dir: &str) -> Vec<PathBuf> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        let Ok(entries) = fs::read_dir(dir) else {
-            return;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                walk(&path, out);
-            } else if path
-                .extension()
-                .is_some_and(|ext| ext == "yml" || ext == "yaml")
-            {
-                out.push(path);
-            }
+fn yaml(relative: &str) -> Value {
+    yaml_serde::from_str(&read(relative)).unwrap_or_else(|e| panic!("parse {relative}: {e}"))
+}
+
+/// The groups of a copy: the rule file's, or the PrometheusRule's `spec`.
+fn groups(copy: &Value) -> &Vec<Value> {
+    copy["groups"]
+        .as_sequence()
+        .or_else(|| copy["spec"]["groups"].as_sequence())
+        .expect("rule groups")
+}
+
+/// (alert, runbook_url) of every alert of a copy.
+fn links(relative: &str) -> Vec<(String, String)> {
+    let copy = yaml(relative);
+    groups(&copy)
+        .iter()
+        .flat_map(|g| g["rules"].as_sequence().unwrap())
+        .filter_map(|r| r["alert"].as_str().map(|a| (a, r)))
+        .map(|(alert, rule)| {
+            let url = rule["annotations"]["runbook_url"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{relative}: {alert} has no runbook_url"));
+            (alert.to_owned(), url.to_owned())
+        })
+        .collect()
+}
+
+fn runbook_sections() -> BTreeSet<String> {
+    markdown_anchors(&read("docs/runbook.md"))
+}
+
+#[test]
+fn every_alert_of_every_copy_links_to_its_own_section_on_the_exporters_runbook() {
+    let sections = runbook_sections();
+    for copy in COPIES {
+        let links = links(copy);
+        assert!(links.len() >= 14, "{copy}: {} alerts", links.len());
+        for (alert, url) in links {
+            let anchor = alert.to_lowercase();
+            assert_eq!(
+                url,
+                DEFAULT_PATTERN.replace("%s", &anchor),
+                "{copy}: {alert}"
+            );
+            assert!(
+                sections.contains(&anchor),
+                "{copy}: {alert} links to #{anchor}, which is no section of docs/runbook.md"
+            );
         }
     }
-    let mut out = Vec::new();
-    walk(&base.join(dir), &mut out);
-    out.sort();
-    out
 }
 
-/// Every file under `base` that may hold a copy of the rules or of their runbook URLs.
-fn rule_copies(base: &Path) -> Vec<PathBuf> {
-    let mut files = yaml_files(base, "alerts");
-    files.push(base.join("deploy/kubernetes/prometheusrule.yaml"));
-    files.extend(yaml_files(base, "examples/compose"));
-    files
-}
-
-/// Every `runbook_url:` value of `text`, quotes removed; comment lines skipped.
-fn runbook_urls_in(text: &str) -> Vec<String> {
-    text.lines()
-        .map(str::trim_start)
-        .filter(|line| !line.starts_with('#'))
-        .filter_map(|line| line.strip_prefix("runbook_url:"))
-        .map(|value| {
-            value
-                .trim()
-                .trim_matches(|c| c == '\'' || c == '"')
-                .to_string()
-        })
-        .collect()
-}
-
-/// Each runbook URL under `base`, by the file (relative to `base`) that holds it.
-fn runbook_urls(base: &Path) -> BTreeMap<String, Vec<String>> {
-    rule_copies(base)
-        .into_iter()
-        .filter_map(|path| {
-            let urls = runbook_urls_in(&read(&path));
-            let file = path
-                .strip_prefix(base)
-                .unwrap_or(&path)
-                .display()
-                .to_string();
-            (!urls.is_empty()).then_some((file, urls))
-        })
-        .collect()
-}
-
-/// The anchors of the runbook's headings.
-fn runbook_sections(base: &Path) -> BTreeSet<String> {
-    markdown_anchors(&read(&base.join("docs/runbook.md")))
-}
-
-/// The base of every runbook URL under `base`; panics naming each URL that is not
-/// `<base>#<a section of docs/runbook.md>`.
-fn bases(base: &Path) -> BTreeSet<String> {
-    let sections = runbook_sections(base);
-    let mut bases = BTreeSet::new();
-    let mut problems = Vec::new();
-    let urls = runbook_urls(base);
-    assert!(
-        urls.keys().any(|f| f.starts_with("deploy/")),
-        "no runbook_url in the PrometheusRule"
-    );
-    for (file, urls) in &urls {
-        for url in urls {
-            match url.split_once('#') {
-                Some((start, anchor)) if sections.contains(anchor) => {
-                    bases.insert(start.to_string());
+#[test]
+fn the_unit_tests_expect_each_link_filled_in_for_its_alerts_instance() {
+    let mut checked = 0;
+    for entry in std::fs::read_dir(root().join("alerts/tests")).unwrap() {
+        let path = entry.unwrap().path();
+        let relative = format!(
+            "alerts/tests/{}",
+            path.file_name().unwrap().to_str().unwrap()
+        );
+        let tests = yaml(&relative);
+        for case in tests["tests"].as_sequence().unwrap() {
+            for check in case["alert_rule_test"].as_sequence().into_iter().flatten() {
+                let alertname = check["alertname"].as_str().unwrap();
+                for alert in check["exp_alerts"].as_sequence().into_iter().flatten() {
+                    let instance = alert["exp_labels"]["instance"].as_str().unwrap_or("");
+                    let want = DEFAULT_PATTERN
+                        .replace("{{ $labels.instance }}", instance)
+                        .replace("%s", &alertname.to_lowercase());
+                    assert_eq!(
+                        alert["exp_annotations"]["runbook_url"].as_str(),
+                        Some(want.as_str()),
+                        "{relative}: {alertname}"
+                    );
+                    checked += 1;
                 }
-                _ => problems.push(format!(
-                    "{file}: {url} is not <base>#<a section of docs/runbook.md>"
-                )),
             }
         }
     }
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
-    bases
+    assert!(checked >= 30, "{checked} expected alerts");
 }
 
-/// The one base every copy uses, and that both documents name; panics otherwise.
-fn the_one_base(base: &Path) -> String {
-    let bases = bases(base);
-    let [one] = bases.iter().collect::<Vec<_>>()[..] else {
-        panic!(
-            "the copies of the rules use {} runbook bases: {bases:?}",
-            bases.len()
-        );
-    };
+#[test]
+fn both_documents_name_the_default_link_and_the_setting_that_moves_it() {
+    let base = DEFAULT_PATTERN.trim_end_matches("#%s");
     for document in DOCUMENTS {
-        let text = read(&base.join(document));
+        let text = read(document);
         assert!(
-            text.contains(&format!("`{one}`")),
-            "{document} does not name the runbook base `{one}`"
+            text.contains(&format!("`{base}`")),
+            "{document} does not name `{base}`"
+        );
+        assert!(text.contains("runbookUrlPattern"), "{document}");
+    }
+    let config = read("mixin/config.libsonnet");
+    assert!(
+        config.contains(
+            "runbookUrlPattern: self.runbookScheme + '://{{ $labels.instance }}/runbook#%s'"
+        ),
+        "the default pattern of mixin/config.libsonnet is not {DEFAULT_PATTERN}"
+    );
+}
+
+/// The `id`s of a page's elements.
+fn ids(html: &str) -> BTreeSet<String> {
+    html.split(" id=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[tokio::test]
+async fn the_exporter_serves_the_runbook_with_an_anchor_for_every_alert() {
+    let api = start_simulator(simulator_config(&["fr-par-1"], 3)).await;
+    let exporter = start_exporter(&exporter_config(&api.url, &["fr-par-1"], TEST_KEY)).await;
+    let response = reqwest::get(format!("{}/runbook", exporter.url))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/html; charset=utf-8"
+    );
+    let page = response.text().await.unwrap();
+    let anchors = ids(&page);
+    for (alert, _) in links(COPIES[0]) {
+        assert!(
+            anchors.contains(&alert.to_lowercase()),
+            "{alert}: no #{} on /runbook",
+            alert.to_lowercase()
         );
     }
-    one.clone()
+    // Every section has the anchor GitHub gives it, so the runbook's own links work there too.
+    let missing: Vec<String> = runbook_sections().difference(&anchors).cloned().collect();
+    assert!(
+        missing.is_empty(),
+        "sections without their anchor: {missing:?}"
+    );
+    assert!(
+        page.contains(env!("CARGO_PKG_VERSION")),
+        "the page names its version"
+    );
+    // A link to another file of the repository is text: the exporter does not serve it.
+    assert!(
+        !page.contains("href=\"../"),
+        "a link the exporter cannot serve"
+    );
 }
 
-#[test]
-fn every_copy_of_the_rules_links_to_the_one_base_the_documents_name() {
-    let base = the_one_base(root());
-    assert!(base.starts_with("https://"), "{base} is not an https URL");
-    // The Compose example holds no copy that could drift: it mounts the rule file itself.
-    let compose = read(&root().join("examples/compose/compose.yaml"));
-    assert!(compose.contains("../../alerts/scaleway.rules.yml:"));
-}
-
-#[test]
-fn every_alert_of_every_copy_links_to_its_own_section() {
-    for (file, urls) in runbook_urls(root()) {
-        if file.starts_with("alerts/tests/") {
-            continue; // expected annotations, checked by promtool against the rules
-        }
-        let text = read(&root().join(&file));
-        let alerts: Vec<String> = text
-            .lines()
-            .filter_map(|l| l.trim_start().strip_prefix("- alert:"))
-            .map(|name| name.trim().to_lowercase())
-            .collect();
-        let anchors: Vec<String> = urls
-            .iter()
-            .map(|u| u.split_once('#').map_or("", |(_, a)| a).to_string())
-            .collect();
-        assert_eq!(anchors, alerts, "{file}: the anchors, alert by alert");
-    }
-}
-
-/// A copy of the files the script rewrites, in a temporary checkout.
-fn scratch_checkout() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let files = rule_copies(root())
-        .into_iter()
-        .chain(DOCUMENTS.iter().map(|d| root().join(d)))
-        .chain(["scripts/set-runbook-base.sh", "scripts/lib.sh"].map(|s| root().join(s)));
-    for from in files {
-        let to = dir.path().join(from.strip_prefix(root()).unwrap());
-        fs::create_dir_all(to.parent().unwrap()).unwrap();
-        fs::copy(&from, &to).unwrap();
-    }
-    dir
-}
-
-fn set_runbook_base(checkout: &Path, url: &str) -> std::process::Output {
-    Command::new("bash")
-        .arg(checkout.join("scripts/set-runbook-base.sh"))
-        .arg(url)
-        .env("ROOT", checkout)
-        .output()
-        .expect("bash runs")
-}
-
-#[test]
-fn the_script_moves_every_copy_and_both_documents_to_a_new_base() {
-    let checkout = scratch_checkout();
-    let old = the_one_base(checkout.path());
-    let new = "https://git.example.com/ops/scaleway_exporter/-/blob/main/docs/runbook.md";
-    let output = set_runbook_base(checkout.path(), new);
-    assert!(output.status.success(), "{output:?}");
-
-    assert_eq!(the_one_base(checkout.path()), new);
-    for path in rule_copies(checkout.path()) {
-        assert!(
-            !read(&path).contains(&old),
-            "{} still names {old}",
-            path.display()
-        );
-    }
-    // Only the base moved: the same alerts, in the same files, link to the same sections.
-    let anchors = |base: &Path| -> BTreeMap<String, Vec<String>> {
-        runbook_urls(base)
-            .into_iter()
-            .map(|(file, urls)| {
-                let anchors = urls
-                    .iter()
-                    .map(|u| u.replacen(&old, "", 1).replacen(new, "", 1));
-                (file, anchors.collect())
-            })
-            .collect()
-    };
-    assert_eq!(anchors(checkout.path()), anchors(root()));
-}
-
-#[test]
-fn the_script_refuses_a_base_that_would_break_the_links_and_changes_nothing() {
-    let checkout = scratch_checkout();
-    let before = runbook_urls(checkout.path());
-    for bad in [
-        "https://wiki.example.com/runbook#top",
-        "wiki.example.com/runbook",
-        "https://wiki.example.com/run book",
-    ] {
-        let output = set_runbook_base(checkout.path(), bad);
-        assert_eq!(output.status.code(), Some(1), "{bad}: {output:?}");
-        assert!(!output.stderr.is_empty(), "{bad}: no message");
-    }
-    assert_eq!(runbook_urls(checkout.path()), before);
+#[tokio::test]
+async fn the_runbook_is_gzipped_when_asked() {
+    let api = start_simulator(simulator_config(&["fr-par-1"], 1)).await;
+    let exporter = start_exporter(&exporter_config(&api.url, &["fr-par-1"], TEST_KEY)).await;
+    let url = format!("{}/runbook", exporter.url);
+    let plain = reqwest::get(&url).await.unwrap().text().await.unwrap();
+    let response = reqwest::Client::new()
+        .get(&url)
+        .header("Accept-Encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["content-encoding"], "gzip");
+    let compressed = response.bytes().await.unwrap();
+    assert!(compressed.len() < plain.len() / 2);
+    let mut inflated = String::new();
+    flate2::read::GzDecoder::new(&compressed[..])
+        .read_to_string(&mut inflated)
+        .unwrap();
+    assert_eq!(inflated, plain);
 }

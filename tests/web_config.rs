@@ -194,7 +194,7 @@ async fn metrics_over_tls_need_the_right_user_and_password_and_carry_the_configu
             "a refusal carries the headers too"
         );
     }
-    for path in ["/", "/readyz", "/inventory.json", "/nope"] {
+    for path in ["/", "/readyz", "/inventory.json", "/runbook", "/nope"] {
         let status = client
             .get(format!("{}{path}", server.url))
             .send()

@@ -6,7 +6,6 @@ use std::sync::atomic::Ordering;
 use serde::Serialize;
 
 use crate::fleet::allowed_actions;
-use crate::http::window;
 use crate::json::{self, instance_date};
 use crate::world::{apply_status, render, transition_of, BlockEntry, Origin};
 use crate::{legacy, Action, ActionError, Simulator};
@@ -132,24 +131,13 @@ impl Simulator {
 
     /// One page of a zone's Block volumes (oldest first), `{"total_count":N,"volumes":[...]}`
     /// in the compact Go style of the Block API.
+    #[cfg(test)]
     pub(crate) fn volumes_page(&self, zone: &str, page: u64, page_size: u64) -> Vec<u8> {
-        let world = self.world();
-        let Some(z) = world.zone(zone) else {
-            return b"{\"total_count\":0,\"volumes\":[]}".to_vec();
+        let asked = crate::resources::Asked {
+            page,
+            size: Some(page_size),
         };
-        let len = z.volumes.len();
-        let mut body = format!("{{\"total_count\":{len},\"volumes\":[").into_bytes();
-        for (n, volume) in z.volumes[window(page, page_size, len)].iter().enumerate() {
-            if n > 0 {
-                body.push(b',');
-            }
-            match volume {
-                BlockEntry::Generated(b) => body.extend_from_slice(&json::compact(b)),
-                BlockEntry::Raw(r) => body.extend_from_slice(&json::compact(r)),
-            }
-        }
-        body.extend_from_slice(b"]}");
-        body
+        self.block_page(zone, asked).0
     }
 
     /// Runs an action; the task is what the HTTP endpoint answers.

@@ -12,6 +12,7 @@ use std::sync::Mutex;
 use serde_json::{json, Value};
 
 use super::fleet::COMMERCIAL_TYPES;
+use super::prices::Money;
 use super::Simulator;
 
 const GIB: u64 = 1 << 30;
@@ -90,6 +91,14 @@ fn fleet_type(name: &str) -> (u64, u64, u64, Value) {
         "L40S-2-48G" => (16, 192, 2, json!(3)),
         _ => (2, 4, 0, json!(0.05)),
     }
+}
+
+/// The catalog's hourly price of a type the fleet uses, in the API's money (nothing for a
+/// type without a price): what the bill charges a running server.
+pub(crate) fn hourly_price(name: &str) -> Money {
+    let price = fleet_type(name).3.as_f64().unwrap_or(0.0);
+    // Prices have at most a few decimals: rounding to the nano is exact.
+    Money::from_nanos((price * 1e9).round() as i128)
 }
 
 fn entry(arch: &str, ncpus: u64, ram_gib: u64, gpus: u64, price: Value, eos: bool) -> Value {

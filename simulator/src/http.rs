@@ -10,7 +10,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde::Serialize;
 
-use super::{json, Action, ActionError, Product, Shape, Simulator};
+use super::{json, Action, ActionError, Product, Resource, Shape, Simulator};
 
 mod checks;
 mod errors;
@@ -18,20 +18,20 @@ mod fault_answers;
 mod paging;
 mod reference;
 
-use checks::key;
-pub(crate) use checks::{admit, page, Api, Refused, Style};
-use errors::{block_fault, invalid_request, server_not_found};
+pub(crate) use checks::{admit, key, page, page_sized, Api, Refused, Style};
 pub(crate) use errors::{
-    permission_denied, resource_not_found, InvalidArguments, NO_ROUTE, UNKNOWN_SERVICE,
+    block_fault, fault_reply, permission_denied, resource_not_found, InvalidArguments, NO_ROUTE,
+    UNKNOWN_SERVICE,
 };
+use errors::{invalid_request, server_not_found};
 pub(crate) use fault_answers::{answer as fault_answer, Asked};
 #[cfg(test)]
 use paging::link_header_at;
-use paging::paging_headers;
-pub(crate) use paging::{paging, window};
+pub(crate) use paging::paging_headers;
+pub(crate) use paging::{paging_sized, window};
 
 /// Page size when the client sends none (every recorded `Link` says `per_page=50`).
-const DEFAULT_PAGE_SIZE: u64 = 50;
+pub(crate) const DEFAULT_PAGE_SIZE: u64 = 50;
 /// "a positive integer lower or equal to 100".
 const MAX_PAGE_SIZE: u64 = 100;
 const SERVER_HEADER: &str = "Scaleway API Gateway (fr-par-3;edge01)";
@@ -46,7 +46,6 @@ pub(crate) fn router(sim: Simulator) -> Router {
             "/instance/v1/zones/{zone}/servers/{id}/action",
             post(server_action),
         )
-        .route("/block/v1/zones/{zone}/volumes", get(list_volumes))
         .route("/block/v1/zones/{zone}/volumes/{id}", get(get_volume))
         .route(
             "/instance/v1/zones/{zone}/products/servers",
@@ -55,6 +54,7 @@ pub(crate) fn router(sim: Simulator) -> Router {
         .route("/account/v3/projects", get(reference::list_projects))
         .route("/servers", get(legacy_servers))
         .merge(crate::products::http::routes(Router::new()))
+        .merge(crate::resources::http::routes(Router::new()))
         .fallback(not_found)
         .method_not_allowed_fallback(not_found)
         .with_state(sim)
@@ -161,30 +161,12 @@ fn requested_action(sim: &Simulator, body: &[u8]) -> Result<Action, Refused> {
     Err(invalid_request(sim, "Validation Error", Some(("action", why))).into())
 }
 
-async fn list_volumes(
-    State(sim): State<Simulator>,
-    headers: HeaderMap,
-    zone: Result<Path<String>, PathRejection>,
-    RawQuery(query): RawQuery,
-) -> Result<Response, Refused> {
-    let zone = admit(&sim, &headers, zone, Api::Block)?;
-    if let Some(fault) = sim.block_fault(&zone) {
-        return Ok(block_fault(&sim, fault));
-    }
-    let (page, page_size) = page(&sim, query.as_deref(), Style::Compact)?;
-    let body = sim.volumes_page(&zone, page, page_size);
-    Ok(reply(&sim, StatusCode::OK, body))
-}
-
 async fn get_volume(
     State(sim): State<Simulator>,
     headers: HeaderMap,
     path: Result<Path<(String, String)>, PathRejection>,
 ) -> Result<Response, Refused> {
-    let (zone, id) = admit(&sim, &headers, path, Api::Block)?;
-    if let Some(fault) = sim.block_fault(&zone) {
-        return Ok(block_fault(&sim, fault));
-    }
+    let (zone, id) = admit(&sim, &headers, path, Api::Resource(Resource::BlockVolume))?;
     Ok(match sim.volume_bytes(&zone, &id) {
         Some(body) => reply(&sim, StatusCode::OK, body),
         None => resource_not_found(&sim, "volume", &id),

@@ -65,6 +65,11 @@ pub(crate) fn compact<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
     serde_json::to_vec(value).unwrap_or_else(|_| b"null".to_vec())
 }
 
+/// The string at `key` of a JSON object (a test's raw item), or `""`.
+pub(crate) fn text<'a>(value: &'a serde_json::Value, key: &str) -> &'a str {
+    value.get(key).and_then(|v| v.as_str()).unwrap_or_default()
+}
+
 /// A random UUID v4-shaped string.
 pub(crate) fn uuid(rng: &mut impl Rng) -> String {
     uuid_from_bits(rng.random::<u128>())

@@ -13,6 +13,9 @@
 //!   chaos, which moves one fault at random from pair to pair.
 //! - `products`: Elastic Metal, Apple silicon and Dedibox servers (their own shapes, zones,
 //!   actions and secrets), and the test hooks that cover every [`Product`].
+//! - `resources`: every other list, one [`Resource`] each: what the fleet leaves behind
+//!   (volumes, IPs, snapshots), the catalogs with their prices, the bill.
+//! - `prices`: the simulator's price table, read by the catalogs and the bill.
 //!
 //! State lives behind one mutex. Each server keeps its serialised JSON, so a page is a copy
 //! of bytes whatever the fleet size; a server is re-rendered only when its state changes.
@@ -31,7 +34,9 @@ mod fleet;
 mod http;
 mod json;
 mod legacy;
+mod prices;
 mod products;
+mod resources;
 mod servers;
 mod world;
 
@@ -39,7 +44,7 @@ use std::fmt;
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -56,6 +61,7 @@ pub use faults::{Chaos, Fault, FaultEvent, OVERSIZED_BYTES};
 pub use products::{
     Product, ProductAction, ProductActionError, ProductCounts, SECRET_MARKER, SECRET_MARKER_BASE64,
 };
+pub use resources::Resource;
 
 /// 128 bits as a UUID v4 (version and variant forced): the shape of a Scaleway secret key,
 /// for a generated key the simulator accepts (`demo`).
@@ -66,9 +72,11 @@ pub use json::uuid_from_bits as uuid_v4;
 pub struct SimulatorConfig {
     /// Zones that hold servers; any other well-formed zone answers an empty list.
     pub zones: Vec<String>,
-    /// Servers generated in each zone at start.
+    /// Servers generated in each zone at start; what they leave behind (unattached volumes,
+    /// detached IPs, snapshots) grows with it, a few in every zone at the least.
     pub servers_per_zone: usize,
-    /// Same seed, same fleet, byte for byte (ids, names, dates included).
+    /// Same seed, same fleet, byte for byte (ids, names, dates included; with
+    /// [`Mix::Lifelike`], the maintenances' start dates follow the day the simulator starts).
     pub seed: u64,
     /// The only `X-Auth-Token` accepted.
     pub token: String,
@@ -77,6 +85,23 @@ pub struct SimulatorConfig {
     /// Elastic Metal, Apple silicon and Dedibox servers in each zone of `zones` the product
     /// serves (none by default).
     pub products: ProductCounts,
+    /// The states the fleet starts in and churns through, and the maintenances' dates.
+    pub mix: Mix,
+}
+
+/// How the generated fleet looks and moves: what tests need, or what an operator's first look
+/// at the demo should show.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Mix {
+    /// About one server in four not in its up state at start, churn that stops servers as
+    /// often as it starts them, maintenances on fixed dates: every state in numbers, and the
+    /// same fleet on every run (tests, `simulate`, benchmarks).
+    #[default]
+    Varied,
+    /// A few percent of servers not up at start, churn that keeps it so (it reboots far more
+    /// often than it stops), and maintenances dated a few days to weeks from the day the
+    /// simulator starts (`demo`).
+    Lifelike,
 }
 
 impl Default for SimulatorConfig {
@@ -88,6 +113,7 @@ impl Default for SimulatorConfig {
             token: "00000000-0000-4000-8000-000000000000".to_owned(),
             transition: Duration::from_secs(3),
             products: ProductCounts::default(),
+            mix: Mix::Varied,
         }
     }
 }
@@ -128,6 +154,8 @@ struct Shared {
     projects: catalog::Hooks,
     /// What the servers lists answer instead of their servers (tests, chaos).
     faults: faults::Faults,
+    /// Requests to each [`Resource`]'s list, by [`Resource::index`].
+    resource_requests: [AtomicU64; Resource::ALL.len()],
 }
 
 impl fmt::Debug for Simulator {
@@ -144,15 +172,35 @@ impl fmt::Debug for Simulator {
 }
 
 impl Simulator {
-    /// Generates the fleet (every zone, every server) and returns the simulator.
+    /// Generates the fleet (every zone, every server, what they leave behind) and returns
+    /// the simulator. Leftovers are dated back from today.
     pub fn new(config: SimulatorConfig) -> Self {
-        let fleet = FleetCtx::new(config.seed);
+        Simulator::build(config, None)
+    }
+
+    /// The same simulator as if it were started at `now`: leftovers are dated back from that
+    /// day, and the wall clock (dates of actions, the bill's hours) runs on from `now`. For
+    /// tests that pin dates, ages and totals.
+    pub fn new_at(config: SimulatorConfig, now: SystemTime) -> Self {
+        Simulator::build(config, Some(chrono::DateTime::<chrono::Utc>::from(now)))
+    }
+
+    fn build(config: SimulatorConfig, at: Option<chrono::DateTime<chrono::Utc>>) -> Self {
+        let fleet = FleetCtx::new(config.seed, config.mix);
         let mut zones = Vec::with_capacity(config.zones.len());
+        let mut links = Vec::with_capacity(config.zones.len());
         for name in &config.zones {
             if zones.iter().any(|z: &Zone| z.ctx.zone == *name) {
                 continue;
             }
-            zones.push(Zone::generate(&fleet, name, config.servers_per_zone));
+            let mut zone_links = Vec::new();
+            zones.push(Zone::generate(
+                &fleet,
+                name,
+                config.servers_per_zone,
+                &mut zone_links,
+            ));
+            links.push(zone_links);
         }
         // Servers caught in a transition finish it one transition after the Instance fleet
         // is ready (a 50,000-server fleet takes a while to build in a debug build).
@@ -162,6 +210,8 @@ impl Simulator {
         }
         let mut products = products::Products::generate(&fleet, &config);
         products.land_all_at(settle_at);
+        let today = resources::Today::of(at.unwrap_or_else(chrono::Utc::now));
+        let bill = resources::fill_world(&mut zones, &links, &fleet, today, &products);
         let churn_rng = StdRng::seed_from_u64(splitmix64(config.seed ^ 0xc4u64));
         Simulator {
             shared: Arc::new(Shared {
@@ -169,7 +219,10 @@ impl Simulator {
                 world: Mutex::new(World {
                     zones,
                     skew: Duration::ZERO,
+                    origin: at.map(|at| (at, Instant::now())),
                     products,
+                    bill,
+                    resource_faults: std::collections::HashMap::new(),
                 }),
                 churn_rng: Mutex::new(churn_rng),
                 counter: AtomicU64::new(splitmix64(config.seed)),
@@ -177,6 +230,7 @@ impl Simulator {
                 catalog: catalog::Hooks::default(),
                 projects: catalog::Hooks::default(),
                 faults: faults::Faults::default(),
+                resource_requests: Default::default(),
                 config,
             }),
         }
@@ -193,7 +247,8 @@ impl Simulator {
     }
 
     /// Every endpoint: Instance servers (list, get, action), Block volumes, legacy `/servers`,
-    /// and the servers of Elastic Metal, Apple silicon and Dedibox (list, get, actions).
+    /// the servers of Elastic Metal, Apple silicon and Dedibox (list, get, actions), and the
+    /// list of every [`Resource`].
     pub fn router(&self) -> axum::Router {
         http::router(self.clone())
     }
@@ -312,11 +367,6 @@ impl Simulator {
         z.block_fault = fault;
     }
 
-    /// The fault the zone's Block Storage endpoints answer, if any.
-    pub(crate) fn block_fault(&self, zone: &str) -> Option<BlockFault> {
-        self.world().zone(zone).and_then(|z| z.block_fault)
-    }
-
     /// Once, right after page `page` of the zone's servers list is served, server `id` is
     /// deleted (as a terminate that completes at that moment): every later server moves up
     /// one place, so when `id` was on a page already read, the first server of the next page
@@ -379,9 +429,16 @@ impl Simulator {
                 let Some(e) = z.servers.idle_at(pick) else {
                     continue;
                 };
+                // Lifelike: a running server is stopped 5 times in 100 and rebooted otherwise,
+                // and a stopped one started, so about 5% stay down however long the demo runs
+                // (Varied stops 70 in 100: about 40% down in the long run).
+                let (poweroff, reboot) = match self.shared.config.mix {
+                    Mix::Varied => (40, 70),
+                    Mix::Lifelike => (3, 98),
+                };
                 let action = match e.state.as_str() {
-                    RUNNING if roll < 40 => Action::Poweroff,
-                    RUNNING if roll < 70 => Action::Reboot,
+                    RUNNING if roll < poweroff => Action::Poweroff,
+                    RUNNING if roll < reboot => Action::Reboot,
                     RUNNING => Action::StopInPlace,
                     STOPPED | STOPPED_IN_PLACE => Action::Poweron,
                     _ => continue,

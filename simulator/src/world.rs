@@ -12,14 +12,22 @@ use crate::fleet::{
     STARTING, STOPPED, STOPPED_IN_PLACE, STOPPING, TERMINATING,
 };
 use crate::json::{self, block_date, instance_date};
+use crate::resources::{Bill, Lists, ServerLinks};
 use crate::servers::{Held, Pending, Servers};
-use crate::{products, Action, BlockFault};
+use crate::{products, Action, BlockFault, ReferenceFault, Resource};
 
 pub(crate) struct World {
     pub(crate) zones: Vec<Zone>,
     /// Added to the clock by `advance_clock` (tests without tokio's `test-util`).
     pub(crate) skew: Duration,
+    /// The wall clock's start when a test gave one ([`crate::Simulator::new_at`]), and the
+    /// moment it was given: the wall clock runs on from there.
+    pub(crate) origin: Option<(DateTime<Utc>, Instant)>,
     pub(crate) products: products::Products,
+    /// What the fleet is billed, hour by hour.
+    pub(crate) bill: Bill,
+    /// The faults tests set on resource lists, by kind and zone (`""` for the bill).
+    pub(crate) resource_faults: HashMap<(Resource, String), ReferenceFault>,
 }
 
 pub(crate) struct Zone {
@@ -34,6 +42,8 @@ pub(crate) struct Zone {
     pub(crate) block_fault: Option<BlockFault>,
     /// A server to delete once a page of the list is served (`delete_after_page`).
     pub(crate) delete_after_page: Option<(u64, String)>,
+    /// The zone's other lists: IPs, Instance volumes, snapshots, catalogs.
+    pub(crate) lists: Lists,
 }
 
 /// One server: its serialised JSON plus what actions change.
@@ -158,8 +168,13 @@ pub(crate) fn render(fleet: &FleetCtx, ctx: &ZoneCtx, entry: &mut Entry) -> Box<
 impl World {
     /// The monotonic clock (for deadlines) and the wall clock (for dates), both skewed.
     pub(crate) fn clocks(&self) -> (Instant, DateTime<Utc>) {
-        let wall = Utc::now() + chrono::Duration::from_std(self.skew).unwrap_or_default();
-        (Instant::now() + self.skew, wall)
+        let now = Instant::now();
+        let wall = match self.origin {
+            Some((at, since)) => at + chrono::Duration::from_std(now - since).unwrap_or_default(),
+            None => Utc::now(),
+        };
+        let skew = chrono::Duration::from_std(self.skew).unwrap_or_default();
+        (now + self.skew, wall + skew)
     }
 
     /// Zone `name` as a read must see it, every transition due by now landed (reads are
@@ -205,12 +220,19 @@ impl Zone {
             page_shift: false,
             block_fault: None,
             delete_after_page: None,
+            lists: Lists::default(),
         }
     }
 
-    /// Generates `count` servers. Those caught starting or stopping are in a transition the
-    /// caller times ([`Servers::land_all_at`]) once the whole fleet is built.
-    pub(crate) fn generate(fleet: &FleetCtx, name: &str, count: usize) -> Self {
+    /// Generates `count` servers, and what the zone's other lists need of each in `links`.
+    /// Those caught starting or stopping are in a transition the caller times
+    /// ([`Servers::land_all_at`]) once the whole fleet is built.
+    pub(crate) fn generate(
+        fleet: &FleetCtx,
+        name: &str,
+        count: usize,
+        links: &mut Vec<ServerLinks>,
+    ) -> Self {
         let mut zone = Zone::empty(ZoneCtx::new(fleet, name, count));
         let mut blocks = Vec::new();
         zone.servers = Servers::with_capacity(count);
@@ -229,6 +251,7 @@ impl Zone {
             let mut server = g.server;
             apply_status(&mut server, &entry);
             entry.json = json::spaced(&server).into_boxed_slice();
+            links.push(ServerLinks::of(&server, idx));
             // Caught starting after a poweron from stopped, or stopping after a poweroff.
             let then = match entry.state.as_str() {
                 STARTING => Some(transition_of(Action::Poweron, STOPPED).2),
@@ -271,8 +294,37 @@ impl Zone {
             return;
         }
         for (entry, when) in self.servers.remove_at(removed) {
-            for volume_id in self.sbs_volume_ids(fleet, &entry) {
-                self.detach(&volume_id, when);
+            self.gone(fleet, &entry, when);
+        }
+    }
+
+    /// What a deleted server leaves: its Block volumes, detached; its static IPs, detached;
+    /// nothing of its local volumes.
+    fn gone(&mut self, fleet: &FleetCtx, entry: &Entry, when: DateTime<Utc>) {
+        for volume_id in self.sbs_volume_ids(fleet, entry) {
+            self.detach(&volume_id, when);
+        }
+        self.lists.owner_gone(&entry.id);
+    }
+
+    /// Adds Block volumes to the zone's list, which stays in creation order.
+    pub(crate) fn add_block_volumes(&mut self, volumes: Vec<BlockVolume>) {
+        self.volumes
+            .extend(volumes.into_iter().map(BlockEntry::Generated));
+        let created = |v: &BlockEntry| match v {
+            BlockEntry::Generated(b) => b.created_at.clone(),
+            BlockEntry::Raw(r) => json::text(r, "created_at").to_owned(),
+        };
+        // Stable: volumes created at the same moment keep their order.
+        self.volumes.sort_by_cached_key(created);
+        self.volume_index.clear();
+        for (pos, v) in self.volumes.iter().enumerate() {
+            let id = match v {
+                BlockEntry::Generated(b) => &b.id,
+                BlockEntry::Raw(r) => json::text(r, "id"),
+            };
+            if !id.is_empty() {
+                self.volume_index.insert(id.to_owned(), pos);
             }
         }
     }
@@ -283,9 +335,7 @@ impl Zone {
         let Some(entry) = self.servers.remove(id) else {
             return;
         };
-        for volume_id in self.sbs_volume_ids(fleet, &entry) {
-            self.detach(&volume_id, when);
-        }
+        self.gone(fleet, &entry, when);
     }
 
     /// The Block volumes behind a server's `sbs_volume` entries.

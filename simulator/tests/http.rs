@@ -452,7 +452,7 @@ async fn unknown_paths_and_methods_get_a_json_404() {
     let s = start(3).await;
     for (method, path) in [
         ("GET", "/nothing/here"),
-        ("GET", "/instance/v1/zones/fr-par-1/ips"),
+        ("GET", "/instance/v1/zones/fr-par-1/security_groups"),
         ("DELETE", "/instance/v1/zones/fr-par-1/servers"),
         ("POST", "/servers"),
     ] {

@@ -7,6 +7,8 @@
 
 mod reference;
 
+pub use reference::query_value;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -21,7 +23,7 @@ use super::retry::{retry_after, retry_delay, MAX_ATTEMPTS};
 use super::{
     model, ApiError, ApiFlavor, Endpoint, Limits, DEFAULT_BODY_LIMIT, MAX_PAGES, PER_PAGE,
 };
-use crate::product::{Product, Total};
+use crate::product::{Product, Resource, Total};
 use crate::secret::TokenSource;
 
 /// A request that ended, as the client reports it: its endpoint, its zone (empty for the
@@ -151,28 +153,36 @@ impl Client {
         .await
     }
 
-    /// Every Block Storage volume of `zone` (where `sbs_volume` sizes live).
-    pub async fn list_block_volumes(
+    /// Every item of `resource` in `zone`, all pages read, as `T`, its model.
+    pub async fn list<T: model::Listed>(
         &self,
+        resource: Resource,
         zone: &str,
         deadline: Instant,
-    ) -> Result<Vec<model::BlockVolume>, ApiError> {
-        let mut volumes = Vec::new();
-        let endpoint = Endpoint::Volumes;
-        let path = endpoint.listing().path_in(zone);
-        self.list_all(
-            zone,
-            endpoint,
-            &path,
-            deadline,
-            |body: model::BlockVolumesPage| {
-                let count = body.volumes.len();
-                volumes.extend(body.volumes);
-                (count, body.total_count)
-            },
-        )
+    ) -> Result<Vec<T>, ApiError> {
+        let endpoint = Endpoint::Resource(resource);
+        self.list_at(endpoint, zone, &endpoint.listing().path_in(zone), deadline)
+            .await
+    }
+
+    /// Every item of the list at `path` (after the base URL; it may hold a query), all pages
+    /// read, as `T`; requests are counted under `endpoint` and `zone` (empty for a list
+    /// without one).
+    pub async fn list_at<T: model::Listed>(
+        &self,
+        endpoint: Endpoint,
+        zone: &str,
+        path: &str,
+        deadline: Instant,
+    ) -> Result<Vec<T>, ApiError> {
+        let mut items = Vec::new();
+        self.list_all(zone, endpoint, path, deadline, |page: model::Page<T>| {
+            let count = page.items.len();
+            items.extend(page.items);
+            (count, page.total_count)
+        })
         .await?;
-        Ok(volumes)
+        Ok(items)
     }
 
     /// Reads pages 1, 2, ... of `path` (which may hold a query already) until

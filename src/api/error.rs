@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use super::{Endpoint, PER_PAGE};
+use crate::product::Resource;
 
 /// Why a request failed, in words an operator can act on. Never carries the token.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -69,7 +70,9 @@ fn status_hint(endpoint: Endpoint, status: u16) -> String {
         }
         (_, 403) => return format!(": {}", missing_permission(endpoint)),
         // The servers list of the zone answered just before, at the same base URL.
-        (Endpoint::Volumes, 404 | 501) => "Block Storage does not serve this zone",
+        (Endpoint::Resource(resource), 404 | 501) if resource.may_be_absent() => {
+            "Block Storage does not serve this zone"
+        }
         (_, 404) => "check --scaleway.api-url and --scaleway.zone",
         (_, 501) => "the API does not serve this zone",
         (_, 429) => "rate limited by the API",
@@ -84,9 +87,16 @@ fn missing_permission(endpoint: Endpoint) -> String {
     let set = endpoint.listing().permission_set;
     let needs = match endpoint {
         Endpoint::Servers(_) => format!("it needs {set}"),
-        Endpoint::Volumes => format!("sbs volume sizes need {set}"),
+        Endpoint::Resource(Resource::BlockVolumes) => {
+            format!("sbs volume sizes and Block Storage volumes need {set}")
+        }
+        Endpoint::Resource(resource) => {
+            format!("{} need {set}", resource.label().replace('_', " "))
+        }
         Endpoint::Types => format!("the server-type catalog needs {set}"),
         Endpoint::Projects => format!("project names need {set} on the organization"),
+        Endpoint::Prices(list) => format!("{} need {set}", list.title()),
+        Endpoint::Billing => format!("the bill needs {set} on the organization"),
     };
     format!("the key lacks a permission; {needs}")
 }
@@ -295,12 +305,12 @@ mod tests {
             "servers request answered HTTP 403: the key lacks a permission; it needs InstancesReadOnly"
         );
         assert_eq!(
-            status(Endpoint::Volumes, 403),
-            "volumes request answered HTTP 403: the key lacks a permission; sbs volume sizes need BlockStorageReadOnly"
+            status(Endpoint::Resource(Resource::BlockVolumes), 403),
+            "volumes request answered HTTP 403: the key lacks a permission; sbs volume sizes and Block Storage volumes need BlockStorageReadOnly"
         );
         for code in [404, 501] {
             assert_eq!(
-                status(Endpoint::Volumes, code),
+                status(Endpoint::Resource(Resource::BlockVolumes), code),
                 format!(
                     "volumes request answered HTTP {code}: Block Storage does not serve this zone"
                 )
@@ -355,7 +365,7 @@ mod tests {
     #[test]
     fn rate_limits_and_server_errors_are_retried_and_client_errors_are_not() {
         let status = |status| ApiError::Status {
-            endpoint: Endpoint::Volumes,
+            endpoint: Endpoint::Resource(Resource::BlockVolumes),
             status,
             kind: None,
             message: None,

@@ -20,10 +20,10 @@ pub mod model;
 mod rate_limit;
 mod retry;
 
-pub use client::{Client, RequestDone, RequestObserver};
+pub use client::{query_value, Client, RequestDone, RequestObserver};
 pub use error::ApiError;
 
-use crate::product::{Listing, Product, BLOCK_VOLUMES, PROJECTS, SERVER_TYPES};
+use crate::product::{Listing, PriceList, Product, Resource, CONSUMPTIONS, PROJECTS, SERVER_TYPES};
 
 /// Which API is polled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,16 +79,21 @@ impl Default for Limits {
     }
 }
 
-/// The endpoints polled: a product's servers list, and the Block Storage volumes (Instances'
-/// `sbs_volume` sizes).
+/// The endpoints polled: a product's servers list, what its zones hold beside them (volumes,
+/// flexible IPs, snapshots), and the reference data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Endpoint {
     Servers(Product),
-    Volumes,
+    Resource(Resource),
     /// The Instance server-type catalog, `GET /instance/v1/zones/{zone}/products/servers`.
     Types,
     /// The projects of an organization, `GET /account/v3/projects` (no zone).
     Projects,
+    /// A zone's list of prices: offers, volume types.
+    Prices(PriceList),
+    /// This month's consumption of an organization, `GET /billing/v2beta1/consumptions`
+    /// (no zone).
+    Billing,
 }
 
 impl Endpoint {
@@ -97,9 +102,14 @@ impl Endpoint {
     pub fn label(self) -> &'static str {
         match self {
             Endpoint::Servers(_) => "servers",
-            Endpoint::Volumes => "volumes",
+            // `volumes` since the Block Storage sizes were read alone: the label stays.
+            Endpoint::Resource(Resource::BlockVolumes) => "volumes",
+            Endpoint::Resource(resource) => resource.label(),
             Endpoint::Types => "types",
             Endpoint::Projects => "projects",
+            Endpoint::Prices(PriceList::BlockVolumeTypes) => "volume_types",
+            Endpoint::Prices(_) => "offers",
+            Endpoint::Billing => "consumptions",
         }
     }
 
@@ -107,19 +117,25 @@ impl Endpoint {
     pub fn listing(self) -> &'static Listing {
         match self {
             Endpoint::Servers(product) => product.servers(),
-            Endpoint::Volumes => &BLOCK_VOLUMES,
+            Endpoint::Resource(resource) => resource.listing(),
             Endpoint::Types => &SERVER_TYPES,
             Endpoint::Projects => &PROJECTS,
+            Endpoint::Prices(list) => list.listing(),
+            Endpoint::Billing => &CONSUMPTIONS,
         }
     }
 
-    /// The `product` label of the request: Block Storage sizes and the type catalog serve
-    /// Instances; projects belong to no product, and count under `account`.
+    /// The `product` label of the request: Block Storage and the type catalog serve
+    /// Instances, flexible IPs Elastic Metal; projects belong to no product, and count under
+    /// `account`.
     pub fn product_label(self) -> &'static str {
         match self {
             Endpoint::Servers(product) => product.label(),
-            Endpoint::Volumes | Endpoint::Types => Product::Instance.label(),
+            Endpoint::Resource(resource) => resource.product_label(),
+            Endpoint::Types => Product::Instance.label(),
+            Endpoint::Prices(list) => list.read_with().label(),
             Endpoint::Projects => "account",
+            Endpoint::Billing => "billing",
         }
     }
 }

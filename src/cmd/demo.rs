@@ -8,7 +8,7 @@ use tokio::net::TcpListener;
 use crate::config::{ConfigError, DemoArgs, ExporterConfig};
 use crate::exporter::Exporter;
 use crate::secret::{SecretKey, TokenSource};
-use scaleway_simulator::{ProductCounts, Simulator, SimulatorConfig};
+use scaleway_simulator::{Mix, ProductCounts, Simulator, SimulatorConfig};
 
 use crate::shutdown::Shutdown;
 
@@ -20,7 +20,7 @@ pub const DEMO_POLL_INTERVAL: &str = "15s";
 
 /// The exporter's configuration in the demo: the simulator's URL and key, and the demo's
 /// flags, through the same checks as the exporter's own command line. The poll timeout is
-/// cut to the interval, which the demo shortens.
+/// cut to the interval, which the demo shortens (by default it follows it, as the exporter's).
 pub fn exporter_config(
     args: &DemoArgs,
     api_url: &str,
@@ -34,7 +34,7 @@ pub fn exporter_config(
     .max_body_size(args.limits.max_body_size)
     .rate_limit(args.limits.rate_limit)
     .poll_interval(args.poll.interval)
-    .poll_timeout(args.poll.timeout.min(args.poll.interval))
+    .poll_timeout(args.poll.timeout.map(|t| t.min(args.poll.interval)))
     .listen_address(&args.web.serve.listen_address)
     .telemetry_path(&args.web.telemetry_path)
     .web_config_file(args.web.serve.web_config_file.as_ref())
@@ -62,6 +62,7 @@ pub async fn demo(args: &DemoArgs, shutdown: Shutdown) -> anyhow::Result<()> {
             apple_silicon: args.products.apple_silicon,
             dedibox: args.products.dedibox,
         },
+        mix: Mix::Lifelike,
     });
     tokio::spawn(simulator.clone().serve(api_listener, shutdown.wait()));
     tokio::spawn(churn(simulator, args.churn_interval, shutdown.clone()));

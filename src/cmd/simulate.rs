@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use scaleway_simulator::{Chaos, FaultEvent, ProductCounts, Simulator, SimulatorConfig};
+use scaleway_simulator::{Chaos, FaultEvent, Mix, ProductCounts, Simulator, SimulatorConfig};
 use tokio::net::TcpListener;
 
 use super::demo::churn;
@@ -40,6 +40,8 @@ pub async fn simulate(
             apple_silicon: args.products.apple_silicon,
             dedibox: args.products.dedibox,
         },
+        // Tests and benchmarks: every state in numbers, the same fleet every run.
+        mix: Mix::Varied,
     });
     tracing::info!(
         address = %listener.local_addr()?,

@@ -24,7 +24,8 @@ pub struct ExporterConfigBuilder {
     zones: Vec<String>,
     products: Vec<Product>,
     poll_interval: Duration,
-    poll_timeout: Duration,
+    /// None: the default, [`DEFAULT_POLL_TIMEOUT`] or the interval when that is shorter.
+    poll_timeout: Option<Duration>,
     listen_address: String,
     telemetry_path: String,
     api_limits: Limits,
@@ -42,7 +43,7 @@ impl ExporterConfigBuilder {
             zones: Vec::new(),
             products: Vec::new(),
             poll_interval: DEFAULT_POLL_INTERVAL,
-            poll_timeout: DEFAULT_POLL_TIMEOUT,
+            poll_timeout: None,
             listen_address: DEFAULT_LISTEN_ADDRESS.to_owned(),
             telemetry_path: DEFAULT_TELEMETRY_PATH.to_owned(),
             api_limits: Limits::default(),
@@ -74,8 +75,11 @@ impl ExporterConfigBuilder {
         self
     }
 
-    pub fn poll_timeout(mut self, timeout: Duration) -> Self {
-        self.poll_timeout = timeout;
+    /// The deadline of one zone's poll; `None` (the command line without `--poll.timeout`)
+    /// follows a poll interval shorter than [`DEFAULT_POLL_TIMEOUT`], so that
+    /// `--poll.interval=10s` alone is accepted.
+    pub fn poll_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.poll_timeout = timeout.into();
         self
     }
 
@@ -133,22 +137,7 @@ impl ExporterConfigBuilder {
                 reason,
             }
         })?;
-        for (flag, duration) in [
-            ("--poll.interval", self.poll_interval),
-            ("--poll.timeout", self.poll_timeout),
-        ] {
-            cli::check_duration(duration).map_err(|reason| ConfigError::BadValue {
-                flag,
-                value: humantime::format_duration(duration).to_string(),
-                reason,
-            })?;
-        }
-        if self.poll_timeout > self.poll_interval {
-            return Err(ConfigError::TimeoutLongerThanInterval {
-                timeout: humantime::format_duration(self.poll_timeout).to_string(),
-                interval: humantime::format_duration(self.poll_interval).to_string(),
-            });
-        }
+        let poll_timeout = poll_timeout(self.poll_interval, self.poll_timeout)?;
         let Limits {
             max_body_size,
             requests_per_second,
@@ -186,12 +175,52 @@ impl ExporterConfigBuilder {
             targets,
             named_products,
             poll_interval: self.poll_interval,
-            poll_timeout: self.poll_timeout,
+            poll_timeout,
             listen_address,
             telemetry_path,
             api_limits: self.api_limits,
             web_config,
             default_organization_id: self.default_organization_id,
         })
+    }
+}
+
+/// The poll timeout: the one given, or [`DEFAULT_POLL_TIMEOUT`] cut to a shorter interval;
+/// refused when either duration cannot run or the timeout outlasts the interval.
+fn poll_timeout(interval: Duration, given: Option<Duration>) -> Result<Duration, ConfigError> {
+    let timeout = given.unwrap_or(DEFAULT_POLL_TIMEOUT.min(interval));
+    for (flag, duration) in [("--poll.interval", interval), ("--poll.timeout", timeout)] {
+        cli::check_duration(duration).map_err(|reason| ConfigError::BadValue {
+            flag,
+            value: humantime::format_duration(duration).to_string(),
+            reason,
+        })?;
+    }
+    if timeout > interval {
+        return Err(ConfigError::TimeoutLongerThanInterval {
+            timeout: humantime::format_duration(timeout).to_string(),
+            interval: humantime::format_duration(interval).to_string(),
+        });
+    }
+    Ok(timeout)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const fn secs(n: u64) -> Duration {
+        Duration::from_secs(n)
+    }
+
+    #[test]
+    fn a_poll_interval_below_30s_alone_is_accepted_and_the_timeout_follows_it() {
+        assert_eq!(poll_timeout(secs(10), None).unwrap(), secs(10));
+        assert_eq!(poll_timeout(secs(60), None).unwrap(), DEFAULT_POLL_TIMEOUT);
+        assert_eq!(poll_timeout(secs(10), Some(secs(4))).unwrap(), secs(4));
+        assert!(matches!(
+            poll_timeout(secs(10), Some(secs(30))),
+            Err(ConfigError::TimeoutLongerThanInterval { .. })
+        ));
     }
 }

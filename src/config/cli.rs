@@ -187,15 +187,15 @@ pub struct PollArgs {
     )]
     pub interval: Duration,
 
-    /// Deadline for one zone's poll, retries included.
+    /// Deadline for one zone's poll, retries included; at most the poll interval. Default: 30s,
+    /// or the poll interval when that is shorter.
     #[arg(
         long = "poll.timeout",
         env = "SCW_EXPORTER_POLL_TIMEOUT",
-        default_value = "30s",
         value_parser = parse_duration,
         value_name = "DURATION"
     )]
-    pub timeout: Duration,
+    pub timeout: Option<Duration>,
 }
 
 /// Where and how the pages are served: the exporter's and the demo's.

@@ -5,8 +5,9 @@
 
 use std::collections::HashMap;
 
-use super::{Detail, Server};
+use super::{Detail, Items, Server};
 use crate::api::{model, ApiError};
+use crate::product::Resource;
 
 /// What one read of a zone's Block Storage list says of its volumes: size and name by volume
 /// id. A zone keeps the last good one, for the polls where Block Storage fails.
@@ -15,10 +16,18 @@ pub struct BlockSizes(HashMap<String, (Option<u64>, String)>);
 
 impl BlockSizes {
     pub fn from_api(block_volumes: &[model::BlockVolume]) -> Self {
-        BlockSizes(
+        Self::of(
             block_volumes
                 .iter()
-                .map(|v| (v.id.clone(), (v.size, v.name.clone())))
+                .map(|v| (v.id.as_str(), v.size, v.name.as_str())),
+        )
+    }
+
+    /// The sizes and names of these volumes (id, size, name), by id.
+    pub fn of<'a>(volumes: impl Iterator<Item = (&'a str, Option<u64>, &'a str)>) -> Self {
+        BlockSizes(
+            volumes
+                .map(|(id, size, name)| (id.to_owned(), (size, name.to_owned())))
                 .collect(),
         )
     }
@@ -84,6 +93,9 @@ pub struct ZonePoll {
     pub volume_sizes: VolumeSizes,
     /// The zone's Block Storage sizes, when this poll read them.
     pub block_sizes: Option<BlockSizes>,
+    /// What was read beside the servers (volumes, flexible IPs, snapshots), each read on its
+    /// own, best effort.
+    pub resources: Vec<(Resource, Result<Items, ApiError>)>,
 }
 
 /// The poll of a complete listing whose servers needed no Block Storage read.
@@ -94,6 +106,7 @@ impl From<Vec<Server>> for ZonePoll {
             complete: true,
             volume_sizes: VolumeSizes::NotNeeded,
             block_sizes: None,
+            resources: Vec::new(),
         }
     }
 }
@@ -112,7 +125,7 @@ mod tests {
 
     fn failed() -> VolumeSizes {
         VolumeSizes::Failed(ApiError::Status {
-            endpoint: Endpoint::Volumes,
+            endpoint: Endpoint::Resource(crate::product::Resource::BlockVolumes),
             status: 500,
             kind: None,
             message: None,
@@ -140,10 +153,9 @@ mod tests {
         block_sizes: Option<BlockSizes>,
     ) -> Snapshot {
         let poll = ZonePoll {
-            servers,
-            complete: true,
             volume_sizes,
             block_sizes,
+            ..ZonePoll::from(servers)
         };
         let at = SystemTime::UNIX_EPOCH + Duration::from_secs(100);
         snapshot.with_poll(INSTANCE, "fr-par-1", Ok(poll), at, Duration::ZERO)
@@ -174,6 +186,7 @@ mod tests {
             name: "data".into(),
             size: Some(7),
             volume_type: "sbs_5k".into(),
+            ..model::BlockVolume::default()
         }]);
         let good = poll(never, sbs(&["v1"]), VolumeSizes::Read, Some(read));
         assert_eq!(zone(&good).volume_sizes_succeeded(), Some(true));

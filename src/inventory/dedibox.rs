@@ -28,6 +28,7 @@ impl From<model::DediboxServer> for Server {
             tags: Vec::new(),
             detail: Detail::Dedibox(DediboxDetail {
                 datacenter: server.datacenter_name,
+                offer_id: server.offer_id,
                 expiration: server.expired_at.as_deref().and_then(unix_seconds),
             }),
             state_since: None,

@@ -21,7 +21,10 @@ impl From<model::ElasticMetalServer> for Server {
             organization_id: server.organization_id,
             created: server.created_at.as_deref().and_then(unix_seconds),
             tags: dedup(server.tags),
-            detail: Detail::ElasticMetal(ElasticMetalDetail { ping_up }),
+            detail: Detail::ElasticMetal(ElasticMetalDetail {
+                ping_up,
+                offer_id: server.offer_id,
+            }),
             state_since: None,
         }
     }

@@ -4,9 +4,12 @@
 use std::time::{Duration, SystemTime};
 
 pub(crate) use super::instance::servers_from_json;
-use super::{catalog_from_api, Project, Server, Snapshot};
+use super::{
+    block_volume_types, catalog_from_api, dedibox_offers, elastic_metal_offers, ips_from,
+    snapshots_from, volumes_from, Bill, Items, Project, Server, Snapshot, ZonePoll,
+};
 use crate::api::{model, ApiError, Endpoint};
-use crate::product::{Product, ProductZone};
+use crate::product::{PriceList, Product, ProductZone, Resource};
 
 /// A failed Instance poll whose error's text ends with `reason`.
 pub fn failure(reason: &str) -> ApiError {
@@ -38,11 +41,15 @@ pub fn one_of_every_kind() -> Snapshot {
         r#"{"servers":{"DEV1-S":{"ncpus":2,"ram":2147483648,"gpu":0,"hourly_price":0.0088}}}"#,
     )
     .unwrap();
+    let instance_poll = ZonePoll {
+        resources: instance_resources(),
+        ..ZonePoll::from(instance)
+    };
     let mut snapshot = Snapshot::of([ProductZone::new(Product::Instance, "fr-par-1")])
         .with_poll(
             Product::Instance,
             "fr-par-1",
-            Ok(instance.into()),
+            Ok(instance_poll),
             polled_at(),
             Duration::from_millis(250),
         )
@@ -62,7 +69,86 @@ pub fn one_of_every_kind() -> Snapshot {
             Duration::ZERO,
         );
     }
+    with_prices_and_bill(snapshot)
+}
+
+/// The snapshot with the prices of what it uses and a bill, as the reference poller reads
+/// them.
+fn with_prices_and_bill(snapshot: Snapshot) -> Snapshot {
+    fn parse<T: serde::de::DeserializeOwned>(json: &str) -> T {
+        serde_json::from_str(json).unwrap()
+    }
+    let em = parse(
+        r#"[{"id":"em-hourly","name":"EM-A115X-SSD","price_per_hour":{"currency_code":"EUR","units":0,"nanos":77000000},"monthly_offer_id":"em-monthly"},
+            {"id":"em-monthly","name":"EM-A115X-SSD","price_per_month":{"currency_code":"EUR","units":49,"nanos":990000000}}]"#,
+    );
+    let dedibox = parse(
+        r#"[{"id":7,"name":"Start-2-M-SATA","payment_frequency":"monthly","pricing":{"currency_code":"EUR","units":15,"nanos":990000000}}]"#,
+    );
+    let block = parse(
+        r#"[{"type":"sbs_5k","pricing":{"currency_code":"EUR","units":0,"nanos":118000},"snapshot_pricing":{"currency_code":"EUR","units":0,"nanos":45000}}]"#,
+    );
+    let rows = parse(
+        r#"[{"value":{"currency_code":"EUR","units":12,"nanos":340000000},"project_id":"p","category_name":"Compute"}]"#,
+    );
+    let mut snapshot = snapshot
+        .with_prices(
+            PriceList::ElasticMetalOffers,
+            "fr-par-1",
+            elastic_metal_offers(em),
+        )
+        .with_prices(
+            PriceList::DediboxOffers,
+            "fr-par-1",
+            dedibox_offers(dedibox),
+        )
+        .with_prices(
+            PriceList::BlockVolumeTypes,
+            "fr-par-1",
+            block_volume_types(block),
+        )
+        .with_bill(Bill::from_rows("2026-12", rows).0);
+    snapshot.reference_success = std::sync::Arc::new(
+        [
+            (("types", "fr-par-1".to_owned()), true),
+            (("billing", String::new()), true),
+        ]
+        .into(),
+    );
     snapshot
+}
+
+/// One of each thing an Instance zone holds beside its servers, each with every field its
+/// families read.
+fn instance_resources() -> Vec<(Resource, Result<Items, ApiError>)> {
+    fn parse<T: serde::de::DeserializeOwned>(json: &str) -> T {
+        serde_json::from_str(json).unwrap()
+    }
+    let block: model::BlockVolume = parse(
+        r#"{"id":"bv-1","name":"data","type":"sbs_5k","size":10000000000,"status":"available",
+        "project_id":"p","references":[],"last_detached_at":"2026-07-20T14:35:34Z",
+        "created_at":"2026-07-01T00:00:00Z"}"#,
+    );
+    let ip: model::InstanceIp = parse(
+        r#"{"id":"ip-1","address":"51.15.0.9","prefix":null,"type":"routed_ipv4",
+        "state":"detached","project":"p","server":null}"#,
+    );
+    let snapshot: model::BlockSnapshot = parse(
+        r#"{"id":"bs-1","name":"nightly","parent_volume":{"id":"bv-1","name":"data","type":"sbs_5k"},
+        "size":10000000000,"project_id":"p","status":"available","class":"sbs",
+        "created_at":"2026-01-01T00:00:00Z"}"#,
+    );
+    vec![
+        (
+            Resource::BlockVolumes,
+            Ok(volumes_from(vec![block.into()], true)),
+        ),
+        (Resource::InstanceIps, Ok(ips_from(vec![ip.into()]))),
+        (
+            Resource::BlockSnapshots,
+            Ok(snapshots_from(vec![snapshot.into()])),
+        ),
+    ]
 }
 
 /// A server of Elastic Metal, Apple silicon and Dedibox, each with every field its families
@@ -72,7 +158,7 @@ fn others_of_every_kind() -> Vec<Server> {
         r#"{"id":"em-1","name":"metal","status":"ready","offer_name":"EM-A115X-SSD",
         "project_id":"p","organization_id":"o","created_at":"2026-07-20T14:35:34Z",
         "tags":["prod"],"ips":[{"address":"51.15.0.2","version":"IPv4"}],
-        "ping_status":"ping_status_up"}"#,
+        "ping_status":"ping_status_up","offer_id":"em-hourly"}"#,
     )
     .unwrap();
     let mac: model::AppleSiliconServer = serde_json::from_str(
@@ -83,7 +169,7 @@ fn others_of_every_kind() -> Vec<Server> {
     )
     .unwrap();
     let dedibox: model::DediboxServer = serde_json::from_str(
-        r#"{"id":42,"hostname":"sd-42","status":"ready","offer_name":"Start-2-M-SATA",
+        r#"{"id":42,"hostname":"sd-42","status":"ready","offer_name":"Start-2-M-SATA","offer_id":7,
         "datacenter_name":"DC5","project_id":"p","organization_id":"o",
         "expired_at":"2027-07-20T14:35:34Z",
         "interfaces":[{"type":"normal","ips":[{"address":"51.159.0.1","version":"ipv4"}]}]}"#,

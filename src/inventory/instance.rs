@@ -175,6 +175,7 @@ mod tests {
             name: "data".into(),
             size: Some(10_000_000_000),
             volume_type: "sbs_5k".into(),
+            ..model::BlockVolume::default()
         }];
         let servers = servers_from_api(page.clone(), &block);
         assert_eq!(servers[0].volumes()[0].size, Some(10_000_000_000));

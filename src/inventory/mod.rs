@@ -17,6 +17,8 @@ pub(crate) mod fixtures;
 mod fleet;
 mod instance;
 mod maintenance;
+mod prices;
+mod resources;
 mod snapshot;
 
 pub use block::{BlockSizes, VolumeSizes, ZonePoll};
@@ -25,6 +27,14 @@ pub use catalog::{catalog_from_api, projects_from_api, Project, ServerType, Zone
 pub use fleet::Fleet;
 pub use instance::servers_from_api;
 pub use maintenance::Maintenance;
+pub use prices::{
+    block_volume_types, dedibox_offers, elastic_metal_offers, Bill, OfferPrice, Period, PriceItems,
+    VolumeTypePrice,
+};
+pub use resources::{
+    ips_from, snapshots_from, volumes_from, IpItem, Items, ReadOutcome, ResourceState,
+    SnapshotItem, VolumeItem,
+};
 pub use snapshot::{PollError, PollResult, Snapshot, ZoneState};
 
 use crate::product::{Product, State};
@@ -112,6 +122,8 @@ pub struct InstanceDetail {
 pub struct ElasticMetalDetail {
     /// Scaleway's ping of the machine: `None` when it says `unknown`.
     pub ping_up: Option<bool>,
+    /// The offer it is billed by, hourly or monthly; empty when the API says none.
+    pub offer_id: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -125,6 +137,8 @@ pub struct AppleSiliconDetail {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DediboxDetail {
     pub datacenter: String,
+    /// The offer it is billed by; empty when the API says none.
+    pub offer_id: String,
     /// When the server's term ends, Unix seconds.
     pub expiration: Option<f64>,
 }

@@ -6,9 +6,12 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use super::carry::{self, carry_state_since};
-use super::{BlockSizes, ProductDetail, Project, Server, VolumeSizes, ZoneCatalog, ZonePoll};
+use super::{
+    Bill, BlockSizes, PriceItems, ProductDetail, Project, ResourceState, Server, VolumeSizes,
+    ZoneCatalog, ZonePoll,
+};
 use crate::api::ApiError;
-use crate::product::{Product, ProductZone};
+use crate::product::{PriceList, Product, ProductZone, Resource};
 
 /// Why a zone's poll failed: what the API answered, or a fault of the exporter's own (a
 /// panic while polling it, caught at the zone's boundary), which fails that zone's poll and
@@ -65,6 +68,9 @@ pub struct ZoneState {
     /// was short (see [`Snapshot::record_poll`]): id -> how many short listings in a row
     /// missed it. Empty after a complete listing.
     pub carried: Arc<BTreeMap<String, u32>>,
+    /// What the zone holds beside its servers, by resource, as of each one's last read; a
+    /// resource not read yet (or not read with this zone's product) is absent.
+    pub resources: BTreeMap<Resource, ResourceState>,
 }
 
 impl ZoneState {
@@ -100,7 +106,12 @@ impl ZoneState {
             complete,
             volume_sizes,
             block_sizes,
+            resources,
         } = poll;
+        for (resource, read) in resources {
+            let state = ResourceState::after(self.resources.get(&resource), resource, read);
+            self.resources.insert(resource, state);
+        }
         if let Some(fresh) = block_sizes {
             self.block_sizes = Arc::new(fresh);
         } else if matches!(volume_sizes, VolumeSizes::Failed(_)) {
@@ -123,7 +134,9 @@ pub struct Snapshot {
     /// Every (product, zone) polled. A product left out (its key may not read it) or a zone
     /// it turned out not to serve has no entry.
     zones: BTreeMap<ProductZone, ZoneState>,
-    /// Every product, and whether it is polled (`scaleway_exporter_product_enabled`).
+    /// Every product selected, and whether it is polled (true) or was left out because its key
+    /// may not read it (false): `scaleway_exporter_product_enabled`. A product not selected has
+    /// no entry, so nothing alerts about it.
     pub enabled: BTreeMap<Product, bool>,
     /// Each Instance zone's server-type catalog as of its last good read; a zone not read
     /// yet is absent. Carried from snapshot to snapshot (`inventory/catalog.rs`).
@@ -131,16 +144,20 @@ pub struct Snapshot {
     /// The projects of the fleet's organizations as of their last good read, in
     /// (organization, id) order. Carried from snapshot to snapshot.
     pub projects: Arc<Vec<Project>>,
+    /// Each zone's lists of prices as of their last good read (`inventory/prices.rs`).
+    pub prices: Arc<BTreeMap<(PriceList, String), PriceItems>>,
+    /// This month's bill of the fleet's organizations as of its last good read.
+    pub bill: Arc<Bill>,
+    /// Whether the last read of each reference (`types`, `projects`, a price list, `billing`)
+    /// succeeded, by reference and zone (empty for what has none).
+    pub reference_success: Arc<BTreeMap<(&'static str, String), bool>>,
 }
 
 impl Snapshot {
     /// A snapshot of the (product, zone) pairs to poll, none polled yet; the products that
-    /// have none are not polled.
+    /// have none are not selected.
     pub fn of(targets: impl IntoIterator<Item = ProductZone>) -> Self {
-        let mut snapshot = Snapshot {
-            enabled: Product::ALL.into_iter().map(|p| (p, false)).collect(),
-            ..Snapshot::default()
-        };
+        let mut snapshot = Snapshot::default();
         for target in targets {
             snapshot.enabled.insert(target.product, true);
             snapshot.zones.entry(target).or_default();

@@ -136,9 +136,21 @@ pub const VOLUME_SIZES_SUCCESS: Descriptor<1> = Descriptor {
     kind: Kind::Gauge,
     labels: &["zone"],
 };
+pub const RESOURCE_SUCCESS: Descriptor<2> = Descriptor {
+    name: "scaleway_exporter_resource_success",
+    help: "1 if the zone's last poll read the resource (volumes, flexible IPs or snapshots of a product), or found the service absent from the zone; 0 if the read failed (its items are then those of the last good read; none before one). Absent before the zone's first successful poll.",
+    kind: Kind::Gauge,
+    labels: &["resource", "zone"],
+};
+pub const REFERENCE_SUCCESS: Descriptor<2> = Descriptor {
+    name: "scaleway_exporter_reference_success",
+    help: "1 if the last read of the reference data succeeded: the server-type catalog (types) or a list of prices (elastic_metal_offers, dedibox_offers, block_volume_types) of the zone, the projects or the bill (billing; zone empty); 0 if it failed (its values are then those of the last good read). Read at most hourly; absent before the first read.",
+    kind: Kind::Gauge,
+    labels: &["reference", "zone"],
+};
 pub const PRODUCT_ENABLED: Descriptor<1> = Descriptor {
     name: "scaleway_exporter_product_enabled",
-    help: "1 if the product is polled; 0 if it is not, either not selected with --scaleway.product or left out because the key may not read it in any zone.",
+    help: "1 if the product is polled; 0 if it was left out for the run because the key may not read it in any zone at the first poll. No series for a product not selected with --scaleway.product.",
     kind: Kind::Gauge,
     labels: &["product"],
 };
@@ -170,6 +182,8 @@ pub const EXPORTER: &[AnyDescriptor] = &[
     LAST_SUCCESS.erase(),
     POLL_DURATION.erase(),
     VOLUME_SIZES_SUCCESS.erase(),
+    RESOURCE_SUCCESS.erase(),
+    REFERENCE_SUCCESS.erase(),
     PRODUCT_ENABLED.erase(),
     API_REQUESTS.erase(),
     BUILD_INFO.erase(),

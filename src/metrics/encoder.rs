@@ -1,65 +1,82 @@
-//! Snapshot -> exposition text, and its gzip (pure). The reference families (server-type
-//! catalog, projects) are written by `encoder/reference.rs`.
+//! Snapshot -> exposition, streamed into its gzip (pure): the plain text is never held
+//! whole, only a buffer of it on its way to the compressor. The reference families
+//! (server-type catalog, projects) are written by `encoder/reference.rs`.
 
 mod reference;
+
+use std::io::{Read as _, Write};
 
 use bytes::Bytes;
 use prometheus::Encoder as _;
 
 use super::descriptors::*;
-use super::servers;
 use super::writer::{unix, Writer};
 use super::OwnMetrics;
+use super::{prices, resources, servers};
 use crate::build_info;
-use crate::compress::{fit, gzip};
+use crate::compress::GzipStream;
 use crate::inventory::Snapshot;
 
-/// The encoded body of `/metrics`, plain and gzipped; clones share the bytes.
-#[derive(Debug, Clone)]
+/// The encoded body of `/metrics`, kept gzipped only (a client that does not accept gzip
+/// gets it inflated as it is sent); clones share the bytes.
+#[derive(Debug, Clone, Default)]
 pub struct Exposition {
-    pub text: Bytes,
     pub gzip: Bytes,
+    /// The length of the plain text, for the `Content-Length` of a plain scrape.
+    pub plain_len: u64,
     pub series: usize,
 }
 
-/// Encodes the snapshot and the exporter's own metrics, and gzips the result. The
-/// previous exposition, when there is one, sizes the buffers: a fleet changes little from
-/// one poll to the next, and a buffer that doubles while it is written costs its size
-/// again in memory at the worst moment.
+impl Exposition {
+    /// The plain text, inflated whole: for tests and tools, not for serving.
+    pub fn text(&self) -> String {
+        let mut text = String::new();
+        let mut decoder = flate2::read::GzDecoder::new(&self.gzip[..]);
+        decoder
+            .read_to_string(&mut text)
+            .expect("the encoder wrote one whole gzip member of UTF-8");
+        text
+    }
+}
+
+/// Encodes the snapshot and the exporter's own metrics straight into gzip. The previous
+/// exposition, when there is one, sizes the buffer: a fleet changes little from one poll to
+/// the next, and a buffer that doubles while it is written costs its size again at the
+/// worst moment.
 pub fn exposition(
     snapshot: &Snapshot,
     own: &OwnMetrics,
     previous: Option<&Exposition>,
 ) -> Exposition {
-    let text_hint = previous.map_or(0, |p| p.text.len() + p.text.len() / 16);
-    let (text, series) = render_with_capacity(snapshot, own, text_hint);
-    let gzip_hint = previous.map_or(text.len() / 6, |p| p.gzip.len() + p.gzip.len() / 16);
-    let gzip = gzip(text.as_bytes(), gzip_hint);
+    // Without a previous body to go by: about 300 bytes of gzip per server.
+    let capacity = previous.map_or(snapshot.server_count() * 300 + 8192, |p| {
+        p.gzip.len() + p.gzip.len() / 16
+    });
+    let mut stream = GzipStream::new(capacity);
+    let series = write(snapshot, own, &mut stream).expect("writing to memory cannot fail");
+    let (gzip, plain_len) = stream.finish();
     Exposition {
-        text: Bytes::from(fit(text.into_bytes())),
-        gzip: Bytes::from(fit(gzip)),
+        gzip: Bytes::from(gzip),
+        plain_len,
         series,
     }
 }
 
-/// The exposition text and its number of series.
+/// The exposition text and its number of series, whole: for tests and tools.
 pub fn render(snapshot: &Snapshot, own: &OwnMetrics) -> (String, usize) {
-    render_with_capacity(snapshot, own, 0)
+    let mut text = Vec::new();
+    let series = write(snapshot, own, &mut text).expect("writing to a Vec cannot fail");
+    let text = String::from_utf8(text).expect("the writer writes UTF-8");
+    (text, series)
 }
 
-fn render_with_capacity(snapshot: &Snapshot, own: &OwnMetrics, capacity: usize) -> (String, usize) {
-    // Without a previous body to go by: about 2 KB of series per server.
-    let capacity = if capacity > 0 {
-        capacity
-    } else {
-        snapshot.server_count() * 2048 + 8192
-    };
-    let mut out = Writer {
-        text: String::with_capacity(capacity),
-        series: 0,
-    };
+/// Writes every family into `sink`; the number of series.
+fn write(snapshot: &Snapshot, own: &OwnMetrics, sink: &mut dyn Write) -> std::io::Result<usize> {
+    let mut out = Writer::new(sink);
     servers::render(&mut out, snapshot);
+    resources::render(&mut out, snapshot);
     reference::render(snapshot, &mut out);
+    prices::render(&mut out, snapshot);
     render_polls(&mut out, snapshot);
     render_own(&mut out, own);
     out.family(&BUILD_INFO);
@@ -69,7 +86,7 @@ fn render_with_capacity(snapshot: &Snapshot, own: &OwnMetrics, capacity: usize) 
         build_info::RUSTC_VERSION,
     ];
     out.sample(&BUILD_INFO, build, 1);
-    (out.text, out.series)
+    out.finish()
 }
 
 /// The exporter's own families that the snapshot says: each zone's last poll, and the
@@ -110,6 +127,21 @@ fn render_polls(out: &mut Writer, snapshot: &Snapshot) {
             out.sample(&VOLUME_SIZES_SUCCESS, [zone], u8::from(success));
         }
     }
+    out.family(&RESOURCE_SUCCESS);
+    for (target, state) in snapshot.zones() {
+        for (resource, read) in &state.resources {
+            let success = u8::from(read.outcome.success());
+            out.sample(&RESOURCE_SUCCESS, [resource.label(), &target.zone], success);
+        }
+    }
+    out.family(&REFERENCE_SUCCESS);
+    for ((reference, zone), success) in snapshot.reference_success.iter() {
+        out.sample(
+            &REFERENCE_SUCCESS,
+            [reference, zone.as_str()],
+            u8::from(*success),
+        );
+    }
     out.family(&PRODUCT_ENABLED);
     for (product, enabled) in &snapshot.enabled {
         out.sample(&PRODUCT_ENABLED, [product.label()], u8::from(*enabled));
@@ -122,11 +154,13 @@ fn render_own(out: &mut Writer, own: &OwnMetrics) {
     let families = own.registry.gather();
     out.series += families.iter().map(|f| f.get_metric().len()).sum::<usize>();
     let mut own_text = Vec::new();
-    prometheus::TextEncoder::new()
+    // Its families are valid by construction (registered once, each under its own name).
+    if prometheus::TextEncoder::new()
         .encode(&families, &mut own_text)
-        .expect("encoding to a Vec cannot fail");
-    out.text
-        .push_str(std::str::from_utf8(&own_text).expect("the text encoder writes UTF-8"));
+        .is_ok()
+    {
+        out.raw(&own_text);
+    }
 }
 
 #[cfg(test)]
@@ -136,9 +170,30 @@ mod tests {
 
     #[test]
     fn label_values_escape_backslash_quote_and_newline_and_keep_unicode() {
-        let mut out = String::new();
+        let mut out = Vec::new();
         escape_label_value(&mut out, "a\\b \"c\"\nd – é 東京");
-        assert_eq!(out, "a\\\\b \\\"c\\\"\\nd – é 東京");
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "a\\\\b \\\"c\\\"\\nd – é 東京"
+        );
+    }
+
+    #[test]
+    fn the_gzipped_exposition_inflates_to_the_text_and_its_length() {
+        let snapshot = crate::inventory::fixtures::one_of_every_kind();
+        let own = OwnMetrics::new();
+        let exposition = exposition(&snapshot, &own, None);
+        let text = exposition.text();
+        assert_eq!(text.len() as u64, exposition.plain_len);
+        let (rendered, series) = render(&snapshot, &own);
+        let strip = |text: &str| -> Vec<String> {
+            text.lines()
+                .filter(|l| !l.starts_with("process_"))
+                .map(str::to_owned)
+                .collect()
+        };
+        assert_eq!(strip(&text), strip(&rendered));
+        assert_eq!(series, exposition.series);
     }
 
     /// Every family of the table is written, and each of its samples has the descriptor's

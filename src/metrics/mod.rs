@@ -10,6 +10,9 @@
 //! - `descriptors`: every family's name, type, labels and help, in one table; a sample
 //!   gives its label values by position, as many as the family has labels.
 //! - `encoder`: snapshot -> text and gzip (pure).
+//! - `prices`: what the fleet costs: the prices of what it uses, and this month's bill.
+//! - `resources`: the families of what the zones hold beside their servers (volumes,
+//!   flexible IPs, snapshots).
 //! - `servers`: the families of each product's servers, one module per product, named and
 //!   worded from the product's facts.
 //! - `writer`: the text format, one family header and one sample at a time.
@@ -19,6 +22,8 @@
 mod descriptors;
 mod encoder;
 mod own;
+mod prices;
+mod resources;
 mod servers;
 mod writer;
 
@@ -36,7 +41,9 @@ pub fn descriptors() -> impl Iterator<Item = &'static AnyDescriptor> {
         ELASTIC_METAL,
         APPLE_SILICON,
         DEDIBOX,
+        resources::FAMILIES,
         descriptors::REFERENCE,
+        prices::FAMILIES,
         descriptors::EXPORTER,
     ]
     .into_iter()

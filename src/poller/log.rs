@@ -1,12 +1,13 @@
 //! The poll's log lines: one per product and cause, written once every zone has ended.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use super::target::not_served;
 use super::Polled;
-use crate::inventory::{Snapshot, VolumeSizes, ZonePoll, ZoneState};
-use crate::product::{Product, BLOCK_VOLUMES};
+use crate::api::ApiError;
+use crate::inventory::{Items, ReadOutcome, Snapshot, ZonePoll, ZoneState};
+use crate::product::{Product, Resource};
 
 /// Zones that share one log line: the same message for the same cause.
 #[derive(Default)]
@@ -91,9 +92,7 @@ pub(super) fn log_poll(polled: &[Polled], previous: &Snapshot, left_out: &[Produ
             log_failures(product, &mine, previous);
             log_successes(product, &mine, previous);
         }
-        if product == Product::Instance {
-            log_volume_sizes(&mine, previous);
-        }
+        log_resources(&mine, previous);
     }
 }
 
@@ -198,63 +197,120 @@ fn log_successes(product: Product, polled: &[&Polled], previous: &Snapshot) {
     }
 }
 
-/// Block Storage fails the same way poll after poll (a key without `BlockStorageReadOnly`
-/// gets 403 in every zone, every minute), and fails no zone: a line when a zone's failure
-/// begins or changes cause, one when its sizes are read again, one when a zone turns out not
-/// to have the service. `scaleway_exporter_volume_sizes_success` says the rest.
-fn log_volume_sizes(polled: &[&Polled], previous: &Snapshot) {
-    let mut failed = Vec::new();
-    let mut not_served = Vec::new();
-    let mut read_again = Group::default();
+/// What changed in the reads beside the servers at this poll, and the log lines it makes.
+#[derive(Default)]
+struct ResourceLines<'a> {
+    /// (permission set, zone, resource, error) of refusals that began.
+    refused: Vec<(&'static str, &'a str, Resource, String)>,
+    /// (resource, zone, error) of other failures that began or changed cause.
+    failed: Vec<(Resource, &'a str, String)>,
+    /// (resource, zone) of a service found not to be in the zone.
+    not_served: Vec<(Resource, &'a str)>,
+    /// (resource, zone) read again after failing.
+    read_again: Vec<(Resource, &'a str)>,
+}
+
+/// The reads beside the servers (volumes, flexible IPs, snapshots; Block Storage among them,
+/// which gives the `sbs_volume` sizes) fail the same way poll after poll (a key without a
+/// permission set gets 403 in every zone, every minute) and fail no zone: a line when a
+/// failure begins or changes cause, refusals of one permission set together, one when a
+/// resource is read again, one when a zone turns out not to have the service.
+/// `scaleway_exporter_resource_success` and `..._volume_sizes_success` say the rest.
+fn log_resources(polled: &[&Polled], previous: &Snapshot) {
+    let mut lines = ResourceLines::default();
     for p in polled {
         let Ok(poll) = &p.outcome else { continue };
-        let zone = p.target.zone.as_str();
-        let was = previous
-            .zone(Product::Instance, zone)
-            .and_then(|z| z.volume_sizes.as_ref());
-        match (&poll.volume_sizes, was) {
-            (VolumeSizes::Failed(error), Some(VolumeSizes::Failed(before)))
+        let (product, zone) = (p.target.product, p.target.zone.as_str());
+        for (resource, read) in &poll.resources {
+            let was = previous
+                .zone(product, zone)
+                .and_then(|z| z.resources.get(resource))
+                .map(|state| &state.outcome);
+            lines.note(*resource, zone, read, was);
+        }
+    }
+    lines.write();
+}
+
+impl<'a> ResourceLines<'a> {
+    fn note(
+        &mut self,
+        resource: Resource,
+        zone: &'a str,
+        read: &Result<Items, ApiError>,
+        was: Option<&ReadOutcome>,
+    ) {
+        let absent =
+            |e: &ApiError| resource.may_be_absent() && matches!(e.status(), Some(404 | 501));
+        match (read, was) {
+            (Err(error), Some(ReadOutcome::NotServed(_))) if absent(error) => {}
+            (Err(error), _) if absent(error) => self.not_served.push((resource, zone)),
+            (Err(error), Some(ReadOutcome::Failed(before)))
                 if error.code_label() == before.code_label() => {}
-            (VolumeSizes::Failed(error), _) => {
-                let refused = error.status() == Some(403);
-                failed.push((zone, refused, error.to_string(), 0, p.duration));
+            (Err(error), _) if error.status() == Some(403) => {
+                let set = resource.listing().permission_set;
+                self.refused.push((set, zone, resource, error.to_string()));
             }
-            (VolumeSizes::NotServed(_), Some(VolumeSizes::NotServed(_))) => {}
-            (VolumeSizes::NotServed(error), _) => {
-                not_served.push((zone, (), error.to_string(), 0, p.duration));
-            }
-            (VolumeSizes::Read, Some(VolumeSizes::Failed(_))) => {
-                read_again.add(zone, String::new(), 0, p.duration);
-            }
-            (VolumeSizes::Read | VolumeSizes::NotNeeded, _) => {}
+            (Err(error), _) => self.failed.push((resource, zone, error.to_string())),
+            (Ok(_), Some(ReadOutcome::Failed(_))) => self.read_again.push((resource, zone)),
+            (Ok(_), _) => {}
         }
     }
-    for ((denied, _), group) in group_by_cause(failed) {
-        if denied {
-            log_group!(warn, Product::Instance, group, "Block Storage refused the key: sbs volume sizes need the IAM permission set {}; servers are still published",
-                error = group.error(); BLOCK_VOLUMES.permission_set);
-        } else {
-            log_group!(warn, Product::Instance, group, "Block Storage volume list failed; servers are still published, with the sbs volume sizes of the last good read",
-                error = group.error());
+
+    fn write(self) {
+        let mut refused: BTreeMap<&str, (BTreeSet<&str>, BTreeSet<Resource>, String)> =
+            BTreeMap::new();
+        for (set, zone, resource, error) in self.refused {
+            let entry = refused.entry(set).or_default();
+            entry.0.insert(zone);
+            entry.1.insert(resource);
+            entry.2 = error;
+        }
+        for (set, (zones, resources, error)) in refused {
+            let titles: Vec<&str> = resources.iter().map(|r| r.title()).collect();
+            tracing::warn!(
+                zones = join(&zones).as_str(),
+                error,
+                "the key may not read {}: add the IAM permission set {set}; servers are still published, and what the key may not read keeps its last good read (none before one)",
+                titles.join(", ")
+            );
+        }
+        for ((resource, _), group) in by_resource(self.failed) {
+            log_group!(warn, resource.read_with(), group,
+                "{} list failed; servers are still published, with the last good read (none before one)",
+                error = group.error(); resource.title());
+        }
+        for ((resource, _), group) in by_resource(
+            self.not_served
+                .into_iter()
+                .map(|(r, z)| (r, z, String::new())),
+        ) {
+            log_group!(info, resource.read_with(), group,
+                "the zone does not have {}; nothing of it to read there"; resource.title());
+        }
+        for ((resource, _), group) in by_resource(
+            self.read_again
+                .into_iter()
+                .map(|(r, z)| (r, z, String::new())),
+        ) {
+            log_group!(info, resource.read_with(), group, "{} read again"; resource.title());
         }
     }
-    for (_, group) in group_by_cause(not_served) {
-        log_group!(
-            info,
-            Product::Instance,
-            group,
-            "Block Storage does not serve the zone; its sbs volumes have no size",
-            error = group.error()
-        );
-    }
-    if !read_again.zones.is_empty() {
-        log_group!(
-            info,
-            Product::Instance,
-            read_again,
-            "Block Storage volume sizes read again"
-        );
-    }
+}
+
+/// Groups (resource, zone, error) by resource and cause (the error with the zone taken out).
+fn by_resource<'a>(
+    items: impl IntoIterator<Item = (Resource, &'a str, String)>,
+) -> BTreeMap<(Resource, String), Group<'a>> {
+    group_by_cause(
+        items
+            .into_iter()
+            .map(|(resource, zone, error)| (zone, resource, error, 0, Duration::ZERO)),
+    )
+}
+
+fn join(items: &BTreeSet<&str>) -> String {
+    items.iter().copied().collect::<Vec<_>>().join(",")
 }
 
 /// Milliseconds, for a log field.

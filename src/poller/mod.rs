@@ -194,7 +194,8 @@ impl Poller {
     }
 
     /// The products to leave out after this poll: not named, polled for the first time, and
-    /// refused (403) in every zone. One warn line each names the permission set to add.
+    /// refused (403) in every zone. One info line each names the permission set to add: the
+    /// key's owner chose what it may read, so it is a note, not a warning.
     fn left_out(&self, polled: &[Polled], previous: &Snapshot) -> Vec<Product> {
         let mut out = Vec::new();
         for product in Product::ALL {
@@ -222,7 +223,7 @@ impl Poller {
             return Vec::new();
         }
         for product in &out {
-            tracing::warn!(
+            tracing::info!(
                 product = product.label(),
                 permission_set = product.permission_set(),
                 "the key may not read this product in any zone, so it is left out for this run; add the IAM permission set {} to poll it, or name the products to poll with --scaleway.product",

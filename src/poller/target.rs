@@ -5,9 +5,10 @@ use tokio::time::Instant;
 
 use crate::api::{model, ApiError, ApiFlavor, Client};
 use crate::inventory::{
-    listing_is_complete, BlockSizes, Fleet, PollError, Server, VolumeSizes, ZonePoll,
+    ips_from, listing_is_complete, snapshots_from, volumes_from, BlockSizes, Fleet, Items,
+    PollError, Server, VolumeSizes, ZonePoll,
 };
-use crate::product::Product;
+use crate::product::{Product, Resource};
 
 /// One product's zone, read with its product's model.
 pub async fn poll_target(
@@ -64,7 +65,8 @@ where
     Ok((fleet, complete))
 }
 
-/// A product whose servers are all its list says of them.
+/// A product whose servers are all its list says of them, and what its zone holds beside
+/// them.
 async fn poll_listed<S>(
     client: &Client,
     product: Product,
@@ -75,16 +77,19 @@ where
     S: serde::de::DeserializeOwned + Into<Server>,
 {
     let (fleet, complete) = list::<S>(client, product, zone, deadline).await?;
+    let resources = read_resources(client, product, zone, deadline).await;
     Ok(ZonePoll {
         complete,
+        resources,
         ..ZonePoll::from(fleet.finish())
     })
 }
 
-/// Instances: every page of servers, then the Block Storage volumes when an `sbs_volume`
-/// needs its size. Only the servers list fails the zone's poll: Block Storage is best effort,
-/// and what became of it is in [`ZonePoll::volume_sizes`]. The poll says whether the listing
-/// is complete, so the snapshot can keep the servers a short one missed.
+/// Instances: every page of servers, then, each on its own and best effort, what the zone
+/// holds beside them; the Block Storage volumes among those give the `sbs_volume`s their
+/// sizes. Only the servers list fails the zone's poll: what became of the rest is in
+/// [`ZonePoll::volume_sizes`] and [`ZonePoll::resources`]. The legacy API has nothing but
+/// servers.
 async fn poll_instances(
     client: &Client,
     zone: &str,
@@ -92,25 +97,91 @@ async fn poll_instances(
 ) -> Result<ZonePoll, ApiError> {
     let product = Product::Instance;
     let (mut fleet, complete) = list::<model::Server>(client, product, zone, deadline).await?;
-    let (volume_sizes, block_sizes) =
-        if client.flavor() != ApiFlavor::Instance || !BlockSizes::needed_by(fleet.servers()) {
-            (VolumeSizes::NotNeeded, None)
-        } else {
-            match client.list_block_volumes(zone, deadline).await {
-                Ok(volumes) => {
-                    let sizes = BlockSizes::from_api(&volumes);
-                    sizes.apply(fleet.servers_mut());
-                    (VolumeSizes::Read, Some(sizes))
-                }
-                Err(error) if block_not_served(&error) => (VolumeSizes::NotServed(error), None),
-                Err(error) => (VolumeSizes::Failed(error), None),
-            }
-        };
+    if client.flavor() != ApiFlavor::Instance {
+        return Ok(ZonePoll {
+            complete,
+            ..ZonePoll::from(fleet.finish())
+        });
+    }
+    let resources = read_resources(client, product, zone, deadline).await;
+    let block = resources
+        .iter()
+        .find(|(resource, _)| *resource == Resource::BlockVolumes)
+        .map(|(_, read)| read);
+    let (volume_sizes, block_sizes) = match block {
+        _ if !BlockSizes::needed_by(fleet.servers()) => (VolumeSizes::NotNeeded, None),
+        Some(Ok(Items::Volumes(volumes))) => {
+            let sizes = BlockSizes::of(
+                volumes
+                    .iter()
+                    .map(|v| (v.id.as_str(), v.size, v.name.as_str())),
+            );
+            sizes.apply(fleet.servers_mut());
+            (VolumeSizes::Read, Some(sizes))
+        }
+        Some(Err(error)) if block_not_served(error) => {
+            (VolumeSizes::NotServed(error.clone()), None)
+        }
+        Some(Err(error)) => (VolumeSizes::Failed(error.clone()), None),
+        Some(Ok(_)) | None => (VolumeSizes::NotNeeded, None),
+    };
     Ok(ZonePoll {
         servers: fleet.finish(),
         complete,
         volume_sizes,
         block_sizes,
+        resources,
+    })
+}
+
+/// Every resource read beside `product`'s servers in `zone`, concurrently, each on its own.
+async fn read_resources(
+    client: &Client,
+    product: Product,
+    zone: &str,
+    deadline: Instant,
+) -> Vec<(Resource, Result<Items, ApiError>)> {
+    let reads = Resource::read_with_product(product)
+        .map(|resource| async move { (resource, read(client, resource, zone, deadline).await) });
+    futures_util::future::join_all(reads).await
+}
+
+/// One resource of `zone`, every page, read with its own model.
+async fn read(
+    client: &Client,
+    resource: Resource,
+    zone: &str,
+    deadline: Instant,
+) -> Result<Items, ApiError> {
+    /// Every item of the list, read as `M` and turned into `T`.
+    async fn all<M, T>(
+        client: &Client,
+        resource: Resource,
+        zone: &str,
+        deadline: Instant,
+    ) -> Result<Vec<T>, ApiError>
+    where
+        M: serde::de::DeserializeOwned + model::Listed + Into<T>,
+    {
+        let listed = client.list::<M>(resource, zone, deadline).await?;
+        Ok(listed.into_iter().map(Into::into).collect())
+    }
+    let (c, r, z, d) = (client, resource, zone, deadline);
+    Ok(match resource {
+        Resource::BlockVolumes => {
+            volumes_from(all::<model::BlockVolume, _>(c, r, z, d).await?, true)
+        }
+        Resource::InstanceVolumes => {
+            volumes_from(all::<model::InstanceVolume, _>(c, r, z, d).await?, false)
+        }
+        Resource::InstanceIps => ips_from(all::<model::InstanceIp, _>(c, r, z, d).await?),
+        Resource::FlexibleIps => ips_from(all::<model::FlexibleIp, _>(c, r, z, d).await?),
+        Resource::BlockSnapshots => {
+            snapshots_from(all::<model::BlockSnapshot, _>(c, r, z, d).await?)
+        }
+        Resource::InstanceSnapshots => {
+            snapshots_from(all::<model::InstanceSnapshot, _>(c, r, z, d).await?)
+        }
     })
 }
 

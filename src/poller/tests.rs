@@ -103,7 +103,7 @@ async fn a_panic_while_polling_a_product_fails_its_zone_and_spares_the_others() 
         second.snapshot.all_polled(),
         "/readyz counts the pair as polled"
     );
-    let text = String::from_utf8_lossy(&second.exposition.text);
+    let text = second.exposition.text();
     let success =
         format!("scaleway_exporter_poll_success{{product=\"elastic-metal\",zone=\"{ZONE}\"}} 0\n");
     assert!(text.contains(&success), "{text}");

@@ -8,14 +8,20 @@
 //! - `state`: the states of each product as types ([`State`]).
 //! - `listing`: [`Listing`], where a list of the API is and how it pages, for the servers
 //!   and for what the exporter reads beside them.
+//! - `resource`: [`Resource`], what a fleet holds beside its servers (volumes, flexible IPs,
+//!   snapshots), each read in the zones of the product that owns it.
 
 mod listing;
+mod price_list;
+mod resource;
 mod spec;
 mod state;
 
 use std::fmt;
 
-pub use listing::{Listing, Total, BLOCK_VOLUMES, PROJECTS, SERVER_TYPES};
+pub use listing::{Listing, Total, BLOCK_VOLUMES, CONSUMPTIONS, PROJECTS, SERVER_TYPES};
+pub use price_list::PriceList;
+pub use resource::{Kind, Resource};
 pub use spec::Spec;
 pub use state::{AppleSiliconState, DediboxState, ElasticMetalState, InstanceState, State};
 

@@ -1,12 +1,13 @@
-//! The HTTP side: `/metrics`, the landing page with the fleet, `/inventory.json`, `/healthz`
-//! and `/readyz`.
+//! The HTTP side: `/metrics`, the landing page with the fleet, `/inventory.json`, `/healthz`,
+//! `/readyz` and `/runbook`.
 //!
 //! - `server`: the accept loop (plain TCP or TLS), bounds on heads, time and connections.
 //! - `tls`, `config`, `auth`: what serves `--web.config.file` (read and checked by `config`):
 //!   rustls, the response headers, basic auth;
 //!   `error`: why a web config is refused.
 //! - `pages`: the landing page and the fleet as HTML and JSON (pure), and their encoding
-//!   once per poll; `views`: their handlers; `body`: bodies of shared bytes, spliced gzip.
+//!   once per poll; `views`: their handlers; `body`: bodies of shared bytes, spliced gzip;
+//!   `runbook`: the runbook of this version, rendered at build time.
 //!
 //! Handlers only read the latest publication: a scrape, the landing page and
 //! `/inventory.json` copy a reference to bytes encoded at poll time, whatever the fleet size.
@@ -14,7 +15,7 @@
 use std::sync::Arc;
 
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -25,6 +26,7 @@ mod body;
 mod config;
 mod error;
 mod pages;
+mod runbook;
 pub mod server;
 mod tls;
 mod views;
@@ -94,6 +96,7 @@ pub fn router(state: AppState) -> Router {
         .route("/inventory.json", get(views::inventory_json))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route("/runbook", get(runbook::runbook))
         .fallback(not_found)
         .with_state(state)
 }
@@ -101,18 +104,12 @@ pub fn router(state: AppState) -> Router {
 async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let published = state.published.borrow().clone();
     let exposition = &published.exposition;
-    let mut response_headers = HeaderMap::new();
-    response_headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(CONTENT_TYPE_TEXT),
-    );
-    response_headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
-    if accepts_gzip(&headers) {
-        response_headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-        (response_headers, exposition.gzip.clone()).into_response()
-    } else {
-        (response_headers, exposition.text.clone()).into_response()
-    }
+    views::gzipped(
+        CONTENT_TYPE_TEXT,
+        &exposition.gzip,
+        exposition.plain_len,
+        &headers,
+    )
 }
 
 /// True when `Accept-Encoding` names `gzip` (or `*`) with a non-zero quality.
@@ -176,6 +173,8 @@ async fn not_found() -> (StatusCode, &'static str) {
 
 #[cfg(test)]
 mod tests {
+    use axum::http::HeaderValue;
+
     use super::*;
 
     fn with_encoding(value: &'static str) -> HeaderMap {

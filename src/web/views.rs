@@ -113,13 +113,7 @@ pub async fn inventory_json(
     match FleetQuery::new(pairs).filter(&published.snapshot) {
         Ok(filter) if filter == Filter::default() => {
             let json = &published.pages.inventory_json;
-            let gzip = accepts_gzip(&headers);
-            let body = if gzip {
-                Body::new(SharedBody::new([json.gzip.clone()]))
-            } else {
-                Body::new(Inflated::new(json.gzip.clone(), json.plain_len))
-            };
-            (headers_for(JSON, gzip), body).into_response()
+            gzipped(JSON, &json.gzip, json.plain_len, &headers)
         }
         Ok(filter) => {
             let gzip = accepts_gzip(&headers);
@@ -136,6 +130,23 @@ pub async fn inventory_json(
         )
             .into_response(),
     }
+}
+
+/// A body kept only gzipped: its bytes as they are to a client that accepts gzip, inflated
+/// piece by piece as it is sent to one that does not (never the whole text in memory).
+pub(super) fn gzipped(
+    content_type: &'static str,
+    gzip: &Bytes,
+    plain_len: u64,
+    request: &HeaderMap,
+) -> Response {
+    let accepted = accepts_gzip(request);
+    let body = if accepted {
+        Body::new(SharedBody::new([gzip.clone()]))
+    } else {
+        Body::new(Inflated::new(gzip.clone(), plain_len))
+    };
+    (headers_for(content_type, accepted), body).into_response()
 }
 
 fn headers_for(content_type: &'static str, gzip: bool) -> HeaderMap {

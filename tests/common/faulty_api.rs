@@ -243,8 +243,6 @@ async fn answer(mut stream: TcpStream, state: Arc<Mutex<State>>) {
     let text = String::from_utf8_lossy(&request);
     let target = text.split(' ').nth(1).unwrap_or("/").to_owned();
     let (zone, path, page) = parse_target(&target);
-    // The reference data (server-type catalog, projects) is empty here, and neither faulty,
-    // delayed nor recorded: this API is about the servers lists.
     if let Some(body) = reference_body(&path) {
         let _ = stream.write_all(&json_response(body, Some(0))).await;
         return;
@@ -275,18 +273,28 @@ async fn answer(mut stream: TcpStream, state: Arc<Mutex<State>>) {
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
-    let _ = respond(&mut stream, &path, page, fault, servers).await;
+    let _ = respond(&mut stream, page, fault, servers).await;
     *state.lock().unwrap().in_flight.entry(zone).or_default() -= 1;
 }
 
+/// What the zones hold beside their servers, and the reference data: empty here, and
+/// neither faulty, delayed nor recorded, since this API is about the servers lists.
 fn reference_body(path: &str) -> Option<&'static str> {
-    if path.ends_with("/products/servers") {
-        Some(r#"{"servers": {}}"#)
-    } else if path == "/account/v3/projects" {
-        Some(r#"{"total_count":0,"projects":[]}"#)
-    } else {
-        None
-    }
+    let lists: [(&str, &str); 9] = [
+        ("/products/servers", r#"{"servers": {}}"#),
+        ("/account/v3/projects", r#"{"total_count":0,"projects":[]}"#),
+        ("/volumes", r#"{"total_count":0,"volumes":[]}"#),
+        ("/ips", r#"{"ips": []}"#),
+        ("/snapshots", r#"{"total_count":0,"snapshots":[]}"#),
+        ("/fips", r#"{"total_count":0,"flexible_ips":[]}"#),
+        ("/offers", r#"{"total_count":0,"offers":[]}"#),
+        ("/volume-types", r#"{"total_count":0,"volume_types":[]}"#),
+        ("/consumptions", r#"{"total_count":0,"consumptions":[]}"#),
+    ];
+    lists
+        .iter()
+        .find(|(end, _)| path.ends_with(end))
+        .map(|(_, body)| *body)
 }
 
 fn head(status: u16, headers: &[(&str, String)]) -> Vec<u8> {
@@ -336,15 +344,10 @@ fn page_of(servers: &[Value], page: usize) -> Vec<Value> {
 
 async fn respond(
     stream: &mut TcpStream,
-    path: &str,
     page: usize,
     fault: Option<Fault>,
     servers: Vec<Value>,
 ) -> std::io::Result<()> {
-    if path.ends_with("/volumes") {
-        let body = json!({"total_count": 0, "volumes": []}).to_string();
-        return stream.write_all(&json_response(&body, None)).await;
-    }
     let total = servers.len() as u64;
     let Some(fault) = fault else {
         let body = json!({ "servers": page_of(&servers, page) }).to_string();

@@ -3,20 +3,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-/// GitHub's heading anchor: lower case, punctuation dropped (letters, digits, `-` and `_` kept),
-/// spaces turned into dashes.
-pub fn github_anchor(heading: &str) -> String {
-    heading
-        .trim()
-        .to_lowercase()
-        .chars()
-        .filter_map(|c| match c {
-            ' ' => Some('-'),
-            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
-            _ => None,
-        })
-        .collect()
-}
+#[path = "../../build/github_anchor.rs"]
+mod github_anchor;
+pub use github_anchor::github_anchor;
 
 /// The anchors of a Markdown document's headings, outside code fences; a repeated heading gets
 /// `-1`, `-2`... as on GitHub.

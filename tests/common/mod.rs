@@ -20,7 +20,7 @@ use scaleway_exporter::poller::Poller;
 use scaleway_exporter::product::Product;
 use scaleway_exporter::Shutdown;
 use scaleway_exporter::{ExporterConfig, SecretKey, TokenSource};
-use scaleway_simulator::{Simulator, SimulatorConfig};
+use scaleway_simulator::{Mix, Simulator, SimulatorConfig};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
@@ -95,6 +95,7 @@ pub fn simulator_config(zones: &[&str], servers_per_zone: usize) -> SimulatorCon
         token: TEST_KEY.to_owned(),
         transition: TRANSITION,
         products: Default::default(),
+        mix: Mix::Varied,
     }
 }
 

@@ -144,7 +144,7 @@ pub(super) const SPACED_NAMES: &[&str] = &[
     "Test machine (do not delete)", "Minecraft server",
 ];
 
-pub(super) fn pick<'a>(rng: &mut StdRng, items: &[&'a str]) -> &'a str {
+pub(crate) fn pick<'a>(rng: &mut StdRng, items: &[&'a str]) -> &'a str {
     items[rng.random_range(0..items.len())]
 }
 
@@ -211,7 +211,7 @@ pub(crate) fn hostname_of(name: &str) -> String {
         .collect()
 }
 
-pub(super) fn ipv4(rng: &mut StdRng, dynamic: bool, mode: &'static str) -> PublicIp {
+pub(crate) fn ipv4(rng: &mut StdRng, dynamic: bool, mode: &'static str) -> PublicIp {
     let prefix = pick(
         rng,
         &[
@@ -238,7 +238,7 @@ pub(super) fn ipv4(rng: &mut StdRng, dynamic: bool, mode: &'static str) -> Publi
     }
 }
 
-pub(super) fn ipv6(rng: &mut StdRng) -> PublicIp {
+pub(crate) fn ipv6(rng: &mut StdRng) -> PublicIp {
     let prefix = format!(
         "2001:bc8:{:x}:{:x}",
         rng.random_range(0x600..0x1fff),
@@ -259,7 +259,7 @@ pub(super) fn ipv6(rng: &mut StdRng) -> PublicIp {
     }
 }
 
-pub(super) fn sbs_class(rng: &mut StdRng) -> (&'static str, u32) {
+pub(crate) fn sbs_class(rng: &mut StdRng) -> (&'static str, u32) {
     if rng.random_range(0..100) < 75 {
         ("sbs_5k", 5000)
     } else {
@@ -267,6 +267,6 @@ pub(super) fn sbs_class(rng: &mut StdRng) -> (&'static str, u32) {
     }
 }
 
-pub(super) fn sbs_size(rng: &mut StdRng) -> u64 {
+pub(crate) fn sbs_size(rng: &mut StdRng) -> u64 {
     [10, 20, 50, 100, 150, 250, 500, 1000, 2000, 5000][rng.random_range(0..10)] * GB
 }

@@ -21,6 +21,7 @@ mod specials;
 mod volumes;
 
 use super::json::{block_date, fnv1a, from_micros, instance_date, splitmix64, uuid};
+use crate::Mix;
 
 /// 2026-08-01T00:00:00Z: every generated date is before it, so the fleet is deterministic
 /// and in the past.
@@ -78,13 +79,18 @@ pub(crate) struct Project {
 #[derive(Debug)]
 pub(crate) struct FleetCtx {
     pub seed: u64,
+    /// Which states servers start in, and where maintenances are dated from.
+    pub mix: Mix,
+    /// Maintenances start a few weeks after this: the anchor ([`Mix::Varied`]), or the start
+    /// of the day the simulator starts ([`Mix::Lifelike`]), so the demo's are ahead of now.
+    pub maintenance_from_micros: i64,
     pub projects: Vec<Project>,
     /// The owner of public images (Scaleway's own organization in the real API).
     pub images_org: String,
 }
 
 impl FleetCtx {
-    pub fn new(seed: u64) -> Self {
+    pub fn new(seed: u64, mix: Mix) -> Self {
         let mut rng = StdRng::seed_from_u64(splitmix64(seed ^ 0x5ca1_e0a1));
         let main_org = uuid(&mut rng);
         let side_org = uuid(&mut rng);
@@ -107,15 +113,24 @@ impl FleetCtx {
                 id: side_org,
             },
         ];
+        let maintenance_from_micros = match mix {
+            Mix::Varied => ANCHOR_MICROS,
+            Mix::Lifelike => {
+                let now = chrono::Utc::now().timestamp_micros();
+                now - now.rem_euclid(DAY_MICROS)
+            }
+        };
         FleetCtx {
             seed,
+            mix,
+            maintenance_from_micros,
             projects,
             images_org: uuid(&mut rng),
         }
     }
 
     /// Projects by weight: most servers live in the main organization's default project.
-    fn pick_project(&self, rng: &mut StdRng) -> usize {
+    pub(crate) fn pick_project(&self, rng: &mut StdRng) -> usize {
         match rng.random_range(0..100) {
             0..55 => 0,
             55..75 => 1,
@@ -346,43 +361,74 @@ impl ZoneCtx {
         ))
     }
 
+    /// How many servers the zone was generated with (at least one).
+    pub(crate) fn slots(&self) -> usize {
+        self.slots
+    }
+
+    /// An rng of the zone's own for `salt`, apart from every stream the servers, their
+    /// volumes and the zone's shared things are drawn from (what was added later draws here,
+    /// so the fleet of a seed stays what it was).
+    pub(crate) fn stream(&self, salt: u64) -> StdRng {
+        StdRng::seed_from_u64(splitmix64(
+            self.key ^ splitmix64(salt ^ 0x1ef7_0000_0000_0000),
+        ))
+    }
+
     /// Block volumes that belong to no server ("a few unattached ones").
     pub fn unattached_volumes(&self, fleet: &FleetCtx, count: usize) -> Vec<BlockVolume> {
         let mut rng = StdRng::seed_from_u64(self.key ^ 0xb10c_0000);
         (0..count)
             .map(|_| {
                 let created = ANCHOR_MICROS - rng.random_range(DAY_MICROS..WINDOW_MICROS);
-                let detached = created + rng.random_range(0..DAY_MICROS * 30);
+                let detached =
+                    block_date(from_micros(created + rng.random_range(0..DAY_MICROS * 30)));
                 let project = &fleet.projects[fleet.pick_project(&mut rng)];
-                let (volume_type, perf_iops) = sbs_class(&mut rng);
-                BlockVolume {
-                    created_at: block_date(from_micros(created)),
-                    id: uuid(&mut rng),
-                    kms_key_id: None,
-                    last_detached_at: rng
-                        .random_bool(0.6)
-                        .then(|| block_date(from_micros(detached))),
-                    name: format!(
-                        "vol-{}-{}",
-                        pick(&mut rng, ADJECTIVES),
-                        pick(&mut rng, SCIENTISTS)
-                    ),
-                    parent_snapshot_id: None,
-                    project_id: project.id.clone(),
-                    references: Vec::new(),
-                    size: sbs_size(&mut rng),
-                    specs: BlockSpecs {
-                        class: "sbs",
-                        perf_iops,
-                    },
-                    status: "available",
-                    tags: Vec::new(),
-                    volume_type,
-                    updated_at: block_date(from_micros(detached)),
-                    zone: self.zone.clone(),
-                }
+                let once_detached =
+                    |rng: &mut StdRng| rng.random_bool(0.6).then(|| detached.clone());
+                let created = block_date(from_micros(created));
+                self.available_volume(
+                    project,
+                    [created, detached.clone()],
+                    &mut rng,
+                    once_detached,
+                )
             })
             .collect()
+    }
+
+    /// A Block volume of `project` nobody uses, created and last updated at `dates`, last
+    /// detached when `detached` says (drawing from `rng` or not): its class, id, detach date,
+    /// name and size drawn from `rng` in that order.
+    pub(crate) fn available_volume(
+        &self,
+        project: &Project,
+        dates: [String; 2],
+        rng: &mut StdRng,
+        detached: impl FnOnce(&mut StdRng) -> Option<String>,
+    ) -> BlockVolume {
+        let [created_at, updated_at] = dates;
+        let (volume_type, perf_iops) = sbs_class(rng);
+        BlockVolume {
+            created_at,
+            id: uuid(rng),
+            kms_key_id: None,
+            last_detached_at: detached(rng),
+            name: format!("vol-{}-{}", pick(rng, ADJECTIVES), pick(rng, SCIENTISTS)),
+            parent_snapshot_id: None,
+            project_id: project.id.clone(),
+            references: Vec::new(),
+            size: sbs_size(rng),
+            specs: BlockSpecs {
+                class: "sbs",
+                perf_iops,
+            },
+            status: "available",
+            tags: Vec::new(),
+            volume_type,
+            updated_at,
+            zone: self.zone.clone(),
+        }
     }
 }
 
@@ -405,7 +451,7 @@ mod tests {
 
     #[test]
     fn a_server_is_a_pure_function_of_seed_zone_and_index() {
-        let fleet = FleetCtx::new(7);
+        let fleet = FleetCtx::new(7, Mix::Varied);
         let zone = ZoneCtx::new(&fleet, "fr-par-1", 10);
         let a = super::super::json::spaced(&zone.generate(&fleet, 3).server);
         let b = super::super::json::spaced(&zone.generate(&fleet, 3).server);

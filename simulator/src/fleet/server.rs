@@ -38,16 +38,42 @@ pub(super) struct Identity {
     pub project: usize,
 }
 
-/// The state and `state_detail` the fleet is first seen in.
-fn first_state(rng: &mut StdRng) -> (&'static str, &'static str) {
-    match rng.random_range(0..100) {
-        0..45 => (RUNNING, "booted"),
-        45..72 => (RUNNING, "booting kernel"),
-        72..85 => (STOPPED, ""),
-        85..92 => (STOPPED_IN_PLACE, "stopped in place"),
-        92..96 => (STARTING, "allocating node"),
-        _ => (STOPPING, "stopping"),
-    }
+/// The states a server starts in, by a draw in 0..100: (the draw's bound, state, detail).
+type StateMix = [(u32, &'static str, &'static str); 6];
+
+/// About one server in four not running: every state in numbers, for tests.
+const VARIED_STATES: StateMix = [
+    (45, RUNNING, "booted"),
+    (72, RUNNING, "booting kernel"),
+    (85, STOPPED, ""),
+    (92, STOPPED_IN_PLACE, "stopped in place"),
+    (96, STARTING, "allocating node"),
+    (100, STOPPING, "stopping"),
+];
+
+/// 5 in 100 not running: the demo.
+const LIFELIKE_STATES: StateMix = [
+    (60, RUNNING, "booted"),
+    (95, RUNNING, "booting kernel"),
+    (97, STOPPED, ""),
+    (98, STOPPED_IN_PLACE, "stopped in place"),
+    (99, STARTING, "allocating node"),
+    (100, STOPPING, "stopping"),
+];
+
+/// The state and `state_detail` the fleet is first seen in: one draw in either mix, so the rest
+/// of the server is the same in both.
+fn first_state(mix: Mix, rng: &mut StdRng) -> (&'static str, &'static str) {
+    let draw: u32 = rng.random_range(0..100);
+    let states = match mix {
+        Mix::Varied => &VARIED_STATES,
+        Mix::Lifelike => &LIFELIKE_STATES,
+    };
+    let (_, state, detail) = *states
+        .iter()
+        .find(|(below, _, _)| draw < *below)
+        .expect("the last bound is 100");
+    (state, detail)
 }
 
 impl ZoneCtx {
@@ -60,7 +86,7 @@ impl ZoneCtx {
         let dates = Dates::draw(&mut rng, self.slots, idx);
         let who = self.identity(fleet, special, &mut rng);
         let project = &fleet.projects[who.project];
-        let (state, state_detail) = first_state(&mut rng);
+        let (state, state_detail) = first_state(fleet.mix, &mut rng);
         let image = self.image(&who.commercial_type, &mut rng);
         let creation_date = instance_date(from_micros(dates.created));
         let attachment = Attachment {
@@ -101,7 +127,7 @@ impl ZoneCtx {
             state_detail: state_detail.to_owned(),
             creation_date,
             modification_date: instance_date(from_micros(dates.modified)),
-            maintenances: specials::maintenances(special, self.key, idx),
+            maintenances: specials::maintenances(special, fleet, self.key, idx),
             allowed_actions: allowed_actions(state, state_detail),
             zone: self.zone.clone(),
             end_of_service: is_end_of_service(who.commercial_type.name),

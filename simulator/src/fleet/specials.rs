@@ -11,7 +11,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use super::model::Maintenance;
-use super::{commercial_type_spec, CommercialType, ANCHOR_MICROS, DAY_MICROS};
+use super::{commercial_type_spec, CommercialType, FleetCtx, DAY_MICROS};
 use crate::json::{from_micros, instance_date, splitmix64};
 
 /// Every this many servers of a zone, one of each special kind.
@@ -72,6 +72,7 @@ const REASONS: &[&str] = &[
 /// The maintenances of server `idx` of the zone keyed `zone_key`: none, or one.
 pub(crate) fn maintenances(
     special: Option<Special>,
+    fleet: &FleetCtx,
     zone_key: u64,
     idx: usize,
 ) -> Vec<Maintenance> {
@@ -84,10 +85,11 @@ pub(crate) fn maintenances(
         zone_key ^ splitmix64(idx as u64 ^ 0x3a17_0000_0000),
     ));
     let reason = REASONS[rng.random_range(0..REASONS.len())].to_owned();
-    // Planned a few weeks after the fleet's anchor date, on a whole hour of the night.
+    // Planned two to eight weeks ahead (of the fleet's anchor date, or of the demo's first
+    // day), on a whole hour of the night.
     let day = rng.random_range(14..60);
     let hour = rng.random_range(0..6);
-    let start = ANCHOR_MICROS + day * DAY_MICROS + hour * 3_600_000_000;
+    let start = fleet.maintenance_from_micros + day * DAY_MICROS + hour * 3_600_000_000;
     vec![Maintenance {
         reason,
         start_date: dated.then(|| instance_date(from_micros(start))),
@@ -192,7 +194,33 @@ mod tests {
         for start in starts {
             let at = chrono::DateTime::parse_from_rfc3339(&start).expect("RFC 3339");
             assert!(start.ends_with("+00:00"), "{start}");
-            assert!(at.timestamp_micros() > super::ANCHOR_MICROS, "{start}");
+            assert!(
+                at.timestamp_micros() > crate::fleet::ANCHOR_MICROS,
+                "{start}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_demos_maintenances_start_weeks_ahead_of_the_day_it_starts() {
+        let sim = Simulator::new(SimulatorConfig {
+            mix: crate::Mix::Lifelike,
+            ..SimulatorConfig::default()
+        });
+        let now = chrono::Utc::now();
+        let starts: Vec<chrono::DateTime<chrono::FixedOffset>> = servers(&sim, "fr-par-1")
+            .iter()
+            .flat_map(|s| s["maintenances"].as_array().cloned().unwrap_or_default())
+            .filter_map(|m| m["start_date"].as_str().map(str::to_owned))
+            .map(|start| chrono::DateTime::parse_from_rfc3339(&start).unwrap())
+            .collect();
+        assert!(!starts.is_empty());
+        for start in starts {
+            let ahead = start.signed_duration_since(now);
+            assert!(
+                ahead > chrono::Duration::days(12) && ahead < chrono::Duration::days(61),
+                "{start} is not weeks ahead of {now}"
+            );
         }
     }
 

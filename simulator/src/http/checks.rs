@@ -8,8 +8,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use super::errors::{bad_zone, denied, permission_denied, UNKNOWN_SERVICE};
-use super::{paging, reply, Simulator};
-use crate::Product;
+use super::{paging_sized, reply, Simulator};
+use crate::{Product, Resource};
 
 /// A request refused before the handler's own work: the response that says why (boxed, as
 /// a response is large beside what a handler returns when it succeeds).
@@ -41,15 +41,17 @@ pub(crate) enum Api {
     /// A product's servers (for Instance, its server-type catalog too): the product must
     /// serve the zone, and no test may have forbidden it.
     Servers(Product),
-    /// Block Storage volumes.
-    Block,
+    /// A [`Resource`]'s list (Block volumes' get-one too): its API must serve the zone, and
+    /// the kind's test fault answers instead of it.
+    Resource(Resource),
 }
 
 impl Api {
     fn style(self) -> Style {
         match self {
             Api::Servers(Product::Instance) => Style::Spaced,
-            _ => Style::Compact,
+            Api::Servers(_) => Style::Compact,
+            Api::Resource(kind) => kind.spec().style(),
         }
     }
 }
@@ -87,8 +89,9 @@ pub(crate) fn key(sim: &Simulator, headers: &HeaderMap) -> Result<(), Refused> {
 }
 
 /// The checks of a zoned endpoint, in the real API's order: the key, the zone's form (400),
-/// whether the product serves the zone (the gateway's 501 `unknown service`), whether a test
-/// forbade the product (IAM's 403). The path's segments when all pass.
+/// whether the API serves the zone (the gateway's 501 `unknown service`), whether a test
+/// forbade the product or set a fault on the resource (IAM's 403, a 500…). The path's
+/// segments when all pass.
 pub(crate) fn admit<T: ZonePath>(
     sim: &Simulator,
     headers: &HeaderMap,
@@ -102,30 +105,46 @@ pub(crate) fn admit<T: ZonePath>(
     if !is_zone(path.zone()) {
         return Err(bad_zone(sim, path.zone(), api.style()).into());
     }
-    if let Api::Servers(product) = api {
-        if !product.serves(path.zone()) {
-            let body = UNKNOWN_SERVICE.to_vec();
-            return Err(reply(sim, StatusCode::NOT_IMPLEMENTED, body).into());
-        }
-        if sim.product_forbidden(product) {
-            return Err(permission_denied(sim, "server").into());
-        }
+    let served = match api {
+        Api::Servers(product) => product.serves(path.zone()),
+        Api::Resource(kind) => kind.serves(path.zone()),
+    };
+    if !served {
+        let body = UNKNOWN_SERVICE.to_vec();
+        return Err(reply(sim, StatusCode::NOT_IMPLEMENTED, body).into());
     }
-    Ok(path)
+    match api {
+        Api::Servers(product) if sim.product_forbidden(product) => {
+            Err(permission_denied(sim, "server").into())
+        }
+        Api::Servers(_) => Ok(path),
+        Api::Resource(kind) => sim.resource_checks(kind, path.zone()).map(|()| path),
+    }
 }
 
-/// `page` and the page size from the query: `per_page` for the Instance API, `page_size` for
-/// the Go services, whose `invalid_arguments` body each writes in its own style.
+/// `page` and the page size from the query (50 when absent): `per_page` for the Instance
+/// API, `page_size` for the Go services, whose `invalid_arguments` body each writes in its
+/// own style.
 pub(crate) fn page(
     sim: &Simulator,
     query: Option<&str>,
     style: Style,
 ) -> Result<(u64, u64), Refused> {
+    let (page, size) = page_sized(sim, query, style)?;
+    Ok((page, size.unwrap_or(super::DEFAULT_PAGE_SIZE)))
+}
+
+/// `page`, and the page size when the query gives one (lists whose default is not 50).
+pub(crate) fn page_sized(
+    sim: &Simulator,
+    query: Option<&str>,
+    style: Style,
+) -> Result<(u64, Option<u64>), Refused> {
     let size_name = match style {
         Style::Spaced => "per_page",
         Style::Compact => "page_size",
     };
-    paging(query, size_name)
+    paging_sized(query, size_name)
         .map_err(|e| reply(sim, StatusCode::BAD_REQUEST, e.written(style)).into())
 }
 

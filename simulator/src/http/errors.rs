@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::checks::Style;
 use super::{json, reply, Simulator};
-use crate::BlockFault;
+use crate::{BlockFault, ReferenceFault};
 
 /// The gateway's answer to a missing or wrong key (real-err-401).
 const DENIED: &str = r#"{"message":"authentication is denied","method":"api_key","reason":"not_found","type":"denied_authentication"}"#;
@@ -31,6 +31,35 @@ pub(crate) fn permission_denied(sim: &Simulator, resource: &str) -> Response {
         r#"{{"details":[{{"action":"read","resource":"{resource}"}}],"message":"insufficient permissions","type":"permissions_denied"}}"#
     );
     reply(sim, StatusCode::FORBIDDEN, body.into_bytes())
+}
+
+/// IAM's 403 as the Instance API writes it (recorded for its IPs): spaced, its own key order.
+fn permission_denied_spaced(sim: &Simulator, resource: &str) -> Response {
+    let body = format!(
+        r#"{{"message": "insufficient permissions", "type": "permissions_denied", "details": [{{"resource": "{resource}", "action": "read"}}]}}"#
+    );
+    reply(sim, StatusCode::FORBIDDEN, body.into_bytes())
+}
+
+/// What a test's [`ReferenceFault`] answers on an endpoint of `resource`, in the API's
+/// `style`: IAM's refusal, or a 500.
+pub(crate) fn fault_reply(
+    sim: &Simulator,
+    fault: ReferenceFault,
+    resource: &str,
+    style: Style,
+) -> Response {
+    match (fault, style) {
+        (ReferenceFault::PermissionDenied, Style::Spaced) => {
+            permission_denied_spaced(sim, resource)
+        }
+        (ReferenceFault::PermissionDenied, Style::Compact) => permission_denied(sim, resource),
+        (ReferenceFault::InternalError, _) => reply(
+            sim,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            SERVER_ERROR.to_vec(),
+        ),
+    }
 }
 
 /// A Go service's 404 for a resource that does not exist (not recorded: written in the form

@@ -6,12 +6,22 @@ use axum::response::Response;
 
 use std::ops::Range;
 
-use super::{InvalidArguments, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+use super::{InvalidArguments, MAX_PAGE_SIZE};
 
 /// `page` (default 1) and the page size (default 50, at most 100) from a raw query string.
+#[cfg(test)]
 pub(crate) fn paging(query: Option<&str>, size_name: &str) -> Result<(u64, u64), InvalidArguments> {
+    let (page, size) = paging_sized(query, size_name)?;
+    Ok((page, size.unwrap_or(super::DEFAULT_PAGE_SIZE)))
+}
+
+/// `page` (default 1) and the page size if the query gives one (at most 100).
+pub(crate) fn paging_sized(
+    query: Option<&str>,
+    size_name: &str,
+) -> Result<(u64, Option<u64>), InvalidArguments> {
     let mut page = 1;
-    let mut size = DEFAULT_PAGE_SIZE;
+    let mut size = None;
     for pair in query
         .unwrap_or_default()
         .split('&')
@@ -30,7 +40,7 @@ pub(crate) fn paging(query: Option<&str>, size_name: &str) -> Result<(u64, u64),
             };
         } else if key == size_name {
             size = match value.parse::<u64>() {
-                Ok(n) if (1..=MAX_PAGE_SIZE).contains(&n) => n,
+                Ok(n) if (1..=MAX_PAGE_SIZE).contains(&n) => Some(n),
                 Ok(n) if n > MAX_PAGE_SIZE => {
                     return Err(InvalidArguments::one(
                         size_name,
@@ -59,7 +69,7 @@ pub(crate) fn window(page: u64, size: u64, len: usize) -> Range<usize> {
 /// `X-Total-Count` and the relative `Link` header rooted at `/servers` (docs/api-notes.md#the-link-header):
 /// `first`/`previous` past page 1, `next` before the last, `last` always (page 0 when empty),
 /// comma-separated without spaces.
-pub(super) fn paging_headers(
+pub(crate) fn paging_headers(
     response: &mut Response,
     root: &str,
     page: u64,

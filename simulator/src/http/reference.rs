@@ -7,11 +7,11 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
-use super::super::catalog::{zone_catalog, ReferenceFault};
-use super::errors::{permission_denied, SERVER_ERROR};
+use super::super::catalog::zone_catalog;
+use super::errors::fault_reply;
 use super::{
-    admit, json, key, page, paging_headers, reply, window, Refused, Simulator, Style, INSTANCE,
-    MAX_PAGE_SIZE,
+    admit, json, key, page, page_sized, paging_headers, reply, window, Refused, Simulator, Style,
+    INSTANCE, MAX_PAGE_SIZE,
 };
 
 pub(super) async fn list_server_types(
@@ -22,7 +22,12 @@ pub(super) async fn list_server_types(
 ) -> Result<Response, Refused> {
     let zone = admit(&sim, &headers, zone, INSTANCE)?;
     if let Some(fault) = sim.shared.catalog.request() {
-        return Ok(fault_reply(&sim, fault, "instance_server_type"));
+        return Ok(fault_reply(
+            &sim,
+            fault,
+            "instance_server_type",
+            Style::Compact,
+        ));
     }
     let (page, per_page) = page(&sim, query.as_deref(), Style::Spaced)?;
     let catalog = zone_catalog(&zone);
@@ -54,14 +59,12 @@ pub(super) async fn list_projects(
 ) -> Result<Response, Refused> {
     key(&sim, &headers)?;
     if let Some(fault) = sim.shared.projects.request() {
-        return Ok(fault_reply(&sim, fault, "account_project"));
+        return Ok(fault_reply(&sim, fault, "account_project", Style::Compact));
     }
     let query = query.unwrap_or_default();
-    let (page, mut page_size) = page(&sim, Some(&query), Style::Compact)?;
+    let (page, page_size) = page_sized(&sim, Some(&query), Style::Compact)?;
     // Recorded answers of 58 projects came in one page without `page_size`.
-    if !query.split('&').any(|pair| pair.starts_with("page_size=")) {
-        page_size = MAX_PAGE_SIZE;
-    }
+    let page_size = page_size.unwrap_or(MAX_PAGE_SIZE);
     let organization = query
         .split('&')
         .find_map(|pair| pair.strip_prefix("organization_id="));
@@ -70,18 +73,6 @@ pub(super) async fn list_projects(
     let picked = &projects[window(page, page_size, total)];
     let body = serde_json::json!({ "total_count": total, "projects": picked });
     Ok(reply(&sim, StatusCode::OK, json::compact(&body)))
-}
-
-/// IAM's refusal or a 500.
-fn fault_reply(sim: &Simulator, fault: ReferenceFault, resource: &str) -> Response {
-    match fault {
-        ReferenceFault::PermissionDenied => permission_denied(sim, resource),
-        ReferenceFault::InternalError => reply(
-            sim,
-            StatusCode::INTERNAL_SERVER_ERROR,
-            SERVER_ERROR.to_vec(),
-        ),
-    }
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ use super::{
     after, docker_name, pick, secret, tags, uuid, GenCtx, Product, ProductAction, Transition,
 };
 use crate::json::block_date;
+use crate::Mix;
 
 #[derive(Serialize)]
 pub(super) struct Server {
@@ -46,8 +47,10 @@ pub(super) struct Server {
     applied_runner_configuration_ids: Vec<String>,
 }
 
+/// What every macOS image says of itself: a server's `os` starts with it, a server type's
+/// `default_os` is just that.
 #[derive(Serialize)]
-struct Os {
+pub(crate) struct OsBase {
     id: &'static str,
     name: &'static str,
     label: &'static str,
@@ -57,6 +60,30 @@ struct Os {
     version: &'static str,
     xcode_version: &'static str,
     compatible_server_types: &'static [&'static str],
+}
+
+impl OsBase {
+    /// Image `i` of [`OSES`], Tahoe still in beta.
+    pub(crate) fn of(i: usize) -> OsBase {
+        let (id, name, label, family, version, xcode) = OSES[i];
+        OsBase {
+            id,
+            name,
+            label,
+            image_url: image_url(family),
+            family,
+            is_beta: family == "Tahoe",
+            version,
+            xcode_version: xcode,
+            compatible_server_types: COMPATIBLE_TYPES,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Os {
+    #[serde(flatten)]
+    base: OsBase,
     release_notes_url: &'static str,
     description: &'static str,
     tags: [&'static str; 3],
@@ -79,6 +106,11 @@ struct RunnerConfiguration {
 }
 
 impl Server {
+    /// The server's type and project: what the bill charges.
+    pub(super) fn billed(&self) -> (&'static str, &str) {
+        (self.kind, &self.project_id)
+    }
+
     pub(super) fn set_status(&mut self, status: &str, when: &str) {
         status.clone_into(&mut self.status);
         when.clone_into(&mut self.updated_at);
@@ -88,7 +120,11 @@ impl Server {
     }
 }
 
-const TYPES: &[&str] = &["M1-M", "M2-M", "M2-L", "M4-S", "M4-M", "M4-L"];
+/// The server types servers are drawn from (the server-types list has these and `M4-XL`).
+pub(crate) const TYPES: &[&str] = &["M1-M", "M2-M", "M2-L", "M4-S", "M4-M", "M4-L"];
+
+/// What every macOS image says it runs on.
+const COMPATIBLE_TYPES: &[&str] = &["M2-M", "M2-L", "M4-S", "M4-M", "M4-L", "M4-XL", "M1-M"];
 
 /// (id, name, label, family, version, xcode): the first is the recorded Sequoia image.
 const OSES: &[(&str, &str, &str, &str, &str, &str)] = &[
@@ -124,14 +160,7 @@ pub(super) fn generate(ctx: &GenCtx<'_>, idx: usize) -> (Server, Option<&'static
     let id = uuid(&mut rng);
     let (organization_id, project_id) = ctx.project(&mut rng);
     let created = ctx.created(&mut rng, idx);
-    let (status, then) = match rng.random_range(0..100) {
-        0..84 => ("ready", None),
-        84..89 => ("starting", Some("ready")),
-        89..93 => REBOOT.caught(),
-        93..96 => REINSTALL.caught(),
-        96..99 => ("error", None),
-        _ => ("ready", None),
-    };
+    let (status, then) = first_status(ctx.fleet.mix, rng.random_range(0..100));
     let ip = format!(
         "{}.{}",
         pick(&mut rng, &["62.210.193", "195.154.249", "51.159.120"]),
@@ -180,29 +209,23 @@ pub(super) fn generate(ctx: &GenCtx<'_>, idx: usize) -> (Server, Option<&'static
 
 /// One of the macOS images, Tahoe still in beta.
 fn os(rng: &mut StdRng) -> Os {
-    let (id, name, label, family, version, xcode) = OSES[rng.random_range(0..OSES.len())];
     Os {
-        id,
-        name,
-        label,
-        image_url: match family {
-            "Sequoia" => {
-                "https://scw-apple-silicon.s3.fr-par.scw.cloud/scw-console/os/macos-sequoia.png"
-            }
-            "Sonoma" => {
-                "https://scw-apple-silicon.s3.fr-par.scw.cloud/scw-console/os/macos-sonoma.png"
-            }
-            _ => "https://scw-apple-silicon.s3.fr-par.scw.cloud/scw-console/os/macos-tahoe.png",
-        },
-        family,
-        is_beta: family == "Tahoe",
-        version,
-        xcode_version: xcode,
-        compatible_server_types: &["M2-M", "M2-L", "M4-S", "M4-M", "M4-L", "M4-XL", "M1-M"],
+        base: OsBase::of(rng.random_range(0..OSES.len())),
         release_notes_url: "",
         description: "",
         tags: ["macos", "apple", "apple-license"],
         supported_server_types: [],
+    }
+}
+
+/// The picture the console shows for a macOS family.
+fn image_url(family: &str) -> &'static str {
+    match family {
+        "Sequoia" => {
+            "https://scw-apple-silicon.s3.fr-par.scw.cloud/scw-console/os/macos-sequoia.png"
+        }
+        "Sonoma" => "https://scw-apple-silicon.s3.fr-par.scw.cloud/scw-console/os/macos-sonoma.png",
+        _ => "https://scw-apple-silicon.s3.fr-par.scw.cloud/scw-console/os/macos-tahoe.png",
     }
 }
 
@@ -242,3 +265,24 @@ const REINSTALL: Transition = Transition::new(
 
 /// Every action of the API and what it does.
 pub(super) const TRANSITIONS: &[Transition] = &[REBOOT, REINSTALL];
+
+/// The status a server is generated in, by a draw in 0..100, and the one it settles in.
+fn first_status(mix: Mix, draw: u32) -> (&'static str, Option<&'static str>) {
+    match mix {
+        Mix::Varied => match draw {
+            0..84 => ("ready", None),
+            84..89 => ("starting", Some("ready")),
+            89..93 => REBOOT.caught(),
+            93..96 => REINSTALL.caught(),
+            96..99 => ("error", None),
+            _ => ("ready", None),
+        },
+        // 4 in 100 not ready.
+        Mix::Lifelike => match draw {
+            0..96 => ("ready", None),
+            96..98 => REBOOT.caught(),
+            98 => ("starting", Some("ready")),
+            _ => ("error", None),
+        },
+    }
+}

@@ -15,6 +15,8 @@ use serde::Serialize;
 use super::{after, pick, tags, GenCtx, Product, ProductAction, Transition};
 use crate::fleet::ANCHOR_MICROS;
 use crate::json::{block_date, fnv1a, from_micros};
+use crate::prices::{Money, DEDIBOX_OFFERS, DEDIBOX_OFFERS_DRAWN};
+use crate::Mix;
 
 pub(super) struct Server {
     pub id: u64,
@@ -114,13 +116,6 @@ struct Offer {
     payment_frequency: &'static str,
     pricing: Money,
     offer_id: Option<u64>,
-}
-
-#[derive(Serialize)]
-struct Money {
-    currency_code: &'static str,
-    units: i64,
-    nanos: i32,
 }
 
 #[derive(Serialize)]
@@ -246,15 +241,6 @@ impl Server {
     }
 }
 
-/// Offers: (id, name, monthly price in euros).
-const OFFERS: &[(u64, &str, i64)] = &[
-    (3059, "Start-2-M-SATA", 20),
-    (3124, "Core-4-L-SATA", 55),
-    (3205, "Pro-6-S", 90),
-    (3281, "Store-1-L", 45),
-    (3322, "Core-7-M-NVMe", 110),
-];
-
 /// (id, name, version, display name).
 const OSES: &[(u64, &str, &str, &str)] = &[
     (
@@ -268,12 +254,21 @@ const OSES: &[(u64, &str, &str, &str)] = &[
     (488, "proxmox", "8", "Proxmox VE 8"),
 ];
 
-fn datacenter(zone: &str, rng: &mut StdRng) -> &'static str {
+/// The datacenters of a zone Dedibox serves.
+pub(crate) fn datacenters(zone: &str) -> &'static [&'static str] {
     match zone {
-        "fr-par-1" => pick(rng, &["DC2", "DC3"]),
-        "fr-par-2" => "DC5",
-        "nl-ams-1" => "AMS1",
-        _ => "DC3",
+        "fr-par-1" => &["DC2", "DC3"],
+        "fr-par-2" => &["DC5"],
+        "nl-ams-1" => &["AMS1"],
+        _ => &["DC3"],
+    }
+}
+
+/// The datacenter of a server: drawn where the zone has several.
+fn datacenter(zone: &str, rng: &mut StdRng) -> &'static str {
+    match datacenters(zone) {
+        [one] => one,
+        several => pick(rng, several),
     }
 }
 
@@ -317,16 +312,7 @@ pub(super) fn generate(ctx: &GenCtx<'_>, idx: usize) -> (Server, Option<&'static
         100_000 + (fnv1a(ctx.zone) % 64) * 10_000_000 + idx as u64 * 37 + rng.random_range(0..37);
     let (organization_id, project_id) = ctx.project(&mut rng);
     let created = ctx.created(&mut rng, idx);
-    let (status, then) = match rng.random_range(0..100) {
-        0..80 => ("ready", None),
-        80..86 => ("stopped", None),
-        86..89 => ("installing", Some("ready")),
-        89..92 => REBOOT.caught(),
-        92..94 => ("delivering", None),
-        94..96 => ("error", None),
-        96..98 => ("rescue", None),
-        _ => ("locked", None),
-    };
+    let (status, then) = first_status(ctx.fleet.mix, rng.random_range(0..100));
     let offer = offer(&mut rng);
     let installed = !matches!(status, "delivering" | "installing");
     let hostname = format!("sd-{id}");
@@ -381,17 +367,13 @@ pub(super) fn generate(ctx: &GenCtx<'_>, idx: usize) -> (Server, Option<&'static
 
 /// One of the offers, paid monthly.
 fn offer(rng: &mut StdRng) -> Offer {
-    let (id, name, euros) = OFFERS[rng.random_range(0..OFFERS.len())];
+    let offer = &DEDIBOX_OFFERS[rng.random_range(0..DEDIBOX_OFFERS_DRAWN)];
     Offer {
-        id,
-        name,
+        id: offer.id,
+        name: offer.name,
         catalog: "default",
         payment_frequency: "monthly",
-        pricing: Money {
-            currency_code: "EUR",
-            units: euros,
-            nanos: 990_000_000,
-        },
+        pricing: offer.pricing(),
         offer_id: None,
     }
 }
@@ -468,3 +450,27 @@ const REBOOT: Transition = Transition::new(ProductAction::Reboot, &["ready"], "b
 
 /// Every action of the API and what it does.
 pub(super) const TRANSITIONS: &[Transition] = &[STOP, START, REBOOT];
+
+/// The status a server is generated in, by a draw in 0..100, and the one it settles in.
+fn first_status(mix: Mix, draw: u32) -> (&'static str, Option<&'static str>) {
+    match mix {
+        Mix::Varied => match draw {
+            0..80 => ("ready", None),
+            80..86 => ("stopped", None),
+            86..89 => ("installing", Some("ready")),
+            89..92 => REBOOT.caught(),
+            92..94 => ("delivering", None),
+            94..96 => ("error", None),
+            96..98 => ("rescue", None),
+            _ => ("locked", None),
+        },
+        // 5 in 100 not ready.
+        Mix::Lifelike => match draw {
+            0..95 => ("ready", None),
+            95..97 => ("stopped", None),
+            97 => REBOOT.caught(),
+            98 => ("installing", Some("ready")),
+            _ => ("rescue", None),
+        },
+    }
+}

@@ -13,10 +13,9 @@ use super::{
     after, base64, docker_name, pick, secret, tags, uuid, GenCtx, Product, ProductAction,
     Transition,
 };
-use crate::json::{block_date, fnv1a, uuid_from_bits};
-
-/// The option every recorded "Private Network" option has.
-const PRIVATE_NETWORK_OPTION_ID: &str = "cd4158d7-2d65-49be-8803-c4b8ab6f760c";
+use crate::json::block_date;
+use crate::prices::{metal_offer, MetalOffer, METAL_OFFERS, PRIVATE_NETWORK_OPTION_ID};
+use crate::Mix;
 
 #[derive(Serialize)]
 pub(super) struct Server {
@@ -126,27 +125,62 @@ impl Server {
         status.clone_into(&mut self.status);
         when.clone_into(&mut self.updated_at);
     }
+
+    /// What the flexible IPs and the bill need of the server.
+    pub(super) fn facts(&self) -> MetalServer {
+        let offer = metal_offer(self.offer_name);
+        MetalServer {
+            id: self.id.clone(),
+            organization_id: self.organization_id.clone(),
+            project_id: self.project_id.clone(),
+            offer: self.offer_name,
+            monthly: offer
+                .and_then(|o| o.monthly)
+                .is_some_and(|(id, _)| id == self.offer_id),
+            // Billed from delivery on, whatever its power state.
+            billed: !matches!(self.status.as_str(), "ordered" | "delivering" | "error"),
+        }
+    }
 }
 
-/// Offers: (id, name, root partition size). The first two ids are real.
-fn offer(rng: &mut StdRng) -> (String, &'static str, u64) {
-    match rng.random_range(0..10) {
-        0..6 => (
-            "ddb09834-8680-4339-b5e3-19ca5205fa1f".to_owned(),
-            "EM-I215E-NVME",
-            1_915_003_863_040,
-        ),
-        6..8 => (
-            "206ea234-9097-4ae1-af68-6d2be09f47ed".to_owned(),
-            "EM-B220E-NVME",
-            1_915_003_863_040,
-        ),
-        _ => (
-            uuid_from_bits(u128::from(fnv1a("EM-B112X-SSD")) << 64 | 0xb112),
-            "EM-B112X-SSD",
-            955_630_223_360,
-        ),
-    }
+/// An Elastic Metal server as the flexible IPs and the bill see it.
+pub(crate) struct MetalServer {
+    pub id: String,
+    pub organization_id: String,
+    pub project_id: String,
+    pub offer: &'static str,
+    /// Paid by the month (its offer id is the monthly twin's).
+    pub monthly: bool,
+    pub billed: bool,
+}
+
+/// The offer a server is on (drawn by name from [`METAL_OFFERS`]) and its root partition's
+/// size. Whether it pays by the hour or by the month is drawn apart ([`offer_id`]).
+fn offer(rng: &mut StdRng) -> (&'static MetalOffer, u64) {
+    let (name, root) = match rng.random_range(0..10) {
+        0..6 => ("EM-I215E-NVME", 1_915_003_863_040),
+        6..8 => ("EM-B220E-NVME", 1_915_003_863_040),
+        _ => ("EM-B112X-SSD", 955_630_223_360),
+    };
+    // The names are the table's own: a missing one is a typo the tests catch at once.
+    let offer = metal_offer(name).unwrap_or(&METAL_OFFERS[0]);
+    (offer, root)
+}
+
+/// The id of the offer the server pays by: the monthly twin for about a third of the servers
+/// (drawn from `later`, an rng of their own), the hourly offer for the others, or whichever
+/// of the two the offer is sold as.
+fn offer_id(offer: &MetalOffer, later: &mut StdRng) -> String {
+    let monthly = later.random_range(0..100) < 35;
+    let (first, second) = if monthly {
+        (offer.monthly, offer.hourly)
+    } else {
+        (offer.hourly, offer.monthly)
+    };
+    first
+        .or(second)
+        .map(|(id, _)| id.to_owned())
+        .unwrap_or_default()
 }
 
 /// The two-disk RAID 1 layout every recorded install shows.
@@ -226,16 +260,7 @@ pub(super) fn generate(ctx: &GenCtx<'_>, idx: usize) -> (Server, Option<&'static
     let id = uuid(&mut rng);
     let (organization_id, project_id) = ctx.project(&mut rng);
     let created = ctx.created(&mut rng, idx);
-    let (status, then) = match rng.random_range(0..100) {
-        0..78 => ("ready", None),
-        78..84 => ("stopped", None),
-        84..87 => ("delivering", None),
-        87..89 => ("ordered", None),
-        89..91 => ("error", None),
-        91..93 => ("deleting", None),
-        93..96 => START.caught(),
-        _ => STOP.caught(),
-    };
+    let (status, then) = first_status(ctx.fleet.mix, rng.random_range(0..100));
     let delivered = !matches!(status, "ordered" | "delivering" | "error");
     let domain = if delivered {
         format!("{id}.{}.baremetal.scw.cloud", ctx.zone)
@@ -247,7 +272,7 @@ pub(super) fn generate(ctx: &GenCtx<'_>, idx: usize) -> (Server, Option<&'static
     } else {
         Vec::new()
     };
-    let (offer_id, offer_name, root) = offer(&mut rng);
+    let (offer, root) = offer(&mut rng);
     let name = name(&mut rng);
     let install = (rng.random_range(0..100) < 75).then(|| install(&name, status, root, &mut rng));
     let ping_status = ping_status(status, &mut rng);
@@ -266,7 +291,7 @@ pub(super) fn generate(ctx: &GenCtx<'_>, idx: usize) -> (Server, Option<&'static
         updated_at: after(created, &mut rng, 30 * 86_400),
         created_at: block_date(created),
         status: status.to_owned(),
-        offer_id,
+        offer_id: offer_id(offer, &mut ctx.later_rng(Product::ElasticMetal, idx)),
         install,
         tags: tags(&mut rng),
         ips,
@@ -275,7 +300,7 @@ pub(super) fn generate(ctx: &GenCtx<'_>, idx: usize) -> (Server, Option<&'static
         ping_status,
         project_id,
         options,
-        offer_name,
+        offer_name: offer.name,
         rescue_server: None,
         protected: rng.random_range(0..100) < 10,
         user_data: (rng.random_range(0..100) < 30).then(|| user_data(&mut rng)),
@@ -408,3 +433,27 @@ const REBOOT: Transition = Transition::new(ProductAction::Reboot, &["ready"], "s
 
 /// Every action of the API and what it does.
 pub(super) const TRANSITIONS: &[Transition] = &[STOP, START, REBOOT];
+
+/// The status a server is generated in, by a draw in 0..100, and the one it settles in.
+fn first_status(mix: Mix, draw: u32) -> (&'static str, Option<&'static str>) {
+    match mix {
+        Mix::Varied => match draw {
+            0..78 => ("ready", None),
+            78..84 => ("stopped", None),
+            84..87 => ("delivering", None),
+            87..89 => ("ordered", None),
+            89..91 => ("error", None),
+            91..93 => ("deleting", None),
+            93..96 => START.caught(),
+            _ => STOP.caught(),
+        },
+        // 5 in 100 not ready.
+        Mix::Lifelike => match draw {
+            0..95 => ("ready", None),
+            95..97 => ("stopped", None),
+            97 => ("delivering", None),
+            98 => START.caught(),
+            _ => STOP.caught(),
+        },
+    }
+}

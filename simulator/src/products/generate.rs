@@ -19,9 +19,20 @@ pub(crate) struct GenCtx<'a> {
 impl GenCtx<'_> {
     /// The rng of server `idx`: a pure function of (seed, product, zone, idx).
     pub(super) fn rng(&self, product: Product, idx: usize) -> StdRng {
-        let key =
-            splitmix64(self.fleet.seed ^ fnv1a(self.zone) ^ fnv1a(product.label()).rotate_left(17));
-        StdRng::seed_from_u64(splitmix64(key ^ idx as u64))
+        StdRng::seed_from_u64(splitmix64(self.key(product) ^ idx as u64))
+    }
+
+    /// A second rng of server `idx`, for what was added to the product after its servers'
+    /// bodies were pinned: drawing from it leaves [`GenCtx::rng`]'s sequence, and so every
+    /// earlier field, as it was. (The salt sits far above any index, so the two never meet.)
+    pub(super) fn later_rng(&self, product: Product, idx: usize) -> StdRng {
+        StdRng::seed_from_u64(splitmix64(
+            self.key(product) ^ idx as u64 ^ 0x1a7e_0000_0000_0000,
+        ))
+    }
+
+    fn key(&self, product: Product) -> u64 {
+        splitmix64(self.fleet.seed ^ fnv1a(self.zone) ^ fnv1a(product.label()).rotate_left(17))
     }
 
     /// Creation dates: spread over the two years before the anchor, in index order, so the

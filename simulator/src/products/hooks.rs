@@ -6,7 +6,7 @@ use rand::Rng;
 use super::{Body, Item, Product, ProductAction, ProductActionError};
 use crate::http::window;
 use crate::json::block_date;
-use crate::{Action, Simulator};
+use crate::{Action, Mix, Simulator};
 
 impl Simulator {
     /// While `forbidden`, every endpoint of `product` (list, get-one, actions; Instance
@@ -239,10 +239,16 @@ impl Simulator {
                     continue;
                 };
                 let state = item.body.status();
+                // Lifelike stops 5 ready servers in 100 (Varied 50) and starts every stopped one,
+                // so about 5% stay down however long the demo runs.
+                let stop = match self.shared.config.mix {
+                    Mix::Varied => 50,
+                    Mix::Lifelike => 5,
+                };
                 let action = match (z.product, state.as_str()) {
                     (Product::AppleSilicon, "ready") if roll < 80 => ProductAction::Reboot,
                     (Product::AppleSilicon, "ready") => ProductAction::Reinstall,
-                    (_, "ready") if roll < 50 => ProductAction::Stop,
+                    (_, "ready") if roll < stop => ProductAction::Stop,
                     (_, "ready") => ProductAction::Reboot,
                     (_, "stopped") => ProductAction::Start,
                     _ => continue,

@@ -42,6 +42,9 @@ mod store;
 
 use std::fmt;
 
+pub(crate) use apple_silicon::OsBase as AppleSiliconOs;
+pub(crate) use dedibox::datacenters as dedibox_datacenters;
+pub(crate) use elastic_metal::MetalServer;
 use generate::{after, base64, docker_name, pick, secret, tags, uuid, GenCtx};
 pub(crate) use store::Products;
 use store::{Body, Item};

@@ -6,9 +6,11 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use tokio::time::Instant;
 
+use super::elastic_metal::MetalServer;
 use super::{apple_silicon, dedibox, elastic_metal, GenCtx, Product};
 use crate::fleet::FleetCtx;
 use crate::json::{block_date, splitmix64};
+use crate::resources::Billable;
 use crate::servers::{Held, Pending, Servers};
 use crate::world::World;
 use crate::SimulatorConfig;
@@ -61,11 +63,7 @@ impl Body {
             Body::ElasticMetal(s) => s.status.clone(),
             Body::AppleSilicon(s) => s.status.clone(),
             Body::Dedibox(s) => s.status.clone(),
-            Body::Raw(v) => v
-                .get("status")
-                .and_then(|s| s.as_str())
-                .unwrap_or_default()
-                .to_owned(),
+            Body::Raw(v) => crate::json::text(v, "status").to_owned(),
         }
     }
 
@@ -178,6 +176,48 @@ impl Products {
     /// Whether any product server exists (churn leaves products alone otherwise).
     pub(crate) fn has_servers(&self) -> bool {
         self.zones.iter().any(|z| !z.servers.all().is_empty())
+    }
+
+    /// The generated Elastic Metal servers of `zone`, oldest first.
+    pub(crate) fn metal_servers(&self, zone: &str) -> Vec<MetalServer> {
+        self.zones
+            .iter()
+            .filter(|z| z.is(Product::ElasticMetal, zone))
+            .flat_map(|z| z.servers.all())
+            .filter_map(|item| match &item.body {
+                Body::ElasticMetal(s) => Some(s.facts()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// What the bill charges of the generated servers: (zone, project, what).
+    pub(crate) fn billed(&self) -> Vec<(String, String, Billable)> {
+        let mut out = Vec::new();
+        for z in &self.zones {
+            for item in z.servers.all() {
+                let (project, what) = match &item.body {
+                    Body::ElasticMetal(s) => {
+                        let m = s.facts();
+                        if !m.billed {
+                            continue;
+                        }
+                        let what = Billable::Metal {
+                            offer: m.offer,
+                            monthly: m.monthly,
+                        };
+                        (m.project_id, what)
+                    }
+                    Body::AppleSilicon(s) => {
+                        let (kind, project) = s.billed();
+                        (project.to_owned(), Billable::AppleSilicon(kind))
+                    }
+                    _ => continue,
+                };
+                out.push((z.zone.clone(), project, what));
+            }
+        }
+        out
     }
 
     /// A seeded roll in `0..100`, for churn to choose between Instance and the products.

@@ -297,4 +297,5 @@ fn every_sbs_volume_of_a_server_is_in_the_block_list() {
 
 mod actions;
 mod listing;
+mod mix;
 mod pinned;

@@ -158,6 +158,12 @@ pub async fn post(addr: SocketAddr, path: &str, body: &str) -> Reply {
     request(addr, "POST", path, Some(TOKEN), Some(body)).await
 }
 
+/// Asks for an Instance action on server `id` of `zone`.
+pub async fn act(addr: SocketAddr, zone: &str, id: &str, action: &str) -> Reply {
+    let path = format!("/instance/v1/zones/{zone}/servers/{id}/action");
+    post(addr, &path, &format!(r#"{{"action": "{action}"}}"#)).await
+}
+
 pub fn is_uuid(s: &str) -> bool {
     s.len() == 36
         && s.char_indices().all(|(i, c)| {

@@ -88,7 +88,7 @@ fn catalog_is_read(count: usize, new: usize, distinct: usize, total: Option<u64>
 
 /// `text` percent-encoded for a query string: an organization id comes from the API's
 /// server bodies, and must not add parameters of its own.
-fn query_value(text: &str) -> String {
+pub fn query_value(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for byte in text.bytes() {
         if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) {

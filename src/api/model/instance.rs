@@ -1,5 +1,6 @@
 //! The Instance API: the servers of `GET /instance/v1/zones/{zone}/servers` and of the legacy
-//! `GET /servers` (same envelope, [`super::ServersPage`]), and the Block Storage volumes list that gives `sbs_volume` sizes.
+//! `GET /servers` (same envelope, [`super::ServersPage`]); the zone's volumes, flexible IPs
+//! and snapshots are in `instance/resources.rs`.
 
 use std::collections::BTreeMap;
 
@@ -89,25 +90,6 @@ pub struct Ipv6 {
     pub address: String,
 }
 
-/// One page of `GET /block/v1/zones/{zone}/volumes`.
-#[derive(Debug, Deserialize)]
-pub struct BlockVolumesPage {
-    pub total_count: Option<u64>,
-    /// `null` is an empty list; a missing key stays an error, as for servers.
-    #[serde(deserialize_with = "null_as_default")]
-    pub volumes: Vec<BlockVolume>,
-}
-
-#[serde_with::apply(_ => #[serde(default, deserialize_with = "null_as_default")])]
-#[derive(Debug, Clone, Deserialize)]
-pub struct BlockVolume {
-    #[serde_with(skip_apply)]
-    pub id: String,
-    pub name: String,
-    #[serde_with(skip_apply)]
-    #[serde(default, deserialize_with = "lenient_size")]
-    pub size: Option<u64>,
-    /// `sbs_5k`, `sbs_15k`, ...
-    #[serde(rename = "type")]
-    pub volume_type: String,
-}
+#[path = "instance/resources.rs"]
+mod resources;
+pub use resources::*;

@@ -17,19 +17,29 @@
 
 mod account;
 mod apple_silicon;
+mod billing;
+mod block;
 mod catalog;
 mod dedibox;
 mod elastic_metal;
+mod flexible_ip;
 mod instance;
+mod money;
+mod page;
 
 use serde::{Deserialize, Deserializer};
 
 pub use account::*;
 pub use apple_silicon::{AppleSiliconOs, AppleSiliconServer};
+pub use billing::Consumption;
+pub use block::*;
 pub use catalog::*;
-pub use dedibox::{DediboxInterface, DediboxIp, DediboxServer};
-pub use elastic_metal::{ElasticMetalIp, ElasticMetalServer};
+pub use dedibox::{DediboxInterface, DediboxIp, DediboxOffer, DediboxServer};
+pub use elastic_metal::{ElasticMetalIp, ElasticMetalOffer, ElasticMetalServer};
+pub use flexible_ip::FlexibleIp;
 pub use instance::*;
+pub use money::Money;
+pub use page::{Listed, Page};
 
 /// One page of a servers list, of any product: `{"servers": [...]}`, with `total_count` in
 /// the body for the APIs generated after the Instance API (Elastic Metal, Apple silicon,

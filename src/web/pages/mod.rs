@@ -19,15 +19,13 @@
 //! - `json`: `/inventory.json`.
 //! - `landing`: the landing page around the fleet section.
 
-use std::io::{BufWriter, Write};
+use std::io::BufWriter;
 use std::time::SystemTime;
 
 use bytes::Bytes;
 use chrono::{DateTime, SecondsFormat, Utc};
-use flate2::write::GzEncoder;
-use flate2::Compression;
 
-use crate::compress::{fit, gzip};
+use crate::compress::{fit, gzip, GzipStream};
 use crate::inventory::Snapshot;
 use crate::published::{Encoded, Gzipped, Pages};
 
@@ -67,48 +65,23 @@ pub fn encode_pages(snapshot: &Snapshot, now: SystemTime, previous: Option<&Page
     let json_gzip = previous.map_or(snapshot.server_count() * 170 + 1024, |p| {
         grown(p.inventory_json.gzip.len())
     });
-    let mut json = Counted {
-        inner: BufWriter::with_capacity(
-            64 * 1024,
-            GzEncoder::new(Vec::with_capacity(json_gzip), Compression::fast()),
-        ),
-        count: 0,
-    };
+    let mut json = BufWriter::with_capacity(64 * 1024, GzipStream::new(json_gzip));
     serde_json::to_writer(
         &mut json,
         &inventory_json(snapshot, &Filter::default(), now),
     )
-    .expect("writing to a Vec cannot fail");
-    let gzip = json
-        .inner
+    .expect("writing to memory cannot fail");
+    let (gzip, plain_len) = json
         .into_inner()
         .map_err(|e| e.into_error())
-        .and_then(GzEncoder::finish)
-        .expect("writing to a Vec cannot fail");
+        .expect("writing to memory cannot fail")
+        .finish();
     Pages {
         landing_fleet,
         inventory_json: Gzipped {
-            gzip: Bytes::from(fit(gzip)),
-            plain_len: json.count,
+            gzip: Bytes::from(gzip),
+            plain_len,
         },
-    }
-}
-
-/// A writer that counts the bytes written through it.
-struct Counted<W> {
-    inner: W,
-    count: u64,
-}
-
-impl<W: Write> Write for Counted<W> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let written = self.inner.write(buf)?;
-        self.count += written as u64;
-        Ok(written)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.inner.flush()
     }
 }
 
@@ -188,11 +161,7 @@ pub(crate) mod tests {
             .with_poll(INSTANCE, "fr-par-1", error, at, Duration::ZERO);
         let published = Published {
             snapshot: Arc::new(snapshot),
-            exposition: Exposition {
-                text: Default::default(),
-                gzip: Default::default(),
-                series: 0,
-            },
+            exposition: Exposition::default(),
             pages: Default::default(),
         };
         let now = SystemTime::UNIX_EPOCH + NOW;

@@ -8,21 +8,32 @@
 //! refusal (401, 403), which waits the hour too; it never fails a zone or changes
 //! `scaleway_exporter_poll_success` (docs/design.md#the-catalog-and-the-project-names-are-best-effort).
 //!
+//! The prices of what the fleet runs (Elastic Metal's and Dedibox's offers, Block Storage's
+//! volume types, each in the zones of its product) and this month's bill of each
+//! organization are read the same way, hourly and best effort (`reference/take.rs`).
+//!
 //! Logging follows the Block Storage habit: a line when a failure begins or changes cause
 //! (zones that share a cause share the line), one when a read succeeds again; a key that may
 //! not read projects gets one line for the whole run.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
+mod lines;
+mod take;
+
+use lines::Lines;
+
 use super::Poller;
 use crate::api::model;
-use crate::api::{ApiError, ApiFlavor, Client};
-use crate::inventory::{catalog_from_api, projects_from_api, Project, Snapshot};
-use crate::product::{Product, PROJECTS};
+use crate::api::{query_value, ApiError, ApiFlavor, Client, Endpoint};
+use crate::inventory::{
+    block_volume_types, dedibox_offers, elastic_metal_offers, Bill, PriceItems, Project, Snapshot,
+};
+use crate::product::{PriceList, Product, CONSUMPTIONS};
 
 /// How old the last good read of a catalog or of an organization's projects may be.
 pub const REFRESH_EVERY: Duration = Duration::from_secs(3600);
@@ -37,7 +48,7 @@ pub(super) struct Reference {
 }
 
 #[derive(Debug, Default)]
-struct State {
+pub(super) struct State {
     /// Zone -> its catalog's reads.
     zones: BTreeMap<String, Due>,
     /// Organization -> its projects' reads.
@@ -46,11 +57,23 @@ struct State {
     projects: BTreeMap<String, Vec<Project>>,
     /// A refused projects read has been logged: once for the run.
     refusal_logged: bool,
+    /// (list, zone) -> its prices' reads.
+    prices: BTreeMap<(PriceList, String), Due>,
+    /// Organization -> its bill's reads.
+    bills_due: BTreeMap<String, Due>,
+    /// Organization -> its bill of the month as of its last good read.
+    bills: BTreeMap<String, Bill>,
+    /// A refused bill read has been logged: once for the run.
+    bill_refusal_logged: bool,
+    /// Bill rows left out (not in euros) have been said: once for the run.
+    bill_left_out_logged: bool,
+    /// (reference, zone or "") -> whether its last read succeeded.
+    outcomes: BTreeMap<(&'static str, String), bool>,
 }
 
 /// When one catalog, or one organization's projects, is read next.
 #[derive(Debug, Default)]
-struct Due {
+pub(super) struct Due {
     last_success: Option<Instant>,
     /// The last refusal (401, 403): a permission is not granted within the minute.
     refused_at: Option<Instant>,
@@ -66,7 +89,7 @@ impl Due {
     }
 
     /// Records a failed read; true when it begins a failure or changes its cause.
-    fn failed(&mut self, error: &ApiError, cause: String, now: Instant) -> bool {
+    pub(super) fn failed(&mut self, error: &ApiError, cause: String, now: Instant) -> bool {
         if is_refusal(error) {
             self.refused_at = Some(now);
         }
@@ -74,14 +97,42 @@ impl Due {
     }
 
     /// Records a good read; true when it ends a failure.
-    fn succeeded(&mut self, now: Instant) -> bool {
+    pub(super) fn succeeded(&mut self, now: Instant) -> bool {
         self.last_success = Some(now);
         self.refused_at = None;
         self.failing.take().is_some()
     }
 }
 
-fn is_refusal(error: &ApiError) -> bool {
+/// One zone's list of prices, every page (Elastic Metal's offers twice: the default listing
+/// gives the hourly offers only, `subscription_period=monthly` their monthly twins).
+async fn read_prices(
+    client: &Client,
+    list: PriceList,
+    zone: &str,
+    deadline: Instant,
+) -> Result<PriceItems, ApiError> {
+    let endpoint = Endpoint::Prices(list);
+    let path = list.listing().path_in(zone);
+    Ok(match list {
+        PriceList::ElasticMetalOffers => {
+            let mut offers = client
+                .list_at::<model::ElasticMetalOffer>(endpoint, zone, &path, deadline)
+                .await?;
+            let monthly = format!("{path}?subscription_period=monthly");
+            offers.extend(client.list_at(endpoint, zone, &monthly, deadline).await?);
+            elastic_metal_offers(offers)
+        }
+        PriceList::DediboxOffers => {
+            dedibox_offers(client.list_at(endpoint, zone, &path, deadline).await?)
+        }
+        PriceList::BlockVolumeTypes => {
+            block_volume_types(client.list_at(endpoint, zone, &path, deadline).await?)
+        }
+    })
+}
+
+pub(super) fn is_refusal(error: &ApiError) -> bool {
     matches!(
         error,
         ApiError::Status {
@@ -91,12 +142,15 @@ fn is_refusal(error: &ApiError) -> bool {
     )
 }
 
-enum Read {
+pub(super) enum Read {
     Types(
         String,
         Result<BTreeMap<String, model::ServerType>, ApiError>,
     ),
     Projects(String, Result<Vec<model::Project>, ApiError>),
+    Prices(PriceList, String, Result<PriceItems, ApiError>),
+    /// An organization's bill of the month, and how many of its rows were left out.
+    Bill(String, Result<(Bill, usize), ApiError>),
 }
 
 impl Poller {
@@ -133,10 +187,16 @@ impl Reference {
             .chain(self.default_organization.clone())
             .collect();
         let mut projects_changed = state.forget_organizations_but(&wanted);
+        state.spawn_prices(&mut reads, client, &snapshot, now, deadline);
+        state.spawn_bills(&mut reads, client, &wanted, now, deadline);
         state.spawn_projects(&mut reads, client, wanted, now, deadline);
         let mut log = Lines::default();
+        let mut bill_changed = false;
         while let Some(joined) = reads.join_next().await {
             match joined {
+                Ok(Read::Bill(org, outcome)) => {
+                    bill_changed |= state.take_bill(org, outcome, &mut log, now);
+                }
                 Ok(read) => projects_changed |= state.take(read, &mut snapshot, &mut log, now),
                 Err(error) => {
                     tracing::error!(error = %error, "reference data read ended abnormally; the last good answer is kept");
@@ -144,11 +204,17 @@ impl Reference {
             }
         }
         state.refusal_logged |= !log.projects_refused.is_empty();
+        state.bill_refusal_logged |= !log.bill_refused.is_empty();
+        state.bill_left_out_logged |= log.bill_left_out > 0;
         log.write();
         if projects_changed {
             let all = state.projects.values().flatten().cloned().collect();
             snapshot = snapshot.with_projects(all);
         }
+        if bill_changed {
+            snapshot = snapshot.with_bill(Bill::merge(state.bills.values().cloned()));
+        }
+        snapshot.reference_success = std::sync::Arc::new(state.outcomes.clone());
         snapshot
     }
 }
@@ -180,7 +246,61 @@ impl State {
         let before = self.projects.len();
         self.organizations.retain(|org, _| wanted.contains(org));
         self.projects.retain(|org, _| wanted.contains(org));
+        self.bills_due.retain(|org, _| wanted.contains(org));
+        self.bills.retain(|org, _| wanted.contains(org));
         self.projects.len() != before
+    }
+
+    /// Starts a read of each price list that is due, in each zone of its product whose
+    /// servers answered.
+    fn spawn_prices(
+        &mut self,
+        reads: &mut JoinSet<Read>,
+        client: &Client,
+        snapshot: &Snapshot,
+        now: Instant,
+        deadline: Instant,
+    ) {
+        for list in PriceList::ALL {
+            for (zone, polled) in snapshot.zones_of(list.read_with()) {
+                let due = self.prices.entry((list, zone.to_owned())).or_default();
+                if polled.last_success.is_some() && due.is_due(now) {
+                    let (client, zone) = (client.clone(), zone.to_owned());
+                    reads.spawn(async move {
+                        let prices = read_prices(&client, list, &zone, deadline).await;
+                        Read::Prices(list, zone, prices)
+                    });
+                }
+            }
+        }
+    }
+
+    /// Starts a read of this month's bill of each wanted organization that is due.
+    fn spawn_bills(
+        &mut self,
+        reads: &mut JoinSet<Read>,
+        client: &Client,
+        wanted: &BTreeSet<String>,
+        now: Instant,
+        deadline: Instant,
+    ) {
+        let period = chrono::Utc::now().format("%Y-%m").to_string();
+        for org in wanted {
+            if self.bills_due.entry(org.clone()).or_default().is_due(now) {
+                let (client, org, period) = (client.clone(), org.clone(), period.clone());
+                reads.spawn(async move {
+                    let path = format!(
+                        "{}?organization_id={}&billing_period={period}",
+                        CONSUMPTIONS.path,
+                        query_value(&org)
+                    );
+                    let rows = client
+                        .list_at::<model::Consumption>(Endpoint::Billing, "", &path, deadline)
+                        .await;
+                    Read::Bill(org, rows.map(|rows| Bill::from_rows(&period, rows)))
+                });
+            }
+        }
     }
 
     /// Starts a read of each wanted organization's projects that is due.
@@ -205,113 +325,6 @@ impl State {
                     Read::Projects(org, projects)
                 });
             }
-        }
-    }
-
-    /// Takes in one read: a catalog into the snapshot, projects into the state, a failure
-    /// into the log when it begins or changes. True when the projects changed.
-    fn take(&mut self, read: Read, snapshot: &mut Snapshot, log: &mut Lines, now: Instant) -> bool {
-        match read {
-            Read::Types(zone, Ok(types)) => {
-                if self.zones.entry(zone.clone()).or_default().succeeded(now) {
-                    log.types_again.push(zone.clone());
-                }
-                tracing::debug!(zone, types = types.len(), "server-type catalog read");
-                let catalog = catalog_from_api(types);
-                *snapshot =
-                    std::mem::take(snapshot).with_catalog(&zone, catalog, SystemTime::now());
-                false
-            }
-            Read::Types(zone, Err(error)) => {
-                let cause = error.to_string().replace(&zone, "{zone}");
-                let due = self.zones.entry(zone.clone()).or_default();
-                if due.failed(&error, cause.clone(), now) {
-                    log.types_failed
-                        .entry(cause)
-                        .or_default()
-                        .push((zone, error));
-                }
-                false
-            }
-            Read::Projects(org, Ok(projects)) => {
-                if self
-                    .organizations
-                    .entry(org.clone())
-                    .or_default()
-                    .succeeded(now)
-                {
-                    log.projects_again.push(org.clone());
-                }
-                self.projects.insert(org, projects_from_api(projects));
-                true
-            }
-            Read::Projects(org, Err(error)) => {
-                let refused = is_refusal(&error);
-                let due = self.organizations.entry(org.clone()).or_default();
-                let changed = due.failed(&error, error.to_string(), now);
-                if refused && !self.refusal_logged {
-                    log.projects_refused.push((org, error));
-                } else if changed && !refused {
-                    log.projects_failed.push((org, error));
-                }
-                false
-            }
-        }
-    }
-}
-
-/// The log lines of one refresh, written together, sorted, so that zones with one cause
-/// share one line.
-#[derive(Default)]
-struct Lines {
-    /// Cause -> the zones that failed for it (each with its own error).
-    types_failed: BTreeMap<String, Vec<(String, ApiError)>>,
-    types_again: Vec<String>,
-    projects_refused: Vec<(String, ApiError)>,
-    projects_failed: Vec<(String, ApiError)>,
-    projects_again: Vec<String>,
-}
-
-impl Lines {
-    fn write(mut self) {
-        for (cause, mut zones) in self.types_failed {
-            zones.sort_by(|a, b| a.0.cmp(&b.0));
-            if let [(zone, error)] = zones.as_slice() {
-                tracing::warn!(zone, error = %error, "server-type catalog read failed; the zone's types keep the values of the last good read (none before one); its servers are still published");
-            } else {
-                let names: Vec<&str> = zones.iter().map(|(z, _)| z.as_str()).collect();
-                tracing::warn!(zones = names.join(",").as_str(), error = cause.as_str(), "server-type catalog read failed; the zone's types keep the values of the last good read (none before one); its servers are still published");
-            }
-        }
-        if !self.types_again.is_empty() {
-            self.types_again.sort();
-            tracing::info!(
-                zones = self.types_again.join(",").as_str(),
-                "server-type catalog read again"
-            );
-        }
-        if let Some((_, error)) = self.projects_refused.first() {
-            let orgs: Vec<&str> = self
-                .projects_refused
-                .iter()
-                .map(|(o, _)| o.as_str())
-                .collect();
-            tracing::warn!(
-                organization_ids = orgs.join(",").as_str(),
-                error = %error,
-                "the key may not read project names: grant it the IAM permission set {} on the organization; scaleway_project_info is left out, servers are still published (said once for the run)",
-                PROJECTS.permission_set
-            );
-        }
-        for (org, error) in &self.projects_failed {
-            tracing::warn!(organization_id = org.as_str(), error = %error, "projects read failed; project names keep the last good read (none before one)");
-        }
-        if !self.projects_again.is_empty() {
-            self.projects_again.sort();
-            tracing::info!(
-                organization_ids = self.projects_again.join(",").as_str(),
-                "projects read again"
-            );
         }
     }
 }

@@ -1,0 +1,347 @@
+//! The monitoring mixin, mixin/: the files the repository ships from it (the rule file, the
+//! PrometheusRule, the dashboards) are exactly what `mixin/generate.sh` writes; its output
+//! follows the lint rules of the Prometheus monitoring-mixins project; and its `_config` drives
+//! what it generates. The lint rules read the files checked in, which the first test holds
+//! equal to the mixin's output, so they need nothing installed; the tests that run `jsonnet`
+//! are ignored unless it is (`.ci/run` installs Debian's `jsonnet`). Alert names in CamelCase,
+//! `job` selection and `$__rate_interval` in the dashboards' queries are linted by
+//! tests/dashboards_lint.rs, with the rest of the dashboards' conventions.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use yaml_serde::Value as Yaml;
+
+const REGENERATE: &str = "mixin/generate.sh";
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
+}
+
+/// Every file under `dir`, by its path relative to `dir`, sorted.
+fn files_under(dir: &Path) -> Vec<String> {
+    fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(base, &path, out);
+            } else {
+                let relative = path.strip_prefix(base).unwrap();
+                out.push(relative.to_str().unwrap().to_owned());
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
+
+/// The value of a jsonnet expression, with the mixin's folder on the import path.
+fn jsonnet(code: &str) -> serde_json::Value {
+    let output = Command::new("jsonnet")
+        .arg("-J")
+        .arg(root().join("mixin"))
+        .arg("-e")
+        .arg(code)
+        .output()
+        .expect("jsonnet is installed");
+    assert!(
+        output.status.success(),
+        "jsonnet: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+/// The mixin with `config` merged into its `_config`.
+fn mixin_with(config: &str) -> serde_json::Value {
+    jsonnet(&format!(
+        "local m = (import 'mixin.libsonnet') + {{ _config+:: {config} }};
+         {{ alerts: m.prometheusAlerts, dashboards: m.grafanaDashboards }}"
+    ))
+}
+
+fn alert_rules(mixin: &serde_json::Value) -> Vec<&serde_json::Value> {
+    mixin["alerts"]["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| g["rules"].as_array().unwrap())
+        .filter(|r| r.get("alert").is_some())
+        .collect()
+}
+
+// =============================================================================================
+// Generation
+// =============================================================================================
+
+#[test]
+#[ignore = "needs jsonnet (Debian package jsonnet): .ci/run installs it"]
+fn the_files_generated_from_the_mixin_are_the_files_checked_in() {
+    let out = tempfile::tempdir().unwrap();
+    let status = Command::new("bash")
+        .arg(root().join("mixin/generate.sh"))
+        .arg(out.path())
+        .status()
+        .unwrap();
+    assert!(status.success(), "{REGENERATE} failed");
+    let generated = files_under(out.path());
+    for expected in [
+        "alerts/scaleway.rules.yml",
+        "deploy/kubernetes/prometheusrule.yaml",
+        "dashboards/scaleway-fleet.json",
+        "charts/scaleway-exporter/files/prometheus-rules.yaml",
+        "charts/scaleway-exporter/dashboards/scaleway-fleet.json",
+    ] {
+        assert!(generated.iter().any(|g| g == expected), "{expected}");
+    }
+    let mut stale = Vec::new();
+    for file in &generated {
+        let fresh = read(&out.path().join(file));
+        let checked_in = std::fs::read_to_string(root().join(file)).unwrap_or_default();
+        if fresh != checked_in {
+            let line = fresh
+                .lines()
+                .zip(checked_in.lines())
+                .position(|(a, b)| a != b)
+                .unwrap_or_else(|| fresh.lines().count().min(checked_in.lines().count()));
+            stale.push(format!("{file} (first difference at line {})", line + 1));
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "generated files differ from the mixin's output; run {REGENERATE}:\n  {}",
+        stale.join("\n  ")
+    );
+    // No dashboard is made by hand beside the generated ones: it would escape the mixin.
+    for folder in ["dashboards", "charts/scaleway-exporter/dashboards"] {
+        for dashboard in files_under(&root().join(folder)) {
+            let path = format!("{folder}/{dashboard}");
+            assert!(
+                generated.contains(&path),
+                "{path} is not generated by the mixin"
+            );
+        }
+    }
+}
+
+#[test]
+#[ignore = "needs jsonnetfmt (Debian package jsonnet): .ci/run installs it"]
+fn every_jsonnet_file_of_the_mixin_is_as_jsonnetfmt_writes_it() {
+    let sources: Vec<PathBuf> = files_under(&root().join("mixin"))
+        .into_iter()
+        .filter(|f| f.ends_with(".libsonnet") || f.ends_with(".jsonnet"))
+        .map(|f| root().join("mixin").join(f))
+        .collect();
+    assert!(sources.len() >= 5, "{sources:?}");
+    let output = Command::new("jsonnetfmt")
+        .arg("--test")
+        .args(&sources)
+        .output()
+        .expect("jsonnetfmt is installed");
+    assert!(
+        output.status.success(),
+        "not formatted (run `jsonnetfmt -i mixin/*.*sonnet mixin/*/*.libsonnet`): {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+// =============================================================================================
+// The monitoring-mixins lint rules, on the files generated
+// =============================================================================================
+
+fn rule_file() -> Yaml {
+    yaml_serde::from_str(&read(&root().join("alerts/scaleway.rules.yml"))).unwrap()
+}
+
+fn alerts(rules: &Yaml) -> Vec<&Yaml> {
+    rules["groups"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .flat_map(|g| g["rules"].as_sequence().unwrap())
+        .filter(|r| !r["alert"].is_null())
+        .collect()
+}
+
+#[test]
+fn every_alert_has_a_known_severity_a_static_summary_and_a_templated_description() {
+    let rules = rule_file();
+    let alerts = alerts(&rules);
+    assert!(alerts.len() >= 14, "{} alerts", alerts.len());
+    let mut problems = Vec::new();
+    for alert in alerts {
+        let name = alert["alert"].as_str().unwrap();
+        let severity = alert["labels"]["severity"].as_str().unwrap_or("");
+        if !["info", "warning", "critical"].contains(&severity) {
+            problems.push(format!("{name}: severity {severity:?}"));
+        }
+        let summary = alert["annotations"]["summary"].as_str().unwrap_or("");
+        let static_sentence = !summary.contains("{{")
+            && summary.starts_with(|c: char| c.is_uppercase())
+            && summary.ends_with('.');
+        if !static_sentence {
+            problems.push(format!(
+                "{name}: summary {summary:?} is not one static sentence"
+            ));
+        }
+        let description = alert["annotations"]["description"].as_str().unwrap_or("");
+        if !description.contains("{{ $labels.") && !description.contains("{{ $value") {
+            problems.push(format!(
+                "{name}: description {description:?} is not templated"
+            ));
+        }
+        if alert["annotations"]["runbook_url"]
+            .as_str()
+            .unwrap_or("")
+            .is_empty()
+        {
+            problems.push(format!("{name}: no runbook_url"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn every_dashboard_has_a_uid_a_title_and_the_datasource_and_job_variables() {
+    let mut checked = 0;
+    for file in files_under(&root().join("dashboards")) {
+        let dashboard: serde_json::Value =
+            serde_json::from_str(&read(&root().join("dashboards").join(&file))).unwrap();
+        assert!(
+            dashboard["uid"].as_str().is_some_and(|u| !u.is_empty()),
+            "{file}: no uid"
+        );
+        assert!(
+            dashboard["title"].as_str().is_some_and(|t| !t.is_empty()),
+            "{file}: no title"
+        );
+        let variables: BTreeMap<&str, &serde_json::Value> = dashboard["templating"]["list"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| (v["name"].as_str().unwrap(), v))
+            .collect();
+        let datasource = variables.get("datasource").expect("a datasource variable");
+        assert_eq!(datasource["type"], "datasource", "{file}");
+        assert_eq!(datasource["query"], "prometheus", "{file}");
+        let job = variables.get("job").expect("a job variable");
+        assert_eq!(job["type"], "query", "{file}");
+        assert_eq!(job["multi"], true, "{file}: several jobs can be selected");
+        checked += 1;
+    }
+    assert_eq!(checked, 3);
+}
+
+// =============================================================================================
+// _config
+// =============================================================================================
+
+#[test]
+#[ignore = "needs jsonnet (Debian package jsonnet): .ci/run installs it"]
+fn a_sites_config_moves_every_selector_link_uid_title_and_tag() {
+    let mixin = mixin_with(
+        "{ exporterSelector: 'job=\"scaleway-prod\"',
+           runbookUrlPattern: 'https://wiki.example.com/scaleway#%s',
+           dashboardUidPrefix: 'acme-scw-',
+           dashboardTitlePrefix: 'ACME / ',
+           dashboardTags: ['acme'] }",
+    );
+    for rule in alert_rules(&mixin) {
+        let name = rule["alert"].as_str().unwrap();
+        let expr = rule["expr"].as_str().unwrap();
+        assert!(expr.contains(r#"job="scaleway-prod""#), "{name}: {expr}");
+        assert!(!expr.contains(r#"job="scaleway""#), "{name}: {expr}");
+        assert_eq!(
+            rule["annotations"]["runbook_url"],
+            format!("https://wiki.example.com/scaleway#{}", name.to_lowercase())
+        );
+    }
+    let dashboards = mixin["dashboards"].as_object().unwrap();
+    assert_eq!(dashboards.len(), 3);
+    for (file, dashboard) in dashboards {
+        let uid = dashboard["uid"].as_str().unwrap();
+        assert!(
+            uid.starts_with("acme-scw-") && uid.len() <= 40,
+            "{file}: {uid}"
+        );
+        assert!(dashboard["title"].as_str().unwrap().starts_with("ACME / "));
+        assert_eq!(dashboard["tags"][0], "acme", "{file}");
+        assert_eq!(dashboard["links"][0]["tags"], serde_json::json!(["acme"]));
+    }
+}
+
+#[test]
+#[ignore = "needs jsonnet (Debian package jsonnet): .ci/run installs it"]
+fn the_runbook_scheme_moves_the_default_links_to_https() {
+    let mixin = mixin_with("{ runbookScheme: 'https' }");
+    for rule in alert_rules(&mixin) {
+        let name = rule["alert"].as_str().unwrap().to_lowercase();
+        assert_eq!(
+            rule["annotations"]["runbook_url"],
+            format!("https://{{{{ $labels.instance }}}}/runbook#{name}")
+        );
+    }
+}
+
+#[test]
+#[ignore = "needs jsonnet (Debian package jsonnet): .ci/run installs it"]
+fn the_waits_of_the_config_set_each_alerts_for_and_what_its_texts_say() {
+    let mixin = mixin_with(
+        "{ serverNotUpFor: '10m', pollFailingFor: '1h', dataStaleAfterSeconds: 1800,
+           rateLimitedWindow: '5m', rateLimitedShare: '0.25' }",
+    );
+    let rules: BTreeMap<&str, &serde_json::Value> = alert_rules(&mixin)
+        .into_iter()
+        .map(|r| (r["alert"].as_str().unwrap(), r))
+        .collect();
+    let not_running = rules["ScalewayServerNotRunning"];
+    assert_eq!(not_running["for"], "10m");
+    assert_eq!(
+        not_running["annotations"]["summary"],
+        "A Scaleway server has not been running for 10 minutes."
+    );
+    assert!(not_running["annotations"]["description"]
+        .as_str()
+        .unwrap()
+        .contains("for 10 minutes;"));
+    assert_eq!(rules["ScalewayDediboxServerLocked"]["for"], "10m");
+    let failing = rules["ScalewayExporterPollFailing"];
+    assert_eq!(failing["for"], "1h");
+    assert!(failing["annotations"]["description"]
+        .as_str()
+        .unwrap()
+        .contains("has failed for 1 hour."));
+    let stale = rules["ScalewayExporterDataStale"];
+    assert_eq!(stale["expr"].as_str().unwrap().matches("> 1800").count(), 2);
+    assert!(stale["annotations"]["description"]
+        .as_str()
+        .unwrap()
+        .contains("more than 30 minutes ago"));
+    let limited = rules["ScalewayApiRateLimited"]["expr"].as_str().unwrap();
+    assert!(
+        limited.contains("[5m]") && limited.contains("> 0.25"),
+        "{limited}"
+    );
+}
+
+#[test]
+#[ignore = "needs jsonnet (Debian package jsonnet): .ci/run installs it"]
+fn a_duration_the_texts_cannot_say_is_refused() {
+    let output = Command::new("jsonnet")
+        .arg("-J")
+        .arg(root().join("mixin"))
+        .arg("-e")
+        .arg("((import 'mixin.libsonnet') + { _config+:: { serverNotUpFor: '1h30m' } }).prometheusAlerts")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(said.contains("one number and one unit"), "{said}");
+}
