@@ -690,7 +690,8 @@ fn accepted_values(long: &str) -> Vec<&'static str> {
         | "demo.churn-interval"
         | "health.timeout"
         | "transition"
-        | "churn-interval" => vec!["1s", "60s", "365days"],
+        | "churn-interval"
+        | "chaos-interval" => vec!["1s", "60s", "365days"],
         "scaleway.zone" | "demo.zones" | "zones" => vec!["fr-par-1", "nl-ams-1,pl-waw-2", ""],
         "scaleway.api-url" => vec!["http://127.0.0.1:9", "https://api.scaleway.com/"],
         "scaleway.api-flavor" => vec!["instance", "legacy"],
