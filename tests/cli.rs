@@ -690,7 +690,8 @@ fn accepted_values(long: &str) -> Vec<&'static str> {
         | "demo.churn-interval"
         | "health.timeout"
         | "transition"
-        | "churn-interval" => vec!["1s", "60s", "365days"],
+        | "churn-interval"
+        | "chaos-interval" => vec!["1s", "60s", "365days"],
         "scaleway.zone" | "demo.zones" | "zones" => vec!["fr-par-1", "nl-ams-1,pl-waw-2", ""],
         "scaleway.api-url" => vec!["http://127.0.0.1:9", "https://api.scaleway.com/"],
         "scaleway.api-flavor" => vec!["instance", "legacy"],
@@ -865,4 +866,52 @@ proptest! {
             Ok(Invocation::Show(_)) => {}
         }
     }
+}
+
+#[test]
+fn a_listen_address_says_whether_its_shape_or_its_port_is_wrong() {
+    let key = [("SCW_SECRET_KEY", TEST_KEY)];
+    assert_one_line_exit_2(
+        &["--web.listen-address=:99999"],
+        &key,
+        "bad --web.listen-address \":99999\": port 99999 is out of range (0 to 65535)",
+    );
+    assert_one_line_exit_2(
+        &["--web.listen-address=10059"],
+        &key,
+        "bad --web.listen-address \"10059\": expected :PORT or HOST:PORT",
+    );
+    assert_one_line_exit_2(
+        &["health", "--web.listen-address=:70000"],
+        &[],
+        "bad --web.listen-address \":70000\": port 70000 is out of range (0 to 65535)",
+    );
+}
+
+/// `simulate`'s log lines are its own: the churn shared with `demo` logs under its own
+/// target, not the demo's.
+#[cfg(feature = "demo")]
+#[tokio::test]
+async fn simulate_logs_its_churn_under_no_target_of_the_demo() {
+    use common::child_log::{ChildLog, KillOnDrop};
+    let mut child = KillOnDrop(
+        Command::new(BINARY)
+            .args([
+                "simulate",
+                "--listen-address=127.0.0.1:0",
+                "--zones=fr-par-1",
+                "--servers-per-zone=5",
+                "--churn-interval=50ms",
+            ])
+            .env_clear()
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut log = ChildLog::read(child.0.stderr.take().unwrap());
+    let changed = log
+        .wait_for("simulator changed a server", common::child_log::START_WAIT)
+        .await;
+    assert!(changed.contains("cmd::churn"), "{changed}");
+    assert!(!changed.contains("cmd::demo"), "{changed}");
 }

@@ -12,7 +12,7 @@ fuzz_target!(|data: &[u8]| {
     };
     // A server whose sbs volumes take the ids the fuzzer chose, so the sizes are looked up.
     let volumes: serde_json::Map<String, serde_json::Value> = page
-        .volumes
+        .items
         .iter()
         .enumerate()
         .map(|(i, v)| {
@@ -26,6 +26,6 @@ fuzz_target!(|data: &[u8]| {
         "servers": [{"id": "s1", "state": "running", "volumes": volumes}]
     }))
     .expect("a well-formed server");
-    let servers = servers_from_api(listing.servers, &page.volumes);
+    let servers = servers_from_api(listing.servers, &page.items);
     assert_eq!(servers.len(), 1);
 });

@@ -14,6 +14,7 @@ use super::{json, Action, ActionError, Product, Resource, Shape, Simulator};
 
 mod checks;
 mod errors;
+mod fault_answers;
 mod paging;
 mod reference;
 
@@ -23,6 +24,7 @@ pub(crate) use errors::{
     UNKNOWN_SERVICE,
 };
 use errors::{invalid_request, server_not_found};
+pub(crate) use fault_answers::{answer as fault_answer, Asked};
 #[cfg(test)]
 use paging::link_header_at;
 pub(crate) use paging::paging_headers;
@@ -70,6 +72,16 @@ async fn list_servers(
 ) -> Result<Response, Refused> {
     let zone = admit(&sim, &headers, zone, INSTANCE)?;
     let (page, per_page) = page(&sim, query.as_deref(), Style::Spaced)?;
+    let asked = Asked {
+        product: Product::Instance,
+        zone: &zone,
+        page,
+        size: per_page,
+        newest_first: true,
+    };
+    if let Some(faulted) = fault_answer(&sim, &asked).await {
+        return Ok(faulted);
+    }
     let out = sim.servers_page(&zone, page, per_page, Shape::Current);
     let mut response = reply(&sim, StatusCode::OK, out.body);
     paging_headers(

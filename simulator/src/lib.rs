@@ -9,6 +9,8 @@
 //! - `world`: each zone's Instance servers and volumes as the simulator holds them, and the
 //!   clock transitions settle on.
 //! - `answers`: what the routes send, read from the world: pages, bodies, actions' tasks.
+//! - `faults`: what a servers list answers on the API's worst day, per (product, zone), and
+//!   chaos, which moves one fault at random from pair to pair.
 //! - `products`: Elastic Metal, Apple silicon and Dedibox servers (their own shapes, zones,
 //!   actions and secrets), and the test hooks that cover every [`Product`].
 //! - `resources`: every other list, one [`Resource`] each: what the fleet leaves behind
@@ -27,6 +29,7 @@ mod account;
 mod action;
 mod answers;
 mod catalog;
+mod faults;
 mod fleet;
 mod http;
 mod json;
@@ -54,6 +57,7 @@ use world::{BlockEntry, Entry, Origin, World, Zone};
 
 pub use action::{Action, ActionError};
 pub use catalog::ReferenceFault;
+pub use faults::{Chaos, Fault, FaultEvent, OVERSIZED_BYTES};
 pub use products::{
     Product, ProductAction, ProductActionError, ProductCounts, SECRET_MARKER, SECRET_MARKER_BASE64,
 };
@@ -148,6 +152,8 @@ struct Shared {
     /// The server-type catalog's and the projects' faults and request counts (tests).
     catalog: catalog::Hooks,
     projects: catalog::Hooks,
+    /// What the servers lists answer instead of their servers (tests, chaos).
+    faults: faults::Faults,
     /// Requests to each [`Resource`]'s list, by [`Resource::index`].
     resource_requests: [AtomicU64; Resource::ALL.len()],
 }
@@ -223,6 +229,7 @@ impl Simulator {
                 legacy_running_bool: AtomicBool::new(false),
                 catalog: catalog::Hooks::default(),
                 projects: catalog::Hooks::default(),
+                faults: faults::Faults::default(),
                 resource_requests: Default::default(),
                 config,
             }),

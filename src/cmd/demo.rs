@@ -5,6 +5,7 @@ use std::time::Duration;
 use rand::Rng as _;
 use tokio::net::TcpListener;
 
+use super::churn::churn;
 use crate::config::{ConfigError, DemoArgs, ExporterConfig};
 use crate::exporter::Exporter;
 use crate::secret::{SecretKey, TokenSource};
@@ -77,21 +78,4 @@ pub async fn demo(args: &DemoArgs, shutdown: Shutdown) -> anyhow::Result<()> {
         .serve(listener, shutdown.wait())
         .await?;
     Ok(())
-}
-
-/// Changes one server's state every `every`, so dashboards and alerts have something to show.
-pub(crate) async fn churn(simulator: Simulator, every: Duration, shutdown: Shutdown) {
-    let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
-    let stop = shutdown.wait();
-    tokio::pin!(stop);
-    loop {
-        tokio::select! {
-            _ = &mut stop => return,
-            _ = ticker.tick() => {
-                if let Some(change) = simulator.churn_once() {
-                    tracing::info!(change = %change, "simulator changed a server");
-                }
-            }
-        }
-    }
 }

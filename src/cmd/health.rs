@@ -114,11 +114,12 @@ pub fn main(
     web_config_file: Option<&Path>,
 ) -> std::process::ExitCode {
     use std::process::ExitCode;
-    let Some(listen) = ListenAddress::parse(listen_address) else {
-        eprintln!(
-            "scaleway_exporter: bad --web.listen-address {listen_address:?}: expected :PORT or HOST:PORT"
-        );
-        return ExitCode::from(2);
+    let listen = match ListenAddress::parse(listen_address) {
+        Ok(listen) => listen,
+        Err(reason) => {
+            eprintln!("scaleway_exporter: bad --web.listen-address {listen_address:?}: {reason}");
+            return ExitCode::from(2);
+        }
     };
     let tls = match web_config_file.map(serves_tls) {
         None => false,

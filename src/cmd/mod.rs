@@ -2,6 +2,8 @@
 //! and `start`, which turns the command line into the one of them to run.
 
 #[cfg(feature = "demo")]
+mod churn;
+#[cfg(feature = "demo")]
 pub mod demo;
 pub mod health;
 pub mod help;

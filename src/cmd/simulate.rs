@@ -1,9 +1,11 @@
 //! `simulate`: the fake API alone, for tests, benchmarks and the end-to-end suite.
 
-use scaleway_simulator::{Mix, ProductCounts, Simulator, SimulatorConfig};
+use std::time::Duration;
+
+use scaleway_simulator::{Chaos, FaultEvent, Mix, ProductCounts, Simulator, SimulatorConfig};
 use tokio::net::TcpListener;
 
-use super::demo::churn;
+use super::churn::churn;
 use crate::config::{ConfigError, SimulateArgs};
 use crate::shutdown::Shutdown;
 
@@ -53,6 +55,59 @@ pub async fn simulate(
     if let Some(every) = args.churn_interval {
         tokio::spawn(churn(simulator.clone(), every, shutdown.clone()));
     }
+    if let Some(every) = args.chaos_interval {
+        let chaos = Chaos::new(&simulator, args.seed);
+        tokio::spawn(chaos_loop(
+            simulator.clone(),
+            chaos,
+            every,
+            shutdown.clone(),
+        ));
+    }
     simulator.serve(listener, shutdown.wait()).await?;
     Ok(())
+}
+
+/// Every `every`, the fault in force ends and a new one starts; at shutdown the last one
+/// ends, so no answer hangs on past it. Each start and end is one line: what a soak reads to
+/// match a pair's recovery with the end of its fault.
+async fn chaos_loop(simulator: Simulator, mut chaos: Chaos, every: Duration, shutdown: Shutdown) {
+    let log = |what: &'static str, event: &FaultEvent| {
+        tracing::info!(
+            product = event.product.label(),
+            zone = event.zone.as_str(),
+            fault = event.fault.label(),
+            "{what}"
+        );
+    };
+    let pairs: Vec<String> = chaos
+        .pairs()
+        .iter()
+        .map(|(product, zone)| format!("{product}/{zone}"))
+        .collect();
+    tracing::info!(
+        pairs = pairs.join(",").as_str(),
+        interval = %humantime::format_duration(every),
+        "simulator chaos on: one fault at a time, in a random (product, zone)"
+    );
+    // The first fault one interval after the start: a client's first poll sees a healthy API.
+    let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+    let stop = shutdown.wait();
+    tokio::pin!(stop);
+    loop {
+        tokio::select! {
+            () = &mut stop => break,
+            _ = ticker.tick() => {
+                if let Some(ended) = chaos.end(&simulator) {
+                    log("simulator fault ended", &ended);
+                }
+                if let Some(started) = chaos.start(&simulator) {
+                    log("simulator fault started", &started);
+                }
+            }
+        }
+    }
+    if let Some(ended) = chaos.end(&simulator) {
+        log("simulator fault ended", &ended);
+    }
 }

@@ -126,9 +126,10 @@ impl ExporterConfigBuilder {
             self.zones.is_empty(),
         )?;
         let api_url = resolve_api_url(&self.api_url)?;
-        let listen_address = ListenAddress::parse(&self.listen_address).ok_or_else(|| {
+        let listen_address = ListenAddress::parse(&self.listen_address).map_err(|reason| {
             ConfigError::BadListenAddress {
                 address: self.listen_address.clone(),
+                reason,
             }
         })?;
         let telemetry_path = TelemetryPath::new(&self.telemetry_path).map_err(|reason| {

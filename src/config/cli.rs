@@ -292,6 +292,12 @@ pub struct SimulateArgs {
     /// Change one server's state this often (poweroff, poweron, ...); off when absent.
     #[arg(long = "churn-interval", value_parser = parse_duration, value_name = "DURATION")]
     pub churn_interval: Option<Duration>,
+    /// End the current fault and start a random one (seeded by --seed) in a random (product,
+    /// zone) with servers this often: a 429 with a Retry-After no clock holds, a 5xx, a hang,
+    /// a body cut short, oversized or endless, ...; each start and end is one log line. Off
+    /// when absent.
+    #[arg(long = "chaos-interval", value_parser = parse_duration, value_name = "DURATION")]
+    pub chaos_interval: Option<Duration>,
     #[command(flatten)]
     pub log: LogArgs,
 }

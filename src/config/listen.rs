@@ -13,15 +13,24 @@ pub enum ListenAddress {
 }
 
 impl ListenAddress {
-    pub fn parse(text: &str) -> Option<Self> {
-        if let Some(port) = text.strip_prefix(':') {
-            return port.parse().ok().map(ListenAddress::AllInterfaces);
+    /// `:PORT` or `HOST:PORT`, with a port of 0 to 65535; the error says which part is wrong.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        const SHAPE: &str = "expected :PORT or HOST:PORT";
+        let (host, port) = text.rsplit_once(':').ok_or(SHAPE)?;
+        let port = match port.parse::<u16>() {
+            Ok(port) => port,
+            Err(_) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => {
+                return Err(format!("port {port} is out of range (0 to 65535)"));
+            }
+            Err(_) => return Err(SHAPE.to_owned()),
+        };
+        if host.is_empty() {
+            Ok(ListenAddress::AllInterfaces(port))
+        } else if host.starts_with(':') {
+            Err(SHAPE.to_owned())
+        } else {
+            Ok(ListenAddress::Host(text.to_owned()))
         }
-        let (host, port) = text.rsplit_once(':')?;
-        if host.is_empty() || port.parse::<u16>().is_err() {
-            return None;
-        }
-        Some(ListenAddress::Host(text.to_owned()))
     }
 
     /// Binds the address; `:PORT` takes the dual-stack `[::]` and falls back to `0.0.0.0`
@@ -59,18 +68,26 @@ mod tests {
     fn listen_addresses_take_a_port_alone_or_a_host_and_port() {
         assert_eq!(
             ListenAddress::parse(":10059"),
-            Some(ListenAddress::AllInterfaces(10059))
+            Ok(ListenAddress::AllInterfaces(10059))
         );
         assert_eq!(
             ListenAddress::parse("127.0.0.1:0"),
-            Some(ListenAddress::Host("127.0.0.1:0".into()))
+            Ok(ListenAddress::Host("127.0.0.1:0".into()))
         );
         assert_eq!(
             ListenAddress::parse("[::1]:9"),
-            Some(ListenAddress::Host("[::1]:9".into()))
+            Ok(ListenAddress::Host("[::1]:9".into()))
         );
-        for bad in ["10059", ":port", "host:", ":99999"] {
-            assert_eq!(ListenAddress::parse(bad), None, "{bad}");
+        for bad in ["10059", ":port", "host:", "::", ":1:2"] {
+            assert_eq!(
+                ListenAddress::parse(bad),
+                Err("expected :PORT or HOST:PORT".to_owned()),
+                "{bad}"
+            );
         }
+        assert_eq!(
+            ListenAddress::parse(":99999"),
+            Err("port 99999 is out of range (0 to 65535)".to_owned())
+        );
     }
 }

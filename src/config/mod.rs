@@ -82,8 +82,8 @@ pub enum ConfigError {
     TooManyLegacyZones { count: usize },
     #[error("bad --scaleway.api-url {url:?}: {reason}")]
     BadApiUrl { url: String, reason: String },
-    #[error("bad --web.listen-address {address:?}: expected :PORT or HOST:PORT")]
-    BadListenAddress { address: String },
+    #[error("bad --web.listen-address {address:?}: {reason}")]
+    BadListenAddress { address: String, reason: String },
     #[error("bad --web.telemetry-path {path:?}: {reason}")]
     BadTelemetryPath { path: String, reason: String },
     #[error("bad {flag} ({value}): {reason}")]

@@ -7,7 +7,7 @@ use super::target::not_served;
 use super::Polled;
 use crate::api::ApiError;
 use crate::inventory::{Items, ReadOutcome, Snapshot, ZonePoll, ZoneState};
-use crate::product::{Product, Resource};
+use crate::product::{Product, ProductZone, Resource};
 
 /// Zones that share one log line: the same message for the same cause.
 #[derive(Default)]
@@ -101,14 +101,23 @@ pub(super) fn log_first_poll(previous: &Snapshot, next: &Snapshot) {
     if previous.all_polled() || !next.all_polled() {
         return;
     }
-    let failed_zones = next
-        .zones()
-        .filter(|(_, z)| !z.last_poll_succeeded())
-        .count();
+    let pairs: Vec<_> = next.zones().collect();
+    let distinct = |of: fn(&ProductZone) -> &str| {
+        pairs
+            .iter()
+            .map(|(pz, _)| of(pz))
+            .collect::<BTreeSet<_>>()
+            .len()
+    };
     tracing::info!(
         servers = next.server_count(),
-        zones = next.zones().count(),
-        failed_zones,
+        products = distinct(|pz| pz.product.label()),
+        zones = distinct(|pz| pz.zone.as_str()),
+        product_zones = pairs.len(),
+        failed_product_zones = pairs
+            .iter()
+            .filter(|(_, z)| !z.last_poll_succeeded())
+            .count(),
         "first poll complete"
     );
 }

@@ -18,8 +18,8 @@ use serde::Serialize;
 
 use super::{Product, ProductAction, ProductActionError};
 use crate::http::{
-    admit, page, permission_denied, reply, resource_not_found, Api, Refused, Style, NO_ROUTE,
-    UNKNOWN_SERVICE,
+    admit, fault_answer, page, permission_denied, reply, resource_not_found, Api, Asked, Refused,
+    Style, NO_ROUTE, UNKNOWN_SERVICE,
 };
 use crate::{json, Simulator};
 
@@ -39,7 +39,7 @@ pub(crate) fn routes(mut router: Router<Simulator>) -> Router<Simulator> {
                           headers: HeaderMap,
                           path: Result<Path<String>, PathRejection>,
                           RawQuery(query): RawQuery| async move {
-                        list(product, &sim, &headers, path, query.as_deref())
+                        list(product, &sim, &headers, path, query.as_deref()).await
                     },
                 ),
             )
@@ -68,7 +68,7 @@ pub(crate) fn routes(mut router: Router<Simulator>) -> Router<Simulator> {
     router
 }
 
-fn list(
+async fn list(
     product: Product,
     sim: &Simulator,
     headers: &HeaderMap,
@@ -81,6 +81,16 @@ fn list(
         .unwrap_or_default()
         .split('&')
         .any(|pair| pair == "order_by=created_at_desc");
+    let asked = Asked {
+        product,
+        zone: &zone,
+        page,
+        size: page_size,
+        newest_first,
+    };
+    if let Some(faulted) = fault_answer(sim, &asked).await {
+        return Ok(faulted);
+    }
     let body = sim.product_page(product, &zone, page, page_size, newest_first);
     Ok(reply(sim, StatusCode::OK, body))
 }

@@ -14,7 +14,7 @@ use maud::{html, Markup, PreEscaped};
 
 use super::filter::{rows, Filter, FleetQuery};
 use super::rfc3339;
-use super::rows::{polled_products, state_labels, zone_labels, FleetRow};
+use super::rows::{not_up, polled_products, state_labels, zone_labels, FleetRow};
 use super::summary::{summarize, summary_html};
 use crate::inventory::{Snapshot, Volume};
 
@@ -62,21 +62,22 @@ fn table(snapshot: &Snapshot, filter: &Filter, total: usize, now: SystemTime) ->
     let matching = rows.len();
     let shown = matching.min(MAX_HTML_ROWS);
     let not_running = rows.iter().filter(|row| !row.up).count();
+    let not_up = not_up(snapshot);
     let json = format!("/inventory.json{}", filter.query_string());
     html! {
         p id="fleet-shown" {
             @if shown < matching {
                 strong { (shown) " of " (matching) " shown" }
                 @if *filter != Filter::default() { " (of " (total) " servers)" }
-                ", " (not_running) " not running: the table stops at " (MAX_HTML_ROWS)
-                " rows, those not running first. To see the rest, narrow it with the filters \
+                ", " (not_running) " " (not_up) ": the table stops at " (MAX_HTML_ROWS)
+                " rows, those " (not_up) " first. To see the rest, narrow it with the filters \
                  above, or read all " (matching) " in " a href=(json) { (json) } "."
             } @else if *filter == Filter::default() {
-                "All " (total) " servers shown, " (not_running) " not running. "
+                "All " (total) " servers shown, " (not_running) " " (not_up) ". "
                 a href=(json) { "This list as JSON" } "."
             } @else {
                 (matching) " of " (total) " servers match the filter, all shown, "
-                (not_running) " not running. "
+                (not_running) " " (not_up) ". "
                 a href=(json) { "This list as JSON" } "."
             }
         } "\n"
@@ -101,25 +102,28 @@ fn table(snapshot: &Snapshot, filter: &Filter, total: usize, now: SystemTime) ->
     }
 }
 
-/// What the colours and marks of the table mean, above it.
+/// What the colours and marks of the table mean, above it: each polled product's up state
+/// once, in green; every other state is not up, in red.
 fn legend(snapshot: &Snapshot) -> Markup {
     let products = polled_products(snapshot);
+    let mut up: Vec<(&str, Vec<&str>)> = Vec::new();
+    for product in &products {
+        let state = product.up_state().label();
+        match up.iter_mut().find(|(s, _)| *s == state) {
+            Some((_, titles)) => titles.push(product.title()),
+            None => up.push((state, vec![product.title()])),
+        }
+    }
     html! {
         p class="legend" id="legend" {
-            @for product in &products {
-                span class="swatch up" {} span class="state up" { (product.up_state().label()) }
-                ": up. "
-                span class="swatch not-running" {}
-                span class="state not-running" {
-                    @for (i, state) in product.states().iter()
-                        .filter(|s| !s.is_up()).enumerate() {
-                        @if i > 0 { ", " }
-                        (state.label())
-                    }
-                }
-                @if products.len() > 1 { " (" (product.label()) ")" }
-                ": not running, listed first, with a red bar. "
+            span class="swatch up" {}
+            @for (i, (state, titles)) in up.iter().enumerate() {
+                @if i > 0 { ", " }
+                span class="state up" { (state) }
+                @if products.len() > 1 { " (" (titles.join(", ")) ")" }
             }
+            ": up. " span class="swatch not-running" {}
+            "Any other state: " (not_up(snapshot)) ", listed first, with a red bar. "
             "Since: when this exporter first saw the server in its state, to within a poll \
              interval; " (PreEscaped("&ge;")) " marks a state the server was already in when \
              this exporter first saw it (after a restart, or a new server), which began then \
@@ -155,7 +159,7 @@ fn form(snapshot: &Snapshot, filter: &Filter) -> Markup {
             fieldset { legend { "up" }
                 select name="up" {
                     option value="" { "all" }
-                    option value="false" selected[filter.up == Some(false)] { "not running" }
+                    option value="false" selected[filter.up == Some(false)] { (not_up(snapshot)) }
                     option value="true" selected[filter.up == Some(true)] { "up" }
                 }
             }
@@ -305,6 +309,33 @@ mod tests {
     }
 
     #[test]
+    fn the_legend_names_each_up_state_once_and_says_not_up_for_a_mix_of_products() {
+        let mut snapshot = snapshot_of(r#"{"servers":[{"id":"1","state":"stopped"}]}"#);
+        for product in crate::product::Product::ALL {
+            snapshot.enabled.insert(product, true);
+        }
+        let html = fleet_html(
+            &snapshot,
+            &FleetQuery::default(),
+            SystemTime::UNIX_EPOCH + NOW,
+        )
+        .into_string();
+        assert!(
+            html.contains(
+                "<span class=\"state up\">running</span> (Instances), \
+                 <span class=\"state up\">ready</span> (Elastic Metal, Apple silicon, Dedibox): up."
+            ),
+            "{html}"
+        );
+        assert!(
+            html.contains("Any other state: not up, listed first"),
+            "{html}"
+        );
+        assert!(html.contains("All 1 servers shown, 1 not up."), "{html}");
+        assert!(html.contains(">not up</th>"), "{html}");
+    }
+
+    #[test]
     fn servers_not_running_are_marked() {
         let snapshot = snapshot_of(
             r#"{"servers":[{"id":"1","name":"a","state":"running"},{"id":"2","name":"b","state":"stopped"},
@@ -329,9 +360,10 @@ mod tests {
             html.contains("<span class=\"state up\">running</span>: up."),
             "{html}"
         );
-        assert!(html.contains(
-            "<span class=\"state not-running\">stopped, stopped in place, starting, stopping, locked, unknown</span>: not running"
-        ), "{html}");
+        assert!(
+            html.contains("Any other state: not running, listed first, with a red bar."),
+            "{html}"
+        );
     }
 
     #[test]

@@ -63,11 +63,14 @@ pub fn landing_head(published: &Published, telemetry_path: &str, now: SystemTime
         h1 { "Scaleway exporter" } "\n"
         p {
             "Version " (build_info::VERSION) " (revision " (build_info::REVISION)
-            ", rustc " (build_info::RUSTC_VERSION) "). Metrics: "
-            a href=(telemetry_path) { (telemetry_path) }
-            (MIDDOT) a href="/inventory.json" { "/inventory.json" }
+            ", rustc " (build_info::RUSTC_VERSION) ")."
+        } "\n"
+        p {
+            "Metrics: " a href=(telemetry_path) { (telemetry_path) } ". Also served: "
+            a href="/inventory.json" { "/inventory.json" }
             (MIDDOT) a href="/healthz" { "/healthz" }
             (MIDDOT) a href="/readyz" { "/readyz" }
+            (MIDDOT) a href="/runbook" { "/runbook" } " (what to do when an alert fires)."
         } "\n"
         p {
             (published.snapshot.server_count()) " servers, "
@@ -143,10 +146,20 @@ fn zone_row(product: &str, name: &str, zone: &ZoneState, now: SystemTime) -> Mar
                     }
                     td { (age_text(now, poll.at)) }
                     td { (last_success) }
-                    td { (format!("{:.2}s", poll.duration.as_secs_f64())) }
+                    td { (duration_text(poll.duration)) }
                 }
             }
         }
+    }
+}
+
+/// A poll's duration: milliseconds below a second (a poll of the simulator takes a few),
+/// seconds with two decimals above.
+fn duration_text(duration: Duration) -> String {
+    match duration.as_millis() {
+        0 => "< 1 ms".to_owned(),
+        ms @ 1..=999 => format!("{ms} ms"),
+        _ => format!("{:.2} s", duration.as_secs_f64()),
     }
 }
 
@@ -156,4 +169,18 @@ fn age_text(now: SystemTime, at: SystemTime) -> String {
         "{} ago",
         humantime::format_duration(Duration::from_secs(age.as_secs()))
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_poll_duration_is_said_in_milliseconds_below_a_second_and_in_seconds_above() {
+        let said = |ms: u64| duration_text(Duration::from_micros(ms * 1000 + 400));
+        assert_eq!(duration_text(Duration::from_micros(300)), "< 1 ms");
+        assert_eq!(said(3), "3 ms");
+        assert_eq!(said(999), "999 ms");
+        assert_eq!(said(1_234), "1.23 s");
+    }
 }

@@ -17,6 +17,23 @@ pub fn polled_products(snapshot: &Snapshot) -> Vec<Product> {
         .collect()
 }
 
+/// How the page says "not in its product's up state": `not running` when every polled
+/// product is up when running (Instances alone), `not ready` when every one is up when ready,
+/// `not up` for a mix of both (or none).
+pub fn not_up(snapshot: &Snapshot) -> &'static str {
+    let products = polled_products(snapshot);
+    let all_up_when = |state: &str| {
+        !products.is_empty() && products.iter().all(|p| p.up_state().label() == state)
+    };
+    if all_up_when("running") {
+        "not running"
+    } else if all_up_when("ready") {
+        "not ready"
+    } else {
+        "not up"
+    }
+}
+
 /// Every state label of every polled product, each once, in [`Product::ALL`] order: the
 /// values `?state=` accepts.
 pub fn state_labels(snapshot: &Snapshot) -> Vec<&'static str> {

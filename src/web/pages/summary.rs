@@ -66,6 +66,8 @@ pub struct Summary<'a> {
     pub zones: Vec<ZoneCount<'a>>,
     /// The whole fleet; its `product` is `all`.
     pub total: ZoneCount<'a>,
+    /// How the page says "not in its up state" ([`super::rows::not_up`]).
+    pub not_up: &'static str,
 }
 
 /// Counts the whole fleet of `snapshot`, in one pass over its servers.
@@ -88,7 +90,11 @@ pub fn summarize(snapshot: &Snapshot) -> Summary<'_> {
     for count in zones.iter_mut().chain([&mut total]) {
         count.states.sort();
     }
-    Summary { zones, total }
+    Summary {
+        zones,
+        total,
+        not_up: super::rows::not_up(snapshot),
+    }
 }
 
 fn empty<'a>(product: &'static str, zone: Option<&'a str>) -> ZoneCount<'a> {
@@ -107,8 +113,8 @@ pub fn summary_html(summary: &Summary) -> Markup {
         table class="summary" id="fleet-summary-table" {
             thead { tr {
                 th { "product" } th { "zone" } th { "servers" }
-                th title="not in their product's up state: running for an Instance" {
-                    "not running"
+                th title="not in their product's up state: running for an Instance, ready for the others" {
+                    (summary.not_up)
                 }
                 th { "by state" }
             } }
