@@ -619,6 +619,23 @@ fn every_panel_has_a_title_and_a_description() {
     assert_no_problems("panels without title or description", &problems);
 }
 
+/// Readers tell panels apart by their titles, and the end-to-end tests find a panel by it. A
+/// row may carry the title of the one panel it holds: it has no query.
+#[test]
+fn no_two_panels_of_a_dashboard_share_a_title() {
+    let mut problems = Vec::new();
+    for dashboard in dashboards() {
+        let mut seen = std::collections::BTreeSet::new();
+        for panel in all_panels(&dashboard.json) {
+            let title = panel["title"].as_str().unwrap_or("");
+            if panel["type"] != "row" && !title.is_empty() && !seen.insert(title.to_owned()) {
+                problems.push(format!("{}: two panels titled {title:?}", dashboard.file));
+            }
+        }
+    }
+    assert_no_problems("panels sharing a title", &problems);
+}
+
 #[test]
 fn every_query_selects_the_job_variable() {
     let mut problems = Vec::new();

@@ -14,7 +14,7 @@ local sum(by, expr) = q.call(if by == '' then 'sum' else 'sum by (%s) ' % by, [e
 
 // How the estimate is made, said once and quoted by every panel that shows it.
 local estimate = 'Estimated at list price, in euros, before taxes, commitments and discounts, from the prices the Scaleway APIs publish (in EUR): running Instance servers at their type\'s catalog price (scaleway_instance_type_hourly_price_euros); Elastic Metal servers from delivery on, whatever their power state, at their offer\'s price by the period they are billed by (scaleway_elastic_metal_server_subscription_info: the hourly offer price, or the monthly one / 730); Dedibox servers but those being delivered at their offer\'s monthly price / 730; every Block Storage volume, attached or not, at its size in GB (10^9 bytes) × its type\'s price per GB-hour (an attached volume is counted once, never again as its server\'s volume); Block snapshots at their size × the snapshot price per GB-hour of their volume\'s type (the zone\'s, for a snapshot whose volume is gone). Per month is 730 × per hour (Scaleway counts 730 hours in a month). No API publishes a price for Apple silicon servers, IPs, Instance volumes (b_ssd, l_ssd) or Instance snapshots: they are not in the estimate, and "Left out of the estimate" counts them. max by (...) counts a series once when several exporters export it.';
-local projectNames = 'Project names come from scaleway_project_info; a project the key may not read (no Account permission, or another organization) is shown by its project_id.';
+local projectNames = 'Project names come from scaleway_project_info, read for the organizations the servers belong to; a project the key may not read (no Account permission, another organization) or of an organization with no server (one left with volumes, IPs or snapshots only) is shown by its project_id.';
 
 // Columns of the cost tables: € an hour (query A), € a month (query B).
 local costColumns(expr) = [
@@ -93,7 +93,7 @@ local leftoversRow = [
   ),
   panels.stat(
     23,
-    'Unattached IPs',
+    'IPs pointing at no server',
     'IPs (Instance flexible IPs and Elastic Metal flexible IPs) that point at no server (scaleway_ip_info{attached="false"}). No API publishes an IP\'s price, so they are counted, not priced.',
     { h: 4, w: 8, x: 16, y: 25 },
     q.call('count', [unattachedIps]),
@@ -163,7 +163,7 @@ local leftoversRow = [
 // The bill of this month (no zone), and the estimate of the month so far.
 local billed = sum('project_id', 'max by (project_id, category) (scaleway_billing_consumption_euros{job=~"$job"})\n');
 local estimatedSoFar = sum('project_id', q.all) + '* ' + q.hoursThisMonth;
-local billText = "The bill: scaleway_billing_consumption_euros, what each project consumed this month so far (read hourly; only with the BillingReadOnly permission, no series without it), summed over its categories. The estimate of the month so far: the hourly estimate × the hours since the 1st of the month at 00:00 UTC ((day_of_month() - 1) × 24 + hour() + minute() / 60), as if the fleet of now had run since the 1st. They differ by what changed this month, by what the estimate cannot price (IPs, Apple silicon, Instance volumes and snapshots) and discounts, by the bill's lag (up to an hour, more on Scaleway's side), and by Dedibox servers, which no recorded bill shows. The bill has no zone: with zones selected, the estimate covers those zones only.";
+local billText = "The bill: scaleway_billing_consumption_euros, what each project consumed this month so far (read hourly, for the organizations the servers belong to; only with the BillingReadOnly permission, no series without it), summed over its categories. The estimate of the month so far: the hourly estimate × the hours since the 1st of the month at 00:00 UTC ((day_of_month() - 1) × 24 + hour() + minute() / 60), as if the fleet of now had run since the 1st. They differ by what changed this month, by what the estimate cannot price (IPs, Apple silicon, Instance volumes and snapshots) and discounts, by the bill's lag (up to an hour, more on Scaleway's side), and by Dedibox servers, which no recorded bill shows. The bill has no zone: with zones selected, the estimate covers those zones only.";
 
 local billRow = [
   panels.row(30, 53, 'Billed this month against the estimate', "This month's bill as Scaleway's billing API says it, beside the estimate for the same hours."),
