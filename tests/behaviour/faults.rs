@@ -5,12 +5,10 @@
 //!
 //! One test per fault, all through [`a_fault_is_survived`]; each case reads as its table row.
 
-mod common;
-
 use std::time::Duration;
 
-use common::faulty_api::{server, Fault, FaultyApi};
-use common::*;
+use crate::common::faulty_api::{server, Fault, FaultyApi};
+use crate::common::*;
 
 const PARIS: &str = "fr-par-1";
 const AMSTERDAM: &str = "nl-ams-1";

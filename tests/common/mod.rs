@@ -5,6 +5,7 @@
 
 pub mod child_log;
 pub mod faulty_api;
+pub mod files;
 pub mod hostile_api;
 pub mod markdown;
 pub mod monitoring;
