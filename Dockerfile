@@ -33,7 +33,7 @@ COPY simulator/src ./simulator/src
 COPY benches ./benches
 COPY docs/runbook.md ./docs/
 # touch: COPY keeps the files' own times, which may be older than the empty crates' build.
-# Every path here is relative to WORKDIR: tests/dockerfile.rs plays these steps in a scratch
+# Every path here is relative to WORKDIR: tests/repository/dockerfile.rs plays these steps in a scratch
 # directory, where an absolute path would be the host's.
 RUN touch src/main.rs src/lib.rs simulator/src/lib.rs docs/runbook.md \
  && cargo build --release --locked

@@ -4,7 +4,7 @@
 #
 #   mixin/generate.sh [OUT]
 #
-# Needs jsonnet (Debian package jsonnet). `cargo test --test mixin` generates them into a
+# Needs jsonnet (Debian package jsonnet). `cargo test --test repository mixin::` generates them into a
 # temporary folder and fails on any difference with the files checked in.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)

@@ -47,14 +47,16 @@
 //!   poller that ends before shutdown ends `serve` with an error.
 //! - [`cmd`]: the `demo`, `simulate` and `health` subcommands, `--help`, and `cmd::start`,
 //!   `argv` to the one of them to run (or to the one line that says why not).
-//! - [`logging`], [`build_info`], `shutdown.rs`, `compress.rs`: log setup, what this binary
-//!   is, the [`Shutdown`] signal that stops every task, and gzip as every body uses it.
+//! - [`logging`], [`build_info`], `shutdown.rs`, `compress.rs`, [`allocator`]: log setup,
+//!   what this binary is, the [`Shutdown`] signal that stops every task, gzip as every body
+//!   uses it, and what the exporter asks of glibc's malloc.
 //!
 //! Modules are public where the tests and the binary need their parts; `secret` and
 //! `shutdown` are private, their one type each re-exported here.
 
 #![warn(clippy::too_many_lines)]
 
+pub mod allocator;
 pub mod api;
 pub mod build_info;
 pub mod cmd;

@@ -13,7 +13,7 @@ use scaleway_exporter::exporter::{ExporterError, ServeError};
 use scaleway_exporter::{logging, Exporter, ExporterConfig, Shutdown};
 
 fn main() -> ExitCode {
-    tune_allocator();
+    scaleway_exporter::allocator::tune();
     let env = Environment::from_process();
     let invocation = match parse_command_line(std::env::args_os(), &env) {
         Ok(invocation) => invocation,
@@ -129,18 +129,6 @@ async fn run_exporter(
     );
     exporter.serve(listener, shutdown.wait()).await?;
     Ok(())
-}
-
-/// Large buffers (the encoded body, tens of MB at 10,000 servers) are made and freed once
-/// per poll. glibc raises its mmap threshold after each such free, after which they come
-/// from the heap and fragment it: the resident size then creeps up poll after poll. A fixed
-/// threshold keeps every large buffer in its own mapping, returned to the system when freed.
-fn tune_allocator() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only sets an allocator parameter; called before any thread starts.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 256 * 1024);
-    }
 }
 
 /// A problem with what the user gave: one line on standard error, exit code 2.

@@ -1,7 +1,7 @@
 // What every dashboard of the mixin shares: the data source, the variables, the link menu and
 // the dashboard's own settings. Every panel and query reads the `datasource` variable, and
 // every query selects `job=~"$job"` (and `zone=~"$zone"`, `product=~"$product"` where the
-// metric has the label): tests/dashboards_lint.rs holds the dashboards to that.
+// metric has the label): tests/repository/dashboards_lint.rs holds the dashboards to that.
 local query(name, label, description, query) = {
   allValue: null,
   current: { selected: true, text: ['All'], value: ['$__all'] },

@@ -127,6 +127,8 @@ impl Client {
     /// (`X-Total-Count` or `total_count`, as the product says it), `None` when none did:
     /// fewer distinct servers than that means a server may have been skipped while the
     /// pages shifted (docs/api-notes.md#a-server-missed-when-a-deletion-shifts-the-pages).
+    /// A listing that held more than a page of servers beyond the total its last page
+    /// announced changed under the client ([`ApiError::ListChanged`]): it fails.
     pub async fn list_servers<S: DeserializeOwned>(
         &self,
         product: Product,
@@ -139,18 +141,22 @@ impl Client {
             // The legacy API knows Instances only (the configuration refuses the others).
             ApiFlavor::Legacy => "/servers".to_owned(),
         };
-        self.list_all(
-            zone,
-            Endpoint::Servers(product),
-            &path,
-            deadline,
-            |body: model::ServersPage<S>| {
-                let count = body.servers.len();
-                body.servers.into_iter().for_each(&mut each);
-                (count, body.total_count)
-            },
-        )
-        .await
+        let endpoint = Endpoint::Servers(product);
+        let totals = self
+            .list_all(
+                zone,
+                endpoint,
+                &path,
+                deadline,
+                |body: model::ServersPage<S>| {
+                    let count = body.servers.len();
+                    body.servers.into_iter().for_each(&mut each);
+                    (count, body.total_count)
+                },
+            )
+            .await?;
+        totals.unchanged(endpoint)?;
+        Ok(totals.largest)
     }
 
     /// Every item of `resource` in `zone`, all pages read, as `T`, its model.
@@ -189,7 +195,7 @@ impl Client {
     /// [`is_last_page`] says the list is complete. `consume` takes a parsed page, keeps its
     /// items, and says how many there were and the total the body announced, if any; the
     /// endpoint's listing says whether the total is read from there or from
-    /// `X-Total-Count`. Returns the largest total announced by any page.
+    /// `X-Total-Count`. Returns what was read and the totals announced.
     async fn list_all<P: DeserializeOwned>(
         &self,
         zone: &str,
@@ -197,9 +203,8 @@ impl Client {
         path: &str,
         deadline: Instant,
         mut consume: impl FnMut(P) -> (usize, Option<u64>),
-    ) -> Result<Option<u64>, ApiError> {
-        let mut read = 0;
-        let mut largest_total: Option<u64> = None;
+    ) -> Result<Totals, ApiError> {
+        let mut totals = Totals::default();
         for page in 1..=MAX_PAGES {
             let (parsed, header_total) = self.page(zone, endpoint, path, page, deadline).await?;
             let (count, body_total) = consume(parsed);
@@ -207,10 +212,11 @@ impl Client {
                 Total::Header => header_total,
                 Total::Body => body_total,
             };
-            read += count;
-            largest_total = largest_total.max(total);
-            if is_last_page(page, count, read, total) {
-                return Ok(largest_total);
+            totals.read = totals.read.saturating_add(count);
+            totals.largest = totals.largest.max(total);
+            totals.last = total;
+            if is_last_page(page, count, totals.read, total) {
+                return Ok(totals);
             }
         }
         Err(ApiError::TooManyPages {
@@ -362,6 +368,41 @@ impl Client {
 /// True when the page just read is the last one. A short page always ends the list; a full
 /// page ends it only when `X-Total-Count` says so and has not been exceeded (a total that
 /// lies low is caught by reading on until a short page).
+/// What a listing read, beside its items.
+#[derive(Debug, Default)]
+struct Totals {
+    /// Items read on every page, those listed twice counted twice.
+    read: usize,
+    /// The largest total a page announced.
+    largest: Option<u64>,
+    /// The total the last page announced.
+    last: Option<u64>,
+}
+
+impl Totals {
+    /// Fails when the total fell by more than a page while the list was read, and the pages
+    /// held more than a page of items beyond the last total. Servers created while the pages
+    /// are read are listed twice, and servers deleted meanwhile were read before they went: a
+    /// poll sees a few, not a page of them. Thousands more than the list holds, as when an
+    /// API pages on without end and then heals, mean what was read is not the list. A total
+    /// that lies low on every page is no change: the pages read past it are the list.
+    fn unchanged(&self, endpoint: Endpoint) -> Result<(), ApiError> {
+        let beyond = |total: u64, count: u64| count > total.saturating_add(PER_PAGE as u64);
+        match (self.last, self.largest) {
+            (Some(total), Some(largest))
+                if beyond(total, largest) && beyond(total, self.read as u64) =>
+            {
+                Err(ApiError::ListChanged {
+                    endpoint,
+                    read: self.read,
+                    announced: total,
+                })
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
 fn is_last_page(page: usize, count: usize, read_so_far: usize, total: Option<u64>) -> bool {
     if count < PER_PAGE {
         return true;

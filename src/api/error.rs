@@ -37,6 +37,15 @@ pub enum ApiError {
     TooLarge { endpoint: Endpoint, limit: usize },
     #[error("{endpoint} list did not end after {pages} pages of {PER_PAGE}: the API keeps announcing more")]
     TooManyPages { endpoint: Endpoint, pages: usize },
+    /// The list's last page announced far fewer items than its pages held: it changed while
+    /// it was read beyond what servers created or deleted meanwhile explain (an API that
+    /// paged on without end, then healed), so what was read is not the list.
+    #[error("{endpoint} list changed while it was read: its pages held {read} items, its last page announced {announced}")]
+    ListChanged {
+        endpoint: Endpoint,
+        read: usize,
+        announced: u64,
+    },
     /// The API asked to wait (`Retry-After`) longer than what is left of the poll's deadline:
     /// the attempt ends at once rather than sleep past it.
     #[error("{error}; it asked to wait {} before retrying (Retry-After), longer than what is left of the poll (--poll.timeout)", humantime::format_duration(*wait))]
@@ -111,7 +120,9 @@ impl ApiError {
                 "error".to_owned()
             }
             // A body that does not parse still came with a status: counted as such when read.
-            ApiError::Decode { .. } | ApiError::TooManyPages { .. } => "error".to_owned(),
+            ApiError::Decode { .. }
+            | ApiError::TooManyPages { .. }
+            | ApiError::ListChanged { .. } => "error".to_owned(),
             ApiError::WaitPastDeadline { error, .. } => error.code_label(),
         }
     }
@@ -186,6 +197,7 @@ impl ApiError {
             ApiError::Decode { .. }
             | ApiError::TooLarge { .. }
             | ApiError::TooManyPages { .. }
+            | ApiError::ListChanged { .. }
             | ApiError::Throttled { .. }
             | ApiError::WaitPastDeadline { .. } => false,
         }

@@ -10,7 +10,7 @@
 use std::fmt;
 
 /// The paths the web side serves besides the telemetry path ([`crate::web::router`]): keep
-/// in step (a test of `tests/http.rs` asks each of them).
+/// in step (a test of `tests/behaviour/http.rs` asks each of them).
 pub const RESERVED_PATHS: &[&str] = &["/", "/inventory.json", "/healthz", "/readyz", "/runbook"];
 
 /// A path the metrics can be served on: it starts with `/`, is none of [`RESERVED_PATHS`],

@@ -315,7 +315,7 @@ pub fn check_bcrypt_hash(hash: &str) -> Result<u32, BadBcryptHash> {
 /// Why a `--web.config.file` is refused before anything but it is read: one variant per
 /// check. Each message names the key at fault the way the file spells it, and says what
 /// would be accepted; the start prints it as one line after `bad web config file PATH: `.
-/// `tests/web_config.rs` compares verdicts with promtool's, so the texts are kept as they are.
+/// `tests/behaviour/web_config.rs` compares verdicts with promtool's, so the texts are kept as they are.
 #[derive(Debug, thiserror::Error)]
 pub enum WebFileError {
     /// The file could not be read.

@@ -234,7 +234,7 @@ impl Poller {
     }
 
     /// Encodes the exposition and the pages off the async worker threads (the one CPU-heavy
-    /// step), then swaps.
+    /// step), swaps, and gives the memory freed back to the system.
     async fn publish(&self, snapshot: Snapshot) -> Arc<Published> {
         let own = self.own_metrics.clone();
         let encode_pages = self.encode_pages.clone();
@@ -253,7 +253,11 @@ impl Poller {
         })
         .await
         .expect("encoding a snapshot does not panic");
-        self.published.send_replace(published.clone());
+        drop(self.published.send_replace(published.clone()));
+        // What the poll read and the last encodings are freed by now: glibc would keep them.
+        tokio::task::spawn_blocking(crate::allocator::trim)
+            .await
+            .ok();
         published
     }
 

@@ -3,7 +3,7 @@
 //!
 //! Each message names the key at fault the way the file spells it, and says what would be
 //! accepted. The start prints it as one line after `bad web config file PATH: `; the tests
-//! of `tests/web_config.rs` compare verdicts with promtool's, so the texts are kept as they
+//! of `tests/behaviour/web_config.rs` compare verdicts with promtool's, so the texts are kept as they
 //! are. A variant that wraps another error writes it into its own message, since that one
 //! line is all an operator sees; it does not also return it as `source()`, which would print
 //! it twice in a chain.

@@ -1,7 +1,25 @@
-//! Copying files and folders for tests that lay out a tree as a tool will see it (a Docker
-//! build context, a container's mounts).
+//! The repository's files: where they are, read and parsed with a message that names the
+//! file; and copied, for tests that lay out a tree as a tool will see it (a Docker build
+//! context, a container's mounts).
 
 use std::path::Path;
+
+/// The repository (the crate's root).
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The text of `path`: relative to the repository's root, or absolute.
+pub fn read(path: impl AsRef<Path>) -> String {
+    let path = root().join(path);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
+}
+
+/// The YAML document of `path` (relative to the repository's root, or absolute).
+pub fn yaml(path: impl AsRef<Path>) -> serde_norway::Value {
+    let path = root().join(path);
+    serde_norway::from_str(&read(&path)).unwrap_or_else(|e| panic!("parse {}: {e}", path.display()))
+}
 
 /// A file copied with its modification time, as Docker's COPY keeps it.
 pub fn copy_file(from: &Path, to: &Path) {

@@ -1,6 +1,6 @@
 //! An API that answers anything at all: a status, headers and a body written byte for byte
 //! over a local socket, lengths that lie and bodies that never end included. The property
-//! test of `tests/properties.rs` and the fuzz target `fuzz/fuzz_targets/api_answer.rs` (which
+//! test of `tests/behaviour/properties.rs` and the fuzz target `fuzz/fuzz_targets/api_answer.rs` (which
 //! includes this file) serve it to the real client under a short deadline.
 
 use std::io::{Read as _, Write as _};

@@ -5,6 +5,7 @@
 
 pub mod child_log;
 pub mod faulty_api;
+pub mod files;
 pub mod hostile_api;
 pub mod markdown;
 pub mod monitoring;
@@ -300,24 +301,65 @@ fn parse_sample(line: &str) -> Option<Sample> {
     })
 }
 
-/// The log lines written on this thread while the guard lives, as plain text at debug level.
-/// Tests run on tokio's current-thread runtime, so the exporter's tasks log here too.
+/// The log lines written on this thread while the guard lives, as plain text at debug level
+/// (or the level asked for). Tests run on tokio's current-thread runtime, so the exporter's
+/// tasks log here too.
+///
+/// One subscriber serves the whole test binary, installed by the first capture, and writes
+/// each event to the capture of the thread it happens on, if any. A subscriber per test
+/// (`tracing::subscriber::set_default`) loses events when tests run in parallel in one
+/// binary: each one's start and end rebuilds the callsites' cached interest while other
+/// threads log, and a callsite can be left disabled for a live capture.
 #[derive(Clone, Default)]
 pub struct CapturedLogs(Arc<std::sync::Mutex<Vec<u8>>>);
 
+thread_local! {
+    /// This thread's capture and its level, while a [`CaptureGuard`] lives.
+    static CAPTURE: std::cell::RefCell<Option<(CapturedLogs, tracing::Level)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Ends the capture of its thread when dropped.
+pub struct CaptureGuard(());
+
+impl Drop for CaptureGuard {
+    fn drop(&mut self) {
+        CAPTURE.with(|capture| capture.borrow_mut().take());
+    }
+}
+
+/// The capture of this thread, when it takes events of `metadata`'s level.
+fn capture_for(metadata: &tracing::Metadata<'_>) -> Option<CapturedLogs> {
+    CAPTURE.with(|capture| {
+        let capture = capture.borrow();
+        let (logs, level) = capture.as_ref()?;
+        (metadata.level() <= level).then(|| logs.clone())
+    })
+}
+
 impl CapturedLogs {
-    pub fn start() -> (CapturedLogs, tracing::subscriber::DefaultGuard) {
+    pub fn start() -> (CapturedLogs, CaptureGuard) {
         Self::start_at(tracing::Level::DEBUG)
     }
 
-    pub fn start_at(level: tracing::Level) -> (CapturedLogs, tracing::subscriber::DefaultGuard) {
+    pub fn start_at(level: tracing::Level) -> (CapturedLogs, CaptureGuard) {
+        static INSTALL: std::sync::Once = std::sync::Once::new();
+        INSTALL.call_once(|| {
+            use tracing_subscriber::layer::SubscriberExt;
+            use tracing_subscriber::Layer;
+            let layer = tracing_subscriber::fmt::layer()
+                .with_ansi(false)
+                .with_writer(ThreadCapture)
+                // Asked at every event: which thread captures changes from test to test.
+                .with_filter(tracing_subscriber::filter::dynamic_filter_fn(
+                    |metadata, _| capture_for(metadata).is_some(),
+                ));
+            tracing::subscriber::set_global_default(tracing_subscriber::registry().with(layer))
+                .expect("no other subscriber in the tests");
+        });
         let logs = CapturedLogs::default();
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(level)
-            .with_ansi(false)
-            .with_writer(logs.clone())
-            .finish();
-        (logs, tracing::subscriber::set_default(subscriber))
+        CAPTURE.with(|capture| *capture.borrow_mut() = Some((logs.clone(), level)));
+        (logs, CaptureGuard(()))
     }
 
     pub fn lines(&self) -> Vec<String> {
@@ -328,6 +370,22 @@ impl CapturedLogs {
     }
 }
 
+/// Writes an event to the capture of the thread it happens on (none: nowhere).
+struct ThreadCapture;
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for ThreadCapture {
+    type Writer = Box<dyn std::io::Write + 'a>;
+    fn make_writer(&'a self) -> Self::Writer {
+        Box::new(std::io::sink())
+    }
+    fn make_writer_for(&'a self, metadata: &tracing::Metadata<'_>) -> Self::Writer {
+        match capture_for(metadata) {
+            Some(logs) => Box::new(logs),
+            None => Box::new(std::io::sink()),
+        }
+    }
+}
+
 impl std::io::Write for CapturedLogs {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         self.0.lock().unwrap().extend_from_slice(buf);
@@ -335,12 +393,5 @@ impl std::io::Write for CapturedLogs {
     }
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for CapturedLogs {
-    type Writer = CapturedLogs;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
     }
 }

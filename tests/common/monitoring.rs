@@ -7,9 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-pub fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+pub use super::files::{read, root};
 
 /// The path relative to the crate root, for messages and for `all_exprs`.
 pub fn relative(path: &Path) -> String {
@@ -36,10 +34,6 @@ pub fn files_in(dir: &str, extensions: &[&str]) -> Vec<PathBuf> {
         .collect();
     files.sort();
     files
-}
-
-pub fn read(path: &Path) -> String {
-    fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
 }
 
 pub struct Dashboard {

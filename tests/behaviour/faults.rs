@@ -5,12 +5,10 @@
 //!
 //! One test per fault, all through [`a_fault_is_survived`]; each case reads as its table row.
 
-mod common;
-
 use std::time::Duration;
 
-use common::faulty_api::{server, Fault, FaultyApi};
-use common::*;
+use crate::common::faulty_api::{server, Fault, FaultyApi};
+use crate::common::*;
 
 const PARIS: &str = "fr-par-1";
 const AMSTERDAM: &str = "nl-ams-1";
@@ -448,4 +446,43 @@ async fn a_total_that_lies_low_does_not_cut_the_list_short() {
         "every server, past the total"
     );
     assert_eq!(api.received(PARIS).len(), 3);
+}
+
+#[tokio::test]
+async fn pages_that_end_announcing_far_fewer_servers_than_they_held_fail_the_poll_and_publish_none_of_them(
+) {
+    let api = FaultyApi::start().await;
+    let fleet = || vec![server("s1", "running"), server("s2", "running")];
+    api.set_servers(PARIS, fleet());
+    let exporter = start_exporter(&exporter_config(&api.url, &[PARIS], TEST_KEY)).await;
+    exporter.poller.poll_once().await;
+    // An API that pages on without end for five pages of a hundred servers, then heals: the
+    // sixth page of the true list is empty and announces two servers.
+    api.fail_next(PARIS, Fault::EndlessPages, 5);
+    exporter.poller.poll_once().await;
+    let metrics = exporter.scrape().await;
+    assert_eq!(
+        metrics.value("scaleway_exporter_poll_success", &[("zone", PARIS)]),
+        0.0
+    );
+    assert_eq!(
+        metrics.server_ids(PARIS),
+        ["s1", "s2"],
+        "none of the 500 servers that do not exist, the last good ones instead"
+    );
+    let landing = get_text(&exporter.url).await;
+    assert!(
+        landing.contains(
+            "servers list changed while it was read: its pages held 500 items, its last page announced 2"
+        ),
+        "the landing page says why"
+    );
+
+    exporter.poller.poll_once().await;
+    let healed = exporter.scrape().await;
+    assert_eq!(
+        healed.value("scaleway_exporter_poll_success", &[("zone", PARIS)]),
+        1.0
+    );
+    assert_eq!(healed.server_ids(PARIS), ["s1", "s2"]);
 }

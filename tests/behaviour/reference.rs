@@ -3,12 +3,10 @@
 //! project names of the fleet's organizations. Both are read at start and then at most
 //! hourly, best effort: a failure keeps the last answer and never fails a zone.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 use scaleway_simulator::ReferenceFault;
 
 /// Moves tokio's clock (the one the poller's hour is measured on) past `by`, then lets it run

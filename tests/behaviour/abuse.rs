@@ -2,16 +2,16 @@
 //! its headers (slowloris) or sends nothing, a request head larger than allowed, more
 //! connections than allowed.
 
-mod common;
-
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 use scaleway_exporter::exporter::Exporter;
 use scaleway_exporter::web::server::{self, ServerLimits};
 use scaleway_exporter::Shutdown;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
+
+use crate::common;
 
 struct Served {
     addr: std::net::SocketAddr,

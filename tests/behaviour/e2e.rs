@@ -10,8 +10,6 @@
 //! Every child is killed when the test ends, pass or fail; their output goes to files that are
 //! printed when it fails. Every wait is bounded.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::path::PathBuf;
@@ -19,13 +17,15 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::common::child_log::address_in_log;
+use crate::common::monitoring::{
+    all_panels, dashboards, read, rule_files, targets, variable_query,
+};
+use crate::common::{serve_simulator, simulator_config, start_simulator, TestApi};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
 use axum::{Json, Router};
-use common::child_log::address_in_log;
-use common::monitoring::{all_panels, dashboards, read, rule_files, targets, variable_query};
-use common::{serve_simulator, simulator_config, start_simulator, TestApi};
 use scaleway_simulator::{Product, ProductAction, ProductCounts, Resource, Simulator};
 use serde_json::{json, Value};
 use tempfile::TempDir;

@@ -1,6 +1,6 @@
 //! The generated reference pages: `docs/metrics.md` from the exporter's metric descriptors and
 //! `docs/configuration.md` from its command line. Each test renders the page from the code and
-//! fails when the file differs; `UPDATE_GENERATED=1 cargo test --test docs` rewrites them.
+//! fails when the file differs; `UPDATE_GENERATED=1 cargo test --test repository docs::` rewrites them.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -9,7 +9,7 @@ use scaleway_exporter::cmd::help;
 use scaleway_exporter::metrics::descriptors;
 use scaleway_exporter::product::Product;
 
-const REGENERATE: &str = "UPDATE_GENERATED=1 cargo test --test docs";
+const REGENERATE: &str = "UPDATE_GENERATED=1 cargo test --test repository docs::";
 
 /// Compares `rendered` with the file, or rewrites the file when asked.
 fn check_generated(relative: &str, rendered: &str) {

@@ -4,17 +4,16 @@
 //! `/runbook`, on the alert's `instance`, so the link resolves out of the box and shows the
 //! runbook of the running version. Every copy of the rules agrees, the unit tests expect the
 //! link filled in for their alert's instance, and the exporter serves the page with every
-//! alert's anchor. (A site's own pattern: tests/mixin.rs.)
-
-mod common;
+//! alert's anchor. (A site's own pattern: tests/repository/mixin.rs.)
 
 use std::collections::BTreeSet;
 use std::io::Read as _;
-use std::path::Path;
 
-use common::markdown::markdown_anchors;
-use common::{exporter_config, simulator_config, start_exporter, start_simulator, TEST_KEY};
-use yaml_serde::Value;
+use crate::common::markdown::markdown_anchors;
+use crate::common::{exporter_config, simulator_config, start_exporter, start_simulator, TEST_KEY};
+use serde_norway::Value;
+
+use crate::common::files::{read, root, yaml};
 
 /// The default `runbookUrlPattern` of mixin/config.libsonnet.
 const DEFAULT_PATTERN: &str = "http://{{ $labels.instance }}/runbook#%s";
@@ -28,19 +27,6 @@ const COPIES: [&str; 3] = [
 
 /// The documents that tell operators which link to pick.
 const DOCUMENTS: [&str; 2] = ["alerts/README.md", "docs/runbook.md"];
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn read(relative: &str) -> String {
-    std::fs::read_to_string(root().join(relative))
-        .unwrap_or_else(|e| panic!("read {relative}: {e}"))
-}
-
-fn yaml(relative: &str) -> Value {
-    yaml_serde::from_str(&read(relative)).unwrap_or_else(|e| panic!("parse {relative}: {e}"))
-}
 
 /// The groups of a copy: the rule file's, or the PrometheusRule's `spec`.
 fn groups(copy: &Value) -> &Vec<Value> {

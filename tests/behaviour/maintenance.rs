@@ -6,11 +6,9 @@
 //! start_date}` with a nullable start, in a list of pointers; `BootType` local, bootscript,
 //! rescue), as are the simulator's own few.
 
-mod common;
-
 use std::collections::BTreeMap;
 
-use common::*;
+use crate::common::*;
 use serde_json::{json, Value};
 
 const ZONE: &str = "fr-par-1";

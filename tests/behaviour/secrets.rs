@@ -1,14 +1,12 @@
 //! The API secret key: used, rotated, never shown. Each test uses a key distinctive enough
 //! that finding it anywhere is a leak.
 
-mod common;
-
 use scaleway_exporter::product::Product;
 use std::process::{Command, Stdio};
 use std::time::{Duration, SystemTime};
 
-use common::child_log::{ChildLog, KillOnDrop, START_WAIT};
-use common::*;
+use crate::common::child_log::{ChildLog, KillOnDrop, START_WAIT};
+use crate::common::*;
 use scaleway_exporter::api::ApiFlavor;
 use scaleway_exporter::api::Client;
 use scaleway_exporter::{SecretKey, TokenSource};

@@ -4,11 +4,9 @@
 //! see the rest; `?up=false` lists every server not running. An exporter whose key or API
 //! URL is wrong says so in a banner, with each zone's error.
 
-mod common;
-
 use std::collections::BTreeMap;
 
-use common::*;
+use crate::common::*;
 use scaleway_exporter::product::Product;
 use serde_json::Value;
 

@@ -1,11 +1,9 @@
 //! The HTTP endpoints over real TCP: metrics (plain and gzip), landing page, health, readiness,
 //! and the golden exposition of a fixed fleet.
 
-mod common;
-
 use std::io::Read as _;
 
-use common::*;
+use crate::common::*;
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -218,7 +216,7 @@ async fn the_exposition_of_a_fixed_fleet_matches_the_golden_file() {
         std::fs::read_to_string(&golden_path).expect("golden file; UPDATE_GOLDEN=1 writes it");
     assert_eq!(
         got, want,
-        "the exposition changed; review, then UPDATE_GOLDEN=1 cargo test --test http"
+        "the exposition changed; review, then UPDATE_GOLDEN=1 cargo test --test behaviour http::"
     );
 }
 

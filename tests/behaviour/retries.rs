@@ -1,13 +1,11 @@
 //! Retries and rate limits over real TCP: what is retried and what is not, `Retry-After`,
 //! the poll's deadline over everything, the client-side rate limit, one poll at a time.
 
-mod common;
-
 use scaleway_exporter::product::Product;
 use std::time::{Duration, Instant};
 
-use common::faulty_api::{server, Fault, FaultyApi};
-use common::*;
+use crate::common::faulty_api::{server, Fault, FaultyApi};
+use crate::common::*;
 
 const PARIS: &str = "fr-par-1";
 

@@ -6,12 +6,10 @@
 //! The tests run `serve` with a poller whose end they choose (`serve_with_poller`): the
 //! same thread, runtime and supervision as the real schedule.
 
-mod common;
-
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 use scaleway_exporter::exporter::{Exporter, ServeError};
 use scaleway_exporter::Shutdown;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};

@@ -1,12 +1,10 @@
 //! Properties over generated input: whatever names and tags the API sends, the exposition
 //! gives them back exactly; whatever the API says in an error, the key is not in it.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::time::{Duration, SystemTime};
 
-use common::{hostile_api, Exposition};
+use crate::common::{hostile_api, Exposition};
 use proptest::prelude::*;
 use scaleway_exporter::api::model::ServersPage;
 use scaleway_exporter::inventory::{servers_from_api, Snapshot};

@@ -4,32 +4,22 @@
 //! (`promtool check config`, `amtool check-config`; ignored unless installed). When Debian's
 //! `docker-compose` is installed, it validates the compose files themselves.
 
-#[path = "common/files.rs"]
-mod files;
-
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 use files::copy_tree;
 
-use yaml_serde::Value;
+use serde_norway::Value;
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::common::files;
+use crate::common::files::{root, yaml};
 
 fn compose_dir() -> PathBuf {
     root().join("examples/compose")
 }
 
-fn yaml(path: &Path) -> Value {
-    let text =
-        std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
-    yaml_serde::from_str(&text).unwrap_or_else(|e| panic!("parse {}: {e}", path.display()))
-}
-
 fn compose() -> Value {
-    yaml(&compose_dir().join("compose.yaml"))
+    yaml(compose_dir().join("compose.yaml"))
 }
 
 fn service<'a>(compose: &'a Value, name: &str) -> &'a Value {
@@ -141,7 +131,7 @@ fn the_exporter_runs_the_demo_unless_the_account_override_is_used() {
     let exporter = service(&compose, "exporter");
     assert_eq!(exporter["command"][0], "demo");
     assert!(exporter["environment"]["SCW_SECRET_KEY"].is_null());
-    let account = yaml(&compose_dir().join("compose.account.yaml"));
+    let account = yaml(compose_dir().join("compose.account.yaml"));
     let overridden = &account["services"]["exporter"];
     let command = overridden["command"].as_sequence().unwrap();
     assert!(
@@ -200,7 +190,7 @@ fn grafana_is_provisioned_with_prometheus_and_the_mounted_dashboards() {
     let compose = compose();
     let grafana = service(&compose, "grafana");
     let provider =
-        yaml(&mounted_at(grafana, "/etc/grafana/provisioning/dashboards").join("scaleway.yaml"));
+        yaml(mounted_at(grafana, "/etc/grafana/provisioning/dashboards").join("scaleway.yaml"));
     let dashboards_path = provider["providers"][0]["options"]["path"]
         .as_str()
         .unwrap();
@@ -213,7 +203,7 @@ fn grafana_is_provisioned_with_prometheus_and_the_mounted_dashboards() {
     assert!(dashboards.join(home_file).is_file(), "{home}");
 
     let datasources =
-        yaml(&mounted_at(grafana, "/etc/grafana/provisioning/datasources").join("prometheus.yaml"));
+        yaml(mounted_at(grafana, "/etc/grafana/provisioning/datasources").join("prometheus.yaml"));
     let source = &datasources["datasources"][0];
     assert_eq!(source["type"], "prometheus");
     assert_eq!(source["url"], "http://prometheus:9090");
@@ -231,13 +221,13 @@ fn alertmanager_config_of_the_alerts_readme() -> Value {
         .map(|rest| rest.split("```").next().unwrap())
         .find(|block| block.contains("inhibit_rules:"))
         .expect("alerts/README.md shows an Alertmanager configuration");
-    yaml_serde::from_str(block).unwrap()
+    serde_norway::from_str(block).unwrap()
 }
 
 #[test]
 fn alertmanager_routes_and_inhibits_as_the_alerts_readme_does() {
     let compose = compose();
-    let example = yaml(&mounted_at(
+    let example = yaml(mounted_at(
         service(&compose, "alertmanager"),
         "/etc/alertmanager/alertmanager.yml",
     ));
@@ -324,7 +314,7 @@ fn docker_compose_accepts_the_compose_files_and_needs_the_key_for_an_account() {
         .env("SCW_SECRET_KEY", "key-from-the-environment")
         .args(with_account));
     assert!(ok, "{said}");
-    let merged: Value = yaml_serde::from_str(&said).unwrap();
+    let merged: Value = serde_norway::from_str(&said).unwrap();
     let exporter = &merged["services"]["exporter"];
     assert_eq!(exporter["command"][0], "--log.level=info");
     assert_eq!(

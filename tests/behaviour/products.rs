@@ -3,9 +3,7 @@
 //! the key may not read left out unless named, and a zone a product does not serve never a
 //! failed poll.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use scaleway_exporter::product::{Product, State};
 use scaleway_simulator::{
     Product as SimProduct, ProductCounts, SECRET_MARKER, SECRET_MARKER_BASE64,

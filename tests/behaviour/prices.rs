@@ -2,12 +2,10 @@
 //! volume types the fleet uses, written to the nano as the API gives them; this month's bill
 //! summed exactly per project and category; both read at most hourly, best effort.
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 use scaleway_simulator::{ProductCounts, ReferenceFault, Resource as Sim};
 use serde_json::Value;
 

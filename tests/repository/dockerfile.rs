@@ -6,12 +6,6 @@
 //! read from the file and compared with the repository (pinned bases, a non-root user, the
 //! port, the health check, the build command CI runs). `hadolint` lints it when installed.
 
-#[path = "common/child_log.rs"]
-#[allow(dead_code)] // the address reader of other tests
-mod child_log;
-#[path = "common/files.rs"]
-mod files;
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -19,14 +13,9 @@ use std::process::{Command, Stdio};
 use child_log::{ChildLog, KillOnDrop};
 use files::{copy_file, copy_tree};
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn read(relative: &str) -> String {
-    std::fs::read_to_string(root().join(relative))
-        .unwrap_or_else(|e| panic!("read {relative}: {e}"))
-}
+use crate::common::child_log;
+use crate::common::files;
+use crate::common::files::{read, root};
 
 /// One Dockerfile instruction: its keyword (upper case) and its arguments, continuation
 /// lines joined.
@@ -210,7 +199,7 @@ fn the_image_builds_with_the_command_ci_runs() {
 fn every_file_the_build_copies_exists_and_is_not_dockerignored() {
     let ignore = DockerIgnore::parse(&read(".dockerignore"));
     assert!(
-        ignore.excludes("tests/e2e.rs") && ignore.excludes("target"),
+        ignore.excludes("tests/behaviour/e2e.rs") && ignore.excludes("target"),
         "the context excludes everything the build does not read"
     );
     let mut copied = 0;

@@ -1,12 +1,10 @@
 //! `scaleway_exporter health`, the container HEALTHCHECK: the real binary against a real
 //! exporter and against listeners that misbehave, all over TCP on loopback.
 
-mod common;
-
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpListener;
 

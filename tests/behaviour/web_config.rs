@@ -2,15 +2,13 @@
 //! TLS, client certificates, basic auth and headers over real TCP, and a real Prometheus
 //! scraping the exporter over TLS with basic auth.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use common::child_log::{ChildLog, KillOnDrop};
-use common::pki::Pki;
-use common::*;
+use crate::common::child_log::{ChildLog, KillOnDrop};
+use crate::common::pki::Pki;
+use crate::common::*;
 use scaleway_exporter::exporter::Exporter;
 use scaleway_exporter::web::WebConfig;
 use scaleway_exporter::Shutdown;

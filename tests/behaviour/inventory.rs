@@ -4,14 +4,12 @@
 //! and gzipped when asked; filtered views, built per request, are bounded. The same page is
 //! then loaded in a real headless Chromium (ignored unless Debian's `chromium` is installed).
 
-mod common;
-
 use std::io::Read as _;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, SystemTime};
 
-use common::*;
+use crate::common::*;
 use scaleway_exporter::config::TelemetryPath;
 use scaleway_exporter::exporter::{serve_router, Exporter};
 use scaleway_exporter::web::{self, AppState, FilteredViews, Liveness};

@@ -1,43 +1,33 @@
 //! deploy/kubernetes, checked without a cluster: every resource of the kustomization parses
 //! and is the expected kind; the Deployment, Service and ServiceMonitor agree on names, ports
 //! and labels; the PrometheusRule's groups are those of alerts/scaleway.rules.yml (both are
-//! generated from the mixin by `mixin/generate.sh`; tests/mixin.rs holds them to it). With the
+//! generated from the mixin by `mixin/generate.sh`; tests/repository/mixin.rs holds them to it). With the
 //! tools installed (`.ci/run` installs kubectl from npm, kubernetes-validate from PyPI),
 //! `kubectl kustomize` builds the directory and `kubernetes-validate --strict` checks the core
 //! resources against the API schemas.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
-use yaml_serde::Value;
+use serde_norway::Value;
+
+use crate::common::files::{root, yaml};
 
 const RULES: &str = "alerts/scaleway.rules.yml";
 const PROMETHEUS_RULE: &str = "deploy/kubernetes/prometheusrule.yaml";
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn dir() -> PathBuf {
     root().join("deploy/kubernetes")
 }
 
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
-}
-
-fn yaml(path: &Path) -> Value {
-    yaml_serde::from_str(&read(path)).unwrap_or_else(|e| panic!("parse {}: {e}", path.display()))
-}
-
 fn resource(file: &str) -> Value {
-    yaml(&dir().join(file))
+    yaml(dir().join(file))
 }
 
 #[test]
 fn the_prometheus_rule_holds_exactly_the_groups_of_the_alert_rules() {
     let path = root().join(PROMETHEUS_RULE);
-    let rules = yaml(&root().join(RULES));
+    let rules = yaml(root().join(RULES));
     let prometheus_rule = yaml(&path);
     assert_eq!(prometheus_rule["kind"], "PrometheusRule");
     let groups = rules["groups"]
@@ -209,7 +199,7 @@ fn kustomize_build() -> Vec<Value> {
     );
     let text = String::from_utf8(output.stdout).unwrap();
     text.split("\n---\n")
-        .map(|doc| yaml_serde::from_str(doc).unwrap())
+        .map(|doc| serde_norway::from_str(doc).unwrap())
         .collect()
 }
 
@@ -235,7 +225,7 @@ fn kustomize_builds_the_four_resources_in_the_namespace_with_the_versioned_image
         .iter()
         .find(|r| r["kind"] == "PrometheusRule")
         .unwrap();
-    assert!(rule["spec"]["groups"] == yaml(&root().join(RULES))["groups"]);
+    assert!(rule["spec"]["groups"] == yaml(root().join(RULES))["groups"]);
 }
 
 #[test]
@@ -251,7 +241,7 @@ fn the_built_core_resources_validate_strictly_against_the_kubernetes_schemas() {
         let path = dir
             .path()
             .join(format!("{}.yaml", r["kind"].as_str().unwrap()));
-        std::fs::write(&path, yaml_serde::to_string(r).unwrap()).unwrap();
+        std::fs::write(&path, serde_norway::to_string(r).unwrap()).unwrap();
         files.push(path);
     }
     assert_eq!(files.len(), 2, "a Deployment and a Service");

@@ -2,16 +2,16 @@
 //! clear log line; SIGTERM ends the process cleanly within five seconds. And, in-process,
 //! any command line at all either starts or is refused in one line: never a panic.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::io::{BufRead as _, BufReader};
 use std::net::TcpListener;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::TEST_KEY;
+use crate::common::TEST_KEY;
 use proptest::prelude::*;
+
+use crate::common;
 #[cfg(feature = "demo")]
 use scaleway_exporter::cmd::demo;
 use scaleway_exporter::cmd::help;

@@ -6,7 +6,7 @@
 //! enforce: one datasource variable used everywhere, the job and zone selectors,
 //! `$__rate_interval`, fixed dashboard uids, a unit test and a runbook section for every alert,
 //! and that every metric the assets name is one the exporter emits on a real scrape.
-//! `tests/e2e.rs` then runs them all in a real Prometheus and Alertmanager.
+//! `tests/behaviour/e2e.rs` then runs them all in a real Prometheus and Alertmanager.
 //!
 //! YAML: the project has no YAML crate and one is not worth a dependency for a lint. The rule
 //! files are read line by line for the few keys needed (`- alert:`, `expr:`, `runbook_url:`,
@@ -15,14 +15,12 @@
 //! URL anchor is kept), quotes are removed, and a block scalar (`expr: |`) runs until a line
 //! indented no deeper than its key.
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;
 
-use common::markdown::{github_anchor, markdown_anchors};
-use common::monitoring::*;
-use common::{exporter_config_builder, simulator_config, start_exporter, start_simulator};
+use crate::common::markdown::{github_anchor, markdown_anchors};
+use crate::common::monitoring::*;
+use crate::common::{exporter_config_builder, simulator_config, start_exporter, start_simulator};
 use serde_json::Value;
 
 /// The Grafana datasource reference every panel and target must carry.
@@ -487,7 +485,7 @@ fn all_exprs() -> Vec<(String, String)> {
 // ---------------------------------------------------------------------------------------------
 
 fn runbook_anchors() -> BTreeSet<String> {
-    markdown_anchors(&read(&root().join("docs/runbook.md")))
+    markdown_anchors(&read(root().join("docs/runbook.md")))
 }
 
 // =============================================================================================
@@ -863,7 +861,7 @@ fn every_alert_has_a_unit_test() {
 
 #[test]
 fn every_runbook_url_points_at_a_section_of_the_runbook() {
-    // Which address the links lead to is tests/runbook_urls.rs's business; the anchor after
+    // Which address the links lead to is tests/repository/runbook_urls.rs's business; the anchor after
     // `#` is a section of docs/runbook.md, however the page is served.
     let anchors = runbook_anchors();
     let urls = runbook_urls();
@@ -905,7 +903,7 @@ fn every_link_to_the_runbook_in_the_docs_resolves() {
         ("docs/runbook.md", "](#"),
         ("alerts/README.md", "](../docs/runbook.md#"),
     ] {
-        let text = read(&root().join(file));
+        let text = read(root().join(file));
         for piece in text.split(prefix).skip(1) {
             let anchor = piece.split(')').next().unwrap_or("");
             if !anchors.contains(anchor) {

@@ -5,23 +5,17 @@
 //! equal to the mixin's output, so they need nothing installed; the tests that run `jsonnet`
 //! are ignored unless it is (`.ci/run` installs Debian's `jsonnet`). Alert names in CamelCase,
 //! `job` selection and `$__rate_interval` in the dashboards' queries are linted by
-//! tests/dashboards_lint.rs, with the rest of the dashboards' conventions.
+//! tests/repository/dashboards_lint.rs, with the rest of the dashboards' conventions.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use yaml_serde::Value as Yaml;
+use serde_norway::Value as Yaml;
+
+use crate::common::files::{read, root};
 
 const REGENERATE: &str = "mixin/generate.sh";
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
-}
 
 /// Every file under `dir`, by its path relative to `dir`, sorted.
 fn files_under(dir: &Path) -> Vec<String> {
@@ -103,7 +97,7 @@ fn the_files_generated_from_the_mixin_are_the_files_checked_in() {
     }
     let mut stale = Vec::new();
     for file in &generated {
-        let fresh = read(&out.path().join(file));
+        let fresh = read(out.path().join(file));
         let checked_in = std::fs::read_to_string(root().join(file)).unwrap_or_default();
         if fresh != checked_in {
             let line = fresh
@@ -157,7 +151,7 @@ fn every_jsonnet_file_of_the_mixin_is_as_jsonnetfmt_writes_it() {
 // =============================================================================================
 
 fn rule_file() -> Yaml {
-    yaml_serde::from_str(&read(&root().join("alerts/scaleway.rules.yml"))).unwrap()
+    serde_norway::from_str(&read(root().join("alerts/scaleway.rules.yml"))).unwrap()
 }
 
 fn alerts(rules: &Yaml) -> Vec<&Yaml> {
@@ -213,7 +207,7 @@ fn every_dashboard_has_a_uid_a_title_and_the_datasource_and_job_variables() {
     let mut checked = 0;
     for file in files_under(&root().join("dashboards")) {
         let dashboard: serde_json::Value =
-            serde_json::from_str(&read(&root().join("dashboards").join(&file))).unwrap();
+            serde_json::from_str(&read(root().join("dashboards").join(&file))).unwrap();
         assert!(
             dashboard["uid"].as_str().is_some_and(|u| !u.is_empty()),
             "{file}: no uid"

@@ -1,10 +1,8 @@
 //! The exporter against the simulator over real TCP: what a user of `/metrics` sees.
 
-mod common;
-
 use std::collections::{BTreeSet, HashMap};
 
-use common::*;
+use crate::common::*;
 use scaleway_exporter::api::ApiFlavor;
 
 fn a_server_in_state(api: &TestApi, zone: &str, state: &str) -> String {

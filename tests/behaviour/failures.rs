@@ -1,13 +1,11 @@
 //! A failed poll of one zone keeps its last good servers, and leaves the other zones alone; a
 //! failed Block Storage read fails no zone; and the log lines say each once.
 
-mod common;
-
 use scaleway_exporter::product::Product;
 use std::collections::BTreeMap;
 
-use common::faulty_api::{server, Fault, FaultyApi};
-use common::*;
+use crate::common::faulty_api::{server, Fault, FaultyApi};
+use crate::common::*;
 use scaleway_exporter::inventory::VolumeSizes;
 use scaleway_simulator::BlockFault;
 use wiremock::matchers::{method, path};
