@@ -74,7 +74,7 @@ local leftoversRow = [
   panels.stat(
     21,
     'Unattached volumes per month',
-    'Block Storage volumes attached to no server (scaleway_volume_info{attached="false"}): size in GB (10^9 bytes) × their type\'s price per GB-hour (scaleway_block_volume_type_price_per_gb_hour) × 730, summed. Instance volumes no server holds (b_ssd, l_ssd) have no published price and are not counted: the table below lists them.',
+    'Block Storage volumes attached to no server (scaleway_volume_info{attached="false"}): size in GB (10^9 bytes) × their type\'s price per GB-hour (scaleway_block_volume_type_price_per_gigabyte_hour) × 730, summed. Instance volumes no server holds (b_ssd, l_ssd) have no published price and are not counted: the table below lists them.',
     { h: 4, w: 8, x: 0, y: 25 },
     perMonth(sum('', q.join(q.paren(q.hourly.blockVolumes), 'and on (zone, volume_id)', unattachedVolumes))),
     'currencyEUR',
@@ -84,7 +84,7 @@ local leftoversRow = [
   panels.stat(
     22,
     'Snapshots per month',
-    "Every snapshot: size in GB × the snapshot price per GB-hour of its volume's type (scaleway_block_snapshot_price_per_gb_hour; the zone's, for a snapshot whose volume is gone) × 730, summed. Instance snapshots have no published price and are not counted: the table below lists them.",
+    "Every snapshot: size in GB × the snapshot price per GB-hour of its volume's type (scaleway_block_snapshot_price_per_gigabyte_hour; the zone's, for a snapshot whose volume is gone) × 730, summed. Instance snapshots have no published price and are not counted: the table below lists them.",
     { h: 4, w: 8, x: 8, y: 25 },
     perMonth(sum('', q.hourly.blockSnapshots)),
     'currencyEUR',

@@ -69,7 +69,7 @@ local snapshotGigabytes(matchers) =
   + many('zone, snapshot_id', 'max by (zone, snapshot_id) (scaleway_snapshot_size_bytes{%s})\n' % sel)
   + '/ 1e9\n';
 local snapshotPrice(by) =
-  'max by (%s) (scaleway_block_snapshot_price_per_gb_hour{%s})\n' % [by, eur];
+  'max by (%s) (scaleway_block_snapshot_price_per_gigabyte_hour{%s})\n' % [by, eur];
 
 local hourly = {
   instances: runningInstances
@@ -90,7 +90,7 @@ local hourly = {
   // (scaleway_server_volume_size_bytes), which no cost query reads. Instance volumes have no
   // price: the join leaves them out.
   blockVolumes: volumeGigabytes
-                + many('zone, type', 'max by (zone, type) (scaleway_block_volume_type_price_per_gb_hour{%s})\n' % eur),
+                + many('zone, type', 'max by (zone, type) (scaleway_block_volume_type_price_per_gigabyte_hour{%s})\n' % eur),
 
   // Block snapshots at the snapshot price of their volume's type. One whose volume is gone
   // carries its storage class, `sbs`, as type, which has no price of its own: it is priced at

@@ -46,13 +46,13 @@ pub const DEDIBOX_PRICE: Descriptor<4> = Descriptor {
     labels: &["zone", "offer_name", "payment_frequency", "currency"],
 };
 pub const BLOCK_VOLUME_PRICE: Descriptor<3> = Descriptor {
-    name: "scaleway_block_volume_type_price_per_gb_hour",
+    name: "scaleway_block_volume_type_price_per_gigabyte_hour",
     help: const_format::concatcp!("Price of a Block Storage volume of the type, per GB (10^9 bytes) and hour, in its currency.", PUBLISHED),
     kind: Kind::Gauge,
     labels: &["zone", "type", "currency"],
 };
 pub const BLOCK_SNAPSHOT_PRICE: Descriptor<3> = Descriptor {
-    name: "scaleway_block_snapshot_price_per_gb_hour",
+    name: "scaleway_block_snapshot_price_per_gigabyte_hour",
     help: const_format::concatcp!("Price of a Block Storage snapshot of a volume of the type, per GB (10^9 bytes) and hour, in its currency.", PUBLISHED),
     kind: Kind::Gauge,
     labels: &["zone", "type", "currency"],

@@ -5,9 +5,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
-use crate::common::*;
 use scaleway_simulator::{ProductCounts, ReferenceFault, Resource as Sim};
 use serde_json::Value;
+
+use crate::common::*;
 
 const ZONE: &str = "fr-par-1";
 
@@ -114,7 +115,7 @@ async fn the_prices_of_what_the_fleet_uses_are_the_apis_own_to_the_nano() {
     for t in api.simulator.resources(Sim::BlockVolumeType, ZONE) {
         let name = t["type"].as_str().unwrap();
         let series = format!(
-            "scaleway_block_volume_type_price_per_gb_hour{{zone=\"{ZONE}\",type=\"{name}\",currency=\"EUR\"}}"
+            "scaleway_block_volume_type_price_per_gigabyte_hour{{zone=\"{ZONE}\",type=\"{name}\",currency=\"EUR\"}}"
         );
         let want = volume_types.contains(name).then(|| decimal(&t["pricing"]));
         assert_eq!(

@@ -18,12 +18,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;
 
-use crate::common::markdown::{github_anchor, markdown_anchors};
-use crate::common::monitoring::*;
-use crate::common::{exporter_config_builder, simulator_config, start_exporter, start_simulator};
 use serde_json::Value;
 
 /// The Grafana datasource reference every panel and target must carry.
+use crate::common::markdown::{github_anchor, markdown_anchors};
+use crate::common::monitoring::*;
+use crate::common::{exporter_config_builder, simulator_config, start_exporter, start_simulator};
+
 const DATASOURCE_UID: &str = "${datasource}";
 /// The job matcher every dashboard selector must carry.
 const DASHBOARD_JOB_MATCHER: &str = r#"job=~"$job""#;
@@ -102,8 +103,8 @@ const CONTRACT_METRICS: [&str; 60] = [
     "scaleway_elastic_metal_offer_monthly_price",
     "scaleway_elastic_metal_server_subscription_info",
     "scaleway_dedibox_offer_price",
-    "scaleway_block_volume_type_price_per_gb_hour",
-    "scaleway_block_snapshot_price_per_gb_hour",
+    "scaleway_block_volume_type_price_per_gigabyte_hour",
+    "scaleway_block_snapshot_price_per_gigabyte_hour",
     "scaleway_billing_consumption_euros",
     "scaleway_exporter_poll_success",
     "scaleway_exporter_last_success_timestamp_seconds",
