@@ -4,7 +4,6 @@
 
 use std::time::Duration;
 
-use crate::common::*;
 use scaleway_exporter::exporter::Exporter;
 use scaleway_exporter::web::server::{self, ServerLimits};
 use scaleway_exporter::Shutdown;
@@ -12,6 +11,7 @@ use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
 
 use crate::common;
+use crate::common::*;
 
 struct Served {
     addr: std::net::SocketAddr,

@@ -8,10 +8,7 @@ use std::net::TcpListener;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::TEST_KEY;
 use proptest::prelude::*;
-
-use crate::common;
 #[cfg(feature = "demo")]
 use scaleway_exporter::cmd::demo;
 use scaleway_exporter::cmd::help;
@@ -21,6 +18,10 @@ use scaleway_exporter::{Exporter, ListenAddress};
 
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
+
+#[cfg(feature = "demo")]
+use crate::common;
+use crate::common::TEST_KEY;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_scaleway_exporter");
 

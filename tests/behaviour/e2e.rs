@@ -17,11 +17,6 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::common::child_log::address_in_log;
-use crate::common::monitoring::{
-    all_panels, dashboards, read, rule_files, targets, variable_query,
-};
-use crate::common::{serve_simulator, simulator_config, start_simulator, TestApi};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
@@ -29,6 +24,12 @@ use axum::{Json, Router};
 use scaleway_simulator::{Product, ProductAction, ProductCounts, Resource, Simulator};
 use serde_json::{json, Value};
 use tempfile::TempDir;
+
+use crate::common::child_log::address_in_log;
+use crate::common::monitoring::{
+    all_panels, dashboards, read, rule_files, targets, variable_query,
+};
+use crate::common::{serve_simulator, simulator_config, start_simulator, TestApi};
 
 const EXPORTER: &str = env!("CARGO_BIN_EXE_scaleway_exporter");
 const PROMETHEUS: &str = "/usr/bin/prometheus";

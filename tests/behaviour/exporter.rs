@@ -2,8 +2,9 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use crate::common::*;
 use scaleway_exporter::api::ApiFlavor;
+
+use crate::common::*;
 
 fn a_server_in_state(api: &TestApi, zone: &str, state: &str) -> String {
     api.simulator

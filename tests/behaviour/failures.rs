@@ -4,12 +4,13 @@
 use scaleway_exporter::product::Product;
 use std::collections::BTreeMap;
 
-use crate::common::faulty_api::{server, Fault, FaultyApi};
-use crate::common::*;
 use scaleway_exporter::inventory::VolumeSizes;
 use scaleway_simulator::BlockFault;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::common::faulty_api::{server, Fault, FaultyApi};
+use crate::common::*;
 
 fn page(ids: &[&str], state: &str) -> ResponseTemplate {
     let servers: Vec<serde_json::Value> = ids

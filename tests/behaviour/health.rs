@@ -4,9 +4,10 @@
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use crate::common::*;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpListener;
+
+use crate::common::*;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_scaleway_exporter");
 

@@ -3,9 +3,10 @@
 
 use std::io::Read as _;
 
-use crate::common::*;
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::common::*;
 
 const TOKEN: &str = "70c5c1e0-fa0d-4157-a1c7-5ec2e75ec2e7";
 

@@ -9,13 +9,14 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, SystemTime};
 
-use crate::common::*;
 use scaleway_exporter::config::TelemetryPath;
 use scaleway_exporter::exporter::{serve_router, Exporter};
 use scaleway_exporter::web::{self, AppState, FilteredViews, Liveness};
 use scaleway_exporter::Shutdown;
 use serde_json::Value;
 use tokio::net::TcpListener;
+
+use crate::common::*;
 
 const ZONES: [&str; 2] = ["fr-par-1", "nl-ams-1"];
 

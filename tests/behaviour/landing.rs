@@ -6,9 +6,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::common::*;
 use scaleway_exporter::product::Product;
 use serde_json::Value;
+
+use crate::common::*;
 
 const ZONES: [&str; 3] = ["fr-par-1", "nl-ams-1", "pl-waw-1"];
 const PER_ZONE: usize = 200;

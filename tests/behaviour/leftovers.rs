@@ -2,9 +2,10 @@
 //! volume, IP and snapshot list read, each item exported once, a refusal said once per
 //! permission set, and a failure keeping the last good items without failing the zone.
 
-use crate::common::*;
 use scaleway_simulator::{ProductCounts, ReferenceFault, Resource as Sim};
 use serde_json::Value;
+
+use crate::common::*;
 
 const ZONE: &str = "fr-par-1";
 

@@ -8,8 +8,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::common::*;
 use serde_json::{json, Value};
+
+use crate::common::*;
 
 const ZONE: &str = "fr-par-1";
 

@@ -3,12 +3,13 @@
 //! the key may not read left out unless named, and a zone a product does not serve never a
 //! failed poll.
 
-use crate::common::*;
 use scaleway_exporter::product::{Product, State};
 use scaleway_simulator::{
     Product as SimProduct, ProductCounts, SECRET_MARKER, SECRET_MARKER_BASE64,
 };
 use serde_json::json;
+
+use crate::common::*;
 
 const PRODUCTS: [(Product, SimProduct, &str); 3] = [
     (

@@ -4,7 +4,6 @@
 use std::collections::BTreeSet;
 use std::time::{Duration, SystemTime};
 
-use crate::common::{hostile_api, Exposition};
 use proptest::prelude::*;
 use scaleway_exporter::api::model::ServersPage;
 use scaleway_exporter::inventory::{servers_from_api, Snapshot};
@@ -12,6 +11,8 @@ use scaleway_exporter::metrics::{render, OwnMetrics};
 use scaleway_exporter::product::Product;
 
 /// Text as odd as the API may send: quotes, backslashes, newlines, `=`, `:`, non-ASCII.
+use crate::common::{hostile_api, Exposition};
+
 fn label_text() -> impl Strategy<Value = String> {
     prop::string::string_regex(r#"[a-zA-Z0-9 ="':\\\n\t{},éß漢😀-]{0,24}"#).unwrap()
 }

@@ -6,11 +6,12 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use crate::common::*;
 use scaleway_simulator::ReferenceFault;
 
 /// Moves tokio's clock (the one the poller's hour is measured on) past `by`, then lets it run
 /// again, so that the next poll's requests over real TCP run on a live clock.
+use crate::common::*;
+
 async fn let_time_pass(by: Duration) {
     tokio::time::pause();
     tokio::time::advance(by).await;

@@ -5,13 +5,14 @@ use scaleway_exporter::product::Product;
 use std::process::{Command, Stdio};
 use std::time::{Duration, SystemTime};
 
-use crate::common::child_log::{ChildLog, KillOnDrop, START_WAIT};
-use crate::common::*;
 use scaleway_exporter::api::ApiFlavor;
 use scaleway_exporter::api::Client;
 use scaleway_exporter::{SecretKey, TokenSource};
 use wiremock::matchers::{header, method};
 use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::common::child_log::{ChildLog, KillOnDrop, START_WAIT};
+use crate::common::*;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_scaleway_exporter");
 const SECRET: &str = "5ec7e7d1-d157-4c7e-a9f0-1ea4ed0c0de5";

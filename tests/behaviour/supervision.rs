@@ -9,7 +9,6 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use crate::common::*;
 use scaleway_exporter::exporter::{Exporter, ServeError};
 use scaleway_exporter::Shutdown;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
@@ -17,6 +16,8 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
 
 /// Longer than any of these tests takes; only a bound on a wait that should end at once.
+use crate::common::*;
+
 const BOUND: Duration = Duration::from_secs(20);
 
 async fn exporter() -> (TestApi, Exporter) {

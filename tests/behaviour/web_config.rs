@@ -6,13 +6,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use crate::common::child_log::{ChildLog, KillOnDrop};
-use crate::common::pki::Pki;
-use crate::common::*;
 use scaleway_exporter::exporter::Exporter;
 use scaleway_exporter::web::WebConfig;
 use scaleway_exporter::Shutdown;
 use tokio::net::TcpListener;
+
+use crate::common::child_log::{ChildLog, KillOnDrop};
+use crate::common::pki::Pki;
+use crate::common::*;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_scaleway_exporter");
 const KINDS: [&str; 3] = ["good", "bad", "stricter"];

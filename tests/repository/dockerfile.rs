@@ -13,12 +13,12 @@ use std::process::{Command, Stdio};
 use child_log::{ChildLog, KillOnDrop};
 use files::{copy_file, copy_tree};
 
+/// One Dockerfile instruction: its keyword (upper case) and its arguments, continuation
+/// lines joined.
 use crate::common::child_log;
 use crate::common::files;
 use crate::common::files::{read, root};
 
-/// One Dockerfile instruction: its keyword (upper case) and its arguments, continuation
-/// lines joined.
 #[derive(Debug, Clone)]
 struct Instruction {
     keyword: String,

@@ -9,13 +9,13 @@
 use std::collections::BTreeSet;
 use std::io::Read as _;
 
-use crate::common::markdown::markdown_anchors;
-use crate::common::{exporter_config, simulator_config, start_exporter, start_simulator, TEST_KEY};
 use serde_norway::Value;
 
 use crate::common::files::{read, root, yaml};
-
 /// The default `runbookUrlPattern` of mixin/config.libsonnet.
+use crate::common::markdown::markdown_anchors;
+use crate::common::{exporter_config, simulator_config, start_exporter, start_simulator, TEST_KEY};
+
 const DEFAULT_PATTERN: &str = "http://{{ $labels.instance }}/runbook#%s";
 
 /// Every file that holds the rules with their links, generated from the mixin.
