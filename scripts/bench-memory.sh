@@ -20,14 +20,7 @@ sizes=("$@")
 command -v wrk >/dev/null || die "missing: wrk (Debian package)"
 after=${AFTER:-$(release_binary)}
 before=${BEFORE:-$after}
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+scratch
 # Shaped as a Scaleway secret key (a UUID): the exporter refuses any other.
 key=3e3c0de0-0000-4000-8000-000000003e3c
 

@@ -33,14 +33,7 @@ command -v wrk >/dev/null || die "needs wrk (Debian package wrk)"
 bin=${BINARY:-$(release_binary)}
 [ -x "$bin" ] || die "no $bin"
 export SCW_SECRET_KEY="bench-$RANDOM-key"
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+scratch
 
 "$bin" simulate --listen-address 127.0.0.1:0 --zones fr-par-1 \
   --servers-per-zone "$servers" --log.level info 2>"$work/simulator.log" &

@@ -34,15 +34,8 @@ fi
 nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 
 exe=$(release_binary)
-work=$(mktemp -d)
+scratch
 chmod 755 "$work" # nginx workers run as another user when started as root
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
 
 # wrk's figures: requests/s, p50 ms, p99 ms, failed requests (errors + non-2xx).
 run_wrk() { # url [duration]

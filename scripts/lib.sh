@@ -55,3 +55,19 @@ wait_http() {
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
+
+# scratch
+# Makes the work folder $work and the list $pids of the processes a script starts (append
+# each one's pid); at exit, kills each of them and removes $work, unless KEEP=1, which keeps
+# it and says where.
+scratch() {
+  work=$(mktemp -d)
+  pids=()
+  trap end_scratch EXIT
+}
+
+end_scratch() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  if [ "${KEEP:-0}" = 1 ]; then echo "work folder kept: $work" >&2; else rm -rf "$work"; fi
+}

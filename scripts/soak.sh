@@ -42,14 +42,7 @@ if ! command -v wrk >/dev/null; then
 fi
 
 exe=$(release_binary)
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  if [ "${KEEP:-0}" = 1 ]; then echo "logs and samples kept in $work" >&2; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
+scratch
 
 # A realistic account: 380 servers in 14 (product, zone) pairs, every product in every zone
 # it serves among these, and one server changing state every 5 s.
